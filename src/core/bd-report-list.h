@@ -1,0 +1,49 @@
+/* bd-report-list.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bd-store.h"
+
+G_BEGIN_DECLS
+
+/* A GListModel of BdReport over a BdStore, filtered by area, ward, category,
+ * status and text, newest first. It holds only rowids; items are read from
+ * the store when asked for (with a small cache). The query runs on a worker
+ * thread, never on the UI thread, and runs again (debounced) when the store
+ * emits "changed" or a filter property changes. "loading" is TRUE meanwhile. */
+
+#define BD_TYPE_REPORT_LIST (bd_report_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (BdReportList, bd_report_list, BD, REPORT_LIST, GObject)
+
+BdReportList *bd_report_list_new          (BdStore      *store);
+BdStore      *bd_report_list_get_store    (BdReportList *self);
+
+/* Properties: "ward", "category", "status", "text" (strings, NULL = any),
+ * "has-bbox" and the bbox set by set_bbox, "loading" (read-only). */
+void          bd_report_list_set_ward     (BdReportList *self,
+                                           const char   *ward);
+void          bd_report_list_set_category (BdReportList *self,
+                                           const char   *category);
+void          bd_report_list_set_status   (BdReportList *self,
+                                           const char   *status);
+void          bd_report_list_set_text     (BdReportList *self,
+                                           const char   *text);
+void          bd_report_list_set_bbox     (BdReportList *self,
+                                           double        min_lon,
+                                           double        min_lat,
+                                           double        max_lon,
+                                           double        max_lat);
+void          bd_report_list_clear_bbox   (BdReportList *self);
+gboolean      bd_report_list_get_loading  (BdReportList *self);
+/* Re-runs the query now (not debounced). */
+void          bd_report_list_refresh      (BdReportList *self);
+
+G_END_DECLS

@@ -1,0 +1,204 @@
+/* bd-store.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bd-report.h"
+
+G_BEGIN_DECLS
+
+#define BD_STORE_ERROR (bd_store_error_quark ())
+
+typedef enum
+{
+  BD_STORE_ERROR_OPEN,       /* cannot open or create the file */
+  BD_STORE_ERROR_CORRUPT,    /* not a Bosai Desk database, or damaged */
+  BD_STORE_ERROR_VERSION,    /* made by a newer version of the app */
+  BD_STORE_ERROR_NOT_FOUND,
+  BD_STORE_ERROR_INVALID,    /* the report did not validate */
+  BD_STORE_ERROR_SQL,        /* any other SQLite failure (disk full, busy) */
+} BdStoreError;
+
+/* The latest schema version (PRAGMA user_version). */
+#define BD_STORE_SCHEMA_VERSION 3
+
+typedef enum
+{
+  BD_STORE_CHANGE_ADDED,
+  BD_STORE_CHANGE_UPDATED,
+  BD_STORE_CHANGE_REMOVED,     /* became a tombstone */
+  BD_STORE_CHANGE_RELOADED,    /* many rows changed at once (batch insert) */
+} BdStoreChange;
+
+/* A query over the live (non-deleted) reports. Every member is optional:
+ * NULL / 0 / FALSE means "no filter". */
+typedef struct
+{
+  gboolean    has_bbox;
+  double      min_lon, min_lat, max_lon, max_lat;
+  const char *ward;
+  const char *category;
+  const char *status;
+  const char *text;            /* full-text search over title and description */
+  guint       limit;           /* 0: no limit */
+} BdQuery;
+
+/* One report as the map needs it: pre-projected Web Mercator coordinates
+ * in [0,1) (x grows east, y grows south), category index, severity. */
+typedef struct
+{
+  gint64  rowid;
+  double  x, y;
+  guint8  category;            /* bd_catalog_category_index() */
+  guint8  severity;
+  guint8  status;              /* index in bd_catalog_get_statuses() */
+  guint8  _pad;
+} BdPoint;
+
+/* An outbox row: one local edit waiting to be pushed. */
+typedef struct
+{
+  gint64  seq;
+  char   *report_id;
+  char   *op;                  /* "create", "update", "delete" */
+  gint64  base_rev;
+  char   *payload;             /* the report's GeoJSON after the edit */
+  char   *created_at;
+} BdOutboxEntry;
+
+/* A history row: who changed what, when. */
+typedef struct
+{
+  gint64  id;
+  char   *report_id;
+  char   *actor;
+  char   *at;                  /* RFC 3339 */
+  char   *op;                  /* "create", "update", "delete", "restore" */
+  char  **fields;              /* names of the changed fields */
+} BdHistoryEntry;
+
+void bd_outbox_entry_free  (BdOutboxEntry  *entry);
+void bd_history_entry_free (BdHistoryEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdOutboxEntry, bd_outbox_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdHistoryEntry, bd_history_entry_free)
+
+#define BD_TYPE_STORE (bd_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (BdStore, bd_store, BD, STORE, GObject)
+
+GQuark      bd_store_error_quark      (void);
+
+/* Opens (creating and migrating as needed) the database at @path. WAL mode,
+ * synchronous=FULL, foreign keys on. */
+BdStore    *bd_store_open             (const char     *path,
+                                       GError        **error);
+const char *bd_store_get_path         (BdStore        *self);
+int         bd_store_get_schema_version (BdStore      *self);
+
+/* Validates @report, then writes it with its outbox row and history row in
+ * one transaction; returns only when committed. Sets updated_at to now and,
+ * on a new report, created_at if unset. @actor names who made the edit. */
+gboolean    bd_store_save_report      (BdStore        *self,
+                                       BdReport       *report,
+                                       const char     *actor,
+                                       GError        **error);
+/* Makes the report a tombstone (deleted=true), with outbox and history rows. */
+gboolean    bd_store_delete_report    (BdStore        *self,
+                                       const char     *id,
+                                       const char     *actor,
+                                       GError        **error);
+/* Brings a tombstone back (the undo of a delete). */
+gboolean    bd_store_restore_report   (BdStore        *self,
+                                       const char     *id,
+                                       const char     *actor,
+                                       GError        **error);
+/* Many reports in one transaction (demo data, imports, the benchmark).
+ * With @record_outbox, each gets an outbox row (and a history row). */
+gboolean    bd_store_insert_batch     (BdStore        *self,
+                                       GPtrArray      *reports,
+                                       gboolean        record_outbox,
+                                       const char     *actor,
+                                       GError        **error);
+
+/* NULL with BD_STORE_ERROR_NOT_FOUND when there is no such report.
+ * Tombstones are returned too (deleted=true). */
+BdReport   *bd_store_get_report       (BdStore        *self,
+                                       const char     *id,
+                                       GError        **error);
+BdReport   *bd_store_get_report_by_rowid (BdStore     *self,
+                                          gint64       rowid,
+                                          GError     **error);
+/* Live reports matching @query, newest updated_at first: BdReport*s. */
+GPtrArray  *bd_store_query            (BdStore        *self,
+                                       const BdQuery  *query,
+                                       GError        **error);
+/* The same, as rowids only (a GArray of gint64): what list models hold. */
+GArray     *bd_store_query_rowids     (BdStore        *self,
+                                       const BdQuery  *query,
+                                       GError        **error);
+/* Number of live reports. */
+gint64      bd_store_count            (BdStore        *self);
+
+/* Outbox and history */
+GPtrArray  *bd_store_list_outbox      (BdStore        *self,
+                                       GError        **error);
+GPtrArray  *bd_store_list_history     (BdStore        *self,
+                                       const char     *report_id,
+                                       GError        **error);
+
+/* Reading on another thread. bd_store_open_reader opens a read-only
+ * connection of its own (WAL lets it read while the app writes); use it on
+ * one thread only and close it with bd_store_reader_free. */
+typedef struct _BdStoreReader BdStoreReader;
+
+BdStoreReader *bd_store_reader_open   (const char     *path,
+                                       GError        **error);
+void        bd_store_reader_free      (BdStoreReader  *reader);
+GArray     *bd_store_reader_query_rowids (BdStoreReader *reader,
+                                          const BdQuery *query,
+                                          GError       **error);
+/* Every live report as a BdPoint (a GArray of BdPoint), rowid order. */
+GArray     *bd_store_reader_load_points  (BdStoreReader *reader,
+                                          GError       **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreReader, bd_store_reader_free)
+
+/* Async helpers over a reader on a worker thread. */
+void        bd_store_query_rowids_async  (BdStore             *self,
+                                          const BdQuery       *query,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GArray     *bd_store_query_rowids_finish (BdStore             *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+void        bd_store_load_points_async   (BdStore             *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GArray     *bd_store_load_points_finish  (BdStore             *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+
+/* Web Mercator projection to [0,1) used by BdPoint. */
+void        bd_project_mercator       (double          latitude,
+                                       double          longitude,
+                                       double         *x,
+                                       double         *y);
+
+/* Signals:
+ *   "changed" (BdStoreChange change, const char *report_id, gint64 rowid)
+ *   emitted on the thread that made the change, after the commit. For
+ *   BD_STORE_CHANGE_RELOADED the id is NULL and the rowid 0. */
+
+/* For the migration test: create a database at an older schema version. */
+gboolean    _bd_store_create_at_version (const char   *path,
+                                         int           version,
+                                         GError      **error);
+
+G_END_DECLS

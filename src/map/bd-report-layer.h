@@ -1,0 +1,45 @@
+/* bd-report-layer.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "bd-store.h"
+
+G_BEGIN_DECLS
+
+/* Draws reports as coloured dots (colour = category, size/ring = severity)
+ * in snapshot(), culled to the visible box, from points kept pre-projected
+ * (BdPoint). Never one widget per report. Points load on a worker thread
+ * (bd_store_load_points_async) and reload, debounced, on the store's
+ * "changed" signal. At low zooms nearby points are drawn as one clustered
+ * dot with a count. */
+
+#define BD_TYPE_REPORT_LAYER (bd_report_layer_get_type ())
+
+G_DECLARE_FINAL_TYPE (BdReportLayer, bd_report_layer, BD, REPORT_LAYER, ShumateLayer)
+
+BdReportLayer *bd_report_layer_new          (ShumateViewport *viewport,
+                                             BdStore         *store);
+/* Replaces the points (takes a ref on the GArray of BdPoint). */
+void           bd_report_layer_set_points   (BdReportLayer   *self,
+                                             GArray          *points);
+guint          bd_report_layer_get_n_points (BdReportLayer   *self);
+/* How many points (or clusters) the last snapshot drew. */
+guint          bd_report_layer_get_n_drawn  (BdReportLayer   *self);
+/* The rowid of the report nearest the widget point (x, y) within @radius
+ * pixels, or 0. */
+gint64         bd_report_layer_pick         (BdReportLayer   *self,
+                                             double           x,
+                                             double           y,
+                                             double           radius);
+/* Highlights one report (0 for none). */
+void           bd_report_layer_set_selected (BdReportLayer   *self,
+                                             gint64           rowid);
+
+G_END_DECLS
