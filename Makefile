@@ -1,0 +1,122 @@
+# Makefile for Bosai Desk: a thin wrapper around meson and ninja.
+#
+#   make run    install what is missing, build, start the app with demo data
+#   make test   install what is missing, build, run every test; ends with
+#               "N passed, N failed"
+#
+# Copyright 2026 The Bosai Desk Authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Debian 12 packages the project needs to build, run and test. Add new ones
+# here (one list, kept sorted by purpose).
+DEB_PACKAGES := \
+	meson ninja-build pkg-config gcc gettext \
+	libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libshumate-dev \
+	libsoup-3.0-dev libsqlite3-dev sqlite3 libjson-glib-dev libxml2-dev \
+	libsecret-1-dev \
+	desktop-file-utils appstream \
+	xvfb xauth x11-utils xdotool dbus dbus-x11 at-spi2-core \
+	python3 python3-gi gir1.2-atspi-2.0 python3-pyatspi \
+	imagemagick fonts-noto-cjk locales \
+	gnome-maps valgrind time
+
+BUILDDIR ?= build
+MESON_OPTS ?=
+DEMO_DB ?= $(CURDIR)/$(BUILDDIR)/demo/demo.sqlite
+DEMO_N ?= 5000
+PYTHON := /usr/bin/python3
+
+# xvfb-run and dbus-run-session for tests and headless runs.
+XVFB_RUN := xvfb-run -a -s '-screen 0 1280x800x24'
+DBUS_RUN := dbus-run-session --
+
+ifeq ($(shell id -u),0)
+SUDO :=
+else
+SUDO := sudo
+endif
+
+APP := $(BUILDDIR)/src/app/bosai-desk
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+# Quick when nothing is missing: one dpkg-query per package, no apt-get.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  case "$$(dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null)" in \
+	    *"ok installed") ;; \
+	    *) missing="$$missing $$p" ;; \
+	  esac; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -q --no-install-recommends $$missing || exit 1; \
+	fi; \
+	if ! locale -a 2>/dev/null | grep -qi '^ja_JP\.utf-\?8$$'; then \
+	  echo "Generating the ja_JP.UTF-8 locale"; \
+	  if [ -f /etc/locale.gen ] && grep -q '^# *ja_JP.UTF-8 UTF-8' /etc/locale.gen; then \
+	    $(SUDO) sed -i 's/^# *\(ja_JP.UTF-8 UTF-8\)/\1/' /etc/locale.gen; \
+	  elif ! grep -q '^ja_JP.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then \
+	    echo 'ja_JP.UTF-8 UTF-8' | $(SUDO) tee -a /etc/locale.gen >/dev/null; \
+	  fi; \
+	  $(SUDO) locale-gen >/dev/null || exit 1; \
+	fi
+
+$(BUILDDIR)/build.ninja:
+	meson setup $(MESON_OPTS) $(BUILDDIR)
+
+build: deps $(BUILDDIR)/build.ninja
+	ninja -C $(BUILDDIR)
+
+# Starts the app with demo data. Without a display it runs under xvfb-run,
+# so the command still starts the app on a headless machine.
+run: build
+	@mkdir -p "$(dir $(DEMO_DB))"
+	@# --- local bosai-central server ----------------------------------------
+	@# (later work: start $(BUILDDIR)/src/central/bosai-central on loopback with
+	@#  the demo data set here, point the app at it, and stop it on exit)
+	@# -----------------------------------------------------------------------
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	  echo "No display: running under xvfb-run"; \
+	  wrap="$(XVFB_RUN)"; \
+	else \
+	  wrap=""; \
+	fi; \
+	GSETTINGS_SCHEMA_DIR="$(CURDIR)/$(BUILDDIR)/resources" \
+	  $$wrap "$(APP)" --database "$(DEMO_DB)" --demo-data $(DEMO_N)
+
+# Runs the whole suite, then prints per-test results and ends with the line
+# "N passed, N failed". Exits non-zero when anything failed (a failed build
+# too: it is reported as one failure).
+test: deps
+	@rm -f "$(BUILDDIR)/meson-logs/testlog.json"; \
+	if [ ! -f "$(BUILDDIR)/build.ninja" ]; then \
+	  meson setup $(MESON_OPTS) "$(BUILDDIR)" || { \
+	    $(PYTHON) tests/summarize.py --failure "meson setup" none; exit 1; }; \
+	fi; \
+	ninja -C "$(BUILDDIR)" || { \
+	  $(PYTHON) tests/summarize.py --failure "the build (ninja)" none; exit 1; }; \
+	rc=0; \
+	$(XVFB_RUN) $(DBUS_RUN) meson test -C "$(BUILDDIR)" --print-errorlogs \
+	  --num-processes 2 || rc=$$?; \
+	$(PYTHON) tests/summarize.py --meson-rc $$rc \
+	  "$(BUILDDIR)/meson-logs/testlog.json"
+
+# Benchmarks print figures; they do not pass or fail.
+bench: build
+	@echo "== bench-store =="
+	$(BUILDDIR)/tests/bench-store
+	@if [ -x $(BUILDDIR)/tests/bench-layer ]; then \
+	  echo "== bench-layer =="; \
+	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-layer; \
+	fi
+	@echo "== bench-startup =="
+	BUILDDIR=$(BUILDDIR) tests/bench-startup.sh
+
+clean:
+	rm -rf $(BUILDDIR)
