@@ -27,6 +27,11 @@ typedef enum
  * are handed to the renderer through "received-data" on the main thread
  * (libshumate 1.0.x ignores the bytes of get_tile_data_finish). */
 
+/* Tiles requested up to this many levels past the data's highest zoom are
+ * cut out of the ancestor tile and scaled up (libshumate 1.0.3 has no
+ * overzoom of its own); further in, tiles are NOT_FOUND. */
+#define BD_TILE_SOURCE_MAX_OVERZOOM 4
+
 #define BD_TYPE_TILE_SOURCE (bd_tile_source_get_type ())
 
 G_DECLARE_FINAL_TYPE (BdTileSource, bd_tile_source, BD, TILE_SOURCE, ShumateDataSource)
