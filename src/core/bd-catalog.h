@@ -25,6 +25,7 @@ typedef struct
   const char *name_en;     /* Miyakojima */
   double      latitude;    /* approximate centre */
   double      longitude;
+  const char *code5;       /* 5-digit code without the check digit, "27102" */
 } BdWard;
 
 typedef struct
@@ -72,8 +73,13 @@ typedef struct
 #define BD_CITY_CENTER_LAT 34.6863
 #define BD_CITY_CENTER_LON 135.5200
 
+/* The 24 wards, in code order (the city is not among them). */
 const BdWard       *bd_catalog_get_wards          (guint       *n_wards);
+/* Osaka City itself (BD_CITY_CODE), for city-wide items and HQ. */
+const BdWard       *bd_catalog_get_city           (void);
+/* One of the 24 wards, or the city for BD_CITY_CODE; NULL when unknown. */
 const BdWard       *bd_catalog_lookup_ward        (const char  *code);
+/* The ward whose centre is nearest; NULL for a non-finite position. */
 const BdWard       *bd_catalog_nearest_ward       (double       latitude,
                                                    double       longitude);
 const BdCategory   *bd_catalog_get_categories     (guint       *n_categories);
