@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "bd-tile-source.h"
+#include "bd-map-sources.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -822,6 +823,94 @@ test_directory_oversized (Fixture       *fixture,
   g_assert_error (error, BD_TILE_SOURCE_ERROR, BD_TILE_SOURCE_ERROR_INVALID);
 }
 
+static void
+assert_source (ShumateMapSourceRegistry *registry,
+               const char               *id,
+               guint                     min_zoom,
+               guint                     max_zoom,
+               const char               *license_part,
+               const char               *license_uri)
+{
+  ShumateMapSource *source = shumate_map_source_registry_get_by_id (registry, id);
+
+  g_assert_nonnull (source);
+  g_assert_true (SHUMATE_IS_RASTER_RENDERER (source));
+  g_assert_cmpstr (shumate_map_source_get_id (source), ==, id);
+  g_assert_cmpstr (shumate_map_source_get_name (source), ==, bd_map_sources_get_display_name (id));
+  g_assert_cmpuint (shumate_map_source_get_min_zoom_level (source), ==, min_zoom);
+  g_assert_cmpuint (shumate_map_source_get_max_zoom_level (source), ==, max_zoom);
+  g_assert_cmpuint (shumate_map_source_get_tile_size (source), ==, 256);
+  g_assert_nonnull (strstr (shumate_map_source_get_license (source), license_part));
+  g_assert_cmpstr (shumate_map_source_get_license_uri (source), ==, license_uri);
+}
+
+static void
+test_registry (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShumateMapSourceRegistry) registry = bd_map_sources_new_registry (NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 4);
+
+  assert_source (registry, BD_MAP_SOURCE_GSI_STD, 2, 18, "地理院タイル",
+                 "https://maps.gsi.go.jp/development/ichiran.html");
+  assert_source (registry, BD_MAP_SOURCE_GSI_PALE, 2, 18, "地理院タイル",
+                 "https://maps.gsi.go.jp/development/ichiran.html");
+  assert_source (registry, BD_MAP_SOURCE_GSI_PHOTO, 2, 18, "地理院タイル",
+                 "https://maps.gsi.go.jp/development/ichiran.html");
+  assert_source (registry, BD_MAP_SOURCE_OSM, 0, 19, "OpenStreetMap contributors",
+                 "https://www.openstreetmap.org/copyright");
+  g_assert_null (shumate_map_source_registry_get_by_id (registry, BD_MAP_SOURCE_LOCAL));
+
+  g_assert_cmpstr (bd_map_sources_get_display_name (BD_MAP_SOURCE_GSI_STD), ==, "GSI Standard Map");
+  g_assert_cmpstr (bd_map_sources_get_display_name (BD_MAP_SOURCE_LOCAL), ==, "Offline Map");
+  g_assert_cmpstr (bd_map_sources_get_display_name ("nonsense"), ==, "nonsense");
+}
+
+static void
+test_registry_local (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *path = make_mbtiles (fixture, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShumateMapSourceRegistry) registry = bd_map_sources_new_registry (path, &error);
+  ShumateMapSource *local;
+  GObject *data_source = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 5);
+
+  /* Zoom 1..2 in the data, scaled up BD_TILE_SOURCE_MAX_OVERZOOM further. */
+  assert_source (registry, BD_MAP_SOURCE_LOCAL, 1, 2 + BD_TILE_SOURCE_MAX_OVERZOOM,
+                 "© Test contributors", NULL);
+
+  local = shumate_map_source_registry_get_by_id (registry, BD_MAP_SOURCE_LOCAL);
+  g_object_get (local, "data-source", &data_source, NULL);
+  g_assert_true (BD_IS_TILE_SOURCE (data_source));
+  g_object_unref (data_source);
+}
+
+static void
+test_registry_local_broken (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, "broken.mbtiles", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShumateMapSourceRegistry) registry = NULL;
+
+  g_file_set_contents (path, "garbage", -1, &error);
+  g_assert_no_error (error);
+
+  /* The network maps are still there; the error says why the local one is not. */
+  registry = bd_map_sources_new_registry (path, &error);
+  g_assert_nonnull (registry);
+  g_assert_error (error, BD_TILE_SOURCE_ERROR, BD_TILE_SOURCE_ERROR_OPEN);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 4);
+  g_assert_null (shumate_map_source_registry_get_by_id (registry, BD_MAP_SOURCE_LOCAL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -845,6 +934,10 @@ main (int   argc,
   ADD ("/bd/tile-source/directory/read", test_directory);
   ADD ("/bd/tile-source/directory/metadata", test_directory_metadata);
   ADD ("/bd/tile-source/directory/oversized", test_directory_oversized);
+
+  ADD ("/bd/map-sources/registry", test_registry);
+  ADD ("/bd/map-sources/local", test_registry_local);
+  ADD ("/bd/map-sources/local-broken", test_registry_local_broken);
 
 #undef ADD
 

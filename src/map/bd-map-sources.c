@@ -1,1 +1,148 @@
-/* placeholder: being written */
+/* bd-map-sources.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-map-sources"
+
+#include "config.h"
+
+#include "bd-map-sources.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bd-tile-source.h"
+
+#define GSI_LICENSE_URI "https://maps.gsi.go.jp/development/ichiran.html"
+#define OSM_LICENSE_URI "https://www.openstreetmap.org/copyright"
+
+/* The highest zoom the local source offers: its data's highest zoom plus
+ * what BdTileSource scales up, but no further than this. */
+#define LOCAL_MAX_ZOOM 20
+
+typedef struct
+{
+  const char *id;
+  const char *name;            /* N_() */
+  const char *license;         /* N_() */
+  const char *license_uri;
+  guint       min_zoom;
+  guint       max_zoom;
+  const char *url_template;
+} NetworkSource;
+
+/* DOMAIN.md B.3 */
+static const NetworkSource network_sources[] = {
+  {
+    BD_MAP_SOURCE_GSI_STD, N_("GSI Standard Map"), N_("GSI Tiles (地理院タイル)"),
+    GSI_LICENSE_URI, 2, 18,
+    "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
+  },
+  {
+    BD_MAP_SOURCE_GSI_PALE, N_("GSI Pale Map"), N_("GSI Tiles (地理院タイル)"),
+    GSI_LICENSE_URI, 2, 18,
+    "https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png",
+  },
+  {
+    BD_MAP_SOURCE_GSI_PHOTO, N_("GSI Aerial Photo"), N_("GSI Tiles (地理院タイル)"),
+    GSI_LICENSE_URI, 2, 18,
+    "https://cyberjapandata.gsi.go.jp/xyz/seamlessphoto/{z}/{x}/{y}.jpg",
+  },
+  {
+    BD_MAP_SOURCE_OSM, N_("OpenStreetMap"), N_("© OpenStreetMap contributors"),
+    OSM_LICENSE_URI, 0, 19,
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+  },
+};
+
+const char *
+bd_map_sources_get_display_name (const char *id)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (network_sources); i++)
+    if (g_str_equal (id, network_sources[i].id))
+      return _(network_sources[i].name);
+
+  if (g_str_equal (id, BD_MAP_SOURCE_LOCAL))
+    return _("Offline Map");
+
+  return id;
+}
+
+ShumateMapSource *
+bd_map_sources_new_local (const char  *path,
+                          GError     **error)
+{
+  g_autoptr(BdTileSource) tiles = NULL;
+  const char *attribution;
+  guint min_zoom, max_zoom;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  tiles = bd_tile_source_new (path, error);
+  if (tiles == NULL)
+    return NULL;
+
+  min_zoom = bd_tile_source_get_min_zoom (tiles);
+  max_zoom = MAX (min_zoom,
+                  MIN (bd_tile_source_get_max_zoom (tiles) + BD_TILE_SOURCE_MAX_OVERZOOM,
+                       LOCAL_MAX_ZOOM));
+
+  attribution = bd_tile_source_get_attribution (tiles);
+  if (attribution == NULL || *attribution == '\0')
+    attribution = bd_tile_source_get_name (tiles);
+
+  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (BD_MAP_SOURCE_LOCAL,
+                                                               _("Offline Map"),
+                                                               attribution,
+                                                               NULL,
+                                                               min_zoom,
+                                                               max_zoom,
+                                                               256,
+                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                               SHUMATE_DATA_SOURCE (tiles)));
+}
+
+ShumateMapSourceRegistry *
+bd_map_sources_new_registry (const char  *local_path,
+                             GError     **error)
+{
+  ShumateMapSourceRegistry *registry;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  registry = shumate_map_source_registry_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (network_sources); i++)
+    {
+      const NetworkSource *s = &network_sources[i];
+      g_autoptr(ShumateTileDownloader) downloader = shumate_tile_downloader_new (s->url_template);
+      ShumateRasterRenderer *renderer;
+
+      renderer = shumate_raster_renderer_new_full (s->id,
+                                                   _(s->name),
+                                                   _(s->license),
+                                                   s->license_uri,
+                                                   s->min_zoom,
+                                                   s->max_zoom,
+                                                   256,
+                                                   SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                   SHUMATE_DATA_SOURCE (downloader));
+      /* The registry takes this reference. */
+      shumate_map_source_registry_add (registry, SHUMATE_MAP_SOURCE (renderer));
+    }
+
+  if (local_path != NULL)
+    {
+      ShumateMapSource *local = bd_map_sources_new_local (local_path, error);
+
+      if (local != NULL)
+        shumate_map_source_registry_add (registry, local);
+    }
+
+  return registry;
+}

@@ -27,6 +27,12 @@ G_BEGIN_DECLS
  * registry is still returned). */
 ShumateMapSourceRegistry *bd_map_sources_new_registry (const char  *local_path,
                                                        GError     **error);
+/* Just the local source: a ShumateRasterRenderer (id BD_MAP_SOURCE_LOCAL)
+ * over a BdTileSource at @path (MBTiles file or tile folder), its zoom range
+ * from the data (plus BD_TILE_SOURCE_MAX_OVERZOOM levels scaled up), its
+ * license the data's attribution. NULL with @error set when it does not open. */
+ShumateMapSource         *bd_map_sources_new_local        (const char  *path,
+                                                           GError     **error);
 /* Translated display name of a source id. */
 const char               *bd_map_sources_get_display_name (const char *id);
 
