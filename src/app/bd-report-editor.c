@@ -1,1 +1,1481 @@
-/* placeholder: being written */
+/* bd-report-editor.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-report-editor"
+
+#include "config.h"
+
+#include "bd-report-editor.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "bd-catalog.h"
+
+#define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
+
+struct _BdReportEditor
+{
+  AdwBin            parent_instance;
+
+  BdStore          *store;
+  BdReport         *report;      /* the working copy */
+  BdReport         *original;    /* as loaded, to tell whether it was modified */
+  GSettings        *settings;
+  GHashTable       *count_spins; /* key → GtkSpinButton (borrowed) */
+  GHashTable       *remembered;  /* key → double*: counts typed, kept across category changes */
+  GPtrArray        *count_rows;  /* rows added to counts_group */
+  GtkStringList    *ward_model;
+  GtkStringList    *category_model;
+  GtkStringList    *status_model;
+
+  guint             loading : 1;
+  guint             is_new : 1;
+  guint             ward_touched : 1;
+  guint             valid : 1;
+  guint             observed_ok : 1;
+
+  /* template children */
+  GtkLabel         *heading_label;
+  GtkScrolledWindow *scroller;
+  AdwEntryRow      *title_row;
+  AdwComboRow      *category_row;
+  GtkToggleButton  *severity1;
+  GtkToggleButton  *severity2;
+  GtkToggleButton  *severity3;
+  GtkToggleButton  *severity4;
+  AdwActionRow     *location_row;
+  AdwComboRow      *ward_row;
+  AdwComboRow      *status_row;
+  AdwEntryRow      *duplicate_row;
+  GtkTextView      *description_view;
+  AdwPreferencesGroup *counts_group;
+  AdwActionRow     *affected_households_row;
+  AdwActionRow     *affected_people_row;
+  GtkSpinButton    *affected_households_spin;
+  GtkSpinButton    *affected_people_spin;
+  AdwEntryRow      *reporter_row;
+  AdwEntryRow      *observed_row;
+  GtkWidget        *counts_error_row;
+  GtkLabel         *hint_label;
+  GtkWidget        *delete_button;
+
+  GtkLabel         *location_error;
+  GtkLabel         *ward_error;
+  GtkLabel         *category_error;
+  GtkLabel         *severity_error;
+  GtkLabel         *status_error;
+  GtkLabel         *title_error;
+  GtkLabel         *description_error;
+  GtkLabel         *reporter_error;
+  GtkLabel         *observed_error;
+  GtkLabel         *counts_error;
+  GtkLabel         *affected_error;
+  GtkLabel         *duplicate_error;
+};
+
+G_DEFINE_FINAL_TYPE (BdReportEditor, bd_report_editor, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_REPORT,
+  PROP_VALID,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  DELETED,
+  CANCELLED,
+  FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* The fields the editor shows an error for, in form order. */
+static const BdReportField checked_fields[] = {
+  BD_REPORT_FIELD_TITLE,
+  BD_REPORT_FIELD_CATEGORY,
+  BD_REPORT_FIELD_SEVERITY,
+  BD_REPORT_FIELD_LOCATION,
+  BD_REPORT_FIELD_WARD,
+  BD_REPORT_FIELD_STATUS,
+  BD_REPORT_FIELD_DUPLICATE_OF,
+  BD_REPORT_FIELD_DESCRIPTION,
+  BD_REPORT_FIELD_COUNTS,
+  BD_REPORT_FIELD_AFFECTED,
+  BD_REPORT_FIELD_REPORTER,
+  BD_REPORT_FIELD_OBSERVED_AT,
+};
+
+static void validate (BdReportEditor *self);
+
+/* A label in the UI language, with an English first letter in upper case
+ * (the catalog's English names are lower case: "road"). */
+static char *
+dup_display_label (const char *ja,
+                   const char *en)
+{
+  const char *label = bd_catalog_label (ja, en);
+  char *copy;
+
+  if (label == NULL)
+    return g_strdup ("");
+
+  copy = g_strdup (label);
+  if (g_ascii_islower (copy[0]))
+    copy[0] = g_ascii_toupper (copy[0]);
+
+  return copy;
+}
+
+static char *
+format_local_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (when == NULL)
+    return g_strdup ("");
+
+  local = g_date_time_to_local (when);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* Accepts RFC 3339, or local "YYYY-MM-DD HH:MM" (also with 'T' or '/'). */
+static GDateTime *
+parse_local_time (const char *text)
+{
+  g_autofree char *stripped = NULL;
+  GDateTime *when;
+  int year, month, day, hour, minute;
+  char tail;
+
+  if (text == NULL)
+    return NULL;
+
+  stripped = g_strstrip (g_strdup (text));
+  if (stripped[0] == '\0')
+    return NULL;
+
+  if ((when = bd_parse_timestamp (stripped)) != NULL)
+    return when;
+
+  if (sscanf (stripped, "%4d-%2d-%2d %2d:%2d%c", &year, &month, &day, &hour, &minute, &tail) == 5 ||
+      sscanf (stripped, "%4d-%2d-%2dT%2d:%2d%c", &year, &month, &day, &hour, &minute, &tail) == 5 ||
+      sscanf (stripped, "%4d/%2d/%2d %2d:%2d%c", &year, &month, &day, &hour, &minute, &tail) == 5)
+    {
+      if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 ||
+          hour < 0 || hour > 23 || minute < 0 || minute > 59)
+        return NULL;
+
+      return g_date_time_new_local (year, month, day, hour, minute, 0);
+    }
+
+  return NULL;
+}
+
+static GtkLabel *
+error_label_for (BdReportEditor *self,
+                 BdReportField   field)
+{
+  switch (field)
+    {
+    case BD_REPORT_FIELD_LOCATION:     return self->location_error;
+    case BD_REPORT_FIELD_WARD:         return self->ward_error;
+    case BD_REPORT_FIELD_CATEGORY:     return self->category_error;
+    case BD_REPORT_FIELD_SEVERITY:     return self->severity_error;
+    case BD_REPORT_FIELD_STATUS:       return self->status_error;
+    case BD_REPORT_FIELD_TITLE:        return self->title_error;
+    case BD_REPORT_FIELD_DESCRIPTION:  return self->description_error;
+    case BD_REPORT_FIELD_REPORTER:     return self->reporter_error;
+    case BD_REPORT_FIELD_OBSERVED_AT:  return self->observed_error;
+    case BD_REPORT_FIELD_COUNTS:       return self->counts_error;
+    case BD_REPORT_FIELD_AFFECTED:     return self->affected_error;
+    case BD_REPORT_FIELD_DUPLICATE_OF: return self->duplicate_error;
+    case BD_REPORT_FIELD_ATTACHMENTS:
+    case BD_REPORT_FIELD_TIMESTAMPS:
+    case BD_REPORT_N_FIELDS:
+    default:
+      return NULL;
+    }
+}
+
+static void
+show_error (GtkLabel   *label,
+            const char *message)
+{
+  GtkWidget *parent;
+  gboolean show = message != NULL && message[0] != '\0';
+
+  gtk_label_set_text (label, show ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), show);
+
+  /* Errors inside a boxed list sit in a row of their own. */
+  parent = gtk_widget_get_parent (GTK_WIDGET (label));
+  if (ADW_IS_PREFERENCES_ROW (parent))
+    gtk_widget_set_visible (parent, show);
+}
+
+static void
+set_widget_error (GtkWidget *widget,
+                  gboolean   error)
+{
+  if (error)
+    gtk_widget_add_css_class (widget, "error");
+  else
+    gtk_widget_remove_css_class (widget, "error");
+}
+
+static GtkWidget *
+widget_for_field (BdReportEditor *self,
+                  BdReportField   field)
+{
+  switch (field)
+    {
+    case BD_REPORT_FIELD_TITLE:        return GTK_WIDGET (self->title_row);
+    case BD_REPORT_FIELD_CATEGORY:     return GTK_WIDGET (self->category_row);
+    case BD_REPORT_FIELD_LOCATION:     return GTK_WIDGET (self->location_row);
+    case BD_REPORT_FIELD_WARD:         return GTK_WIDGET (self->ward_row);
+    case BD_REPORT_FIELD_STATUS:       return GTK_WIDGET (self->status_row);
+    case BD_REPORT_FIELD_DUPLICATE_OF: return GTK_WIDGET (self->duplicate_row);
+    case BD_REPORT_FIELD_REPORTER:     return GTK_WIDGET (self->reporter_row);
+    case BD_REPORT_FIELD_OBSERVED_AT:  return GTK_WIDGET (self->observed_row);
+    case BD_REPORT_FIELD_DESCRIPTION:  return gtk_widget_get_parent (GTK_WIDGET (self->description_view));
+    case BD_REPORT_FIELD_SEVERITY:
+    case BD_REPORT_FIELD_COUNTS:
+    case BD_REPORT_FIELD_AFFECTED:
+    case BD_REPORT_FIELD_ATTACHMENTS:
+    case BD_REPORT_FIELD_TIMESTAMPS:
+    case BD_REPORT_N_FIELDS:
+    default:
+      return NULL;
+    }
+}
+
+static void
+update_actions (BdReportEditor *self)
+{
+  gboolean editing = self->report != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", editing && self->valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete",
+                                 editing && !self->is_new && self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.observed-now", editing);
+  gtk_widget_set_visible (self->delete_button, editing && !self->is_new);
+}
+
+static void
+validate (BdReportEditor *self)
+{
+  gboolean valid = TRUE;
+  gboolean was_valid = self->valid;
+
+  if (self->report == NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
+        {
+          GtkWidget *widget = widget_for_field (self, checked_fields[i]);
+
+          show_error (error_label_for (self, checked_fields[i]), NULL);
+          if (widget != NULL)
+            set_widget_error (widget, FALSE);
+        }
+      self->valid = FALSE;
+      gtk_label_set_text (self->hint_label, "");
+      update_actions (self);
+      if (was_valid)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
+    {
+      BdReportField field = checked_fields[i];
+      g_autoptr(GError) error = NULL;
+      const char *message = NULL;
+      GtkWidget *widget;
+
+      if (field == BD_REPORT_FIELD_OBSERVED_AT && !self->observed_ok)
+        message = _("Enter the time as YYYY-MM-DD HH:MM, for example 2026-09-01 14:30.");
+      else if (!bd_report_check_field (self->report, field, &error))
+        message = error != NULL ? error->message : _("This value is not valid.");
+
+      if (message != NULL)
+        valid = FALSE;
+
+      show_error (error_label_for (self, field), message);
+      widget = widget_for_field (self, field);
+      if (widget != NULL)
+        set_widget_error (widget, message != NULL);
+    }
+
+  /* Fields without a widget of their own (attachments, timestamps). */
+  if (valid)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!bd_report_validate (self->report, &error))
+        {
+          valid = FALSE;
+          gtk_label_set_text (self->hint_label, error != NULL ? error->message : "");
+        }
+      else
+        gtk_label_set_text (self->hint_label, "");
+    }
+  else
+    gtk_label_set_text (self->hint_label, _("Fix the fields marked in red to save."));
+
+  self->valid = valid;
+  update_actions (self);
+
+  if (was_valid != valid)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+}
+
+static void
+update_location_row (BdReportEditor *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->report == NULL)
+    {
+      adw_action_row_set_subtitle (self->location_row, "");
+      return;
+    }
+
+  text = g_strdup_printf ("%.5f, %.5f",
+                          bd_report_get_latitude (self->report),
+                          bd_report_get_longitude (self->report));
+  adw_action_row_set_subtitle (self->location_row, text);
+}
+
+static void
+select_ward (BdReportEditor *self,
+             const char     *code)
+{
+  const BdWard *wards;
+  guint n_wards = 0;
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  wards = bd_catalog_get_wards (&n_wards);
+  for (guint i = 0; code != NULL && i < n_wards; i++)
+    if (g_strcmp0 (wards[i].code, code) == 0)
+      selected = i;
+
+  adw_combo_row_set_selected (self->ward_row, selected);
+}
+
+static void
+select_category (BdReportEditor *self,
+                 const char     *code)
+{
+  int index = code != NULL ? bd_catalog_category_index (code) : -1;
+
+  adw_combo_row_set_selected (self->category_row,
+                              index >= 0 ? (guint)index : GTK_INVALID_LIST_POSITION);
+}
+
+static void
+select_status (BdReportEditor *self,
+               const char     *code)
+{
+  const BdStatus *statuses;
+  guint n_statuses = 0;
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  statuses = bd_catalog_get_statuses (&n_statuses);
+  for (guint i = 0; code != NULL && i < n_statuses; i++)
+    if (g_strcmp0 (statuses[i].code, code) == 0)
+      selected = i;
+
+  adw_combo_row_set_selected (self->status_row, selected);
+}
+
+static void
+select_severity (BdReportEditor *self,
+                 int             level)
+{
+  GtkToggleButton *buttons[] = { self->severity1, self->severity2, self->severity3, self->severity4 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    gtk_toggle_button_set_active (buttons[i], (int)i + 1 == level);
+}
+
+static void
+update_duplicate_row (BdReportEditor *self)
+{
+  gboolean duplicate = self->report != NULL &&
+                       g_strcmp0 (bd_report_get_status (self->report), "duplicate") == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->duplicate_row), duplicate);
+}
+
+static void
+on_count_value_changed_cb (GtkSpinButton  *spin,
+                           BdReportEditor *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (spin), "bd-count-key");
+  double value = gtk_spin_button_get_value (spin);
+  double *remembered;
+
+  if (self->loading || self->report == NULL || key == NULL)
+    return;
+
+  bd_report_set_count (self->report, key, value);
+
+  remembered = g_new (double, 1);
+  *remembered = value;
+  g_hash_table_insert (self->remembered, g_strdup (key), remembered);
+
+  validate (self);
+}
+
+static void
+clear_count_rows (BdReportEditor *self)
+{
+  for (guint i = 0; i < self->count_rows->len; i++)
+    adw_preferences_group_remove (self->counts_group, g_ptr_array_index (self->count_rows, i));
+  g_ptr_array_set_size (self->count_rows, 0);
+  g_hash_table_remove_all (self->count_spins);
+}
+
+static GtkWidget *
+make_count_row (BdReportEditor     *self,
+                const BdCountField *field,
+                GtkSpinButton     **spin_out)
+{
+  GtkWidget *row;
+  GtkWidget *spin;
+  GtkWidget *unit;
+  GtkAdjustment *adjustment;
+  g_autofree char *title = NULL;
+  double upper;
+
+  title = dup_display_label (field->label_ja, field->label_en);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  /* Allow more than the credible maximum so that validation can say so. */
+  upper = field->max > 0 ? field->max * 10 : 1e9;
+  adjustment = gtk_adjustment_new (0, 0, upper,
+                                   field->is_decimal ? 0.1 : 1,
+                                   field->is_decimal ? 1 : 10,
+                                   0);
+  spin = gtk_spin_button_new (adjustment, 1, field->is_decimal ? 2 : 0);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  g_object_set_data (G_OBJECT (spin), "bd-count-key", (gpointer)field->key);
+  g_signal_connect (spin, "value-changed", G_CALLBACK (on_count_value_changed_cb), self);
+
+  unit = gtk_label_new (bd_catalog_label (field->unit_ja, field->unit_en));
+  gtk_widget_add_css_class (unit, "dim-label");
+  gtk_label_set_width_chars (GTK_LABEL (unit), 3);
+  gtk_label_set_xalign (GTK_LABEL (unit), 0);
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), unit);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+
+  *spin_out = GTK_SPIN_BUTTON (spin);
+  return row;
+}
+
+/* Rebuilds the count rows for the report's category and fills them in. */
+static void
+rebuild_counts (BdReportEditor *self)
+{
+  const BdCategory *category = NULL;
+  gboolean was_loading = self->loading;
+
+  self->loading = TRUE;
+
+  clear_count_rows (self);
+
+  /* Keep the error row last. */
+  g_object_ref (self->counts_error_row);
+  adw_preferences_group_remove (self->counts_group, self->counts_error_row);
+
+  if (self->report != NULL && bd_report_get_category (self->report) != NULL)
+    category = bd_catalog_lookup_category (bd_report_get_category (self->report));
+
+  for (guint i = 0; category != NULL && i < category->n_counts; i++)
+    {
+      const BdCountField *field = &category->counts[i];
+      GtkSpinButton *spin = NULL;
+      GtkWidget *row = make_count_row (self, field, &spin);
+
+      gtk_spin_button_set_value (spin, bd_report_get_count (self->report, field->key));
+      adw_preferences_group_add (self->counts_group, row);
+      g_ptr_array_add (self->count_rows, row);
+      g_hash_table_insert (self->count_spins, (gpointer)field->key, spin);
+    }
+
+  adw_preferences_group_add (self->counts_group, self->counts_error_row);
+  g_object_unref (self->counts_error_row);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->counts_group),
+                          category != NULL && category->n_counts > 0);
+
+  self->loading = was_loading;
+}
+
+/* The category changed: keep only counts the new category has, bringing
+ * back values typed earlier for it. */
+static void
+apply_category_counts (BdReportEditor *self)
+{
+  const BdCategory *category;
+
+  bd_report_clear_counts (self->report);
+
+  category = bd_catalog_lookup_category (bd_report_get_category (self->report));
+  for (guint i = 0; category != NULL && i < category->n_counts; i++)
+    {
+      const double *value = g_hash_table_lookup (self->remembered, category->counts[i].key);
+
+      if (value != NULL)
+        bd_report_set_count (self->report, category->counts[i].key, *value);
+    }
+}
+
+static void
+fill_widgets (BdReportEditor *self)
+{
+  BdReport *report = self->report;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->description_view);
+  g_autofree char *observed = NULL;
+  gint64 households, people;
+
+  self->loading = TRUE;
+
+  if (report == NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->title_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->reporter_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->observed_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->duplicate_row), "");
+      gtk_text_buffer_set_text (buffer, "", -1);
+      update_location_row (self);
+      rebuild_counts (self);
+      self->loading = FALSE;
+      return;
+    }
+
+  gtk_label_set_text (self->heading_label, self->is_new ? _("New Report") : _("Edit Report"));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->title_row), bd_report_get_title (report) ?: "");
+  select_category (self, bd_report_get_category (report));
+  select_severity (self, bd_report_get_severity (report));
+  update_location_row (self);
+  select_ward (self, bd_report_get_ward (report));
+  select_status (self, bd_report_get_status (report));
+  gtk_editable_set_text (GTK_EDITABLE (self->duplicate_row), bd_report_get_duplicate_of (report) ?: "");
+  update_duplicate_row (self);
+  gtk_text_buffer_set_text (buffer, bd_report_get_description (report) ?: "", -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->reporter_row), bd_report_get_reporter (report) ?: "");
+
+  observed = format_local_time (bd_report_get_observed_at (report));
+  gtk_editable_set_text (GTK_EDITABLE (self->observed_row), observed);
+  self->observed_ok = TRUE;
+
+  households = bd_report_get_affected_households (report);
+  people = bd_report_get_affected_people (report);
+  gtk_spin_button_set_value (self->affected_households_spin, households > 0 ? (double)households : 0);
+  gtk_spin_button_set_value (self->affected_people_spin, people > 0 ? (double)people : 0);
+
+  rebuild_counts (self);
+
+  self->loading = FALSE;
+}
+
+/* callbacks */
+
+static void
+on_title_changed_cb (BdReportEditor *self,
+                     GtkEditable    *editable)
+{
+  if (self->loading || self->report == NULL)
+    return;
+
+  bd_report_set_title (self->report, gtk_editable_get_text (editable));
+  validate (self);
+}
+
+static void
+on_reporter_changed_cb (BdReportEditor *self,
+                        GtkEditable    *editable)
+{
+  if (self->loading || self->report == NULL)
+    return;
+
+  bd_report_set_reporter (self->report, gtk_editable_get_text (editable));
+  validate (self);
+}
+
+static void
+on_duplicate_changed_cb (BdReportEditor *self,
+                         GtkEditable    *editable)
+{
+  g_autofree char *id = NULL;
+
+  if (self->loading || self->report == NULL)
+    return;
+
+  id = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+  bd_report_set_duplicate_of (self->report, id[0] != '\0' ? id : NULL);
+  validate (self);
+}
+
+static void
+on_observed_changed_cb (BdReportEditor *self,
+                        GtkEditable    *editable)
+{
+  g_autoptr(GDateTime) when = NULL;
+
+  if (self->loading || self->report == NULL)
+    return;
+
+  when = parse_local_time (gtk_editable_get_text (editable));
+  self->observed_ok = when != NULL;
+  if (when != NULL)
+    bd_report_set_observed_at (self->report, when);
+
+  validate (self);
+}
+
+static void
+on_description_changed_cb (GtkTextBuffer  *buffer,
+                           BdReportEditor *self)
+{
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  if (self->loading || self->report == NULL)
+    return;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  bd_report_set_description (self->report, text[0] != '\0' ? text : NULL);
+  validate (self);
+}
+
+static void
+on_ward_selected_cb (BdReportEditor *self,
+                     GParamSpec     *pspec,
+                     AdwComboRow    *row)
+{
+  const BdWard *wards;
+  guint n_wards = 0;
+  guint selected;
+
+  if (self->loading || self->report == NULL)
+    return;
+
+  wards = bd_catalog_get_wards (&n_wards);
+  selected = adw_combo_row_get_selected (row);
+  bd_report_set_ward (self->report, selected < n_wards ? wards[selected].code : NULL);
+  self->ward_touched = TRUE;
+  validate (self);
+}
+
+static void
+on_category_selected_cb (BdReportEditor *self,
+                         GParamSpec     *pspec,
+                         AdwComboRow    *row)
+{
+  const BdCategory *categories;
+  guint n_categories = 0;
+  guint selected;
+  const char *code;
+
+  if (self->loading || self->report == NULL)
+    return;
+
+  categories = bd_catalog_get_categories (&n_categories);
+  selected = adw_combo_row_get_selected (row);
+  code = selected < n_categories ? categories[selected].code : NULL;
+
+  if (g_strcmp0 (code, bd_report_get_category (self->report)) == 0)
+    return;
+
+  bd_report_set_category (self->report, code);
+  apply_category_counts (self);
+  rebuild_counts (self);
+  validate (self);
+}
+
+static void
+on_status_selected_cb (BdReportEditor *self,
+                       GParamSpec     *pspec,
+                       AdwComboRow    *row)
+{
+  const BdStatus *statuses;
+  guint n_statuses = 0;
+  guint selected;
+
+  if (self->loading || self->report == NULL)
+    return;
+
+  statuses = bd_catalog_get_statuses (&n_statuses);
+  selected = adw_combo_row_get_selected (row);
+  bd_report_set_status (self->report, selected < n_statuses ? statuses[selected].code : NULL);
+  if (g_strcmp0 (bd_report_get_status (self->report), "duplicate") != 0)
+    {
+      self->loading = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->duplicate_row), "");
+      self->loading = FALSE;
+      bd_report_set_duplicate_of (self->report, NULL);
+    }
+  update_duplicate_row (self);
+  validate (self);
+}
+
+static void
+on_severity_toggled_cb (BdReportEditor  *self,
+                        GtkToggleButton *button)
+{
+  int level;
+
+  if (self->loading || self->report == NULL || !gtk_toggle_button_get_active (button))
+    return;
+
+  if (button == self->severity1)
+    level = 1;
+  else if (button == self->severity2)
+    level = 2;
+  else if (button == self->severity3)
+    level = 3;
+  else
+    level = 4;
+
+  bd_report_set_severity (self->report, level);
+  validate (self);
+}
+
+static void
+on_affected_changed_cb (BdReportEditor *self,
+                        GtkSpinButton  *spin)
+{
+  gint64 value;
+
+  if (self->loading || self->report == NULL)
+    return;
+
+  value = (gint64)gtk_spin_button_get_value (spin);
+  if (spin == self->affected_households_spin)
+    bd_report_set_affected_households (self->report, value);
+  else
+    bd_report_set_affected_people (self->report, value);
+
+  validate (self);
+}
+
+/* actions */
+
+static char *
+dup_actor (BdReportEditor *self)
+{
+  const char *reporter = self->report != NULL ? bd_report_get_reporter (self->report) : NULL;
+  const char *real_name;
+
+  if (reporter != NULL && reporter[0] != '\0')
+    return g_strdup (reporter);
+
+  real_name = g_get_real_name ();
+  if (real_name != NULL && real_name[0] != '\0' && g_strcmp0 (real_name, "Unknown") != 0)
+    return g_strdup (real_name);
+
+  return g_strdup (g_get_user_name ());
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) saved = NULL;
+  g_autofree char *actor = NULL;
+  const char *reporter;
+
+  if (self->report == NULL || self->store == NULL)
+    return;
+
+  validate (self);
+  if (!self->valid)
+    return;
+
+  actor = dup_actor (self);
+  if (!bd_store_save_report (self->store, self->report, actor, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The report could not be saved: %s"),
+                                                  error->message);
+
+      g_signal_emit (self, signals[FAILED], 0, message);
+      return;
+    }
+
+  /* Remember who reports, for the next new report. */
+  reporter = bd_report_get_reporter (self->report);
+  if (reporter != NULL && reporter[0] != '\0')
+    g_settings_set_string (self->settings, "reporter-name", reporter);
+
+  saved = g_object_ref (self->report);
+  bd_report_editor_set_report (self, NULL, FALSE);
+  g_signal_emit (self, signals[SAVED], 0, saved);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = NULL;
+  g_autofree char *id = NULL;
+
+  if (self->report == NULL || self->store == NULL || self->is_new)
+    return;
+
+  actor = dup_actor (self);
+  id = g_strdup (bd_report_get_id (self->report));
+  if (!bd_store_delete_report (self->store, id, actor, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The report could not be deleted: %s"),
+                                                  error->message);
+
+      g_signal_emit (self, signals[FAILED], 0, message);
+      return;
+    }
+
+  bd_report_editor_set_report (self, NULL, FALSE);
+  g_signal_emit (self, signals[DELETED], 0, id);
+}
+
+static void
+on_discard_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        BdReportEditor   *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      bd_report_editor_set_report (self, NULL, FALSE);
+      g_signal_emit (self, signals[CANCELLED], 0);
+    }
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  GtkRoot *root;
+  GtkWidget *dialog;
+
+  if (self->report == NULL)
+    return;
+
+  if (!bd_report_editor_get_modified (self))
+    {
+      bd_report_editor_set_report (self, NULL, FALSE);
+      g_signal_emit (self, signals[CANCELLED], 0);
+      return;
+    }
+
+  /* Nothing typed is lost without asking. */
+  root = gtk_widget_get_root (widget);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Discard Changes?"),
+                                   _("The changes to this report have not been saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+observed_now_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *text = format_local_time (now);
+
+  if (self->report == NULL)
+    return;
+
+  /* Goes through the entry's "changed" like typing does. */
+  gtk_editable_set_text (GTK_EDITABLE (self->observed_row), text);
+}
+
+/* GObject */
+
+static void
+bd_report_editor_dispose (GObject *object)
+{
+  BdReportEditor *self = (BdReportEditor *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_REPORT_EDITOR);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->report);
+  g_clear_object (&self->original);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->ward_model);
+  g_clear_object (&self->category_model);
+  g_clear_object (&self->status_model);
+  g_clear_pointer (&self->count_spins, g_hash_table_unref);
+  g_clear_pointer (&self->remembered, g_hash_table_unref);
+  g_clear_pointer (&self->count_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bd_report_editor_parent_class)->dispose (object);
+}
+
+static void
+bd_report_editor_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_REPORT:
+      g_value_set_object (value, self->report);
+      break;
+
+    case PROP_VALID:
+      g_value_set_boolean (value, self->valid);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_report_editor_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      bd_report_editor_set_store (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_report_editor_class_init (BdReportEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bd_report_editor_dispose;
+  object_class->get_property = bd_report_editor_get_property;
+  object_class->set_property = bd_report_editor_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         BD_TYPE_STORE,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_REPORT] =
+    g_param_spec_object ("report", NULL, NULL,
+                         BD_TYPE_REPORT,
+                         (G_PARAM_READABLE |
+                          G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE |
+                           G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SAVED] =
+    g_signal_new ("saved",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, BD_TYPE_REPORT);
+
+  signals[DELETED] =
+    g_signal_new ("deleted",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  signals[CANCELLED] =
+    g_signal_new ("cancelled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  signals[FAILED] =
+    g_signal_new ("failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/bd-report-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, scroller);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, title_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, category_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity1);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity2);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity3);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity4);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, location_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, ward_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, status_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, duplicate_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, description_view);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, counts_group);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, affected_households_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, affected_people_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, affected_households_spin);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, affected_people_spin);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, reporter_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, observed_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, counts_error_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, location_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, ward_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, category_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, status_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, title_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, description_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, reporter_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, observed_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, counts_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, affected_error);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, duplicate_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_title_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_reporter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_duplicate_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_observed_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_ward_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_category_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_status_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_severity_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_affected_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "editor.observed-now", NULL, observed_now_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
+
+  gtk_widget_class_set_css_name (widget_class, "reporteditor");
+}
+
+static void
+bd_report_editor_init (BdReportEditor *self)
+{
+  const BdWard *wards;
+  const BdCategory *categories;
+  const BdStatus *statuses;
+  const BdSeverity *severities;
+  const BdCountField *extra;
+  GtkToggleButton *severity_buttons[4];
+  guint n_wards = 0, n_categories = 0, n_statuses = 0, n_severities = 0, n_extra = 0;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (SCHEMA_ID);
+  self->count_spins = g_hash_table_new (g_str_hash, g_str_equal);
+  self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->count_rows = g_ptr_array_new ();
+
+  self->loading = TRUE;
+
+  self->ward_model = gtk_string_list_new (NULL);
+  wards = bd_catalog_get_wards (&n_wards);
+  for (guint i = 0; i < n_wards; i++)
+    {
+      g_autofree char *label = dup_display_label (wards[i].name_ja, wards[i].name_en);
+
+      gtk_string_list_append (self->ward_model, label);
+    }
+  adw_combo_row_set_model (self->ward_row, G_LIST_MODEL (self->ward_model));
+
+  self->category_model = gtk_string_list_new (NULL);
+  categories = bd_catalog_get_categories (&n_categories);
+  for (guint i = 0; i < n_categories; i++)
+    {
+      g_autofree char *label = dup_display_label (categories[i].name_ja, categories[i].name_en);
+
+      gtk_string_list_append (self->category_model, label);
+    }
+  adw_combo_row_set_model (self->category_row, G_LIST_MODEL (self->category_model));
+
+  self->status_model = gtk_string_list_new (NULL);
+  statuses = bd_catalog_get_statuses (&n_statuses);
+  for (guint i = 0; i < n_statuses; i++)
+    {
+      g_autofree char *label = dup_display_label (statuses[i].name_ja, statuses[i].name_en);
+
+      gtk_string_list_append (self->status_model, label);
+    }
+  adw_combo_row_set_model (self->status_row, G_LIST_MODEL (self->status_model));
+
+  severity_buttons[0] = self->severity1;
+  severity_buttons[1] = self->severity2;
+  severity_buttons[2] = self->severity3;
+  severity_buttons[3] = self->severity4;
+  severities = bd_catalog_get_severities (&n_severities);
+  for (guint i = 0; i < G_N_ELEMENTS (severity_buttons); i++)
+    {
+      const BdSeverity *severity = bd_catalog_lookup_severity ((int)i + 1);
+      g_autofree char *label = NULL;
+
+      if (severity != NULL)
+        label = dup_display_label (severity->name_ja, severity->name_en);
+      else
+        label = g_strdup_printf ("%u", i + 1);
+      gtk_button_set_label (GTK_BUTTON (severity_buttons[i]), label);
+    }
+  (void)severities;
+  (void)n_severities;
+
+  extra = bd_catalog_get_extra_counts (&n_extra);
+  for (guint i = 0; i < n_extra; i++)
+    {
+      g_autofree char *title = dup_display_label (extra[i].label_ja, extra[i].label_en);
+      AdwActionRow *row = NULL;
+      GtkSpinButton *spin = NULL;
+
+      if (g_strcmp0 (extra[i].key, "affected_households") == 0)
+        {
+          row = self->affected_households_row;
+          spin = self->affected_households_spin;
+        }
+      else if (g_strcmp0 (extra[i].key, "affected_people") == 0)
+        {
+          row = self->affected_people_row;
+          spin = self->affected_people_spin;
+        }
+
+      if (row != NULL)
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+          adw_action_row_set_subtitle (row, bd_catalog_label (extra[i].unit_ja, extra[i].unit_en));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                          -1);
+        }
+    }
+  if (n_extra == 0)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->affected_households_row),
+                                     _("Affected households"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->affected_people_row),
+                                     _("Affected people"));
+    }
+
+  g_signal_connect (gtk_text_view_get_buffer (self->description_view), "changed",
+                    G_CALLBACK (on_description_changed_cb), self);
+
+  self->loading = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->counts_group), FALSE);
+  validate (self);
+}
+
+/* public API */
+
+BdReportEditor *
+bd_report_editor_new (void)
+{
+  return g_object_new (BD_TYPE_REPORT_EDITOR, NULL);
+}
+
+BdStore *
+bd_report_editor_get_store (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->store;
+}
+
+void
+bd_report_editor_set_store (BdReportEditor *self,
+                            BdStore        *store)
+{
+  g_return_if_fail (BD_IS_REPORT_EDITOR (self));
+  g_return_if_fail (!store || BD_IS_STORE (store));
+
+  if (g_set_object (&self->store, store))
+    {
+      update_actions (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+    }
+}
+
+void
+bd_report_editor_set_report (BdReportEditor *self,
+                             BdReport       *report,
+                             gboolean        is_new)
+{
+  g_return_if_fail (BD_IS_REPORT_EDITOR (self));
+  g_return_if_fail (!report || BD_IS_REPORT (report));
+
+  g_clear_object (&self->report);
+  g_clear_object (&self->original);
+  g_hash_table_remove_all (self->remembered);
+
+  self->is_new = report != NULL && is_new;
+  self->ward_touched = FALSE;
+  self->observed_ok = TRUE;
+
+  if (report != NULL)
+    {
+      self->report = bd_report_copy (report);
+
+      if (self->is_new)
+        {
+          const char *reporter = bd_report_get_reporter (self->report);
+
+          if (bd_report_get_ward (self->report) == NULL)
+            {
+              const BdWard *ward = bd_catalog_nearest_ward (bd_report_get_latitude (self->report),
+                                                            bd_report_get_longitude (self->report));
+
+              if (ward != NULL)
+                bd_report_set_ward (self->report, ward->code);
+            }
+
+          if (reporter == NULL || reporter[0] == '\0')
+            {
+              g_autofree char *name = g_settings_get_string (self->settings, "reporter-name");
+
+              if (name[0] != '\0')
+                bd_report_set_reporter (self->report, name);
+            }
+        }
+
+      self->original = bd_report_copy (self->report);
+    }
+
+  fill_widgets (self);
+  validate (self);
+
+  if (report != NULL)
+    {
+      GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+      gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+}
+
+BdReport *
+bd_report_editor_get_report (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->report;
+}
+
+gboolean
+bd_report_editor_get_is_new (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), FALSE);
+
+  return self->is_new;
+}
+
+void
+bd_report_editor_set_location (BdReportEditor *self,
+                               double          latitude,
+                               double          longitude)
+{
+  g_return_if_fail (BD_IS_REPORT_EDITOR (self));
+
+  if (self->report == NULL)
+    return;
+
+  bd_report_set_location (self->report, latitude, longitude);
+
+  /* A new report's ward follows its place until the user picks one. */
+  if (self->is_new && !self->ward_touched)
+    {
+      const BdWard *ward = bd_catalog_nearest_ward (latitude, longitude);
+
+      if (ward != NULL)
+        {
+          bd_report_set_ward (self->report, ward->code);
+          self->loading = TRUE;
+          select_ward (self, ward->code);
+          self->loading = FALSE;
+        }
+    }
+
+  update_location_row (self);
+  validate (self);
+}
+
+gboolean
+bd_report_editor_get_valid (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), FALSE);
+
+  return self->valid;
+}
+
+gboolean
+bd_report_editor_get_modified (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), FALSE);
+
+  if (self->report == NULL || self->original == NULL)
+    return FALSE;
+
+  return !self->observed_ok || !bd_report_equal (self->report, self->original);
+}
+
+AdwEntryRow *
+bd_report_editor_get_title_row (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->title_row;
+}
+
+AdwComboRow *
+bd_report_editor_get_ward_row (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->ward_row;
+}
+
+AdwComboRow *
+bd_report_editor_get_category_row (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->category_row;
+}
+
+AdwComboRow *
+bd_report_editor_get_status_row (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->status_row;
+}
+
+AdwEntryRow *
+bd_report_editor_get_reporter_row (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->reporter_row;
+}
+
+AdwEntryRow *
+bd_report_editor_get_observed_row (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->observed_row;
+}
+
+GtkTextView *
+bd_report_editor_get_description_view (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->description_view;
+}
+
+GtkToggleButton *
+bd_report_editor_get_severity_button (BdReportEditor *self,
+                                      int             level)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  switch (level)
+    {
+    case 1: return self->severity1;
+    case 2: return self->severity2;
+    case 3: return self->severity3;
+    case 4: return self->severity4;
+    default: return NULL;
+    }
+}
+
+GtkSpinButton *
+bd_report_editor_get_count_spin (BdReportEditor *self,
+                                 const char     *key)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (strcmp (key, "affected_households") == 0)
+    return self->affected_households_spin;
+  if (strcmp (key, "affected_people") == 0)
+    return self->affected_people_spin;
+
+  return g_hash_table_lookup (self->count_spins, key);
+}
+
+GtkLabel *
+bd_report_editor_get_error_label (BdReportEditor *self,
+                                  BdReportField   field)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return error_label_for (self, field);
+}

@@ -1,1 +1,278 @@
-/* placeholder: being written */
+/* bd-report-row.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-report-row"
+
+#include "config.h"
+
+#include "bd-report-row.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bd-catalog.h"
+
+struct _BdReportRow
+{
+  GtkWidget       parent_instance;
+
+  BdReport       *report;
+  GdkRGBA         color;
+
+  GtkWidget      *box;
+  GtkDrawingArea *dot;
+  GtkLabel       *title_label;
+  GtkLabel       *subtitle_label;
+  GtkLabel       *severity_label;
+  GtkLabel       *status_label;
+};
+
+G_DEFINE_FINAL_TYPE (BdReportRow, bd_report_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_REPORT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *severity_classes[] = { "severity-1", "severity-2", "severity-3", "severity-4" };
+
+static void
+draw_dot (GtkDrawingArea *area,
+          cairo_t        *cr,
+          int             width,
+          int             height,
+          gpointer        user_data)
+{
+  BdReportRow *self = user_data;
+  double radius = MIN (width, height) / 2.0 - 1;
+
+  if (self->report == NULL)
+    return;
+
+  cairo_arc (cr, width / 2.0, height / 2.0, radius, 0, 2 * G_PI);
+  gdk_cairo_set_source_rgba (cr, &self->color);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static char *
+dup_label (const char *ja,
+           const char *en)
+{
+  const char *label = bd_catalog_label (ja, en);
+  char *copy = g_strdup (label != NULL ? label : "");
+
+  if (g_ascii_islower (copy[0]))
+    copy[0] = g_ascii_toupper (copy[0]);
+
+  return copy;
+}
+
+static void
+update (BdReportRow *self)
+{
+  const BdWard *ward = NULL;
+  const BdCategory *category = NULL;
+  const BdSeverity *severity = NULL;
+  const BdStatus *status = NULL;
+  g_autofree char *ward_name = NULL;
+  g_autofree char *category_name = NULL;
+  g_autofree char *severity_name = NULL;
+  g_autofree char *status_name = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  const char *title;
+  int level = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (severity_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->severity_label), severity_classes[i]);
+
+  if (self->report == NULL)
+    {
+      gtk_label_set_text (self->title_label, "");
+      gtk_label_set_text (self->subtitle_label, "");
+      gtk_label_set_text (self->severity_label, "");
+      gtk_label_set_text (self->status_label, "");
+      gtk_widget_queue_draw (GTK_WIDGET (self->dot));
+      return;
+    }
+
+  if (bd_report_get_ward (self->report) != NULL)
+    ward = bd_catalog_lookup_ward (bd_report_get_ward (self->report));
+  if (bd_report_get_category (self->report) != NULL)
+    category = bd_catalog_lookup_category (bd_report_get_category (self->report));
+  level = bd_report_get_severity (self->report);
+  severity = bd_catalog_lookup_severity (level);
+  if (bd_report_get_status (self->report) != NULL)
+    status = bd_catalog_lookup_status (bd_report_get_status (self->report));
+
+  ward_name = ward != NULL ? dup_label (ward->name_ja, ward->name_en) : g_strdup ("—");
+  category_name = category != NULL ? dup_label (category->name_ja, category->name_en) : g_strdup ("—");
+  severity_name = severity != NULL ? dup_label (severity->name_ja, severity->name_en) : g_strdup ("");
+  status_name = status != NULL ? dup_label (status->name_ja, status->name_en) : g_strdup ("");
+
+  now = g_date_time_new_now_local ();
+  when = bd_format_observed_time (bd_report_get_observed_at (self->report), now);
+
+  /* Translators: ward · kind of damage · time, in a report row */
+  subtitle = g_strdup_printf (_("%s · %s · %s"), ward_name, category_name, when);
+
+  title = bd_report_get_title (self->report);
+  gtk_label_set_text (self->title_label, title != NULL && title[0] != '\0' ? title : _("Untitled report"));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_label_set_text (self->severity_label, severity_name);
+  gtk_label_set_text (self->status_label, status_name);
+  if (level >= 1 && level <= 4)
+    gtk_widget_add_css_class (GTK_WIDGET (self->severity_label), severity_classes[level - 1]);
+
+  if (category == NULL || category->color == NULL || !gdk_rgba_parse (&self->color, category->color))
+    gdk_rgba_parse (&self->color, "#9e9e9e");
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), subtitle);
+  gtk_widget_queue_draw (GTK_WIDGET (self->dot));
+}
+
+static void
+bd_report_row_dispose (GObject *object)
+{
+  BdReportRow *self = (BdReportRow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_REPORT_ROW);
+  g_clear_object (&self->report);
+
+  G_OBJECT_CLASS (bd_report_row_parent_class)->dispose (object);
+}
+
+static void
+bd_report_row_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  BdReportRow *self = BD_REPORT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPORT:
+      g_value_set_object (value, self->report);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_report_row_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  BdReportRow *self = BD_REPORT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPORT:
+      bd_report_row_set_report (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_report_row_class_init (BdReportRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bd_report_row_dispose;
+  object_class->get_property = bd_report_row_get_property;
+  object_class->set_property = bd_report_row_set_property;
+
+  properties[PROP_REPORT] =
+    g_param_spec_object ("report", NULL, NULL,
+                         BD_TYPE_REPORT,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/bd-report-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, box);
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, dot);
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, severity_label);
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, status_label);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "reportrow");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+bd_report_row_init (BdReportRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->dot, draw_dot, self, NULL);
+}
+
+GtkWidget *
+bd_report_row_new (void)
+{
+  return g_object_new (BD_TYPE_REPORT_ROW, NULL);
+}
+
+BdReport *
+bd_report_row_get_report (BdReportRow *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_ROW (self), NULL);
+
+  return self->report;
+}
+
+void
+bd_report_row_set_report (BdReportRow *self,
+                          BdReport    *report)
+{
+  g_return_if_fail (BD_IS_REPORT_ROW (self));
+  g_return_if_fail (!report || BD_IS_REPORT (report));
+
+  if (!g_set_object (&self->report, report))
+    return;
+
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+}
+
+char *
+bd_format_observed_time (GDateTime *when,
+                         GDateTime *now)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (when == NULL)
+    return g_strdup ("—");
+
+  /* Absolute times: a list left open for hours never shows a stale "5 min ago". */
+  local = g_date_time_to_local (when);
+  if (now != NULL && g_date_time_get_year (local) == g_date_time_get_year (now))
+    /* Translators: a date and time in this year, see g_date_time_format() */
+    return g_date_time_format (local, _("%m-%d %H:%M"));
+
+  /* Translators: a date and time, see g_date_time_format() */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+}

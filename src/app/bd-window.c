@@ -1,1 +1,1238 @@
-/* placeholder: being written */
+/* bd-window.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-window"
+
+#include "config.h"
+
+#include "bd-window.h"
+
+#include <math.h>
+#include <glib/gi18n-lib.h>
+
+#include "bd-catalog.h"
+#include "bd-map-sources.h"
+#include "bd-report-layer.h"
+#include "bd-report-list.h"
+#include "bd-report-row.h"
+
+#define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
+#define PICK_RADIUS 14.0
+
+typedef enum
+{
+  PENDING_NONE,
+  PENDING_OPEN,        /* open pending_report */
+  PENDING_NEW,         /* a new report at pending_lat, pending_lon */
+  PENDING_SEARCH,      /* show the list and focus the search entry */
+} PendingKind;
+
+struct _BdWindow
+{
+  AdwApplicationWindow      parent_instance;
+
+  BdStore                  *store;
+  char                     *offline_map;
+  BdReportList             *report_list;
+  GtkSingleSelection       *selection;
+  GSettings                *settings;
+  ShumateMapSourceRegistry *registry;
+  BdReportLayer            *report_layer;
+  ShumateMarkerLayer       *marker_layer;
+  ShumateMarker            *marker;
+  AdwToast                 *last_toast;
+  GtkStringList            *ward_filter_model;
+  GtkStringList            *category_filter_model;
+  GtkStringList            *status_filter_model;
+
+  PendingKind               pending;
+  BdReport                 *pending_report;
+  gint64                    pending_rowid;
+  double                    pending_lat;
+  double                    pending_lon;
+
+  gboolean                  force_close;
+
+  /* template children */
+  AdwToastOverlay          *toast_overlay;
+  AdwFlap                  *flap;
+  GtkToggleButton          *search_button;
+  GtkSearchBar             *search_bar;
+  GtkSearchEntry           *search_entry;
+  GtkDropDown              *ward_dropdown;
+  GtkDropDown              *category_dropdown;
+  GtkDropDown              *status_dropdown;
+  GtkLabel                 *count_label;
+  GtkSpinner               *loading_spinner;
+  GtkStack                 *list_stack;
+  GtkListView              *list_view;
+  AdwStatusPage            *empty_page;
+  GtkStack                 *sidebar_stack;
+  BdReportEditor           *editor;
+  ShumateSimpleMap         *map;
+  GtkMenuButton            *map_source_button;
+  GtkLabel                 *map_source_label;
+  AdwWindowTitle           *window_title;
+};
+
+G_DEFINE_FINAL_TYPE (BdWindow, bd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_OFFLINE_MAP,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+dup_label (const char *ja,
+           const char *en)
+{
+  const char *label = bd_catalog_label (ja, en);
+  char *copy = g_strdup (label != NULL ? label : "");
+
+  if (g_ascii_islower (copy[0]))
+    copy[0] = g_ascii_toupper (copy[0]);
+
+  return copy;
+}
+
+static char *
+dup_actor (BdWindow *self)
+{
+  g_autofree char *name = g_settings_get_string (self->settings, "reporter-name");
+  const char *real_name;
+
+  if (name[0] != '\0')
+    return g_steal_pointer (&name);
+
+  real_name = g_get_real_name ();
+  if (real_name != NULL && real_name[0] != '\0' && g_strcmp0 (real_name, "Unknown") != 0)
+    return g_strdup (real_name);
+
+  return g_strdup (g_get_user_name ());
+}
+
+static ShumateViewport *
+get_viewport (BdWindow *self)
+{
+  return shumate_simple_map_get_viewport (self->map);
+}
+
+static ShumateMap *
+get_map (BdWindow *self)
+{
+  return shumate_simple_map_get_map (self->map);
+}
+
+static void
+add_toast (BdWindow *self,
+           AdwToast *toast)
+{
+  g_set_object (&self->last_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The list */
+
+static gboolean
+filters_active (BdWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  return gtk_drop_down_get_selected (self->ward_dropdown) > 0 ||
+         gtk_drop_down_get_selected (self->category_dropdown) > 0 ||
+         gtk_drop_down_get_selected (self->status_dropdown) > 0 ||
+         (text != NULL && text[0] != '\0');
+}
+
+static void
+update_count (BdWindow *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->report_list));
+  gboolean loading = bd_report_list_get_loading (self->report_list);
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (ngettext ("%u report", "%u reports", n_items), n_items);
+  gtk_label_set_text (self->count_label, text);
+
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
+
+  if (n_items > 0)
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "list");
+      return;
+    }
+
+  if (filters_active (self))
+    {
+      adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Matching Reports"));
+      adw_status_page_set_description (self->empty_page, _("Try another search or filter"));
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->empty_page, "mark-location-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Reports"));
+      adw_status_page_set_description (self->empty_page, _("Click the map to report damage there"));
+    }
+
+  gtk_stack_set_visible_child_name (self->list_stack, "empty");
+}
+
+static void
+on_list_items_changed_cb (GListModel *model,
+                          guint       position,
+                          guint       removed,
+                          guint       added,
+                          BdWindow   *self)
+{
+  update_count (self);
+}
+
+static void
+on_list_loading_changed_cb (BdReportList *list,
+                            GParamSpec   *pspec,
+                            BdWindow     *self)
+{
+  update_count (self);
+}
+
+static void
+on_search_entry_changed_cb (BdWindow       *self,
+                            GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  /* The list debounces filter changes itself. */
+  bd_report_list_set_text (self->report_list, stripped[0] != '\0' ? stripped : NULL);
+}
+
+static void
+on_search_entry_stop_search_cb (BdWindow       *self,
+                                GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+on_filter_changed_cb (BdWindow    *self,
+                      GParamSpec  *pspec,
+                      GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (self->report_list == NULL)
+    return;
+
+  if (dropdown == self->ward_dropdown)
+    {
+      guint n_wards = 0;
+      const BdWard *wards = bd_catalog_get_wards (&n_wards);
+
+      bd_report_list_set_ward (self->report_list,
+                               selected > 0 && selected <= n_wards ? wards[selected - 1].code : NULL);
+    }
+  else if (dropdown == self->category_dropdown)
+    {
+      guint n_categories = 0;
+      const BdCategory *categories = bd_catalog_get_categories (&n_categories);
+
+      bd_report_list_set_category (self->report_list,
+                                   selected > 0 && selected <= n_categories ? categories[selected - 1].code : NULL);
+    }
+  else if (dropdown == self->status_dropdown)
+    {
+      guint n_statuses = 0;
+      const BdStatus *statuses = bd_catalog_get_statuses (&n_statuses);
+
+      bd_report_list_set_status (self->report_list,
+                                 selected > 0 && selected <= n_statuses ? statuses[selected - 1].code : NULL);
+    }
+
+  update_count (self);
+}
+
+static void
+fill_filter_models (BdWindow *self)
+{
+  const BdWard *wards;
+  const BdCategory *categories;
+  const BdStatus *statuses;
+  guint n_wards = 0, n_categories = 0, n_statuses = 0;
+
+  self->ward_filter_model = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->ward_filter_model, _("All wards"));
+  wards = bd_catalog_get_wards (&n_wards);
+  for (guint i = 0; i < n_wards; i++)
+    {
+      g_autofree char *label = dup_label (wards[i].name_ja, wards[i].name_en);
+
+      gtk_string_list_append (self->ward_filter_model, label);
+    }
+
+  self->category_filter_model = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->category_filter_model, _("All kinds"));
+  categories = bd_catalog_get_categories (&n_categories);
+  for (guint i = 0; i < n_categories; i++)
+    {
+      g_autofree char *label = dup_label (categories[i].name_ja, categories[i].name_en);
+
+      gtk_string_list_append (self->category_filter_model, label);
+    }
+
+  self->status_filter_model = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->status_filter_model, _("All statuses"));
+  statuses = bd_catalog_get_statuses (&n_statuses);
+  for (guint i = 0; i < n_statuses; i++)
+    {
+      g_autofree char *label = dup_label (statuses[i].name_ja, statuses[i].name_en);
+
+      gtk_string_list_append (self->status_filter_model, label);
+    }
+
+  gtk_drop_down_set_model (self->ward_dropdown, G_LIST_MODEL (self->ward_filter_model));
+  gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (self->category_filter_model));
+  gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (self->status_filter_model));
+}
+
+static void
+on_factory_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, bd_report_row_new ());
+}
+
+static void
+on_factory_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  bd_report_row_set_report (BD_REPORT_ROW (gtk_list_item_get_child (item)),
+                            gtk_list_item_get_item (item));
+}
+
+static void
+on_factory_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      gpointer                  user_data)
+{
+  bd_report_row_set_report (BD_REPORT_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* The editor and the map */
+
+static void
+show_marker (BdWindow *self,
+             double    latitude,
+             double    longitude)
+{
+  shumate_location_set_location (SHUMATE_LOCATION (self->marker), latitude, longitude);
+  gtk_widget_set_visible (GTK_WIDGET (self->marker), TRUE);
+}
+
+static void
+hide_marker (BdWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->marker), FALSE);
+}
+
+static void
+show_list (BdWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
+  hide_marker (self);
+  if (self->report_layer != NULL)
+    bd_report_layer_set_selected (self->report_layer, 0);
+}
+
+static void
+open_in_editor (BdWindow *self,
+                BdReport *report,
+                gboolean  is_new,
+                gint64    rowid)
+{
+  double latitude = bd_report_get_latitude (report);
+  double longitude = bd_report_get_longitude (report);
+
+  bd_report_editor_set_report (self->editor, report, is_new);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "editor");
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  show_marker (self, latitude, longitude);
+
+  if (self->report_layer != NULL)
+    bd_report_layer_set_selected (self->report_layer, rowid);
+
+  if (!is_new)
+    shumate_map_center_on (get_map (self), latitude, longitude);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (bd_report_editor_get_title_row (self->editor)));
+}
+
+static void
+new_report_at (BdWindow *self,
+               double    latitude,
+               double    longitude)
+{
+  g_autoptr(BdReport) report = NULL;
+
+  if (!bd_catalog_point_in_city (latitude, longitude))
+    {
+      add_toast (self, adw_toast_new (_("This place is outside Osaka City: reports must be inside the city")));
+      return;
+    }
+
+  report = bd_report_new ();
+  bd_report_set_location (report, latitude, longitude);
+  open_in_editor (self, report, TRUE, 0);
+}
+
+static void
+search (BdWindow *self)
+{
+  show_list (self);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+run_pending (BdWindow *self)
+{
+  PendingKind kind = self->pending;
+  g_autoptr(BdReport) report = g_steal_pointer (&self->pending_report);
+
+  self->pending = PENDING_NONE;
+
+  switch (kind)
+    {
+    case PENDING_OPEN:
+      if (report != NULL)
+        open_in_editor (self, report, FALSE, self->pending_rowid);
+      break;
+
+    case PENDING_NEW:
+      new_report_at (self, self->pending_lat, self->pending_lon);
+      break;
+
+    case PENDING_SEARCH:
+      search (self);
+      break;
+
+    case PENDING_NONE:
+    default:
+      break;
+    }
+}
+
+static void
+on_leave_editor_response_cb (AdwMessageDialog *dialog,
+                             const char       *response,
+                             BdWindow         *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      bd_report_editor_set_report (self->editor, NULL, FALSE);
+      show_list (self);
+      run_pending (self);
+    }
+  else
+    {
+      self->pending = PENDING_NONE;
+      g_clear_object (&self->pending_report);
+    }
+}
+
+/* Runs the pending operation now, or after asking whether to drop the
+ * changes of the report being edited. */
+static void
+leave_editor_then_run_pending (BdWindow *self)
+{
+  GtkWidget *dialog;
+
+  if (!bd_window_get_editing (self) || !bd_report_editor_get_modified (self->editor))
+    {
+      run_pending (self);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   _("Discard Changes?"),
+                                   _("The report being edited has changes that have not been saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_leave_editor_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+request_open (BdWindow *self,
+              BdReport *report,
+              gint64    rowid)
+{
+  g_clear_object (&self->pending_report);
+  self->pending = PENDING_OPEN;
+  self->pending_report = g_object_ref (report);
+  self->pending_rowid = rowid;
+  leave_editor_then_run_pending (self);
+}
+
+static void
+request_new (BdWindow *self,
+             double    latitude,
+             double    longitude)
+{
+  g_clear_object (&self->pending_report);
+  self->pending = PENDING_NEW;
+  self->pending_lat = latitude;
+  self->pending_lon = longitude;
+  leave_editor_then_run_pending (self);
+}
+
+static void
+on_list_view_activate_cb (BdWindow    *self,
+                          guint        position,
+                          GtkListView *list_view)
+{
+  g_autoptr(BdReport) report = NULL;
+
+  report = g_list_model_get_item (G_LIST_MODEL (self->report_list), position);
+  if (report != NULL)
+    request_open (self, report, 0);
+}
+
+static void
+on_map_click_released_cb (GtkGestureClick *gesture,
+                          int              n_press,
+                          double           x,
+                          double           y,
+                          BdWindow        *self)
+{
+  ShumateViewport *viewport = get_viewport (self);
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  double latitude, longitude;
+  gint64 rowid;
+
+  if (n_press != 1)
+    return;
+
+  shumate_viewport_widget_coords_to_location (viewport, widget, x, y, &latitude, &longitude);
+
+  /* While editing, a click moves the report. */
+  if (bd_window_get_editing (self))
+    {
+      bd_report_editor_set_location (self->editor, latitude, longitude);
+      show_marker (self, latitude, longitude);
+      return;
+    }
+
+  rowid = bd_report_layer_pick (self->report_layer, x, y, PICK_RADIUS);
+  if (rowid > 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BdReport) report = bd_store_get_report_by_rowid (self->store, rowid, &error);
+
+      if (report != NULL)
+        {
+          request_open (self, report, rowid);
+          return;
+        }
+      g_debug ("Picked report %" G_GINT64_FORMAT " is gone: %s",
+               rowid, error != NULL ? error->message : "");
+    }
+
+  request_new (self, latitude, longitude);
+}
+
+static void
+on_editor_saved_cb (BdWindow       *self,
+                    BdReport       *report,
+                    BdReportEditor *editor)
+{
+  show_list (self);
+  add_toast (self, adw_toast_new (_("Report saved")));
+}
+
+static void
+on_editor_deleted_cb (BdWindow       *self,
+                      const char     *id,
+                      BdReportEditor *editor)
+{
+  AdwToast *toast;
+
+  show_list (self);
+
+  toast = adw_toast_new (_("Report deleted"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (id));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 10);
+  add_toast (self, toast);
+}
+
+static void
+on_editor_cancelled_cb (BdWindow       *self,
+                        BdReportEditor *editor)
+{
+  show_list (self);
+}
+
+static void
+on_editor_failed_cb (BdWindow       *self,
+                     const char     *message,
+                     BdReportEditor *editor)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  /* Stays until dismissed: the editor keeps everything typed. */
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  add_toast (self, toast);
+}
+
+/* Map sources */
+
+static void
+update_map_source_label (BdWindow         *self,
+                         ShumateMapSource *source)
+{
+  const char *id = shumate_map_source_get_id (source);
+  const char *name = bd_map_sources_get_display_name (id);
+
+  if (name == NULL || name[0] == '\0')
+    name = shumate_map_source_get_name (source);
+
+  gtk_label_set_text (self->map_source_label, name != NULL ? name : id);
+}
+
+static void
+apply_map_source (BdWindow *self)
+{
+  g_autofree char *id = g_settings_get_string (self->settings, "map-source");
+  ShumateMapSource *source;
+
+  source = shumate_map_source_registry_get_by_id (self->registry, id);
+  if (source == NULL)
+    source = shumate_map_source_registry_get_by_id (self->registry, BD_MAP_SOURCE_GSI_STD);
+  if (source == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->registry)) > 0)
+    {
+      g_autoptr(ShumateMapSource) first = g_list_model_get_item (G_LIST_MODEL (self->registry), 0);
+
+      source = first;
+    }
+
+  if (source == NULL)
+    return;
+
+  if (shumate_simple_map_get_map_source (self->map) != source)
+    shumate_simple_map_set_map_source (self->map, source);
+
+  update_map_source_label (self, source);
+}
+
+static void
+on_map_source_setting_changed_cb (GSettings  *settings,
+                                  const char *key,
+                                  BdWindow   *self)
+{
+  apply_map_source (self);
+}
+
+static void
+build_map_source_menu (BdWindow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) section = g_menu_new ();
+  guint n_sources = g_list_model_get_n_items (G_LIST_MODEL (self->registry));
+
+  for (guint i = 0; i < n_sources; i++)
+    {
+      g_autoptr(ShumateMapSource) source = g_list_model_get_item (G_LIST_MODEL (self->registry), i);
+      g_autoptr(GMenuItem) item = NULL;
+      const char *id = shumate_map_source_get_id (source);
+      const char *name = bd_map_sources_get_display_name (id);
+
+      if (name == NULL || name[0] == '\0')
+        name = shumate_map_source_get_name (source);
+
+      item = g_menu_item_new (name, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.map-source", g_variant_new_string (id));
+      g_menu_append_item (section, item);
+    }
+
+  g_menu_append_section (menu, _("Base Map"), G_MENU_MODEL (section));
+  gtk_menu_button_set_menu_model (self->map_source_button, G_MENU_MODEL (menu));
+}
+
+/* Window state */
+
+static void
+save_state (BdWindow *self)
+{
+  ShumateViewport *viewport = get_viewport (self);
+  int width = 0, height = 0;
+  gboolean maximized;
+
+  maximized = gtk_window_is_maximized (GTK_WINDOW (self));
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  if (!maximized)
+    {
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      if (width > 0 && height > 0)
+        {
+          g_settings_set_int (self->settings, "window-width", width);
+          g_settings_set_int (self->settings, "window-height", height);
+        }
+    }
+
+  g_settings_set_double (self->settings, "map-latitude",
+                         shumate_location_get_latitude (SHUMATE_LOCATION (viewport)));
+  g_settings_set_double (self->settings, "map-longitude",
+                         shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
+  g_settings_set_double (self->settings, "map-zoom",
+                         shumate_viewport_get_zoom_level (viewport));
+}
+
+static void
+restore_state (BdWindow *self)
+{
+  ShumateViewport *viewport = get_viewport (self);
+  double latitude = g_settings_get_double (self->settings, "map-latitude");
+  double longitude = g_settings_get_double (self->settings, "map-longitude");
+  double zoom = g_settings_get_double (self->settings, "map-zoom");
+  int width = g_settings_get_int (self->settings, "window-width");
+  int height = g_settings_get_int (self->settings, "window-height");
+
+  gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 360), MAX (height, 480));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (!isfinite (latitude) || !isfinite (longitude) || fabs (latitude) > 85 || fabs (longitude) > 180)
+    {
+      latitude = BD_CITY_CENTER_LAT;
+      longitude = BD_CITY_CENTER_LON;
+    }
+  if (!isfinite (zoom) || zoom < 1 || zoom > 20)
+    zoom = 12;
+
+  shumate_viewport_set_zoom_level (viewport, zoom);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), latitude, longitude);
+}
+
+static void
+on_close_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      BdWindow         *self)
+{
+  if (g_strcmp0 (response, "save") == 0)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self->editor), "editor.save", NULL);
+      if (bd_window_get_editing (self))
+        return;   /* saving failed: the toast says why, nothing is lost */
+    }
+  else if (g_strcmp0 (response, "discard") != 0)
+    return;
+
+  self->force_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static gboolean
+bd_window_close_request (GtkWindow *window)
+{
+  BdWindow *self = BD_WINDOW (window);
+
+  if (!self->force_close &&
+      bd_window_get_editing (self) &&
+      bd_report_editor_get_modified (self->editor))
+    {
+      GtkWidget *dialog;
+
+      dialog = adw_message_dialog_new (window,
+                                       _("Save Changes?"),
+                                       _("The report being edited has changes that have not been saved."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "discard", _("_Discard"),
+                                        "save", _("_Save"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save",
+                                               bd_report_editor_get_valid (self->editor));
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+
+  save_state (self);
+
+  return GTK_WINDOW_CLASS (bd_window_parent_class)->close_request (window);
+}
+
+/* Actions */
+
+static void
+new_report_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  ShumateViewport *viewport = get_viewport (self);
+
+  request_new (self,
+               shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+               shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
+}
+
+static void
+new_report_at_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  double latitude, longitude;
+
+  g_variant_get (parameter, "(dd)", &latitude, &longitude);
+  request_new (self, latitude, longitude);
+}
+
+static void
+open_report_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = NULL;
+
+  report = bd_store_get_report (self->store, g_variant_get_string (parameter, NULL), &error);
+  if (report == NULL || bd_report_get_deleted (report))
+    {
+      add_toast (self, adw_toast_new (_("This report no longer exists")));
+      return;
+    }
+
+  request_open (self, report, 0);
+}
+
+static void
+search_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  BdWindow *self = user_data;
+
+  g_clear_object (&self->pending_report);
+  self->pending = PENDING_SEARCH;
+  leave_editor_then_run_pending (self);
+}
+
+static void
+undo_delete_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = dup_actor (self);
+
+  if (!bd_store_restore_report (self->store, g_variant_get_string (parameter, NULL), actor, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The report could not be restored: %s"),
+                                                  error->message);
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_timeout (toast, 0);
+      add_toast (self, toast);
+      return;
+    }
+
+  add_toast (self, adw_toast_new (_("Report restored")));
+}
+
+static const GActionEntry win_entries[] = {
+  { "new-report", new_report_activated },
+  { "new-report-at", new_report_at_activated, "(dd)" },
+  { "open-report", open_report_activated, "s" },
+  { "search", search_activated },
+  { "undo-delete", undo_delete_activated, "s" },
+};
+
+/* GObject */
+
+static void
+bd_window_constructed (GObject *object)
+{
+  BdWindow *self = (BdWindow *)object;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAction) map_source_action = NULL;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  ShumateMap *map;
+
+  G_OBJECT_CLASS (bd_window_parent_class)->constructed (object);
+
+  g_assert (BD_IS_STORE (self->store));
+
+  /* The list */
+  self->report_list = bd_report_list_new (self->store);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->report_list)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->report_list, "items-changed",
+                           G_CALLBACK (on_list_items_changed_cb), self, 0);
+  g_signal_connect_object (self->report_list, "notify::loading",
+                           G_CALLBACK (on_list_loading_changed_cb), self, 0);
+
+  fill_filter_models (self);
+  update_count (self);
+
+  bd_report_editor_set_store (self->editor, self->store);
+
+  /* The map: its source first, then the layers. */
+  self->registry = bd_map_sources_new_registry (self->offline_map, &error);
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The offline map could not be opened: %s"),
+                                                  error->message);
+
+      g_warning ("%s", message);
+      add_toast (self, adw_toast_new (message));
+    }
+  else if (self->offline_map != NULL &&
+           shumate_map_source_registry_get_by_id (self->registry, BD_MAP_SOURCE_LOCAL) != NULL)
+    {
+      /* An offline map given for this session is what the user wants to see. */
+      g_settings_set_string (self->settings, "map-source", BD_MAP_SOURCE_LOCAL);
+    }
+
+  apply_map_source (self);
+  build_map_source_menu (self);
+
+  map_source_action = g_settings_create_action (self->settings, "map-source");
+  g_action_map_add_action (G_ACTION_MAP (self), map_source_action);
+  g_signal_connect_object (self->settings, "changed::map-source",
+                           G_CALLBACK (on_map_source_setting_changed_cb), self, 0);
+
+  restore_state (self);
+
+  self->report_layer = bd_report_layer_new (get_viewport (self), self->store);
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->report_layer));
+
+  self->marker_layer = shumate_marker_layer_new (get_viewport (self));
+  self->marker = shumate_marker_new ();
+  {
+    GtkWidget *dot = gtk_image_new_from_icon_name ("mark-location-symbolic");
+
+    gtk_widget_add_css_class (dot, "bd-edit-marker");
+    gtk_image_set_pixel_size (GTK_IMAGE (dot), 36);
+    /* The pin's tip, not its middle, marks the place. */
+    gtk_widget_set_margin_bottom (dot, 36);
+    shumate_marker_set_child (self->marker, dot);
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->marker), FALSE);
+  shumate_marker_layer_add_marker (self->marker_layer, self->marker);
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->marker_layer));
+
+  map = get_map (self);
+  shumate_map_set_zoom_on_double_click (map, FALSE);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+    gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (click), FALSE);
+    g_signal_connect (click, "released", G_CALLBACK (on_map_click_released_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
+  }
+}
+
+static void
+bd_window_dispose (GObject *object)
+{
+  BdWindow *self = (BdWindow *)object;
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
+
+  g_clear_object (&self->report_layer);
+  g_clear_object (&self->marker_layer);
+  g_clear_object (&self->marker);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->report_list);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->last_toast);
+  g_clear_object (&self->pending_report);
+  g_clear_object (&self->ward_filter_model);
+  g_clear_object (&self->category_filter_model);
+  g_clear_object (&self->status_filter_model);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (bd_window_parent_class)->dispose (object);
+}
+
+static void
+bd_window_finalize (GObject *object)
+{
+  BdWindow *self = (BdWindow *)object;
+
+  g_clear_pointer (&self->offline_map, g_free);
+
+  G_OBJECT_CLASS (bd_window_parent_class)->finalize (object);
+}
+
+static void
+bd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  BdWindow *self = BD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_OFFLINE_MAP:
+      g_value_set_string (value, self->offline_map);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  BdWindow *self = BD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    case PROP_OFFLINE_MAP:
+      self->offline_map = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_window_class_init (BdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = bd_window_constructed;
+  object_class->dispose = bd_window_dispose;
+  object_class->finalize = bd_window_finalize;
+  object_class->get_property = bd_window_get_property;
+  object_class->set_property = bd_window_set_property;
+
+  window_class->close_request = bd_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         BD_TYPE_STORE,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_OFFLINE_MAP] =
+    g_param_spec_string ("offline-map", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
+  g_type_ensure (BD_TYPE_REPORT_EDITOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/bd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, ward_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, category_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, editor);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, map);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, map_source_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, map_source_label);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, window_title);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_saved_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_deleted_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_cancelled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_failed_cb);
+}
+
+static void
+bd_window_init (BdWindow *self)
+{
+  self->settings = g_settings_new (SCHEMA_ID);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,
+                                   G_N_ELEMENTS (win_entries), self);
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->list_view));
+}
+
+/* Public API */
+
+BdWindow *
+bd_window_new (BdApplication *application,
+               BdStore       *store,
+               const char    *offline_map)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (BD_IS_STORE (store), NULL);
+
+  return g_object_new (BD_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       "offline-map", offline_map,
+                       NULL);
+}
+
+BdStore *
+bd_window_get_store (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+BdReportEditor *
+bd_window_get_editor (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return self->editor;
+}
+
+GListModel *
+bd_window_get_report_list (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->report_list);
+}
+
+ShumateViewport *
+bd_window_get_viewport (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return get_viewport (self);
+}
+
+ShumateMap *
+bd_window_get_map (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return get_map (self);
+}
+
+gboolean
+bd_window_get_editing (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), FALSE);
+
+  return bd_report_editor_get_report (self->editor) != NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (self->sidebar_stack), "editor") == 0;
+}
+
+void
+bd_window_add_toast (BdWindow   *self,
+                     const char *title,
+                     const char *button_label,
+                     const char *action_name,
+                     GVariant   *target)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (BD_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+
+  toast = adw_toast_new (title);
+  if (button_label != NULL && action_name != NULL)
+    {
+      adw_toast_set_button_label (toast, button_label);
+      adw_toast_set_action_name (toast, action_name);
+      if (target != NULL)
+        adw_toast_set_action_target_value (toast, target);
+    }
+  else if (target != NULL)
+    g_variant_unref (g_variant_ref_sink (target));
+
+  add_toast (self, toast);
+}
+
+AdwToast *
+bd_window_get_last_toast (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
+}

@@ -1,0 +1,71 @@
+/* bd-report-editor.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "bd-report.h"
+#include "bd-store.h"
+
+G_BEGIN_DECLS
+
+/* Edits a working copy of a BdReport, with inline validation.
+ *
+ * Actions: "editor.save", "editor.delete", "editor.cancel" (Ctrl+S, Escape).
+ * Signals:
+ *   "saved"     (BdReport *report)  the copy was committed to the store
+ *   "deleted"   (const char *id)    the report became a tombstone
+ *   "cancelled" ()
+ *   "failed"    (const char *message) saving or deleting failed; the editor
+ *                                     keeps the working copy */
+
+#define BD_TYPE_REPORT_EDITOR (bd_report_editor_get_type ())
+
+G_DECLARE_FINAL_TYPE (BdReportEditor, bd_report_editor, BD, REPORT_EDITOR, AdwBin)
+
+BdReportEditor *bd_report_editor_new              (void);
+BdStore        *bd_report_editor_get_store        (BdReportEditor *self);
+void            bd_report_editor_set_store        (BdReportEditor *self,
+                                                   BdStore        *store);
+/* Starts editing a copy of @report. @is_new: it is not in the store yet
+ * (the ward then follows the place until the user picks one). */
+void            bd_report_editor_set_report       (BdReportEditor *self,
+                                                   BdReport       *report,
+                                                   gboolean        is_new);
+/* The working copy (NULL when nothing is being edited). */
+BdReport       *bd_report_editor_get_report       (BdReportEditor *self);
+gboolean        bd_report_editor_get_is_new       (BdReportEditor *self);
+/* Moves the working copy to a new place (a click on the map). */
+void            bd_report_editor_set_location     (BdReportEditor *self,
+                                                   double          latitude,
+                                                   double          longitude);
+/* TRUE when every field is valid (the Save action is enabled). */
+gboolean        bd_report_editor_get_valid        (BdReportEditor *self);
+/* TRUE when the working copy differs from what was loaded. */
+gboolean        bd_report_editor_get_modified     (BdReportEditor *self);
+
+/* The real widgets, for tests: changing them updates the working copy
+ * through the normal signal path. */
+AdwEntryRow    *bd_report_editor_get_title_row    (BdReportEditor *self);
+AdwComboRow    *bd_report_editor_get_ward_row     (BdReportEditor *self);
+AdwComboRow    *bd_report_editor_get_category_row (BdReportEditor *self);
+AdwComboRow    *bd_report_editor_get_status_row   (BdReportEditor *self);
+AdwEntryRow    *bd_report_editor_get_reporter_row (BdReportEditor *self);
+AdwEntryRow    *bd_report_editor_get_observed_row (BdReportEditor *self);
+GtkTextView    *bd_report_editor_get_description_view (BdReportEditor *self);
+GtkToggleButton *bd_report_editor_get_severity_button (BdReportEditor *self,
+                                                      int             level);
+/* The spin button of a count field of the current category, or of
+ * "affected_households" / "affected_people"; NULL if not shown. */
+GtkSpinButton  *bd_report_editor_get_count_spin   (BdReportEditor *self,
+                                                   const char     *key);
+/* The inline error label under @field. */
+GtkLabel       *bd_report_editor_get_error_label  (BdReportEditor *self,
+                                                   BdReportField   field);
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* bd-report-row.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bd-report.h"
+
+G_BEGIN_DECLS
+
+/* One report in the sidebar list: category colour dot, title, ward ·
+ * category · observed time, severity badge and status. */
+
+#define BD_TYPE_REPORT_ROW (bd_report_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (BdReportRow, bd_report_row, BD, REPORT_ROW, GtkWidget)
+
+GtkWidget *bd_report_row_new        (void);
+BdReport  *bd_report_row_get_report (BdReportRow *self);
+void       bd_report_row_set_report (BdReportRow *self,
+                                     BdReport    *report);
+
+/* "09-01 14:05" in the year of @now, else "2026-09-01 14:05" (local time). */
+char      *bd_format_observed_time  (GDateTime   *when,
+                                     GDateTime   *now);
+
+G_END_DECLS
