@@ -74,9 +74,14 @@ gboolean     bd_report_equal                (BdReport     *a,
 char       **bd_report_diff                 (BdReport     *a,
                                              BdReport     *b);
 
+/* Getters return values owned by the report (transfer none), except the
+ * GVariant getters (counts, attachments), which return a new reference.
+ * Title, description and reporter are never NULL (""); id, polygon, ward,
+ * category, status and duplicate_of are NULL when unset ("" also unsets). */
 const char  *bd_report_get_id               (BdReport     *self);
 void         bd_report_set_id               (BdReport     *self,
                                              const char   *id);
+/* NaN until a place is chosen. */
 double       bd_report_get_latitude         (BdReport     *self);
 double       bd_report_get_longitude        (BdReport     *self);
 void         bd_report_set_location         (BdReport     *self,
@@ -120,14 +125,16 @@ GDateTime   *bd_report_get_updated_at       (BdReport     *self);
 void         bd_report_set_updated_at       (BdReport     *self,
                                              GDateTime    *when);
 
-/* Counts of the category's fields (DOMAIN.md). A key not set reads as 0. */
+/* Counts of the category's fields (DOMAIN.md). A key not set reads as 0;
+ * setting 0 removes the key. */
 double       bd_report_get_count            (BdReport     *self,
                                              const char   *key);
 void         bd_report_set_count            (BdReport     *self,
                                              const char   *key,
                                              double        value);
 void         bd_report_clear_counts         (BdReport     *self);
-/* The counts as a GVariant of type a{sd}, sorted by key (the "counts" property). */
+/* The counts as a GVariant of type a{sd}, sorted by key, no zeros (the
+ * "counts" property); get returns a new reference, set accepts a floating one. */
 GVariant    *bd_report_get_counts           (BdReport     *self);
 void         bd_report_set_counts           (BdReport     *self,
                                              GVariant     *counts);
@@ -163,7 +170,11 @@ gboolean     bd_report_check_field          (BdReport      *self,
 gboolean     bd_report_validate             (BdReport      *self,
                                              GError       **error);
 
-/* GeoJSON (RFC 7946) */
+/* GeoJSON (RFC 7946). geometry is the Point, or the Polygon when one is set
+ * (the point then goes in properties.point); a report with no place yet gets
+ * "geometry": null, which new_from_json refuses. Parsing checks JSON types
+ * and structure only (BD_REPORT_ERROR_PARSE): call bd_report_validate ().
+ * A single feature may be at most 16 MiB of text, a collection 64 MiB. */
 JsonNode    *bd_report_to_json              (BdReport     *self);
 char        *bd_report_to_geojson           (BdReport     *self);
 BdReport    *bd_report_new_from_json        (JsonNode     *node,
