@@ -1,2 +1,701 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-window.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * UI tests: the real application and window under Xvfb, driven through
+ * their actions and real widgets, with an offline tile folder made here so
+ * that no network is needed.
+ */
+
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "bd-application.h"
+#include "bd-catalog.h"
+#include "bd-report-editor.h"
+#include "bd-report-list.h"
+#include "bd-store.h"
+#include "bd-window.h"
+
+#define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
+#define TIMEOUT_MS 20000
+
+static char *tmp_dir;
+static char *tiles_dir;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+iterate_until (Condition condition,
+               gpointer  data,
+               guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+typedef struct
+{
+  GListModel *model;
+  const char *id;
+  gboolean    present;
+} ListWait;
+
+static gboolean
+list_has_id (GListModel *model,
+             const char *id)
+{
+  guint n_items = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(BdReport) report = g_list_model_get_item (model, i);
+
+      if (report != NULL && g_strcmp0 (bd_report_get_id (report), id) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+list_state_reached (gpointer data)
+{
+  ListWait *wait = data;
+
+  return list_has_id (wait->model, wait->id) == wait->present;
+}
+
+static void
+wait_for_list (GListModel *model,
+               const char *id,
+               gboolean    present)
+{
+  ListWait wait = { model, id, present };
+
+  g_assert_true (iterate_until (list_state_reached, &wait, TIMEOUT_MS));
+}
+
+/* A small tile folder (z11–14, around the city centre) for the local base map. */
+static void
+write_tiles_at_zoom (const char *dir,
+                     int         zoom)
+{
+  double n = 1 << zoom;
+  double lat = BD_CITY_CENTER_LAT * G_PI / 180.0;
+  int cx = (int)floor ((BD_CITY_CENTER_LON + 180.0) / 360.0 * n);
+  int cy = (int)floor ((1.0 - log (tan (lat) + 1.0 / cos (lat)) / G_PI) / 2.0 * n);
+
+  for (int x = cx - 3; x <= cx + 3; x++)
+    {
+      g_autofree char *column = g_strdup_printf ("%s/%d/%d", dir, zoom, x);
+
+      g_assert_cmpint (g_mkdir_with_parents (column, 0700), ==, 0);
+
+      for (int y = cy - 3; y <= cy + 3; y++)
+        {
+          g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 256, 256);
+          g_autofree char *path = g_strdup_printf ("%s/%d.png", column, y);
+          g_autoptr(GError) error = NULL;
+          guint32 shade = ((x + y) % 2) ? 0xe8eef0ff : 0xf4f1eaff;
+
+          gdk_pixbuf_fill (pixbuf, shade);
+          gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+          g_assert_no_error (error);
+        }
+    }
+}
+
+static void
+write_tiles (const char *dir)
+{
+  for (int zoom = 11; zoom <= 14; zoom++)
+    write_tiles_at_zoom (dir, zoom);
+}
+
+static int
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return g_remove (path);
+
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+
+  return g_rmdir (path);
+}
+
+/* Runs the real application with @args (after argv[0]); @scenario runs
+ * inside "activate" once the window is mapped and must close the window. */
+typedef void (*Scenario) (BdWindow *window,
+                          gpointer  data);
+
+typedef struct
+{
+  Scenario  scenario;
+  gpointer  data;
+  gboolean  ran;
+} RunData;
+
+static void
+on_activate_cb (GApplication *app,
+                RunData      *run)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (BD_IS_WINDOW (window));
+  g_assert_true (iterate_until (widget_is_mapped, window, TIMEOUT_MS));
+
+  run->scenario (BD_WINDOW (window), run->data);
+  run->ran = TRUE;
+}
+
+static int
+run_app (const char * const *args,
+         Scenario            scenario,
+         gpointer            data)
+{
+  BdApplication *app = bd_application_new ();
+  RunData run = { scenario, data, FALSE };
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  int status;
+
+  g_ptr_array_add (argv, (gpointer)"bosai-desk");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (scenario != NULL)
+    g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), &run);
+
+  status = g_application_run (G_APPLICATION (app), (int)argv->len - 1, (char **)argv->pdata);
+
+  if (scenario != NULL)
+    g_assert_true (run.ran);
+
+  g_assert_finalize_object (app);
+
+  return status;
+}
+
+static char *
+make_db_path (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+static guint
+ward_index (const char *code)
+{
+  guint n_wards = 0;
+  const BdWard *wards = bd_catalog_get_wards (&n_wards);
+
+  for (guint i = 0; i < n_wards; i++)
+    if (g_strcmp0 (wards[i].code, code) == 0)
+      return i;
+
+  g_assert_not_reached ();
+  return 0;
+}
+
+static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *)data == NULL;
+}
+
+/* Closes like the user does (close-request saves the state), then waits
+ * until the window is finalized. */
+static void
+close_window (BdWindow *window)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (iterate_until (pointer_is_null, &window, TIMEOUT_MS));
+}
+
+/* Creates a report through the editor's real widgets and saves it. */
+static char *
+create_report_via_editor (BdWindow   *window,
+                          double      latitude,
+                          double      longitude,
+                          const char *title,
+                          double      sites)
+{
+  BdReportEditor *editor = bd_window_get_editor (window);
+  BdReport *working;
+  GtkSpinButton *spin;
+  char *id;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-report-at", "(dd)", latitude, longitude);
+  g_assert_true (bd_window_get_editing (window));
+  working = bd_report_editor_get_report (editor);
+  g_assert_nonnull (working);
+
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (editor)), title);
+  adw_combo_row_set_selected (bd_report_editor_get_category_row (editor),
+                              (guint)bd_catalog_category_index ("road"));
+  spin = bd_report_editor_get_count_spin (editor, "sites");
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (spin, sites);
+
+  g_assert_true (bd_report_editor_get_valid (editor));
+  id = g_strdup (bd_report_get_id (working));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_false (bd_window_get_editing (window));
+
+  return id;
+}
+
+/* /bd/window/new-report */
+
+typedef struct
+{
+  char *id;
+} NewReportData;
+
+static void
+new_report_scenario (BdWindow *window,
+                     gpointer  user_data)
+{
+  NewReportData *data = user_data;
+  BdReportEditor *editor = bd_window_get_editor (window);
+  BdStore *store = bd_window_get_store (window);
+  ShumateViewport *viewport = bd_window_get_viewport (window);
+  ShumateMapSource *source;
+  AdwEntryRow *title_row;
+  GtkLabel *title_error;
+  GtkSpinButton *spin;
+  BdReport *working;
+  AdwToast *toast;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) expected = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  gboolean in_outbox = FALSE;
+
+  /* The offline map given on the command line is the base map. */
+  source = shumate_viewport_get_reference_map_source (viewport);
+  g_assert_nonnull (source);
+  g_assert_cmpstr (shumate_map_source_get_id (source), ==, "local");
+
+  g_assert_false (bd_window_get_editing (window));
+  g_assert_cmpuint (g_list_model_get_n_items (bd_window_get_report_list (window)), ==, 0);
+
+  /* A new report at Kita ward's centre: the nearest ward is preselected. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-report-at", "(dd)", 34.7040, 135.5040);
+  g_assert_true (bd_window_get_editing (window));
+  working = bd_report_editor_get_report (editor);
+  g_assert_nonnull (working);
+  g_assert_true (bd_report_editor_get_is_new (editor));
+  g_assert_cmpstr (bd_report_get_ward (working), ==, "271276");
+  g_assert_cmpuint (adw_combo_row_get_selected (bd_report_editor_get_ward_row (editor)), ==,
+                    ward_index ("271276"));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.7040, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.5040, 1e-9);
+
+  /* Empty title: invalid, Save disabled, the inline error says why. */
+  title_row = bd_report_editor_get_title_row (editor);
+  title_error = bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_TITLE);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "");
+  g_assert_false (bd_report_editor_get_valid (editor));
+  g_assert_false (gtk_widget_get_sensitive (bd_report_editor_get_save_button (editor)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
+  g_assert_false (bd_report_check_field (working, BD_REPORT_FIELD_TITLE, &expected));
+  g_assert_nonnull (expected);
+  g_assert_cmpstr (gtk_label_get_text (title_error), ==, expected->message);
+  g_assert_cmpstr (gtk_label_get_text (title_error), !=, "");
+
+  /* Activating Save anyway does nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_true (bd_window_get_editing (window));
+  g_assert_cmpint (bd_store_count (store), ==, 0);
+
+  /* Fill it in through the real widgets. */
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "梅田の地下道が冠水");
+  g_assert_cmpstr (bd_report_get_title (working), ==, "梅田の地下道が冠水");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
+
+  adw_combo_row_set_selected (bd_report_editor_get_category_row (editor),
+                              (guint)bd_catalog_category_index ("road"));
+  g_assert_cmpstr (bd_report_get_category (working), ==, "road");
+  spin = bd_report_editor_get_count_spin (editor, "sites");
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (spin, 3);
+  g_assert_cmpfloat (bd_report_get_count (working, "sites"), ==, 3);
+  gtk_toggle_button_set_active (bd_report_editor_get_severity_button (editor, 3), TRUE);
+  g_assert_cmpint (bd_report_get_severity (working), ==, 3);
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_reporter_row (editor)), "北区役所 山田");
+
+  /* A bad time blocks saving until it is fixed. */
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_observed_row (editor)), "yesterday");
+  g_assert_false (bd_report_editor_get_valid (editor));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_observed_row (editor)), "2026-09-01 14:30");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
+
+  g_assert_true (bd_report_editor_get_valid (editor));
+  g_assert_true (gtk_widget_get_sensitive (bd_report_editor_get_save_button (editor)));
+
+  data->id = g_strdup (bd_report_get_id (working));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+
+  /* Back to the list, with a toast. */
+  g_assert_false (bd_window_get_editing (window));
+  toast = bd_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Report saved");
+
+  /* In the store, with its outbox row. */
+  stored = bd_store_get_report (store, data->id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (bd_report_get_title (stored), ==, "梅田の地下道が冠水");
+  g_assert_cmpstr (bd_report_get_category (stored), ==, "road");
+  g_assert_cmpstr (bd_report_get_ward (stored), ==, "271276");
+  g_assert_cmpstr (bd_report_get_reporter (stored), ==, "北区役所 山田");
+  g_assert_cmpint (bd_report_get_severity (stored), ==, 3);
+  g_assert_cmpfloat (bd_report_get_count (stored, "sites"), ==, 3);
+  g_assert_false (bd_report_get_deleted (stored));
+  {
+    g_autoptr(GDateTime) expected_time = g_date_time_new_local (2026, 9, 1, 14, 30, 0);
+
+    g_assert_cmpint (g_date_time_compare (bd_report_get_observed_at (stored), expected_time), ==, 0);
+  }
+
+  outbox = bd_store_list_outbox (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      BdOutboxEntry *entry = g_ptr_array_index (outbox, i);
+
+      if (g_strcmp0 (entry->report_id, data->id) == 0 && g_strcmp0 (entry->op, "create") == 0)
+        in_outbox = TRUE;
+    }
+  g_assert_true (in_outbox);
+
+  /* The sidebar list shows it. */
+  wait_for_list (bd_window_get_report_list (window), data->id, TRUE);
+
+  /* Window size and map position are saved on close. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  shumate_viewport_set_zoom_level (viewport, 13);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), 34.7001, 135.4999);
+  iterate_for (100);
+
+  close_window (window);
+}
+
+typedef struct
+{
+  const char *id;
+} ReopenData;
+
+static void
+reopen_scenario (BdWindow *window,
+                 gpointer  user_data)
+{
+  ReopenData *data = user_data;
+  ShumateViewport *viewport = bd_window_get_viewport (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  int width = 0, height = 0;
+
+  stored = bd_store_get_report (bd_window_get_store (window), data->id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (bd_report_get_title (stored), ==, "梅田の地下道が冠水");
+
+  wait_for_list (bd_window_get_report_list (window), data->id, TRUE);
+
+  /* State restored from GSettings. */
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1100);
+  g_assert_cmpint (height, ==, 700);
+  g_assert_cmpfloat_with_epsilon (shumate_viewport_get_zoom_level (viewport), 13, 1e-6);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), 34.7001, 1e-6);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), 135.4999, 1e-6);
+
+  /* Opening it from the list's model goes through the editor. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", "s", data->id);
+  g_assert_true (bd_window_get_editing (window));
+  g_assert_false (bd_report_editor_get_is_new (bd_window_get_editor (window)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (bd_window_get_editor (window)))),
+                   ==, "梅田の地下道が冠水");
+  gtk_widget_activate_action (GTK_WIDGET (bd_window_get_editor (window)), "editor.cancel", NULL);
+  g_assert_false (bd_window_get_editing (window));
+
+  close_window (window);
+}
+
+static void
+test_new_report (void)
+{
+  g_autofree char *db = make_db_path ("new-report.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  NewReportData data = { NULL };
+  ReopenData reopen = { NULL };
+
+  g_assert_cmpint (run_app (args, new_report_scenario, &data), ==, 0);
+  g_assert_nonnull (data.id);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "map-latitude"), 34.7001, 1e-6);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "map-longitude"), 135.4999, 1e-6);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "map-zoom"), 13, 1e-6);
+  g_assert_cmpstr (g_settings_get_string (settings, "reporter-name"), ==, "北区役所 山田");
+
+  /* A second instance on the same database. */
+  reopen.id = data.id;
+  g_assert_cmpint (run_app (args, reopen_scenario, &reopen), ==, 0);
+
+  g_free (data.id);
+}
+
+/* /bd/window/delete-undo */
+
+static void
+delete_undo_scenario (BdWindow *window,
+                      gpointer  user_data)
+{
+  BdReportEditor *editor = bd_window_get_editor (window);
+  BdStore *store = bd_window_get_store (window);
+  g_autofree char *id = NULL;
+  g_autoptr(BdReport) deleted = NULL;
+  g_autoptr(BdReport) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwToast *toast;
+
+  id = create_report_via_editor (window, 34.6650, 135.5010, "倒壊したブロック塀", 1);
+  wait_for_list (bd_window_get_report_list (window), id, TRUE);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", "s", id);
+  g_assert_true (bd_window_get_editing (window));
+  g_assert_cmpstr (bd_report_get_id (bd_report_editor_get_report (editor)), ==, id);
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.delete", NULL);
+  g_assert_false (bd_window_get_editing (window));
+
+  deleted = bd_store_get_report (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (bd_report_get_deleted (deleted));
+  wait_for_list (bd_window_get_report_list (window), id, FALSE);
+
+  toast = bd_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Report deleted");
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.undo-delete");
+
+  /* What the toast's button does. */
+  gtk_widget_activate_action_variant (GTK_WIDGET (window),
+                                      adw_toast_get_action_name (toast),
+                                      adw_toast_get_action_target_value (toast));
+
+  restored = bd_store_get_report (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (restored));
+  g_assert_cmpstr (bd_report_get_title (restored), ==, "倒壊したブロック塀");
+  wait_for_list (bd_window_get_report_list (window), id, TRUE);
+
+  close_window (window);
+}
+
+static void
+test_delete_undo (void)
+{
+  g_autofree char *db = make_db_path ("delete-undo.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+
+  g_assert_cmpint (run_app (args, delete_undo_scenario, NULL), ==, 0);
+}
+
+/* /bd/window/filters */
+
+static void
+filter_scenario (BdWindow *window,
+                 gpointer  user_data)
+{
+  GListModel *list = bd_window_get_report_list (window);
+  g_autofree char *kita = NULL;
+  g_autofree char *chuo = NULL;
+
+  kita = create_report_via_editor (window, 34.7040, 135.5040, "北区の冠水", 2);
+  chuo = create_report_via_editor (window, 34.6810, 135.5100, "中央区の倒木", 1);
+  wait_for_list (list, kita, TRUE);
+  wait_for_list (list, chuo, TRUE);
+
+  /* Full-text search with a two-character Japanese word. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (window));
+    GtkWidget *focus = gtk_root_get_focus (root);
+
+    g_assert_nonnull (focus);
+    g_assert_true (GTK_IS_TEXT (focus));
+    gtk_editable_set_text (GTK_EDITABLE (focus), "倒木");
+  }
+  wait_for_list (list, kita, FALSE);
+  wait_for_list (list, chuo, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+
+  close_window (window);
+}
+
+static void
+test_filters (void)
+{
+  g_autofree char *db = make_db_path ("filters.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+
+  g_assert_cmpint (run_app (args, filter_scenario, NULL), ==, 0);
+}
+
+/* /bd/app/command-line */
+
+static G_NORETURN void
+exit_subprocess (int status)
+{
+  remove_tree (tmp_dir);
+  exit (status);
+}
+
+static void
+test_version (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *args[] = { "--version", NULL };
+
+      exit_subprocess (run_app (args, NULL, NULL));
+    }
+
+  g_test_trap_subprocess (NULL, 0, 0);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("bosai-desk 0.1.0\n");
+}
+
+static void
+test_bad_database (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *bad = g_build_filename (tmp_dir, "not-a-database.sqlite", NULL);
+      const char *args[] = { "--database", bad, "--quit-after-setup", NULL };
+
+      g_assert_true (g_file_set_contents (bad, "this is not SQLite at all, just some text that is "
+                                          "long enough to look like a header........", -1, NULL));
+      exit_subprocess (run_app (args, NULL, NULL));
+    }
+
+  g_test_trap_subprocess (NULL, 0, 0);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*bosai-desk: *not-a-database.sqlite*");
+  g_test_trap_assert_stdout ("");
+}
+
+/* --demo-data with --quit-after-setup builds a database without a window,
+ * and running it twice gives the same reports. */
+static void
+test_demo_data (void)
+{
+  g_autofree char *db = make_db_path ("demo.sqlite");
+  const char *args[] = { "--database", db, "--demo-data", "25", "--quit-after-setup", NULL };
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_app (args, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_app (args, NULL, NULL), ==, 0);
+
+  store = bd_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count (store), ==, 25);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *cache = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *config = NULL;
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("bd-test-window-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  cache = g_build_filename (tmp_dir, "cache", NULL);
+  data = g_build_filename (tmp_dir, "data", NULL);
+  config = g_build_filename (tmp_dir, "config", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  tiles_dir = g_build_filename (tmp_dir, "tiles", NULL);
+
+  if (!g_test_subprocess ())
+    write_tiles (tiles_dir);
+
+  g_test_add_func ("/bd/app/version", test_version);
+  g_test_add_func ("/bd/app/bad-database", test_bad_database);
+  g_test_add_func ("/bd/app/demo-data", test_demo_data);
+  g_test_add_func ("/bd/window/new-report", test_new_report);
+  g_test_add_func ("/bd/window/delete-undo", test_delete_undo);
+  g_test_add_func ("/bd/window/filters", test_filters);
+
+  status = g_test_run ();
+
+  remove_tree (tmp_dir);
+  g_free (tiles_dir);
+  g_free (tmp_dir);
+
+  return status;
+}

@@ -64,6 +64,7 @@ struct _BdReportEditor
   GtkWidget        *counts_error_row;
   GtkLabel         *hint_label;
   GtkWidget        *delete_button;
+  GtkWidget        *save_button;
 
   GtkLabel         *location_error;
   GtkLabel         *ward_error;
@@ -1085,6 +1086,7 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, counts_error_row);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, hint_label);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, location_error);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, ward_error);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, category_error);
@@ -1469,6 +1471,14 @@ bd_report_editor_get_count_spin (BdReportEditor *self,
     return self->affected_people_spin;
 
   return g_hash_table_lookup (self->count_spins, key);
+}
+
+GtkWidget *
+bd_report_editor_get_save_button (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->save_button;
 }
 
 GtkLabel *

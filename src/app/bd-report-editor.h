@@ -64,6 +64,8 @@ GtkToggleButton *bd_report_editor_get_severity_button (BdReportEditor *self,
  * "affected_households" / "affected_people"; NULL if not shown. */
 GtkSpinButton  *bd_report_editor_get_count_spin   (BdReportEditor *self,
                                                    const char     *key);
+/* The Save button (insensitive while the report is invalid). */
+GtkWidget      *bd_report_editor_get_save_button  (BdReportEditor *self);
 /* The inline error label under @field. */
 GtkLabel       *bd_report_editor_get_error_label  (BdReportEditor *self,
                                                    BdReportField   field);

@@ -985,9 +985,10 @@ bd_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
 
-  g_clear_object (&self->report_layer);
-  g_clear_object (&self->marker_layer);
-  g_clear_object (&self->marker);
+  /* Owned by the map (widgets): only forget them. */
+  self->report_layer = NULL;
+  self->marker_layer = NULL;
+  self->marker = NULL;
   g_clear_object (&self->selection);
   g_clear_object (&self->report_list);
   g_clear_object (&self->registry);
