@@ -266,7 +266,10 @@ update_actions (BdReportEditor *self)
 {
   gboolean editing = self->report != NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", editing && self->valid);
+  /* Saving an untouched report would only add a needless outbox row. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
+                                 editing && self->valid &&
+                                 (self->is_new || bd_report_editor_get_modified (self)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete",
                                  editing && !self->is_new && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", editing);
@@ -473,6 +476,7 @@ make_count_row (BdReportEditor     *self,
                                    0);
   spin = gtk_spin_button_new (adjustment, 1, field->is_decimal ? 2 : 0);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
@@ -1209,8 +1213,13 @@ bd_report_editor_init (BdReportEditor *self)
 
       if (row != NULL)
         {
+          GtkWidget *unit = gtk_label_new (bd_catalog_label (extra[i].unit_ja, extra[i].unit_en));
+
+          gtk_widget_add_css_class (unit, "dim-label");
+          gtk_label_set_width_chars (GTK_LABEL (unit), 3);
+          gtk_label_set_xalign (GTK_LABEL (unit), 0);
+          adw_action_row_add_suffix (row, unit);
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-          adw_action_row_set_subtitle (row, bd_catalog_label (extra[i].unit_ja, extra[i].unit_en));
           gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
                                           GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                           -1);

@@ -271,7 +271,7 @@ fill_filter_models (BdWindow *self)
   guint n_wards = 0, n_categories = 0, n_statuses = 0;
 
   self->ward_filter_model = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->ward_filter_model, _("All wards"));
+  gtk_string_list_append (self->ward_filter_model, _("Any ward"));
   wards = bd_catalog_get_wards (&n_wards);
   for (guint i = 0; i < n_wards; i++)
     {
@@ -281,7 +281,7 @@ fill_filter_models (BdWindow *self)
     }
 
   self->category_filter_model = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->category_filter_model, _("All kinds"));
+  gtk_string_list_append (self->category_filter_model, _("Any kind"));
   categories = bd_catalog_get_categories (&n_categories);
   for (guint i = 0; i < n_categories; i++)
     {
@@ -291,7 +291,7 @@ fill_filter_models (BdWindow *self)
     }
 
   self->status_filter_model = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->status_filter_model, _("All statuses"));
+  gtk_string_list_append (self->status_filter_model, _("Any status"));
   statuses = bd_catalog_get_statuses (&n_statuses);
   for (guint i = 0; i < n_statuses; i++)
     {
