@@ -81,14 +81,13 @@ run: build
 	@# (later work: start $(BUILDDIR)/src/central/bosai-central on loopback with
 	@#  the demo data set here, point the app at it, and stop it on exit)
 	@# -----------------------------------------------------------------------
-	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	@export GSETTINGS_SCHEMA_DIR="$(CURDIR)/$(BUILDDIR)/resources"; \
+	if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
 	  echo "No display: running under xvfb-run"; \
-	  wrap="$(XVFB_RUN)"; \
+	  $(XVFB_RUN) "$(APP)" --database "$(DEMO_DB)" --demo-data $(DEMO_N); \
 	else \
-	  wrap=""; \
-	fi; \
-	GSETTINGS_SCHEMA_DIR="$(CURDIR)/$(BUILDDIR)/resources" \
-	  $$wrap "$(APP)" --database "$(DEMO_DB)" --demo-data $(DEMO_N)
+	  "$(APP)" --database "$(DEMO_DB)" --demo-data $(DEMO_N); \
+	fi
 
 # Runs the whole suite, then prints per-test results and ends with the line
 # "N passed, N failed". Exits non-zero when anything failed (a failed build
