@@ -25,6 +25,9 @@
 #define MAX_ATTACHMENT_NAME   255
 #define MAX_MEDIA_TYPE        255
 #define MAX_FUTURE_SECONDS    (10 * 60)
+/* json-glib 1.6 writes 1e22 as "1e+22.0", which it cannot read back: keep
+ * numbers well below where %.17g switches to an exponent without a point. */
+#define MAX_JSON_NUMBER       1e15
 
 struct _BdReport
 {
@@ -314,6 +317,10 @@ category_label (const char *code)
 static JsonNode *parse_bounded (const char  *text,
                                 gssize       length,
                                 gsize        max_bytes,
+                                GError     **error);
+static JsonNode *read_polygon  (JsonNode    *node,
+                                double      *longitude,
+                                double      *latitude,
                                 GError     **error);
 
 /* GObject */
@@ -807,7 +814,9 @@ bd_report_set_polygon (BdReport   *self,
                        const char *polygon_json)
 {
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) clean = NULL;
   g_autofree char *canonical = NULL;
+  double lon, lat;
 
   g_return_if_fail (BD_IS_REPORT (self));
 
@@ -817,8 +826,10 @@ bd_report_set_polygon (BdReport   *self,
   if (polygon_json != NULL && polygon_json[0] != '\0')
     {
       node = parse_bounded (polygon_json, -1, MAX_FEATURE_BYTES, NULL);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        canonical = json_to_string (node, FALSE);
+      if (node != NULL)
+        clean = read_polygon (node, &lon, &lat, NULL);
+      if (clean != NULL)
+        canonical = json_to_string (clean, FALSE);
     }
 
   if (replace_nullable (&self->polygon, canonical ? canonical : polygon_json))
@@ -1856,10 +1867,39 @@ bd_report_validate (BdReport  *self,
 char *
 bd_format_timestamp (GDateTime *when)
 {
+  GString *text;
+  GTimeSpan offset;
+  int minutes;
+
   if (when == NULL)
     return NULL;
 
-  return g_date_time_format_iso8601 (when);
+  /* Not g_date_time_format_iso8601 (): GLib 2.74 writes "+09" for +09:00,
+   * which RFC 3339 does not allow. */
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "%04d-%02d-%02dT%02d:%02d:%02d",
+                          g_date_time_get_year (when),
+                          g_date_time_get_month (when),
+                          g_date_time_get_day_of_month (when),
+                          g_date_time_get_hour (when),
+                          g_date_time_get_minute (when),
+                          g_date_time_get_second (when));
+  if (g_date_time_get_microsecond (when) != 0)
+    g_string_append_printf (text, ".%06d", g_date_time_get_microsecond (when));
+
+  offset = g_date_time_get_utc_offset (when);
+  if (offset == 0)
+    {
+      g_string_append_c (text, 'Z');
+    }
+  else
+    {
+      minutes = (int) (ABS (offset) / G_TIME_SPAN_MINUTE);
+      g_string_append_printf (text, "%c%02d:%02d", offset < 0 ? '-' : '+',
+                              minutes / 60, minutes % 60);
+    }
+
+  return g_string_free (text, FALSE);
 }
 
 static gboolean
@@ -1931,11 +1971,14 @@ new_position (double longitude,
               double latitude)
 {
   JsonArray *array = json_array_sized_new (2);
+  JsonNode *node;
 
   json_array_add_double_element (array, longitude);
   json_array_add_double_element (array, latitude);
 
-  return json_node_init_array (json_node_alloc (), array);
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, array);
+  return node;
 }
 
 static void
@@ -1954,11 +1997,13 @@ bd_report_to_json (BdReport *self)
 {
   g_autoptr(JsonObject) feature = NULL;
   g_autoptr(JsonNode) polygon = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
   JsonObject *props;
   JsonObject *counts;
   JsonArray *attachments;
   GVariantIter iter;
   gboolean located;
+  double ignored_lon, ignored_lat;
   const char *key;
   double value;
   const char *sha256, *media_type, *name;
@@ -1974,10 +2019,14 @@ bd_report_to_json (BdReport *self)
 
   /* A report with no place yet has a null geometry (RFC 7946 3.2);
    * bd_report_new_from_json () refuses it. */
-  located = isfinite (self->latitude) && isfinite (self->longitude);
+  located = (isfinite (self->latitude) && isfinite (self->longitude) &&
+             fabs (self->latitude) <= MAX_JSON_NUMBER &&
+             fabs (self->longitude) <= MAX_JSON_NUMBER);
   if (self->polygon != NULL)
-    polygon = parse_bounded (self->polygon, -1, MAX_FEATURE_BYTES, NULL);
-  if (polygon != NULL && JSON_NODE_HOLDS_OBJECT (polygon) && located)
+    parsed = parse_bounded (self->polygon, -1, MAX_FEATURE_BYTES, NULL);
+  if (parsed != NULL)
+    polygon = read_polygon (parsed, &ignored_lon, &ignored_lat, NULL);
+  if (polygon != NULL && located)
     {
       json_object_set_member (feature, "geometry", g_steal_pointer (&polygon));
       json_object_set_member (props, "point", new_position (self->longitude, self->latitude));
@@ -2016,7 +2065,8 @@ bd_report_to_json (BdReport *self)
   g_variant_iter_init (&iter, self->counts);
   while (g_variant_iter_next (&iter, "{&sd}", &key, &value))
     {
-      if (!isfinite (value))
+      /* Not representable: bd_report_validate () refuses these anyway. */
+      if (!isfinite (value) || fabs (value) > MAX_JSON_NUMBER)
         continue;
       /* Whole numbers as JSON integers: "3", not "3.0". */
       if (value == floor (value) && fabs (value) < 9007199254740992.0)
@@ -2026,9 +2076,11 @@ bd_report_to_json (BdReport *self)
     }
   json_object_set_object_member (props, "counts", counts);
 
-  if (self->affected_households >= 0)
+  /* -1 (unknown) is left out; any other value is written, even an invalid
+   * one, so that reading back gives the same report. */
+  if (self->affected_households != -1)
     json_object_set_int_member (props, "affected_households", self->affected_households);
-  if (self->affected_people >= 0)
+  if (self->affected_people != -1)
     json_object_set_int_member (props, "affected_people", self->affected_people);
 
   attachments = json_array_new ();
@@ -2046,7 +2098,7 @@ bd_report_to_json (BdReport *self)
 
   if (self->rev != 0)
     json_object_set_int_member (props, "rev", self->rev);
-  if (self->seq > 0)
+  if (self->seq != 0)
     json_object_set_int_member (props, "seq", self->seq);
   if (self->deleted)
     json_object_set_boolean_member (props, "deleted", TRUE);
@@ -2195,12 +2247,14 @@ parse_error (GError     **error,
 }
 
 static gboolean
-read_position (JsonNode  *node,
-               double    *longitude,
-               double    *latitude,
-               GError   **error)
+read_position (JsonNode   *node,
+               double     *longitude,
+               double     *latitude,
+               JsonArray  *out,
+               GError    **error)
 {
   JsonArray *array;
+  JsonArray *position = NULL;
   guint n;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -2215,57 +2269,104 @@ read_position (JsonNode  *node,
     {
       double value;
 
-      if (!get_number (json_array_get_element (array, i), &value))
-        return parse_error (error, _("The coordinates of a position must be finite numbers."));
+      if (!get_number (json_array_get_element (array, i), &value) ||
+          fabs (value) > MAX_JSON_NUMBER)
+        {
+          g_clear_pointer (&position, json_array_unref);
+          return parse_error (error, _("The coordinates of a position must be finite numbers."));
+        }
       if (i == 0)
         *longitude = value;
       else if (i == 1)
         *latitude = value;
+
+      if (out != NULL)
+        {
+          if (position == NULL)
+            position = json_array_sized_new (n);
+          json_array_add_double_element (position, value);
+        }
     }
+
+  if (position != NULL)
+    json_array_add_array_element (out, position);
 
   return TRUE;
 }
 
-/* Checks the structure of a Polygon's coordinates and returns the mean of
- * the outer ring's positions. */
-static gboolean
-read_polygon (JsonObject  *geometry,
-              double      *longitude,
-              double      *latitude,
-              GError     **error)
+/* Checks the structure of a GeoJSON Polygon and returns a clean copy (type
+ * and coordinates only), and the mean of the outer ring's positions. */
+static JsonNode *
+read_polygon (JsonNode  *node,
+              double    *longitude,
+              double    *latitude,
+              GError   **error)
 {
-  JsonNode *coordinates = json_object_get_member (geometry, "coordinates");
+  g_autoptr(JsonArray) clean_rings = NULL;
+  JsonObject *geometry;
+  JsonObject *clean;
+  JsonNode *result;
+  JsonNode *coordinates;
+  JsonNode *type;
   JsonArray *rings;
   double sum_lon = 0, sum_lat = 0;
   guint n_outer = 0;
 
-  if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates))
-    return parse_error (error, _("The polygon has no coordinates."));
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      parse_error (error, _("The polygon is not an object."));
+      return NULL;
+    }
+
+  geometry = json_node_get_object (node);
+  type = json_object_get_member (geometry, "type");
+  if (type == NULL || json_node_get_value_type (type) != G_TYPE_STRING ||
+      g_strcmp0 (json_node_get_string (type), "Polygon") != 0)
+    {
+      parse_error (error, _("The geometry is not a Polygon."));
+      return NULL;
+    }
+
+  coordinates = json_object_get_member (geometry, "coordinates");
+  if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates) ||
+      json_array_get_length (json_node_get_array (coordinates)) == 0)
+    {
+      parse_error (error, _("The polygon has no coordinates."));
+      return NULL;
+    }
 
   rings = json_node_get_array (coordinates);
-  if (json_array_get_length (rings) == 0)
-    return parse_error (error, _("The polygon has no coordinates."));
-
+  clean_rings = json_array_sized_new (json_array_get_length (rings));
   for (guint r = 0; r < json_array_get_length (rings); r++)
     {
       JsonNode *ring_node = json_array_get_element (rings, r);
       JsonArray *ring;
+      JsonArray *clean_ring;
       guint n;
 
       if (!JSON_NODE_HOLDS_ARRAY (ring_node))
-        return parse_error (error, _("A ring of the polygon must be a list of positions."));
+        {
+          parse_error (error, _("A ring of the polygon must be a list of positions."));
+          return NULL;
+        }
 
       ring = json_node_get_array (ring_node);
       n = json_array_get_length (ring);
       if (n == 0)
-        return parse_error (error, _("A ring of the polygon is empty."));
+        {
+          parse_error (error, _("A ring of the polygon is empty."));
+          return NULL;
+        }
+
+      clean_ring = json_array_sized_new (n);
+      json_array_add_array_element (clean_rings, clean_ring);
 
       for (guint i = 0; i < n; i++)
         {
           double lon = 0, lat = 0;
 
-          if (!read_position (json_array_get_element (ring, i), &lon, &lat, error))
-            return FALSE;
+          if (!read_position (json_array_get_element (ring, i), &lon, &lat, clean_ring, error))
+            return NULL;
 
           /* The outer ring, without its closing position */
           if (r == 0 && (i + 1 < n || n == 1))
@@ -2280,7 +2381,13 @@ read_polygon (JsonObject  *geometry,
   *longitude = sum_lon / n_outer;
   *latitude = sum_lat / n_outer;
 
-  return TRUE;
+  clean = json_object_new ();
+  json_object_set_string_member (clean, "type", "Polygon");
+  json_object_set_array_member (clean, "coordinates", g_steal_pointer (&clean_rings));
+
+  result = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (result, clean);
+  return result;
 }
 
 static gboolean
@@ -2298,7 +2405,14 @@ read_string (JsonObject  *object,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return parse_error (error, _("The property “%s” must be text."), name);
 
+  /* json-glib lets escapes such as a lone "\ud800" through */
   *out = json_node_get_string (node);
+  if (!g_utf8_validate (*out, -1, NULL))
+    {
+      *out = NULL;
+      return parse_error (error, _("The property “%s” is not valid text."), name);
+    }
+
   return TRUE;
 }
 
@@ -2384,7 +2498,14 @@ read_counts (JsonObject  *props,
     {
       double value;
 
-      if (!get_number (json_object_get_member (object, l->data), &value))
+      if (!g_utf8_validate (l->data, -1, NULL))
+        {
+          g_variant_builder_clear (&builder);
+          return parse_error (error, _("A count’s name is not valid text."));
+        }
+
+      if (!get_number (json_object_get_member (object, l->data), &value) ||
+          fabs (value) > MAX_JSON_NUMBER)
         {
           g_variant_builder_clear (&builder);
           return parse_error (error, _("The count “%s” must be a number."), (const char *) l->data);
@@ -2525,20 +2646,24 @@ bd_report_new_from_json (JsonNode  *node,
   if (g_strcmp0 (type, "Point") == 0)
     {
       if (!read_position (json_object_get_member (geometry, "coordinates"),
-                          &longitude, &latitude, error))
+                          &longitude, &latitude, NULL, error))
         return NULL;
     }
   else if (g_strcmp0 (type, "Polygon") == 0)
     {
-      if (!read_polygon (geometry, &longitude, &latitude, error))
+      g_autoptr(JsonNode) clean = NULL;
+
+      clean = read_polygon (json_object_get_member (feature, "geometry"),
+                            &longitude, &latitude, error);
+      if (clean == NULL)
         return NULL;
 
       member = props ? json_object_get_member (props, "point") : NULL;
       if (member != NULL && !JSON_NODE_HOLDS_NULL (member) &&
-          !read_position (member, &longitude, &latitude, error))
+          !read_position (member, &longitude, &latitude, NULL, error))
         return NULL;
 
-      polygon = json_to_string (json_object_get_member (feature, "geometry"), FALSE);
+      polygon = json_to_string (clean, FALSE);
     }
   else
     {
