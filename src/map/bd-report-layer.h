@@ -41,5 +41,20 @@ gint64         bd_report_layer_pick         (BdReportLayer   *self,
 /* Highlights one report (0 for none). */
 void           bd_report_layer_set_selected (BdReportLayer   *self,
                                              gint64           rowid);
+gint64         bd_report_layer_get_selected (BdReportLayer   *self);
+
+/* For tests/bench-layer only: how dots are drawn. SPRITES (the default,
+ * fastest here) appends one pre-rendered texture per dot; CAIRO draws all
+ * dots into one Cairo node per frame; NODES uses a rounded clip, a colour
+ * and a border node per dot. */
+typedef enum
+{
+  BD_REPORT_LAYER_DRAW_SPRITES,
+  BD_REPORT_LAYER_DRAW_CAIRO,
+  BD_REPORT_LAYER_DRAW_NODES,
+} BdReportLayerDrawMode;
+
+void           _bd_report_layer_set_draw_mode (BdReportLayer         *self,
+                                               BdReportLayerDrawMode  mode);
 
 G_END_DECLS
