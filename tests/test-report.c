@@ -59,9 +59,9 @@ static BdReport *
 make_full_report (guint n)
 {
   BdReport *report = make_valid_report ();
-  g_autoptr(GDateTime) observed = date_time ("2026-09-01T05:45:00+09:00");
-  g_autoptr(GDateTime) created = date_time ("2026-09-01T06:00:00+09:00");
-  g_autoptr(GDateTime) updated = date_time ("2026-09-01T06:30:15.250000+09:00");
+  g_autoptr(GDateTime) observed = date_time ("2025-09-01T05:45:00+09:00");
+  g_autoptr(GDateTime) created = date_time ("2025-09-01T06:00:00+09:00");
+  g_autoptr(GDateTime) updated = date_time ("2025-09-01T06:30:15.250000+09:00");
   g_autofree char *title = g_strdup_printf ("床上浸水 «%u» — 淀川沿い \"引用\" \\ / \t", n);
   GVariantBuilder builder;
 
@@ -275,8 +275,8 @@ static void mut_observed_1899 (BdReport *r)
 static void mut_observed_none (BdReport *r) { bd_report_set_observed_at (r, NULL); }
 static void mut_updated_before_created (BdReport *r)
 {
-  g_autoptr(GDateTime) created = date_time ("2026-09-01T06:00:00+09:00");
-  g_autoptr(GDateTime) updated = date_time ("2026-09-01T05:59:59+09:00");
+  g_autoptr(GDateTime) created = date_time ("2025-09-01T06:00:00+09:00");
+  g_autoptr(GDateTime) updated = date_time ("2025-09-01T05:59:59+09:00");
   bd_report_set_created_at (r, created);
   bd_report_set_updated_at (r, updated);
 }
@@ -508,6 +508,13 @@ test_messages (void)
   bd_report_set_title (report, long_title);
   assert_message (report, BD_REPORT_FIELD_TITLE, BD_REPORT_ERROR_TITLE,
                   "The title is too long (201 characters; at most 200).");
+  {
+    g_autofree char *long_text = repeat_utf8 ("説", 10001);
+
+    bd_report_set_description (report, long_text);
+    assert_message (report, BD_REPORT_FIELD_DESCRIPTION, BD_REPORT_ERROR_TEXT,
+                    "The description is too long (10001 characters; at most 10000).");
+  }
   bd_report_set_observed_at (report, NULL);
   assert_message (report, BD_REPORT_FIELD_OBSERVED_AT, BD_REPORT_ERROR_TIMESTAMP,
                   "The time observed is missing or not a valid date.");
@@ -557,23 +564,23 @@ static void
 test_timestamps (void)
 {
   static const char * const good[] = {
-    "2026-09-01T06:00:00+09:00",
-    "2026-09-01T06:00:00Z",
-    "2026-08-31T21:00:00-03:30",
-    "2026-09-01T06:00:00.123456+09:00",
+    "2025-09-01T06:00:00+09:00",
+    "2025-09-01T06:00:00Z",
+    "2025-08-31T21:00:00-03:30",
+    "2025-09-01T06:00:00.123456+09:00",
   };
   static const char * const bad[] = {
-    "2026-09-01T06:00:00",
-    "2026-09-01",
-    "2026-09-01 06:00:00+09:00",
-    "2026-09-01T06:00+09:00",
-    "2026-09-01T06:00:00+0900",
-    "2026-09-01T06:00:00+09",
-    "2026-13-01T06:00:00+09:00",
-    "2026-09-31T06:00:00+09:00",
-    "2026-09-01T25:00:00+09:00",
-    "2026-09-01T06:00:00.+09:00",
-    "2026-09-01T06:00:00Zjunk",
+    "2025-09-01T06:00:00",
+    "2025-09-01",
+    "2025-09-01 06:00:00+09:00",
+    "2025-09-01T06:00+09:00",
+    "2025-09-01T06:00:00+0900",
+    "2025-09-01T06:00:00+09",
+    "2025-13-01T06:00:00+09:00",
+    "2025-09-31T06:00:00+09:00",
+    "2025-09-01T25:00:00+09:00",
+    "2025-09-01T06:00:00.+09:00",
+    "2025-09-01T06:00:00Zjunk",
     "yesterday",
     "",
     "２０２６-09-01T06:00:00+09:00",
@@ -602,10 +609,10 @@ test_timestamps (void)
   g_assert_null (bd_format_timestamp (NULL));
 
   /* the offset is kept */
-  when = bd_parse_timestamp ("2026-09-01T06:00:00+09:00");
+  when = bd_parse_timestamp ("2025-09-01T06:00:00+09:00");
   g_assert_cmpint (g_date_time_get_utc_offset (when), ==, 9 * G_TIME_SPAN_HOUR);
   g_assert_cmpint (g_date_time_get_hour (when), ==, 6);
-  utc = bd_parse_timestamp ("2026-08-31T21:00:00Z");
+  utc = bd_parse_timestamp ("2025-08-31T21:00:00Z");
   g_assert_true (g_date_time_equal (when, utc));
 }
 
@@ -711,8 +718,8 @@ test_geojson_round_trip (void)
   point = json_object_get_array_member (props, "point");
   g_assert_cmpfloat (json_array_get_double_element (point, 0), ==, bd_report_get_longitude (report));
   g_assert_cmpfloat (json_array_get_double_element (point, 1), ==, bd_report_get_latitude (report));
-  g_assert_cmpstr (json_object_get_string_member (props, "observed_at"), ==, "2026-09-01T05:45:00+09:00");
-  g_assert_cmpstr (json_object_get_string_member (props, "created_at"), ==, "2026-09-01T06:00:00+09:00");
+  g_assert_cmpstr (json_object_get_string_member (props, "observed_at"), ==, "2025-09-01T05:45:00+09:00");
+  g_assert_cmpstr (json_object_get_string_member (props, "created_at"), ==, "2025-09-01T06:00:00+09:00");
   g_assert_cmpstr (json_object_get_string_member (props, "duplicate_of"), ==, OTHER_ID);
   g_assert_cmpint (json_object_get_int_member (props, "affected_people"), ==, 31);
   g_assert_cmpint (json_object_get_int_member (props, "seq"), ==, 1203);
@@ -885,8 +892,8 @@ static const char *malformed[] = {
   "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"attachments\":[\"a.jpg\"]}}",
   "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"attachments\":[{\"sha256\":1,\"media_type\":\"image/jpeg\",\"name\":\"a\"}]}}",
   "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"attachments\":[{\"media_type\":\"image/jpeg\",\"name\":\"a\"}]}}",
-  "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"observed_at\":\"2026-09-01 06:00\"}}",
-  "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"created_at\":\"2026-09-01T06:00:00\"}}",
+  "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"observed_at\":\"2025-09-01 06:00\"}}",
+  "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"created_at\":\"2025-09-01T06:00:00\"}}",
   "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"updated_at\":1756674000}}",
   "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"deleted\":\"yes\"}}",
   "{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},\"properties\":{\"rev\":true}}",
@@ -1320,9 +1327,9 @@ static void
 test_notify (void)
 {
   g_autoptr(BdReport) report = make_full_report (0);
-  g_autoptr(GDateTime) when = date_time ("2026-09-01T07:00:00+09:00");
-  g_autoptr(GDateTime) same_when = date_time ("2026-09-01T07:00:00+09:00");
-  g_autoptr(GDateTime) same_instant_utc = date_time ("2026-08-31T22:00:00Z");
+  g_autoptr(GDateTime) when = date_time ("2025-09-01T07:00:00+09:00");
+  g_autoptr(GDateTime) same_when = date_time ("2025-09-01T07:00:00+09:00");
+  g_autoptr(GDateTime) same_instant_utc = date_time ("2025-08-31T22:00:00Z");
   g_autoptr(GVariant) attachments = NULL;
   g_autoptr(GVariant) counts = NULL;
   NotifyLog log = { g_hash_table_new (g_str_hash, g_str_equal) };

@@ -1446,33 +1446,14 @@ check_polygon (const char  *text,
   return TRUE;
 }
 
-static gboolean
-check_text (const char     *text,
-            const char     *what,
-            guint           max,
-            BdReportError   code,
-            GError        **error)
+/* Returns the length in characters of @text, or -1 if it is not UTF-8. */
+static glong
+text_length (const char *text)
 {
-  glong length;
-
   if (!g_utf8_validate (text, -1, NULL))
-    {
-      /* Translators: %s is the name of a field, e.g. "The description" */
-      g_set_error (error, BD_REPORT_ERROR, code, _("%s is not valid text."), what);
-      return FALSE;
-    }
+    return -1;
 
-  length = g_utf8_strlen (text, -1);
-  if (length > (glong) max)
-    {
-      /* Translators: the first %s is the name of a field, e.g. "The description" */
-      g_set_error (error, BD_REPORT_ERROR, code,
-                   _("%s is too long (%u characters; at most %u)."),
-                   what, (guint) MIN (length, G_MAXUINT), max);
-      return FALSE;
-    }
-
-  return TRUE;
+  return g_utf8_strlen (text, -1);
 }
 
 static gboolean
@@ -1707,12 +1688,46 @@ bd_report_check_field (BdReport       *self,
       return TRUE;
 
     case BD_REPORT_FIELD_DESCRIPTION:
-      return check_text (self->description, _("The description"),
-                         BD_REPORT_MAX_DESCRIPTION, BD_REPORT_ERROR_TEXT, error);
+      {
+        glong length = text_length (self->description);
+
+        if (length < 0)
+          {
+            g_set_error_literal (error, BD_REPORT_ERROR, BD_REPORT_ERROR_TEXT,
+                                 _("The description is not valid text."));
+            return FALSE;
+          }
+        if (length > BD_REPORT_MAX_DESCRIPTION)
+          {
+            g_set_error (error, BD_REPORT_ERROR, BD_REPORT_ERROR_TEXT,
+                         _("The description is too long (%u characters; at most %u)."),
+                         (guint) MIN (length, (glong) G_MAXUINT),
+                         (guint) BD_REPORT_MAX_DESCRIPTION);
+            return FALSE;
+          }
+        return TRUE;
+      }
 
     case BD_REPORT_FIELD_REPORTER:
-      return check_text (self->reporter, _("The reporter’s name"),
-                         BD_REPORT_MAX_REPORTER, BD_REPORT_ERROR_TEXT, error);
+      {
+        glong length = text_length (self->reporter);
+
+        if (length < 0)
+          {
+            g_set_error_literal (error, BD_REPORT_ERROR, BD_REPORT_ERROR_TEXT,
+                                 _("The reporter’s name is not valid text."));
+            return FALSE;
+          }
+        if (length > BD_REPORT_MAX_REPORTER)
+          {
+            g_set_error (error, BD_REPORT_ERROR, BD_REPORT_ERROR_TEXT,
+                         _("The reporter’s name is too long (%u characters; at most %u)."),
+                         (guint) MIN (length, (glong) G_MAXUINT),
+                         (guint) BD_REPORT_MAX_REPORTER);
+            return FALSE;
+          }
+        return TRUE;
+      }
 
     case BD_REPORT_FIELD_OBSERVED_AT:
       {
