@@ -1,2 +1,1112 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-store.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "bd-catalog.h"
+#include "bd-demo.h"
+#include "bd-store.h"
+
+#define KITA "271276"
+#define KITA_LAT 34.704
+#define KITA_LON 135.504
+
+typedef struct
+{
+  char    *dir;
+  char    *path;
+  BdStore *store;
+} Fixture;
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("bd-test-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "reports.db", NULL);
+  f->store = bd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->store);
+}
+
+/* A GTask's worker thread may drop its reference to the task (and so to
+ * the store, its source object) just after the callback ran. */
+static void
+wait_for_tasks (GObject *object)
+{
+  guint i;
+
+  for (i = 0; i < 5000 && g_atomic_int_get ((int *) &object->ref_count) > 1; i++)
+    g_usleep (1000);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->store != NULL)
+    wait_for_tasks (G_OBJECT (f->store));
+  if (f->store != NULL)
+    g_assert_finalize_object (f->store);
+  remove_dir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static BdReport *
+make_report (const char *title,
+             const char *category,
+             double      lat,
+             double      lon)
+{
+  BdReport *report = bd_report_new ();
+
+  bd_report_set_location (report, lat, lon);
+  bd_report_set_ward (report, KITA);
+  bd_report_set_category (report, category);
+  bd_report_set_title (report, title);
+  bd_report_set_description (report, "現地確認中。");
+  bd_report_set_reporter (report, "北区役所 防災担当");
+
+  return report;
+}
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+static guint
+count_query (BdStore       *store,
+             const BdQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rowids = bd_store_query_rowids (store, query, &error);
+
+  g_assert_no_error (error);
+  return rowids->len;
+}
+
+static guint
+count_text (BdStore    *store,
+            const char *text)
+{
+  BdQuery query = { 0 };
+
+  query.text = text;
+  return count_query (store, &query);
+}
+
+static void
+test_pragmas (Fixture       *f,
+              gconstpointer  data)
+{
+  sqlite3 *db = _bd_store_get_connection (f->store);
+  g_autofree char *mode = query_text (db, "PRAGMA journal_mode");
+
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (query_int (db, "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (query_int (db, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, BD_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (bd_store_get_schema_version (f->store), ==, BD_STORE_SCHEMA_VERSION);
+  g_assert_cmpstr (bd_store_get_path (f->store), ==, f->path);
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+}
+
+static void
+test_crud (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) loaded = NULL;
+  g_autoptr(BdReport) again = NULL;
+  g_autoptr(GPtrArray) live = NULL;
+  g_autoptr(GDateTime) created = NULL;
+  g_autofree char *id = g_strdup (bd_report_get_id (report));
+
+  g_assert_true (bd_store_save_report (f->store, report, "tester", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count (f->store), ==, 1);
+
+  loaded = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (bd_report_equal (loaded, report));
+  g_assert_cmpstr (bd_report_get_title (loaded), ==, "北区 梅田付近 道路冠水");
+  g_assert_false (bd_report_get_deleted (loaded));
+  created = g_date_time_ref (bd_report_get_created_at (loaded));
+
+  /* update */
+  g_usleep (G_USEC_PER_SEC / 100);
+  bd_report_set_title (loaded, "北区 梅田付近 道路冠水 解消");
+  bd_report_set_status (loaded, "resolved");
+  g_assert_true (bd_store_save_report (f->store, loaded, "tester", &error));
+  g_assert_no_error (error);
+  again = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (again), ==, "北区 梅田付近 道路冠水 解消");
+  g_assert_cmpstr (bd_report_get_status (again), ==, "resolved");
+  g_assert_true (g_date_time_equal (bd_report_get_created_at (again), created));
+  g_assert_cmpint (g_date_time_compare (bd_report_get_updated_at (again), created), >=, 0);
+  g_assert_cmpint (bd_store_count (f->store), ==, 1);
+  g_clear_object (&again);
+
+  /* delete: a tombstone */
+  g_assert_true (bd_store_delete_report (f->store, id, "tester", &error));
+  g_assert_no_error (error);
+  again = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (bd_report_get_deleted (again));
+  g_assert_cmpstr (bd_report_get_title (again), ==, "北区 梅田付近 道路冠水 解消");
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+  live = bd_store_query (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (live->len, ==, 0);
+  g_assert_cmpuint (count_text (f->store, "解消"), ==, 0);
+  g_clear_object (&again);
+  g_clear_pointer (&live, g_ptr_array_unref);
+
+  /* restore */
+  g_assert_true (bd_store_restore_report (f->store, id, "tester", &error));
+  g_assert_no_error (error);
+  again = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (again));
+  g_assert_cmpint (bd_store_count (f->store), ==, 1);
+  live = bd_store_query (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (live->len, ==, 1);
+  g_assert_cmpstr (bd_report_get_id (g_ptr_array_index (live, 0)), ==, id);
+  g_assert_cmpuint (count_text (f->store, "解消"), ==, 1);
+}
+
+static void
+test_not_found (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = NULL;
+
+  report = bd_store_get_report (f->store, "00000000-0000-4000-8000-000000000000", &error);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+  g_assert_null (report);
+  g_clear_error (&error);
+
+  report = bd_store_get_report_by_rowid (f->store, 42, &error);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+  g_assert_null (report);
+  g_clear_error (&error);
+
+  g_assert_false (bd_store_delete_report (f->store, "00000000-0000-4000-8000-000000000000",
+                                          "tester", &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+assert_empty (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = bd_store_list_outbox (f->store, &error);
+  g_autoptr(GPtrArray) history = bd_store_list_history (f->store, NULL, &error);
+  sqlite3 *db = _bd_store_get_connection (f->store);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 0);
+  g_assert_cmpuint (history->len, ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM reports"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM reports_rtree"), ==, 0);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+}
+
+static void
+test_validation (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = make_report ("", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) far = make_report ("東京", "road", 35.68, 139.76);
+  g_autoptr(BdReport) bad_category = make_report ("x", "volcano", KITA_LAT, KITA_LON);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(BdReport) loaded = NULL;
+
+  g_assert_false (bd_store_save_report (f->store, report, "tester", &error));
+  g_assert_error (error, BD_REPORT_ERROR, BD_REPORT_ERROR_TITLE);
+  g_clear_error (&error);
+  assert_empty (f);
+
+  g_assert_false (bd_store_save_report (f->store, far, "tester", &error));
+  g_assert_error (error, BD_REPORT_ERROR, BD_REPORT_ERROR_LOCATION);
+  g_clear_error (&error);
+  assert_empty (f);
+
+  g_assert_false (bd_store_save_report (f->store, bad_category, "tester", &error));
+  g_assert_error (error, BD_REPORT_ERROR, BD_REPORT_ERROR_CATEGORY);
+  g_clear_error (&error);
+  assert_empty (f);
+
+  loaded = bd_store_get_report (f->store, bd_report_get_id (report), &error);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* a batch with one bad report writes nothing */
+  g_ptr_array_add (batch, make_report ("ok", "road", KITA_LAT, KITA_LON));
+  g_ptr_array_add (batch, g_object_ref (report));
+  g_ptr_array_set_free_func (batch, g_object_unref);
+  g_assert_false (bd_store_insert_batch (f->store, batch, TRUE, "tester", &error));
+  g_assert_error (error, BD_REPORT_ERROR, BD_REPORT_ERROR_TITLE);
+  assert_empty (f);
+}
+
+static gboolean
+strv_has (char       **strv,
+          const char  *s)
+{
+  return strv != NULL && g_strv_contains ((const char * const *) strv, s);
+}
+
+static void
+test_outbox_history (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = make_report ("福島区 野田付近 停電", "electricity", 34.694, 135.477);
+  g_autoptr(BdReport) copy = NULL;
+  g_autoptr(BdReport) payload = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autofree char *id = g_strdup (bd_report_get_id (report));
+  BdOutboxEntry *o;
+  BdHistoryEntry *h;
+
+  bd_report_set_ward (report, "271039");
+  bd_report_set_count (report, "households", 120);
+
+  /* create */
+  g_assert_true (bd_store_save_report (f->store, report, "福島区役所", &error));
+  g_assert_no_error (error);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->report_id, ==, id);
+  g_assert_cmpstr (o->op, ==, "create");
+  g_assert_cmpint (o->base_rev, ==, 0);
+  g_assert_nonnull (o->created_at);
+  payload = bd_report_new_from_geojson (o->payload, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (bd_report_equal (payload, report));
+  g_clear_object (&payload);
+
+  history = bd_store_list_history (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  h = g_ptr_array_index (history, 0);
+  g_assert_cmpstr (h->op, ==, "create");
+  g_assert_cmpstr (h->actor, ==, "福島区役所");
+  g_assert_cmpstr (h->report_id, ==, id);
+  g_assert_true (strv_has (h->fields, "title"));
+  g_assert_true (strv_has (h->fields, "geometry"));
+  g_assert_true (strv_has (h->fields, "counts"));
+  g_assert_cmpuint (g_strv_length (h->fields), >=, 10);
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* the server gives it rev 7 (a sync pull: no outbox row) */
+  copy = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  bd_report_set_rev (copy, 7);
+  batch = g_ptr_array_new ();
+  g_ptr_array_add (batch, copy);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_clear_object (&copy);
+
+  /* update two fields */
+  copy = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_report_get_rev (copy), ==, 7);
+  bd_report_set_status (copy, "confirmed");
+  bd_report_set_count (copy, "households", 300);
+  g_assert_true (bd_store_save_report (f->store, copy, "HQ", &error));
+  g_assert_no_error (error);
+
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  o = g_ptr_array_index (outbox, 1);
+  g_assert_cmpstr (o->op, ==, "update");
+  g_assert_cmpint (o->base_rev, ==, 7);
+  g_assert_cmpint (o->seq, >, ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq);
+  payload = bd_report_new_from_geojson (o->payload, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_status (payload), ==, "confirmed");
+  g_assert_cmpfloat (bd_report_get_count (payload, "households"), ==, 300);
+  g_clear_object (&payload);
+
+  history = bd_store_list_history (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  h = g_ptr_array_index (history, 1);
+  g_assert_cmpstr (h->op, ==, "update");
+  g_assert_cmpstr (h->actor, ==, "HQ");
+  g_assert_cmpuint (g_strv_length (h->fields), ==, 2);
+  g_assert_true (strv_has (h->fields, "status"));
+  g_assert_true (strv_has (h->fields, "counts"));
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* saving without a change writes nothing */
+  g_assert_true (bd_store_save_report (f->store, copy, "HQ", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 2);
+
+  /* delete, restore */
+  g_assert_true (bd_store_delete_report (f->store, id, "HQ", &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_restore_report (f->store, id, "HQ", &error));
+  g_assert_no_error (error);
+  /* deleting twice is harmless and writes nothing more */
+  g_assert_true (bd_store_restore_report (f->store, id, "HQ", &error));
+  g_assert_no_error (error);
+
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 4);
+  o = g_ptr_array_index (outbox, 2);
+  g_assert_cmpstr (o->op, ==, "delete");
+  g_assert_cmpint (o->base_rev, ==, 7);
+  payload = bd_report_new_from_geojson (o->payload, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (bd_report_get_deleted (payload));
+  g_clear_object (&payload);
+  o = g_ptr_array_index (outbox, 3);
+  g_assert_cmpstr (o->op, ==, "update");
+  payload = bd_report_new_from_geojson (o->payload, -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (payload));
+
+  history = bd_store_list_history (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 4);
+  h = g_ptr_array_index (history, 2);
+  g_assert_cmpstr (h->op, ==, "delete");
+  g_assert_true (strv_has (h->fields, "deleted"));
+  h = g_ptr_array_index (history, 3);
+  g_assert_cmpstr (h->op, ==, "restore");
+  g_assert_true (strv_has (h->fields, "deleted"));
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* the history of all reports, and the outbox once pushed */
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 4);
+  g_assert_true (bd_store_remove_outbox_entry (f->store,
+                                               ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+}
+
+typedef struct
+{
+  guint         n;
+  BdStoreChange last_change;
+  char         *last_id;
+  gint64        last_rowid;
+} ChangeLog;
+
+static void
+on_changed (BdStore    *store,
+            int         change,
+            const char *id,
+            gint64      rowid,
+            ChangeLog  *log)
+{
+  log->n++;
+  log->last_change = change;
+  g_free (log->last_id);
+  log->last_id = g_strdup (id);
+  log->last_rowid = rowid;
+}
+
+static void
+test_changed_signal (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = make_report ("北区 天神橋付近 断水", "water", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) bad = make_report ("", "water", KITA_LAT, KITA_LON);
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autofree char *id = g_strdup (bd_report_get_id (report));
+  ChangeLog log = { 0 };
+  gint64 rowid;
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), &log);
+
+  g_assert_true (bd_store_save_report (f->store, report, "tester", &error));
+  g_assert_cmpuint (log.n, ==, 1);
+  g_assert_cmpint (log.last_change, ==, BD_STORE_CHANGE_ADDED);
+  g_assert_cmpstr (log.last_id, ==, id);
+  g_assert_cmpint (log.last_rowid, >, 0);
+  rowid = log.last_rowid;
+
+  bd_report_set_severity (report, 4);
+  g_assert_true (bd_store_save_report (f->store, report, "tester", &error));
+  g_assert_cmpuint (log.n, ==, 2);
+  g_assert_cmpint (log.last_change, ==, BD_STORE_CHANGE_UPDATED);
+  g_assert_cmpint (log.last_rowid, ==, rowid);
+
+  /* no change, no signal; a failed save, no signal */
+  g_assert_true (bd_store_save_report (f->store, report, "tester", &error));
+  g_assert_cmpuint (log.n, ==, 2);
+  g_assert_false (bd_store_save_report (f->store, bad, "tester", &error));
+  g_clear_error (&error);
+  g_assert_cmpuint (log.n, ==, 2);
+
+  g_assert_true (bd_store_delete_report (f->store, id, "tester", &error));
+  g_assert_cmpuint (log.n, ==, 3);
+  g_assert_cmpint (log.last_change, ==, BD_STORE_CHANGE_REMOVED);
+  g_assert_cmpint (log.last_rowid, ==, rowid);
+
+  g_assert_true (bd_store_restore_report (f->store, id, "tester", &error));
+  g_assert_cmpuint (log.n, ==, 4);
+  g_assert_cmpint (log.last_change, ==, BD_STORE_CHANGE_ADDED);
+
+  batch = bd_demo_generate (50, 1);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (log.n, ==, 5);
+  g_assert_cmpint (log.last_change, ==, BD_STORE_CHANGE_RELOADED);
+  g_assert_null (log.last_id);
+  g_assert_cmpint (log.last_rowid, ==, 0);
+
+  g_signal_handlers_disconnect_by_data (f->store, &log);
+  g_free (log.last_id);
+}
+
+static void
+test_batch_upsert (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = bd_demo_generate (300, 5);
+  guint i;
+
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count (f->store), ==, 300);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+  g_assert_cmpuint (count_text (f->store, "特別な見出し"), ==, 0);
+
+  for (i = 0; i < 10; i++)
+    bd_report_set_title (g_ptr_array_index (batch, i), "特別な見出し");
+  bd_report_set_location (g_ptr_array_index (batch, 0), 34.61, 135.40);
+  g_assert_true (bd_store_insert_batch (f->store, batch, TRUE, "importer", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count (f->store), ==, 300);
+  g_assert_cmpuint (count_text (f->store, "特別な見出し"), ==, 10);
+  /* only the changed ones get outbox rows */
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 10);
+
+  {
+    BdQuery query = { .has_bbox = TRUE, .min_lon = 135.399, .max_lon = 135.401,
+                      .min_lat = 34.609, .max_lat = 34.611 };
+    g_autoptr(GArray) rowids = bd_store_query_rowids (f->store, &query, &error);
+    g_autoptr(BdReport) moved = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (rowids->len, ==, 1);
+    moved = bd_store_get_report_by_rowid (f->store, g_array_index (rowids, gint64, 0), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (bd_report_get_id (moved), ==, bd_report_get_id (g_ptr_array_index (batch, 0)));
+  }
+}
+
+static void
+test_migration (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-store-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(BdReport) report = make_report ("北区 中之島付近 河川 越水のおそれ", "river", 34.693, 135.494);
+  g_autofree char *feature = NULL;
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(BdReport) loaded = NULL;
+  g_autoptr(GArray) rowids = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  BdQuery query = { 0 };
+  gint64 rowid;
+
+  g_assert_no_error (error);
+  g_assert_true (_bd_store_create_at_version (path, 1, &error));
+  g_assert_no_error (error);
+
+  /* a row written by version 1 of the app, with plain SQLite */
+  bd_report_set_status (report, "confirmed");
+  feature = bd_report_to_geojson (report);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                     "INSERT INTO reports (id, ward, category, severity, status, lat, lon,"
+                     " title, description, feature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                     -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, bd_report_get_id (report), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, KITA, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, "river", -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, 2);
+  sqlite3_bind_text (stmt, 5, "confirmed", -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 6, 34.693);
+  sqlite3_bind_double (stmt, 7, 135.494);
+  sqlite3_bind_text (stmt, 8, bd_report_get_title (report), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, bd_report_get_description (report), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, feature, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  rowid = sqlite3_last_insert_rowid (db);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  /* the version 3 store migrates it */
+  store = bd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (query_int (_bd_store_get_connection (store), "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (bd_store_count (store), ==, 1);
+
+  query.has_bbox = TRUE;
+  query.min_lon = 135.49;
+  query.max_lon = 135.50;
+  query.min_lat = 34.69;
+  query.max_lat = 34.70;
+  rowids = bd_store_query_rowids (store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rowids->len, ==, 1);
+  g_assert_cmpint (g_array_index (rowids, gint64, 0), ==, rowid);
+  g_clear_pointer (&rowids, g_array_unref);
+
+  g_assert_cmpuint (count_text (store, "越水"), ==, 1);
+  g_assert_cmpuint (count_text (store, "中之島"), ==, 1);
+  g_assert_cmpuint (count_text (store, "火災"), ==, 0);
+
+  loaded = bd_store_get_report (store, bd_report_get_id (report), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (loaded), ==, bd_report_get_title (report));
+
+  /* and goes on working: an edit of the migrated row */
+  bd_report_set_title (loaded, "北区 中之島付近 河川 水位低下");
+  g_assert_true (bd_store_save_report (store, loaded, "tester", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_text (store, "越水"), ==, 0);
+  g_assert_cmpuint (count_text (store, "水位低下"), ==, 1);
+
+  g_assert_finalize_object (g_steal_pointer (&store));
+  remove_dir (dir);
+}
+
+static void
+test_newer_version (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-store-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "new.db", NULL);
+  BdStore *store;
+  sqlite3 *db = NULL;
+
+  store = bd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  store = bd_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_VERSION);
+  g_assert_nonnull (strstr (error->message, "newer"));
+  g_clear_error (&error);
+
+  g_assert_null (bd_store_reader_open (path, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_VERSION);
+  g_clear_error (&error);
+
+  /* the file was left alone */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  remove_dir (dir);
+}
+
+static void
+test_not_a_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-store-XXXXXX", &error);
+  g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.db", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no", "such", "dir.db", NULL);
+  g_autofree char *contents = NULL;
+  BdStore *store;
+  sqlite3 *db = NULL;
+  guint i;
+  GString *s = g_string_new (NULL);
+
+  for (i = 0; i < 100; i++)
+    g_string_append (s, "This is a text file, not a database.\n");
+  g_assert_true (g_file_set_contents (text, s->str, s->len, &error));
+  g_string_free (s, TRUE);
+
+  store = bd_store_open (text, &error);
+  g_assert_null (store);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, text));
+  g_assert_nonnull (strstr (error->message, "not a Bosai Desk database"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* the file is unchanged */
+  g_assert_true (g_file_get_contents (text, &contents, NULL, &error));
+  g_assert_true (g_str_has_prefix (contents, "This is a text file"));
+
+  /* another application's database */
+  g_assert_cmpint (sqlite3_open (other, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (x)", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  store = bd_store_open (other, &error);
+  g_assert_null (store);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  store = bd_store_open (missing, &error);
+  g_assert_null (store);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_OPEN);
+  g_clear_error (&error);
+
+  remove_dir (dir);
+}
+
+static gboolean
+in_box (BdReport *report,
+        double    min_lon,
+        double    min_lat,
+        double    max_lon,
+        double    max_lat)
+{
+  double lat = bd_report_get_latitude (report);
+  double lon = bd_report_get_longitude (report);
+
+  return lon >= min_lon && lon <= max_lon && lat >= min_lat && lat <= max_lat;
+}
+
+static void
+test_bbox (Fixture       *f,
+           gconstpointer  data)
+{
+  static const double boxes[][4] = {
+    { 135.49, 34.69, 135.52, 34.72 },
+    { 135.33, 34.55, 135.63, 34.80 },
+    { 135.40, 34.60, 135.45, 34.65 },
+    { 135.5, 34.7, 135.5001, 34.7001 },
+    { 135.0, 34.0, 135.1, 34.1 },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  guint b, i;
+
+  g_assert_true (bd_demo_fill_store (f->store, 2000, BD_DEMO_DEFAULT_SEED, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count (f->store), ==, 2000);
+
+  all = bd_store_query (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 2000);
+
+  for (b = 0; b < G_N_ELEMENTS (boxes); b++)
+    {
+      BdQuery query = { 0 };
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+
+      query.has_bbox = TRUE;
+      query.min_lon = boxes[b][0];
+      query.min_lat = boxes[b][1];
+      query.max_lon = boxes[b][2];
+      query.max_lat = boxes[b][3];
+
+      for (i = 0; i < all->len; i++)
+        if (in_box (g_ptr_array_index (all, i), boxes[b][0], boxes[b][1], boxes[b][2], boxes[b][3]))
+          g_ptr_array_add (expected, g_ptr_array_index (all, i));
+
+      found = bd_store_query (f->store, &query, &error);
+      g_assert_no_error (error);
+      g_test_message ("box %u: %u reports", b, expected->len);
+      g_assert_cmpuint (found->len, ==, expected->len);
+      /* same order too: both newest first */
+      for (i = 0; i < found->len; i++)
+        g_assert_cmpstr (bd_report_get_id (g_ptr_array_index (found, i)), ==,
+                         bd_report_get_id (g_ptr_array_index (expected, i)));
+    }
+}
+
+static void
+test_filters (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  BdQuery query = { 0 };
+  guint n_ward = 0, n_cat = 0, n_status = 0, n_combo = 0, n_text = 0;
+  guint i;
+  GDateTime *prev = NULL;
+
+  g_assert_true (bd_demo_fill_store (f->store, 2000, 99, &error));
+  g_assert_no_error (error);
+  all = bd_store_query (f->store, NULL, &error);
+  g_assert_no_error (error);
+
+  for (i = 0; i < all->len; i++)
+    {
+      BdReport *r = g_ptr_array_index (all, i);
+      gboolean ward = g_str_equal (bd_report_get_ward (r), KITA);
+      gboolean cat = g_str_equal (bd_report_get_category (r), "road");
+      gboolean status = g_str_equal (bd_report_get_status (r), "confirmed");
+
+      n_ward += ward;
+      n_cat += cat;
+      n_status += status;
+      n_combo += ward && cat && status;
+      n_text += strstr (bd_report_get_title (r), "冠水") != NULL ||
+                strstr (bd_report_get_description (r), "冠水") != NULL;
+
+      /* newest first */
+      if (prev != NULL)
+        g_assert_cmpint (g_date_time_compare (prev, bd_report_get_updated_at (r)), >=, 0);
+      prev = bd_report_get_updated_at (r);
+    }
+  g_assert_cmpuint (n_ward, >, 0);
+  g_assert_cmpuint (n_text, >, 0);
+
+  query.ward = KITA;
+  g_assert_cmpuint (count_query (f->store, &query), ==, n_ward);
+  query.ward = NULL;
+  query.category = "road";
+  g_assert_cmpuint (count_query (f->store, &query), ==, n_cat);
+  query.category = NULL;
+  query.status = "confirmed";
+  g_assert_cmpuint (count_query (f->store, &query), ==, n_status);
+  query.ward = KITA;
+  query.category = "road";
+  g_assert_cmpuint (count_query (f->store, &query), ==, n_combo);
+  memset (&query, 0, sizeof query);
+  query.text = "冠水";
+  g_assert_cmpuint (count_query (f->store, &query), ==, n_text);
+  query.text = "  ";
+  g_assert_cmpuint (count_query (f->store, &query), ==, 2000);
+  query.text = "\"*";
+  g_assert_cmpuint (count_query (f->store, &query), ==, 0);
+  query.text = NULL;
+  query.limit = 25;
+  g_assert_cmpuint (count_query (f->store, &query), ==, 25);
+  query.ward = "";
+  g_assert_cmpuint (count_query (f->store, &query), ==, 25);
+}
+
+static void
+test_readers (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStoreReader) reader = NULL;
+  g_autoptr(GArray) a = NULL;
+  g_autoptr(GArray) b = NULL;
+  g_autoptr(GArray) points = NULL;
+  g_autoptr(BdReport) report = make_report ("北区 扇町付近 火災", "fire", KITA_LAT, KITA_LON);
+  BdQuery query = { 0 };
+  guint i;
+
+  g_assert_true (bd_demo_fill_store (f->store, 500, 3, &error));
+  g_assert_no_error (error);
+
+  reader = bd_store_reader_open (f->path, &error);
+  g_assert_no_error (error);
+
+  query.category = "water";
+  query.text = "断水";
+  a = bd_store_query_rowids (f->store, &query, &error);
+  g_assert_no_error (error);
+  b = bd_store_reader_query_rowids (reader, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->len, >, 0);
+  g_assert_cmpuint (a->len, ==, b->len);
+  g_assert_cmpmem (a->data, a->len * sizeof (gint64), b->data, b->len * sizeof (gint64));
+
+  points = bd_store_reader_load_points (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 500);
+  for (i = 0; i < points->len; i++)
+    {
+      BdPoint *p = &g_array_index (points, BdPoint, i);
+      g_autoptr(BdReport) r = bd_store_get_report_by_rowid (f->store, p->rowid, &error);
+      double x, y;
+      guint n_statuses;
+
+      g_assert_no_error (error);
+      g_assert_cmpfloat (p->x, >=, 0.0);
+      g_assert_cmpfloat (p->x, <, 1.0);
+      g_assert_cmpfloat (p->y, >=, 0.0);
+      g_assert_cmpfloat (p->y, <, 1.0);
+      bd_project_mercator (bd_report_get_latitude (r), bd_report_get_longitude (r), &x, &y);
+      g_assert_cmpfloat (p->x, ==, x);
+      g_assert_cmpfloat (p->y, ==, y);
+      g_assert_cmpint (p->category, ==, bd_catalog_category_index (bd_report_get_category (r)));
+      g_assert_cmpint (p->severity, ==, bd_report_get_severity (r));
+      g_assert_cmpstr (bd_catalog_get_statuses (&n_statuses)[p->status].code, ==,
+                       bd_report_get_status (r));
+      if (i > 0)
+        g_assert_cmpint (p->rowid, >, g_array_index (points, BdPoint, i - 1).rowid);
+    }
+  g_clear_pointer (&points, g_array_unref);
+
+  /* a reader sees what the store commits after it opened */
+  g_assert_true (bd_store_save_report (f->store, report, "tester", &error));
+  g_assert_no_error (error);
+  points = bd_store_reader_load_points (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 501);
+  g_assert_true (bd_store_delete_report (f->store, bd_report_get_id (report), "tester", &error));
+  g_clear_pointer (&points, g_array_unref);
+  points = bd_store_reader_load_points (reader, &error);
+  g_assert_cmpuint (points->len, ==, 500);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GArray    *result;
+  GError    *error;
+} AsyncData;
+
+static void
+rowids_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = bd_store_query_rowids_finish (BD_STORE (object), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
+points_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = bd_store_load_points_finish (BD_STORE (object), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GArray) expected = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncData async = { loop, NULL, NULL };
+  BdQuery query = { 0 };
+  char ward[] = KITA;
+
+  g_assert_true (bd_demo_fill_store (f->store, 1000, 11, &error));
+  g_assert_no_error (error);
+
+  query.ward = ward;
+  expected = bd_store_query_rowids (f->store, &query, &error);
+  g_assert_no_error (error);
+
+  /* the query's strings are copied: clobber ours before the thread runs */
+  bd_store_query_rowids_async (f->store, &query, NULL, rowids_cb, &async);
+  ward[0] = 'X';
+  g_main_loop_run (loop);
+  g_assert_no_error (async.error);
+  g_assert_cmpuint (async.result->len, ==, expected->len);
+  g_assert_cmpmem (async.result->data, async.result->len * sizeof (gint64),
+                   expected->data, expected->len * sizeof (gint64));
+  g_clear_pointer (&async.result, g_array_unref);
+
+  bd_store_load_points_async (f->store, NULL, points_cb, &async);
+  g_main_loop_run (loop);
+  g_assert_no_error (async.error);
+  g_assert_cmpuint (async.result->len, ==, 1000);
+  g_clear_pointer (&async.result, g_array_unref);
+
+  g_cancellable_cancel (cancellable);
+  bd_store_load_points_async (f->store, cancellable, points_cb, &async);
+  g_main_loop_run (loop);
+  g_assert_error (async.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (async.result);
+  g_clear_error (&async.error);
+}
+
+static void
+test_points_speed (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStoreReader) reader = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  double best = G_MAXDOUBLE;
+  double insert;
+  guint i;
+
+  g_assert_true (bd_demo_fill_store (f->store, 100000, 7, &error));
+  g_assert_no_error (error);
+  insert = g_timer_elapsed (timer, NULL);
+  g_test_message ("generated and inserted 100,000 reports in %.2f s", insert);
+
+  reader = bd_store_reader_open (f->path, &error);
+  g_assert_no_error (error);
+  for (i = 0; i < 3; i++)
+    {
+      g_autoptr(GArray) points = NULL;
+
+      g_timer_start (timer);
+      points = bd_store_reader_load_points (reader, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (points->len, ==, 100000);
+      best = MIN (best, g_timer_elapsed (timer, NULL));
+    }
+  g_test_message ("loaded 100,000 points in %.1f ms", best * 1000);
+  /* "well under 100 ms" here; the bound is loose for slow or busy machines */
+  g_assert_cmpfloat (best, <, 0.5);
+}
+
+static void
+test_sync_state (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *v1 = NULL;
+  g_autofree char *v2 = NULL;
+  g_autofree char *v3 = NULL;
+
+  g_assert_null (bd_store_get_sync_state (f->store, "cursor"));
+  g_assert_true (bd_store_set_sync_state (f->store, "cursor", "17", &error));
+  g_assert_no_error (error);
+  v1 = bd_store_get_sync_state (f->store, "cursor");
+  g_assert_cmpstr (v1, ==, "17");
+  g_assert_true (bd_store_set_sync_state (f->store, "cursor", "1024", &error));
+  v2 = bd_store_get_sync_state (f->store, "cursor");
+  g_assert_cmpstr (v2, ==, "1024");
+  g_assert_true (bd_store_set_sync_state (f->store, "server", "http://127.0.0.1:8080", &error));
+  v3 = bd_store_get_sync_state (f->store, "cursor");
+  g_assert_cmpstr (v3, ==, "1024");
+}
+
+static void
+test_mercator (void)
+{
+  double x, y;
+
+  bd_project_mercator (0, 0, &x, &y);
+  g_assert_cmpfloat_with_epsilon (x, 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (y, 0.5, 1e-12);
+  bd_project_mercator (85.05112878, 180, &x, &y);
+  g_assert_cmpfloat (x, <, 1.0);
+  g_assert_cmpfloat_with_epsilon (y, 0.0, 1e-9);
+  bd_project_mercator (-89, -180, &x, &y);
+  g_assert_cmpfloat (x, ==, 0.0);
+  g_assert_cmpfloat (y, <, 1.0);
+  /* Osaka: tile 14/14358/6506 holds 34.7, 135.5 */
+  bd_project_mercator (34.7, 135.5, &x, &y);
+  g_assert_cmpint ((int) (x * (1 << 14)), ==, 14358);
+  g_assert_cmpint ((int) (y * (1 << 14)), ==, 6506);
+}
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  ADD ("/bd/store/pragmas", test_pragmas);
+  ADD ("/bd/store/crud", test_crud);
+  ADD ("/bd/store/not-found", test_not_found);
+  ADD ("/bd/store/validation", test_validation);
+  ADD ("/bd/store/outbox-history", test_outbox_history);
+  ADD ("/bd/store/changed-signal", test_changed_signal);
+  ADD ("/bd/store/batch-upsert", test_batch_upsert);
+  g_test_add_func ("/bd/store/migration", test_migration);
+  g_test_add_func ("/bd/store/newer-version", test_newer_version);
+  g_test_add_func ("/bd/store/not-a-database", test_not_a_database);
+  ADD ("/bd/store/bbox", test_bbox);
+  ADD ("/bd/store/filters", test_filters);
+  ADD ("/bd/store/readers", test_readers);
+  ADD ("/bd/store/async", test_async);
+  ADD ("/bd/store/sync-state", test_sync_state);
+  g_test_add_func ("/bd/store/mercator", test_mercator);
+  ADD ("/bd/store/points-speed", test_points_speed);
+
+  return g_test_run ();
+}

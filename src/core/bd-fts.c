@@ -60,14 +60,19 @@ is_cjk (gunichar c)
          (c >= 0x20000 && c <= 0x3FFFF);   /* CJK extensions B and later */
 }
 
-/* Characters that NFKC leaves alone: most Japanese text is made of them. */
+/* Characters that NFKC leaves alone, and that never combine with their
+ * neighbours: most Japanese text is made of them only. */
 static gboolean
 is_nfkc_stable (gunichar c)
 {
-  return (c >= 0x3041 && c <= 0x3096) ||
-         (c >= 0x30A1 && c <= 0x30FA) ||
-         c == 0x30FC ||
-         (c >= 0x4E00 && c <= 0x9FFF);
+  if (c >= 0x4E00 && c <= 0x9FFF)
+    return TRUE;
+  if (c < 0x3001 || c > 0x30FE)
+    return FALSE;
+
+  return !((c >= 0x302A && c <= 0x302F) || c == 0x3036 ||
+           (c >= 0x3038 && c <= 0x303A) ||
+           (c >= 0x3099 && c <= 0x309C) || c == 0x309F);
 }
 
 static gboolean
@@ -201,14 +206,33 @@ tokenize_text (Tokenizer  *t,
       return;
     }
 
-  if (g_utf8_validate_len (text, len, NULL))
+  /* The common case: no character that NFKC would change. */
+  normalize = FALSE;
+  for (p = 0; p < len; )
+    {
+      gunichar c;
+
+      if ((guchar) text[p] < 0x80)
+        {
+          p++;
+          continue;
+        }
+      c = g_utf8_get_char_validated (text + p, len - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2 || !is_nfkc_stable (c))
+        {
+          normalize = TRUE;
+          break;
+        }
+      p += g_utf8_next_char (text + p) - (text + p);
+    }
+
+  /* Otherwise, does NFKC change it at all? (Not UTF-8: take it piece by piece.) */
+  if (normalize && g_utf8_validate_len (text, len, NULL))
     {
       g_autofree char *norm = g_utf8_normalize (text, len, G_NORMALIZE_NFKC);
 
       normalize = norm == NULL || strlen (norm) != (gsize) len || memcmp (norm, text, len) != 0;
     }
-  else
-    normalize = TRUE;
 
   p = 0;
   while (p < len && t->rc == SQLITE_OK)

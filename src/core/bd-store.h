@@ -152,6 +152,21 @@ GPtrArray  *bd_store_list_history     (BdStore        *self,
                                        const char     *report_id,
                                        GError        **error);
 
+/* Number of outbox rows (local edits waiting to be pushed). */
+gint64      bd_store_count_outbox     (BdStore        *self);
+/* Removes one outbox row, once the server has accepted it. */
+gboolean    bd_store_remove_outbox_entry (BdStore     *self,
+                                          gint64       seq,
+                                          GError     **error);
+
+/* Key/value state of the sync client (the change-feed cursor…). */
+char       *bd_store_get_sync_state   (BdStore        *self,
+                                       const char     *key);
+gboolean    bd_store_set_sync_state   (BdStore        *self,
+                                       const char     *key,
+                                       const char     *value,
+                                       GError        **error);
+
 /* Reading on another thread. bd_store_open_reader opens a read-only
  * connection of its own (WAL lets it read while the app writes); use it on
  * one thread only and close it with bd_store_reader_free. */
@@ -195,6 +210,9 @@ void        bd_project_mercator       (double          latitude,
  *   "changed" (BdStoreChange change, const char *report_id, gint64 rowid)
  *   emitted on the thread that made the change, after the commit. For
  *   BD_STORE_CHANGE_RELOADED the id is NULL and the rowid 0. */
+
+/* For tests: the main connection (a sqlite3 *). */
+gpointer    _bd_store_get_connection  (BdStore        *self);
 
 /* For the migration test: create a database at an older schema version. */
 gboolean    _bd_store_create_at_version (const char   *path,
