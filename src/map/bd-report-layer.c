@@ -43,7 +43,8 @@
 #define N_CLUSTER_SIZES  4
 #define MAX_GRID_SIDE    512
 #define RELOAD_DELAY_MS  200
-#define MAX_TEXT_CACHE   1024
+#define N_GLYPHS         11      /* 0–9 and "k" */
+#define GLYPH_K          10
 
 /* Dot radius (px) for severity 1..4. */
 static const double dot_radius[N_SEVERITIES] = { 4.0, 5.0, 6.0, 8.0 };
@@ -72,11 +73,17 @@ typedef struct
   float  sum_x, sum_y;
 } Bin;
 
+/* The glyphs of a count label ("0"–"9", "k") in the label font, laid out
+ * once: a label is one text node put together from them, so no text is
+ * laid out per frame. */
 typedef struct
 {
-  GskRenderNode *node;
-  float          width, height;
-} TextNode;
+  PangoFont      *font;        /* NULL until laid out */
+  PangoGlyphInfo  glyphs[N_GLYPHS];
+  float           ascent;      /* baseline below the top of the line, px */
+  float           height;      /* px */
+  PangoGlyphString *scratch;
+} LabelFont;
 
 /* Where the map is, for one frame or one pick. */
 typedef struct
@@ -127,7 +134,7 @@ struct _BdReportLayer
   GdkTexture   **dot_sprites;        /* n_colours × N_SEVERITIES */
   GdkTexture   **cluster_sprites;    /* n_colours × N_CLUSTER_SIZES */
   GdkTexture    *ring_sprites[N_SEVERITIES];
-  GHashTable    *text_cache;         /* count*2+dark → TextNode */
+  LabelFont      label_font;
 
   BdReportLayerDrawMode draw_mode;
 };
@@ -391,6 +398,12 @@ cluster_extent (guint size_slot)
 }
 
 static void
+clear_glyphs (BdReportLayer *self)
+{
+  g_clear_object (&self->label_font.font);
+}
+
+static void
 clear_sprites (BdReportLayer *self)
 {
   if (self->dot_sprites != NULL)
@@ -401,7 +414,7 @@ clear_sprites (BdReportLayer *self)
       g_clear_object (&self->cluster_sprites[i]);
   for (guint i = 0; i < N_SEVERITIES; i++)
     g_clear_object (&self->ring_sprites[i]);
-  g_hash_table_remove_all (self->text_cache);
+  clear_glyphs (self);
 }
 
 static void
@@ -461,69 +474,104 @@ get_ring_sprite (BdReportLayer *self,
   return self->ring_sprites[sev];
 }
 
-static void
-text_node_free (gpointer data)
-{
-  TextNode *text = data;
-
-  gsk_render_node_unref (text->node);
-  g_free (text);
-}
-
 static gboolean
 colour_is_light (const GdkRGBA *colour)
 {
   return 0.2126 * colour->red + 0.7152 * colour->green + 0.0722 * colour->blue > 0.6;
 }
 
-static const TextNode *
-get_count_text (BdReportLayer *self,
-                guint          count,
-                gboolean       dark_text)
+static gboolean
+ensure_label_font (BdReportLayer *self)
 {
-  guint key = count * 2 + (dark_text ? 1 : 0);
-  TextNode *text = g_hash_table_lookup (self->text_cache, GUINT_TO_POINTER (key));
+  LabelFont *lf = &self->label_font;
+  g_autoptr(PangoLayout) layout = NULL;
+  PangoAttrList *attrs;
+  PangoLayoutIter *iter;
+  PangoLayoutRun *run;
+  PangoRectangle logical;
 
-  if (text == NULL)
+  if (lf->font != NULL)
+    return TRUE;
+
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), "0123456789k");
+  attrs = pango_attr_list_new ();
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.8));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+
+  iter = pango_layout_get_iter (layout);
+  run = pango_layout_iter_get_run_readonly (iter);
+  /* All eleven characters must come out as single glyphs of one font. */
+  if (run == NULL || run->glyphs->num_glyphs != N_GLYPHS || run->item->num_chars != N_GLYPHS)
     {
-      static const GdkRGBA white = { 1, 1, 1, 1 };
-      static const GdkRGBA black = { 0, 0, 0, 0.87f };
-      g_autoptr(PangoLayout) layout = NULL;
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-      PangoAttrList *attrs = pango_attr_list_new ();
-      char label[16];
-      int width, height;
-
-      if (count >= 10000)
-        g_snprintf (label, sizeof label, "%uk", count / 1000);
-      else
-        g_snprintf (label, sizeof label, "%u", count);
-
-      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), label);
-      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-      pango_attr_list_insert (attrs, pango_attr_scale_new (0.8));
-      pango_layout_set_attributes (layout, attrs);
-      pango_attr_list_unref (attrs);
-      pango_layout_get_pixel_size (layout, &width, &height);
-
-      gtk_snapshot_append_layout (snapshot, layout, dark_text ? &black : &white);
-
-      if (g_hash_table_size (self->text_cache) >= MAX_TEXT_CACHE)
-        g_hash_table_remove_all (self->text_cache);
-
-      text = g_new0 (TextNode, 1);
-      text->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      text->width = width;
-      text->height = height;
-      if (text->node == NULL)
-        {
-          g_free (text);
-          return NULL;
-        }
-      g_hash_table_insert (self->text_cache, GUINT_TO_POINTER (key), text);
+      pango_layout_iter_free (iter);
+      return FALSE;
     }
 
-  return text;
+  lf->font = g_object_ref (run->item->analysis.font);
+  for (guint i = 0; i < N_GLYPHS; i++)
+    {
+      lf->glyphs[i] = run->glyphs->glyphs[i];
+      lf->glyphs[i].geometry.x_offset = 0;
+    }
+  pango_layout_iter_get_line_extents (iter, NULL, &logical);
+  lf->ascent = (float) (pango_layout_iter_get_baseline (iter) - logical.y) / PANGO_SCALE;
+  lf->height = (float) logical.height / PANGO_SCALE;
+  pango_layout_iter_free (iter);
+
+  return TRUE;
+}
+
+static void
+draw_count (BdReportLayer *self,
+            GtkSnapshot   *snapshot,
+            guint          count,
+            gboolean       dark_text,
+            double         sx,
+            double         sy)
+{
+  static const GdkRGBA white = { 1, 1, 1, 1 };
+  static const GdkRGBA black = { 0, 0, 0, 0.87f };
+  LabelFont *lf = &self->label_font;
+  guint digits[12];
+  guint n = 0;
+  int width = 0;
+  gboolean thousands = count >= 10000;
+  GskRenderNode *node;
+
+  if (!ensure_label_font (self))
+    return;
+
+  if (thousands)
+    {
+      count /= 1000;
+      digits[n++] = GLYPH_K;
+    }
+  do
+    {
+      digits[n++] = count % 10;
+      count /= 10;
+    }
+  while (count > 0 && n < G_N_ELEMENTS (digits));
+
+  /* digits[] is backwards. */
+  pango_glyph_string_set_size (lf->scratch, (int) n);
+  for (guint i = 0; i < n; i++)
+    {
+      lf->scratch->glyphs[i] = lf->glyphs[digits[n - 1 - i]];
+      width += lf->scratch->glyphs[i].geometry.width;
+    }
+
+  node = gsk_text_node_new (lf->font, lf->scratch, dark_text ? &black : &white,
+                            &GRAPHENE_POINT_INIT ((float) round (sx - width / (2.0 * PANGO_SCALE)),
+                                                  (float) round (sy - lf->height / 2.0
+                                                                 + lf->ascent)));
+  if (node != NULL)
+    {
+      gtk_snapshot_append_node (snapshot, node);
+      gsk_render_node_unref (node);
+    }
 }
 
 /* ------------------------------------------------------------- drawing */
@@ -678,24 +726,13 @@ draw_cluster (BdReportLayer *self,
 {
   guint best = 0;
   guint size = cluster_size_slot (bin->count);
-  const TextNode *text;
 
   for (guint c = 1; c < self->n_colours; c++)
     if (cats[c] > cats[best])
       best = c;
 
   append_sprite (snapshot, get_cluster_sprite (self, best, size), self->sprite_scale, sx, sy);
-
-  text = get_count_text (self, bin->count, colour_is_light (&self->colours[best]));
-  if (text != NULL)
-    {
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot,
-                              &GRAPHENE_POINT_INIT (round (sx - text->width / 2.0),
-                                                    round (sy - text->height / 2.0)));
-      gtk_snapshot_append_node (snapshot, text->node);
-      gtk_snapshot_restore (snapshot);
-    }
+  draw_count (self, snapshot, bin->count, colour_is_light (&self->colours[best]), sx, sy);
 }
 
 /* Fills self->visible with every point inside the view (with a margin for
@@ -723,10 +760,21 @@ collect_visible (BdReportLayer *self,
   Bin *bins = clustering ? (Bin *) (void *) self->bins->data : NULL;
   guint32 *cats = clustering ? (guint32 *) (void *) self->bin_cats->data : NULL;
 
+  Visible *out;
+  guint n_out = 0;
+  double world = view->world;
+  double cx = view->cx, cy = view->cy;
+  double half_width = view->width / 2.0, half_height = view->height / 2.0;
+  gint64 max_bx = (gint64) bin_cols - 1, max_by = (gint64) bin_rows - 1;
+
   g_array_set_size (self->visible, 0);
 
   if (self->n_points == 0)
     return;
+
+  /* Room for every point; the length is set at the end. */
+  g_array_set_size (self->visible, self->n_points);
+  out = (Visible *) (void *) self->visible->data;
 
   c0 = grid_col (self, qx0);
   c1 = grid_col (self, qx1);
@@ -742,48 +790,55 @@ collect_visible (BdReportLayer *self,
       for (guint32 i = start; i < end; i++)
         {
           const BdPoint *p = &self->sorted[i];
-          double wx, wy, dx, dy, sx, sy;
-          Visible v;
+          double wx, wy, sx, sy;
+          Visible *v;
 
           if (p->x < qx0 || p->x > qx1 || p->y < qy0 || p->y > qy1)
             continue;
 
-          wx = p->x * view->world;
-          wy = p->y * view->world;
-          dx = wx - view->cx;
-          dy = wy - view->cy;
-          view_to_widget (view, dx, dy, &sx, &sy);
+          wx = p->x * world;
+          wy = p->y * world;
 
-          if (view->rotated
-              && (sx < -margin || sx > view->width + margin
-                  || sy < -margin || sy > view->height + margin))
-            continue;
+          if (G_LIKELY (!view->rotated))
+            {
+              sx = wx - cx + half_width;
+              sy = wy - cy + half_height;
+            }
+          else
+            {
+              view_to_widget (view, wx - cx, wy - cy, &sx, &sy);
+              if (sx < -margin || sx > view->width + margin
+                  || sy < -margin || sy > view->height + margin)
+                continue;
+            }
 
-          v.sx = (float) sx;
-          v.sy = (float) sy;
-          v.idx = i;
-          v.bin = 0;
+          v = &out[n_out++];
+          v->sx = (float) sx;
+          v->sy = (float) sy;
+          v->idx = i;
+          v->bin = 0;
 
           if (clustering)
             {
-              gint64 bx = (gint64) floor (wx * inv_cell - bin_x0);
-              gint64 by = (gint64) floor (wy * inv_cell - bin_y0);
+              /* Never negative but for rounding: truncation is floor. */
+              gint64 bx = (gint64) (wx * inv_cell - bin_x0);
+              gint64 by = (gint64) (wy * inv_cell - bin_y0);
               Bin *bin;
 
-              bx = CLAMP (bx, 0, (gint64) bin_cols - 1);
-              by = CLAMP (by, 0, (gint64) bin_rows - 1);
-              v.bin = (guint32) (by * bin_cols + bx);
+              bx = CLAMP (bx, 0, max_bx);
+              by = CLAMP (by, 0, max_by);
+              v->bin = (guint32) (by * bin_cols + bx);
 
-              bin = &bins[v.bin];
+              bin = &bins[v->bin];
               bin->count++;
-              bin->sum_x += v.sx;
-              bin->sum_y += v.sy;
-              cats[(gsize) v.bin * self->n_colours + colour_slot (self, p->category)]++;
+              bin->sum_x += v->sx;
+              bin->sum_y += v->sy;
+              cats[(gsize) v->bin * self->n_colours + colour_slot (self, p->category)]++;
             }
-
-          g_array_append_val (self->visible, v);
         }
     }
+
+  g_array_set_size (self->visible, n_out);
 }
 
 static void
@@ -1223,8 +1278,8 @@ bd_report_layer_finalize (GObject *object)
   g_clear_pointer (&self->bin_cats, g_array_unref);
   g_clear_pointer (&self->colours, g_free);
   g_clear_pointer (&self->dot_sprites, g_free);
+  g_clear_pointer (&self->label_font.scratch, pango_glyph_string_free);
   g_clear_pointer (&self->cluster_sprites, g_free);
-  g_clear_pointer (&self->text_cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (bd_report_layer_parent_class)->finalize (object);
 }
@@ -1283,7 +1338,7 @@ bd_report_layer_css_changed (GtkWidget         *widget,
   GTK_WIDGET_CLASS (bd_report_layer_parent_class)->css_changed (widget, change);
 
   /* The font may have changed. */
-  g_hash_table_remove_all (self->text_cache);
+  clear_glyphs (self);
 }
 
 static void
@@ -1294,7 +1349,7 @@ bd_report_layer_system_setting_changed (GtkWidget        *widget,
 
   GTK_WIDGET_CLASS (bd_report_layer_parent_class)->system_setting_changed (widget, setting);
 
-  g_hash_table_remove_all (self->text_cache);
+  clear_glyphs (self);
   gtk_widget_queue_draw (widget);
 }
 
@@ -1365,7 +1420,6 @@ bd_report_layer_init (BdReportLayer *self)
   self->individual = g_array_new (FALSE, FALSE, sizeof (Visible));
   self->bins = g_array_new (FALSE, FALSE, sizeof (Bin));
   self->bin_cats = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->text_cache = g_hash_table_new_full (NULL, NULL, NULL, text_node_free);
 
   /* The catalogue's colours, parsed once; the last slot is for an unknown
    * category index. */
@@ -1378,5 +1432,6 @@ bd_report_layer_init (BdReportLayer *self)
   self->colours[n_categories] = unknown_colour;
 
   self->dot_sprites = g_new0 (GdkTexture *, self->n_colours * N_SEVERITIES);
+  self->label_font.scratch = pango_glyph_string_new ();
   self->cluster_sprites = g_new0 (GdkTexture *, self->n_colours * N_CLUSTER_SIZES);
 }
