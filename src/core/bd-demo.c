@@ -335,16 +335,18 @@ fill_counts (Generator  *gen,
       g_autofree char *households = g_strconcat (kind, "_households", NULL);
       g_autofree char *people = g_strconcat (kind, "_people", NULL);
       int n_households;
+      int n_people;
 
       n = rand_skewed (rand, 1, 25);
       n_households = n + rand_skewed (rand, 0, n);
+      n_people = n_households * 2 + g_rand_int_range (rand, 0, n_households + 1);
       bd_report_set_count (report, houses, n);
       bd_report_set_count (report, households, n_households);
-      bd_report_set_count (report, people, n_households * 2 + g_rand_int_range (rand, 0, n_households + 1));
+      bd_report_set_count (report, people, n_people);
       if (g_rand_double (rand) < 0.5)
         {
           bd_report_set_affected_households (report, n_households);
-          bd_report_set_affected_people (report, n_households * 2);
+          bd_report_set_affected_people (report, n_people);
         }
     }
   else if (g_str_equal (category, "non_residential"))
