@@ -893,6 +893,28 @@ test_registry_local (Fixture       *fixture,
 }
 
 static void
+test_registry_local_html (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = make_mbtiles (fixture, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShumateMapSource) local = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec_sql (db, "UPDATE metadata SET value = '<a href=\"https://www.openstreetmap.org/copyright\">"
+                "&copy; OpenStreetMap contributors</a> &amp; <b>Test</b>'"
+                " WHERE name = 'attribution'");
+  sqlite3_close (db);
+
+  local = bd_map_sources_new_local (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (shumate_map_source_get_license (local), ==, "© OpenStreetMap contributors & Test");
+  g_assert_cmpstr (shumate_map_source_get_license_uri (local), ==,
+                   "https://www.openstreetmap.org/copyright");
+}
+
+static void
 test_registry_local_broken (Fixture       *fixture,
                             gconstpointer  data)
 {
@@ -937,6 +959,7 @@ main (int   argc,
 
   ADD ("/bd/map-sources/registry", test_registry);
   ADD ("/bd/map-sources/local", test_registry_local);
+  ADD ("/bd/map-sources/local-html", test_registry_local_html);
   ADD ("/bd/map-sources/local-broken", test_registry_local_broken);
 
 #undef ADD

@@ -12,6 +12,7 @@
 #include "bd-map-sources.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "bd-tile-source.h"
 
@@ -72,11 +73,78 @@ bd_map_sources_get_display_name (const char *id)
   return id;
 }
 
+/* MBTiles attributions are often HTML ("<a href=…>© OpenStreetMap
+ * contributors</a>"), but ShumateLicense shows plain text: drop the tags,
+ * decode the common entities, and return the first link's target in @uri. */
+static char *
+attribution_to_text (const char  *html,
+                     char       **uri)
+{
+  static const struct { const char *entity; const char *text; } entities[] = {
+    { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+    { "&#39;", "'" }, { "&apos;", "'" }, { "&copy;", "©" }, { "&nbsp;", " " },
+  };
+  GString *text = g_string_new (NULL);
+  const char *p = html;
+
+  *uri = NULL;
+
+  while (*p != '\0')
+    {
+      if (*p == '<')
+        {
+          const char *end = strchr (p, '>');
+          const char *href;
+
+          if (end == NULL)
+            break;
+
+          href = g_strstr_len (p, end - p, "href=\"");
+          if (href != NULL && *uri == NULL)
+            {
+              const char *start = href + strlen ("href=\"");
+              const char *close = memchr (start, '"', end - start);
+
+              if (close != NULL && close > start)
+                *uri = g_strndup (start, close - start);
+            }
+          p = end + 1;
+          continue;
+        }
+
+      if (*p == '&')
+        {
+          gboolean found = FALSE;
+
+          for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+            if (g_str_has_prefix (p, entities[i].entity))
+              {
+                g_string_append (text, entities[i].text);
+                p += strlen (entities[i].entity);
+                found = TRUE;
+                break;
+              }
+          if (found)
+            continue;
+        }
+
+      g_string_append_c (text, *p);
+      p++;
+    }
+
+  g_strstrip (text->str);
+  text->len = strlen (text->str);
+
+  return g_string_free (text, FALSE);
+}
+
 ShumateMapSource *
 bd_map_sources_new_local (const char  *path,
                           GError     **error)
 {
   g_autoptr(BdTileSource) tiles = NULL;
+  g_autofree char *license = NULL;
+  g_autofree char *license_uri = NULL;
   const char *attribution;
   guint min_zoom, max_zoom;
 
@@ -93,13 +161,18 @@ bd_map_sources_new_local (const char  *path,
                        LOCAL_MAX_ZOOM));
 
   attribution = bd_tile_source_get_attribution (tiles);
-  if (attribution == NULL || *attribution == '\0')
-    attribution = bd_tile_source_get_name (tiles);
+  if (attribution != NULL)
+    license = attribution_to_text (attribution, &license_uri);
+  if (license == NULL || *license == '\0')
+    {
+      g_free (license);
+      license = g_strdup (bd_tile_source_get_name (tiles));
+    }
 
   return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (BD_MAP_SOURCE_LOCAL,
                                                                _("Offline Map"),
-                                                               attribution,
-                                                               NULL,
+                                                               license,
+                                                               license_uri,
                                                                min_zoom,
                                                                max_zoom,
                                                                256,
