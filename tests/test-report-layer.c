@@ -545,6 +545,14 @@ test_pick (Fixture       *fixture,
       g_assert_cmpint (bd_report_layer_pick (fixture->layer, x + 12, y, 8), ==, 0);
     }
 
+  /* Single dots are no clusters. */
+  {
+    double x, y;
+
+    spot_position (fixture, &scattered[0], &x, &y);
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL));
+  }
+
   /* Far from every report. */
   g_assert_cmpint (bd_report_layer_pick (fixture->layer, 5, 5, 10), ==, 0);
   g_assert_cmpint (bd_report_layer_pick (fixture->layer, 790, 590, 10), ==, 0);
@@ -722,6 +730,23 @@ test_cluster_pixels (Fixture       *fixture,
     assert_rgb_near (pixel, expected, 3);
   }
   capture_clear (&capture);
+
+  /* A click on the cluster finds it, and where to zoom. */
+  {
+    guint n_reports = 0;
+    double lat = 0, lon = 0;
+
+    g_assert_true (bd_report_layer_pick_cluster (fixture->layer, x + 5, y - 5, &n_reports,
+                                                 &lat, &lon));
+    g_assert_cmpuint (n_reports, ==, 50);
+    g_assert_cmpfloat_with_epsilon (lat, BD_CITY_CENTER_LAT, 1e-4);
+    g_assert_cmpfloat_with_epsilon (lon, BD_CITY_CENTER_LON, 1e-4);
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x + 40, y, NULL, NULL, NULL));
+
+    /* At another zoom, until the next frame, the old clusters do not count. */
+    shumate_viewport_set_zoom_level (fixture->viewport, 12.5);
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL));
+  }
 }
 
 /* ------------------------------------------------------------- store */

@@ -85,6 +85,14 @@ typedef struct
   PangoGlyphString *scratch;
 } LabelFont;
 
+/* A cluster as drawn, for bd_report_layer_pick_cluster(). */
+typedef struct
+{
+  double x, y;                 /* centre, Web Mercator [0,1) */
+  float  radius;               /* px */
+  guint  count;
+} DrawnCluster;
+
 /* Where the map is, for one frame or one pick. */
 typedef struct
 {
@@ -126,6 +134,8 @@ struct _BdReportLayer
   GArray        *bins;         /* Bin */
   GArray        *bin_cats;     /* guint32, bins × n_colours */
   guint          n_drawn;
+  GArray        *clusters;     /* DrawnCluster, of the last frame */
+  double         clusters_zoom;
 
   /* Colours and sprites. */
   GdkRGBA       *colours;      /* per category, then one for unknown */
@@ -854,6 +864,7 @@ bd_report_layer_snapshot (GtkWidget   *widget,
   guint n_visible;
 
   self->n_drawn = 0;
+  g_array_set_size (self->clusters, 0);
 
   if (self->n_points == 0 || !get_view (self, &view))
     return;
@@ -897,14 +908,26 @@ bd_report_layer_snapshot (GtkWidget   *widget,
                  (const Visible *) (void *) self->individual->data, self->individual->len);
       self->n_drawn += self->individual->len;
 
+      self->clusters_zoom = view.zoom;
       for (guint b = 0; b < n_bins; b++)
         {
+          DrawnCluster cluster;
+          double sx, sy, dx, dy;
+
           if (bins[b].count < CLUSTER_MIN)
             continue;
 
-          draw_cluster (self, snapshot, &bins[b], &cats[(gsize) b * self->n_colours],
-                        bins[b].sum_x / bins[b].count, bins[b].sum_y / bins[b].count);
+          sx = bins[b].sum_x / bins[b].count;
+          sy = bins[b].sum_y / bins[b].count;
+          draw_cluster (self, snapshot, &bins[b], &cats[(gsize) b * self->n_colours], sx, sy);
           n_clusters++;
+
+          widget_to_view (&view, sx, sy, &dx, &dy);
+          cluster.x = (view.cx + dx) / view.world;
+          cluster.y = (view.cy + dy) / view.world;
+          cluster.radius = (float) cluster_radius[cluster_size_slot (bins[b].count)];
+          cluster.count = bins[b].count;
+          g_array_append_val (self->clusters, cluster);
         }
       self->n_drawn += n_clusters;
     }
@@ -1086,6 +1109,51 @@ bd_report_layer_pick (BdReportLayer *self,
     }
 
   return best >= 0 ? self->sorted[best].rowid : 0;
+}
+
+gboolean
+bd_report_layer_pick_cluster (BdReportLayer *self,
+                              double         x,
+                              double         y,
+                              guint         *n_reports,
+                              double        *latitude,
+                              double        *longitude)
+{
+  View view;
+  const DrawnCluster *best = NULL;
+  double best_d2 = G_MAXDOUBLE;
+
+  g_return_val_if_fail (BD_IS_REPORT_LAYER (self), FALSE);
+
+  if (self->clusters->len == 0 || !get_view (self, &view)
+      || fabs (view.zoom - self->clusters_zoom) > 1e-9)
+    return FALSE;
+
+  for (guint i = 0; i < self->clusters->len; i++)
+    {
+      const DrawnCluster *c = &g_array_index (self->clusters, DrawnCluster, i);
+      double sx, sy, d2;
+
+      view_to_widget (&view, c->x * view.world - view.cx, c->y * view.world - view.cy, &sx, &sy);
+      d2 = (sx - x) * (sx - x) + (sy - y) * (sy - y);
+      if (d2 <= (c->radius + 2.0) * (c->radius + 2.0) && d2 < best_d2)
+        {
+          best = c;
+          best_d2 = d2;
+        }
+    }
+
+  if (best == NULL)
+    return FALSE;
+
+  if (n_reports != NULL)
+    *n_reports = best->count;
+  if (longitude != NULL)
+    *longitude = best->x * 360.0 - 180.0;
+  if (latitude != NULL)
+    *latitude = atan (sinh (G_PI * (1.0 - 2.0 * best->y))) * 180.0 / G_PI;
+
+  return TRUE;
 }
 
 void
@@ -1275,6 +1343,7 @@ bd_report_layer_finalize (GObject *object)
   g_clear_pointer (&self->visible, g_array_unref);
   g_clear_pointer (&self->individual, g_array_unref);
   g_clear_pointer (&self->bins, g_array_unref);
+  g_clear_pointer (&self->clusters, g_array_unref);
   g_clear_pointer (&self->bin_cats, g_array_unref);
   g_clear_pointer (&self->colours, g_free);
   g_clear_pointer (&self->dot_sprites, g_free);
@@ -1419,6 +1488,7 @@ bd_report_layer_init (BdReportLayer *self)
   self->visible = g_array_new (FALSE, FALSE, sizeof (Visible));
   self->individual = g_array_new (FALSE, FALSE, sizeof (Visible));
   self->bins = g_array_new (FALSE, FALSE, sizeof (Bin));
+  self->clusters = g_array_new (FALSE, FALSE, sizeof (DrawnCluster));
   self->bin_cats = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   /* The catalogue's colours, parsed once; the last slot is for an unknown

@@ -38,6 +38,16 @@ gint64         bd_report_layer_pick         (BdReportLayer   *self,
                                              double           x,
                                              double           y,
                                              double           radius);
+/* TRUE when the widget point (x, y) falls on a cluster drawn in the last
+ * frame (at the current zoom), with how many reports it holds and where its
+ * centre is, so that a click on it can zoom in. Call it before _pick(),
+ * which ignores clusters and finds the nearest single report. */
+gboolean       bd_report_layer_pick_cluster (BdReportLayer   *self,
+                                             double           x,
+                                             double           y,
+                                             guint           *n_reports,
+                                             double          *latitude,
+                                             double          *longitude);
 /* Highlights one report (0 for none). */
 void           bd_report_layer_set_selected (BdReportLayer   *self,
                                              gint64           rowid);
