@@ -261,7 +261,14 @@ capture_map (Fixture *fixture,
 
   gdk_paintable_snapshot (paintable, snapshot, capture->width, capture->height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  capture->stride = (gsize) capture->width * 4;
+
+  /* Nothing drawn yet (no tiles, no reports): all transparent. */
+  if (node == NULL)
+    {
+      capture->data = g_malloc0 (capture->stride * capture->height);
+      return;
+    }
 
   capture->texture = gsk_renderer_render_texture (renderer, node,
                                                   &GRAPHENE_RECT_INIT (0, 0,
@@ -269,7 +276,6 @@ capture_map (Fixture *fixture,
                                                                        capture->height));
   g_assert_cmpint (gdk_texture_get_width (capture->texture), ==, capture->width);
 
-  capture->stride = (gsize) capture->width * 4;
   capture->data = g_malloc (capture->stride * capture->height);
   gdk_texture_download (capture->texture, capture->data, capture->stride);
 }
@@ -749,6 +755,22 @@ test_cluster_pixels (Fixture       *fixture,
   }
 }
 
+/* Past the tiles' highest zoom (12), the local source scales them up: the
+ * map is not blank. */
+static void
+test_overzoom_tiles (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_assert_cmpuint (shumate_viewport_get_max_zoom_level (fixture->viewport), >=, 16);
+
+  /* Somewhere whose zoom-12 tiles were never loaded (about five tiles east
+   * of the start), so no tile of another zoom can stand in. */
+  shumate_viewport_set_zoom_level (fixture->viewport, 14);
+  shumate_map_center_on (fixture->map, BD_CITY_CENTER_LAT, BD_CITY_CENTER_LON + 0.44);
+  wait_for_tiles (fixture, 100, 100);
+  wait_for_tiles (fixture, 700, 500);
+}
+
 /* ------------------------------------------------------------- store */
 
 typedef struct
@@ -881,6 +903,7 @@ main (int   argc,
   ADD ("/bd/report-layer/cluster", test_cluster);
   ADD ("/bd/report-layer/pixels", test_pixels);
   ADD ("/bd/report-layer/cluster-pixels", test_cluster_pixels);
+  ADD ("/bd/report-layer/overzoom-tiles", test_overzoom_tiles);
   ADD ("/bd/report-layer/store", test_store);
 
 #undef ADD
