@@ -1,0 +1,508 @@
+/* main.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bosai-central"
+
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib-unix.h>
+
+#include "bd-catalog.h"
+#include "bd-central-geo.h"
+#include "bd-central-server.h"
+#include "bd-central-store.h"
+#include "bd-report.h"
+
+#define TOKEN_BYTES 32
+#define SHUTDOWN_WAIT_MS 5000
+#define MAX_IMPORT_BYTES (256 << 20)
+
+typedef struct
+{
+  GMainLoop       *loop;
+  BdCentralServer *server;
+  gint64           deadline;
+  guint            poll_id;
+  guint            signal_ids[2];
+} ServeState;
+
+static int
+usage (GOptionContext *context)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("%s", help);
+  return 2;
+}
+
+static gboolean
+on_shutdown_poll_cb (gpointer user_data)
+{
+  ServeState *state = user_data;
+
+  if (bd_central_server_get_in_flight (state->server) > 0 &&
+      g_get_monotonic_time () < state->deadline)
+    return G_SOURCE_CONTINUE;
+
+  state->poll_id = 0;
+  g_main_loop_quit (state->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_signal_cb (gpointer user_data)
+{
+  ServeState *state = user_data;
+
+  if (state->poll_id != 0)
+    return G_SOURCE_CONTINUE;
+
+  g_print ("%s\n", _("Shutting down: finishing requests in flight"));
+  bd_central_server_begin_shutdown (state->server);
+  state->deadline = g_get_monotonic_time () + SHUTDOWN_WAIT_MS * 1000;
+  state->poll_id = g_timeout_add (20, on_shutdown_poll_cb, state);
+  return G_SOURCE_CONTINUE;
+}
+
+static BdCentralStore *
+open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  BdCentralStore *store;
+
+  if (path == NULL)
+    {
+      g_printerr ("%s\n", _("--database PATH is required."));
+      return NULL;
+    }
+  store = bd_central_store_open (path, &error);
+  if (store == NULL)
+    g_printerr (_("Cannot open %s: %s\n"), path, error->message);
+  return store;
+}
+
+static int
+cmd_serve (int    argc,
+           char **argv)
+{
+  g_autofree char *database = NULL;
+  g_autofree char *address = NULL;
+  int port = 8080;
+  GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The SQLite database"), N_("PATH") },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("The TCP port (0: any free port)"), N_("N") },
+    { "address", 'a', 0, G_OPTION_ARG_STRING, &address,
+      N_("The IP address to listen on (default 127.0.0.1)"), N_("ADDRESS") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— serve the HTTP API"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdCentralStore) store = NULL;
+  g_autoptr(BdCentralServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  ServeState state = { 0 };
+  guint bound;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (argc != 1 || port < 0 || port > 65535)
+    return usage (context);
+
+  store = open_store (database);
+  if (store == NULL)
+    return 1;
+
+  server = bd_central_server_new (store);
+  bound = bd_central_server_listen (server, address ? address : "127.0.0.1", (guint) port, &error);
+  if (bound == 0)
+    {
+      g_printerr (_("Cannot listen: %s\n"), error->message);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  state.loop = loop;
+  state.server = server;
+  state.signal_ids[0] = g_unix_signal_add (SIGTERM, on_signal_cb, &state);
+  state.signal_ids[1] = g_unix_signal_add (SIGINT, on_signal_cb, &state);
+
+  if (address != NULL && strchr (address, ':') != NULL)
+    g_print ("listening on http://[%s]:%u/\n", address, bound);
+  else
+    g_print ("listening on http://%s:%u/\n", address ? address : "127.0.0.1", bound);
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (state.signal_ids[0]);
+  g_source_remove (state.signal_ids[1]);
+  if (state.poll_id != 0)
+    g_source_remove (state.poll_id);
+
+  bd_central_server_disconnect (server);
+  g_clear_pointer (&server, bd_central_server_free);
+  g_clear_pointer (&store, bd_central_store_free);
+  g_print ("%s\n", _("Stopped"));
+  return 0;
+}
+
+/* 32 bytes from the kernel's CSPRNG as unpadded base64url. */
+static char *
+new_token (GError **error)
+{
+  guint8 bytes[TOKEN_BYTES];
+  gsize got = 0;
+  g_autofree char *b64 = NULL;
+
+  while (got < sizeof bytes)
+    {
+      ssize_t n = getrandom (bytes + got, sizeof bytes - got, 0);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                       _("No random bytes: %s"), g_strerror (errno));
+          return NULL;
+        }
+      got += (gsize) n;
+    }
+
+  b64 = g_base64_encode (bytes, sizeof bytes);
+  for (char *p = b64; *p != '\0'; p++)
+    {
+      if (*p == '+')
+        *p = '-';
+      else if (*p == '/')
+        *p = '_';
+      else if (*p == '=')
+        {
+          *p = '\0';
+          break;
+        }
+    }
+  memset (bytes, 0, sizeof bytes);
+  return g_steal_pointer (&b64);
+}
+
+static int
+cmd_token (int    argc,
+           char **argv)
+{
+  g_autofree char *database = NULL;
+  g_autofree char *role_text = NULL;
+  g_autofree char *ward = NULL;
+  g_autofree char *name = NULL;
+  GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The SQLite database"), N_("PATH") },
+    { "role", 'r', 0, G_OPTION_ARG_STRING, &role_text, N_("hq or ward (token add)"), N_("ROLE") },
+    { "ward", 'w', 0, G_OPTION_ARG_STRING, &ward, N_("The ward code of a ward token"), N_("CODE") },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("Who holds the token"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("add|list|revoke [ID] — manage bearer tokens"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdCentralStore) store = NULL;
+  const char *verb;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (argc < 2)
+    return usage (context);
+  verb = argv[1];
+
+  if (strcmp (verb, "add") == 0)
+    {
+      BdCentralRole role;
+      g_autofree char *token = NULL;
+      g_autofree char *hash = NULL;
+      const BdWard *known;
+      gint64 id;
+
+      if (argc != 2 || !bd_central_role_from_string (role_text, &role))
+        {
+          g_printerr ("%s\n", _("token add needs --role hq or --role ward."));
+          return 2;
+        }
+      if (name == NULL || name[0] == '\0' || strlen (name) > 200 ||
+          !g_utf8_validate (name, -1, NULL))
+        {
+          g_printerr ("%s\n", _("token add needs --name TEXT (at most 200 characters)."));
+          return 2;
+        }
+      if (role == BD_CENTRAL_ROLE_WARD)
+        {
+          known = ward ? bd_catalog_lookup_ward (ward) : NULL;
+          if (known == NULL || strcmp (ward, BD_CITY_CODE) == 0)
+            {
+              g_printerr (_("A ward token needs --ward with a known ward code (not “%s”).\n"),
+                          ward ? ward : "");
+              return 2;
+            }
+        }
+      else if (ward != NULL)
+        {
+          g_printerr ("%s\n", _("An hq token has no ward."));
+          return 2;
+        }
+
+      if ((store = open_store (database)) == NULL)
+        return 1;
+      token = new_token (&error);
+      if (token == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      hash = bd_central_hash_token (token);
+      id = bd_central_store_add_token (store, name, role, ward, hash, &error);
+      if (id < 0)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_print (_("Token %" G_GINT64_FORMAT " (%s) for “%s”. It is shown only now; keep it safe:\n"),
+               id, bd_central_role_to_string (role), name);
+      g_print ("%s\n", token);
+      memset (token, 0, strlen (token));
+      return 0;
+    }
+  else if (strcmp (verb, "list") == 0)
+    {
+      g_autoptr(GPtrArray) tokens = NULL;
+
+      if (argc != 2)
+        return usage (context);
+      if ((store = open_store (database)) == NULL)
+        return 1;
+      tokens = bd_central_store_list_tokens (store, &error);
+      if (tokens == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_print ("%-4s %-5s %-7s %-25s %-8s %s\n", "id", "role", "ward", "created", "revoked", "name");
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          BdCentralToken *token = g_ptr_array_index (tokens, i);
+
+          g_print ("%-4" G_GINT64_FORMAT " %-5s %-7s %-25s %-8s %s\n", token->id,
+                   bd_central_role_to_string (token->role), token->ward ? token->ward : "-",
+                   token->created_at, token->revoked ? "yes" : "no", token->name);
+        }
+      return 0;
+    }
+  else if (strcmp (verb, "revoke") == 0)
+    {
+      guint64 id;
+
+      if (argc != 3 || !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT64, &id, NULL))
+        {
+          g_printerr ("%s\n", _("token revoke needs the token’s id."));
+          return 2;
+        }
+      if ((store = open_store (database)) == NULL)
+        return 1;
+      if (!bd_central_store_revoke_token (store, (gint64) id, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_print (_("Token %" G_GUINT64_FORMAT " revoked.\n"), id);
+      return 0;
+    }
+
+  return usage (context);
+}
+
+/* Validates one feature of an import and brings it to its stored form. */
+static JsonNode *
+prepare_import_feature (const char  *collection,
+                        JsonNode    *node,
+                        guint        index,
+                        GError     **error)
+{
+  g_autoptr(JsonNode) copy = json_node_copy (node);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *object;
+  JsonNode *member;
+
+  if (!bd_central_feature_check (copy, NULL, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Feature %u: %s"), index, local_error->message);
+      return NULL;
+    }
+  object = json_node_get_object (copy);
+  member = json_object_get_member (object, "id");
+  if (member != NULL && json_node_get_value_type (member) == G_TYPE_STRING)
+    id = g_strdup (json_node_get_string (member));
+  else if (member != NULL && json_node_get_value_type (member) == G_TYPE_INT64)
+    id = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (member));
+  else
+    id = g_uuid_string_random ();
+  if (!bd_central_id_is_valid (id))
+    {
+      g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_INVALID,
+                   _("Feature %u: the id must be 1 to 128 letters, digits or “._~-”."), index);
+      return NULL;
+    }
+  json_object_set_string_member (object, "id", id);
+
+  if (strcmp (collection, "reports") == 0)
+    {
+      g_autoptr(BdReport) report = bd_report_new_from_json (copy, &local_error);
+
+      if (report == NULL || !bd_report_validate (report, &local_error))
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       _("Feature %u: %s"), index, local_error->message);
+          return NULL;
+        }
+      return bd_report_to_json (report);
+    }
+
+  return g_steal_pointer (&copy);
+}
+
+static int
+cmd_import (int    argc,
+            char **argv)
+{
+  g_autofree char *database = NULL;
+  g_autofree char *collection = NULL;
+  GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The SQLite database"), N_("PATH") },
+    { "collection", 'c', 0, G_OPTION_ARG_STRING, &collection,
+      N_("reports, shelters, areas or alerts"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE.geojson — load a layer"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdCentralStore) store = NULL;
+  g_autoptr(GMappedFile) file = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GPtrArray) features = NULL;
+  JsonObject *root;
+  JsonArray *array;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (argc != 2)
+    return usage (context);
+  if (!bd_central_store_is_collection (collection))
+    {
+      g_printerr ("%s\n", _("--collection must be reports, shelters, areas or alerts."));
+      return 2;
+    }
+
+  file = g_mapped_file_new (argv[1], FALSE, &error);
+  if (file == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (g_mapped_file_get_length (file) > MAX_IMPORT_BYTES)
+    {
+      g_printerr (_("%s is larger than %d MiB.\n"), argv[1], MAX_IMPORT_BYTES >> 20);
+      return 1;
+    }
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, g_mapped_file_get_contents (file),
+                                   (gssize) g_mapped_file_get_length (file), &error))
+    {
+      g_printerr (_("%s is not valid JSON: %s\n"), argv[1], error->message);
+      return 1;
+    }
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_printerr (_("%s is not a GeoJSON FeatureCollection.\n"), argv[1]);
+      return 1;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (root, "type", ""), "FeatureCollection") != 0 ||
+      !json_object_has_member (root, "features") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
+    {
+      g_printerr (_("%s is not a GeoJSON FeatureCollection.\n"), argv[1]);
+      return 1;
+    }
+
+  array = json_object_get_array_member (root, "features");
+  features = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = prepare_import_feature (collection, json_array_get_element (array, i),
+                                               i, &error);
+
+      if (node == NULL)
+        {
+          g_printerr (_("%s: nothing imported. %s\n"), argv[1], error->message);
+          return 1;
+        }
+      g_ptr_array_add (features, node);
+    }
+
+  if ((store = open_store (database)) == NULL)
+    return 1;
+  if (!bd_central_store_import (store, collection, features, &error))
+    {
+      g_printerr (_("%s: nothing imported. %s\n"), argv[1], error->message);
+      return 1;
+    }
+  g_print (_("Imported %u features into %s.\n"), features->len, collection);
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir;
+  const char *command;
+
+  setlocale (LC_ALL, "");
+  localedir = g_getenv ("BD_LOCALEDIR");
+  if (localedir == NULL || localedir[0] == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("bosai-central");
+
+  command = argc > 1 ? argv[1] : NULL;
+  if (g_strcmp0 (command, "serve") == 0)
+    return cmd_serve (argc - 1, argv + 1);
+  if (g_strcmp0 (command, "token") == 0)
+    return cmd_token (argc - 1, argv + 1);
+  if (g_strcmp0 (command, "import") == 0)
+    return cmd_import (argc - 1, argv + 1);
+
+  g_printerr ("%s\n", _("Usage: bosai-central serve|token|import --help"));
+  return 2;
+}
