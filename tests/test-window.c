@@ -26,7 +26,7 @@
 #include "bd-window.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
-#define TIMEOUT_MS 20000
+#define TIMEOUT_MS 60000
 
 static char *tmp_dir;
 static char *tiles_dir;
@@ -65,6 +65,18 @@ static gboolean
 widget_is_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+/* The size restored from GSettings (the default size is what GTK keeps in
+ * step with the real size, and what the window saves). */
+static gboolean
+window_has_test_size (gpointer data)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (data), &width, &height);
+
+  return gtk_widget_get_width (GTK_WIDGET (data)) > 0 && width == 1000 && height == 700;
 }
 
 typedef struct
@@ -420,11 +432,11 @@ new_report_scenario (BdWindow *window,
   /* The sidebar list shows it. */
   wait_for_list (bd_window_get_report_list (window), data->id, TRUE);
 
-  /* Window size and map position are saved on close. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  /* The size came from GSettings; the map position is saved on close. */
+  g_assert_true (iterate_until (window_has_test_size, window, TIMEOUT_MS));
   shumate_viewport_set_zoom_level (viewport, 13);
   shumate_location_set_location (SHUMATE_LOCATION (viewport), 34.7001, 135.4999);
-  iterate_for (100);
+  iterate_for (300);
 
   close_window (window);
 }
@@ -453,7 +465,7 @@ reopen_scenario (BdWindow *window,
 
   /* State restored from GSettings. */
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  g_assert_cmpint (width, ==, 1100);
+  g_assert_cmpint (width, ==, 1000);
   g_assert_cmpint (height, ==, 700);
   g_assert_cmpfloat_with_epsilon (shumate_viewport_get_zoom_level (viewport), 13, 1e-6);
   g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), 34.7001, 1e-6);
@@ -480,10 +492,15 @@ test_new_report (void)
   NewReportData data = { NULL };
   ReopenData reopen = { NULL };
 
+  /* Not the schema's default, so that restoring it is seen. */
+  g_settings_set_int (settings, "window-width", 1000);
+  g_settings_set_int (settings, "window-height", 700);
+  g_settings_set_double (settings, "map-zoom", 12);
+
   g_assert_cmpint (run_app (args, new_report_scenario, &data), ==, 0);
   g_assert_nonnull (data.id);
 
-  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "map-latitude"), 34.7001, 1e-6);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "map-longitude"), 135.4999, 1e-6);
