@@ -669,7 +669,8 @@ bd_central_store_import (BdCentralStore  *self,
       g_autoptr(GError) local_error = NULL;
       JsonNode *node = g_ptr_array_index (features, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = object ? json_object_get_string_member_with_default (object, "id", NULL) : NULL;
+      g_autofree char *id =
+        object ? g_strdup (json_object_get_string_member_with_default (object, "id", NULL)) : NULL;
 
       if (id == NULL)
         {
