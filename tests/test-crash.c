@@ -185,7 +185,7 @@ check_database (const char *path,
                                   " (SELECT 1 FROM history h WHERE h.report_id = r.id)"), ==, 0);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM outbox"), ==,
                    query_int (db, "SELECT count(*) FROM history"));
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM reports"), ==,
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM reports WHERE deleted = 0"), ==,
                    query_int (db, "SELECT count(*) FROM reports_rtree"));
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 

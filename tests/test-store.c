@@ -149,6 +149,21 @@ count_text (BdStore    *store,
   return count_query (store, &query);
 }
 
+static guint
+count_box (BdStore *store,
+           double   lat,
+           double   lon)
+{
+  BdQuery query = { 0 };
+
+  query.has_bbox = TRUE;
+  query.min_lat = lat - 0.001;
+  query.max_lat = lat + 0.001;
+  query.min_lon = lon - 0.001;
+  query.max_lon = lon + 0.001;
+  return count_query (store, &query);
+}
+
 static void
 test_pragmas (Fixture       *f,
               gconstpointer  data)
@@ -201,7 +216,15 @@ test_crud (Fixture       *f,
   g_assert_true (g_date_time_equal (bd_report_get_created_at (again), created));
   g_assert_cmpint (g_date_time_compare (bd_report_get_updated_at (again), created), >=, 0);
   g_assert_cmpint (bd_store_count (f->store), ==, 1);
+  g_assert_cmpuint (count_box (f->store, KITA_LAT, KITA_LON), ==, 1);
   g_clear_object (&again);
+
+  /* moved */
+  bd_report_set_location (loaded, 34.69, 135.49);
+  g_assert_true (bd_store_save_report (f->store, loaded, "tester", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_box (f->store, KITA_LAT, KITA_LON), ==, 0);
+  g_assert_cmpuint (count_box (f->store, 34.69, 135.49), ==, 1);
 
   /* delete: a tombstone */
   g_assert_true (bd_store_delete_report (f->store, id, "tester", &error));
@@ -215,6 +238,7 @@ test_crud (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (live->len, ==, 0);
   g_assert_cmpuint (count_text (f->store, "解消"), ==, 0);
+  g_assert_cmpuint (count_box (f->store, 34.69, 135.49), ==, 0);
   g_clear_object (&again);
   g_clear_pointer (&live, g_ptr_array_unref);
 
@@ -230,6 +254,7 @@ test_crud (Fixture       *f,
   g_assert_cmpuint (live->len, ==, 1);
   g_assert_cmpstr (bd_report_get_id (g_ptr_array_index (live, 0)), ==, id);
   g_assert_cmpuint (count_text (f->store, "解消"), ==, 1);
+  g_assert_cmpuint (count_box (f->store, 34.69, 135.49), ==, 1);
 }
 
 static void

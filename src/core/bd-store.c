@@ -39,7 +39,7 @@ static const char migration_1[] =
   "  status TEXT NOT NULL,"
   "  lat REAL NOT NULL,"
   "  lon REAL NOT NULL,"
-  "  observed_at INTEGER,"          /* unix time, microseconds */
+  "  observed_at INTEGER,"          /* unix time, seconds */
   "  created_at INTEGER,"
   "  updated_at INTEGER,"
   "  rev INTEGER NOT NULL DEFAULT 0,"
@@ -80,10 +80,23 @@ static const char migration_1[] =
 /* The R*Tree and FTS tables are kept up to date by the store itself, not
  * by triggers: a trigger writing to a virtual table makes SQLite open a
  * savepoint around every statement, and FTS5 then flushes its pending terms
- * to disk on each one (measured: 4 times slower inserts). */
+ * to disk on each one (measured: 4 times slower inserts).
+ *
+ * The R*Tree holds the live reports only, in integer coordinates (1e-7
+ * degree, about 1 cm) with updated_at (seconds since 2020) as a third
+ * dimension: a bounding-box query is answered, in list order, from the
+ * R*Tree alone without reading a single row of the reports table. */
+#define RTREE_SCALE 10000000.0
+#define RTREE_EPOCH G_GINT64_CONSTANT (1577836800)   /* 2020-01-01T00:00:00Z */
+
 static const char migration_2[] =
-  "CREATE VIRTUAL TABLE reports_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);"
-  "INSERT INTO reports_rtree SELECT rowid, lon, lon, lat, lat FROM reports;"
+  "CREATE VIRTUAL TABLE reports_rtree USING rtree_i32"
+  "  (id, min_lon, max_lon, min_lat, max_lat, min_t, max_t);"
+  "INSERT INTO reports_rtree SELECT rowid,"
+  "  round(lon * 10000000), round(lon * 10000000),"
+  "  round(lat * 10000000), round(lat * 10000000),"
+  "  coalesce(updated_at, 0) - 1577836800, coalesce(updated_at, 0) - 1577836800"
+  "  FROM reports WHERE deleted = 0;"
   "PRAGMA user_version = 2;";
 
 static const char migration_3[] =
@@ -119,6 +132,7 @@ typedef enum
   STMT_UPDATE,
   STMT_RTREE_INSERT,
   STMT_RTREE_UPDATE,
+  STMT_RTREE_DELETE,
   STMT_FTS_INSERT,
   STMT_FTS_DELETE,
   STMT_OUTBOX_INSERT,
@@ -142,7 +156,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_GET_BY_ROWID] =
     "SELECT rowid, feature, rev, seq, deleted FROM reports WHERE rowid = ?1",
   [STMT_LOOKUP] =
-    "SELECT rowid, lat, lon, title, description FROM reports WHERE id = ?1",
+    "SELECT rowid, lat, lon, updated_at, deleted, title, description"
+    " FROM reports WHERE id = ?1",
   [STMT_INSERT] =
     "INSERT INTO reports (id, ward, category, severity, status, lat, lon,"
     "  observed_at, created_at, updated_at, rev, seq, deleted, title, reporter,"
@@ -155,11 +170,12 @@ static const char * const stmt_sql[N_STMTS] = {
     "  reporter = ?15, description = ?16, feature = ?17"
     " WHERE rowid = ?18",
   [STMT_RTREE_INSERT] =
-    "INSERT INTO reports_rtree (id, min_lon, max_lon, min_lat, max_lat)"
-    " VALUES (?1, ?2, ?2, ?3, ?3)",
+    "INSERT INTO reports_rtree (id, min_lon, max_lon, min_lat, max_lat, min_t, max_t)"
+    " VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?4)",
   [STMT_RTREE_UPDATE] =
-    "UPDATE reports_rtree SET min_lon = ?2, max_lon = ?2, min_lat = ?3, max_lat = ?3"
-    " WHERE id = ?1",
+    "UPDATE reports_rtree SET min_lon = ?2, max_lon = ?2, min_lat = ?3, max_lat = ?3,"
+    " min_t = ?4, max_t = ?4 WHERE id = ?1",
+  [STMT_RTREE_DELETE] = "DELETE FROM reports_rtree WHERE id = ?1",
   [STMT_FTS_INSERT] =
     "INSERT INTO reports_fts (rowid, title, description) VALUES (?1, ?2, ?3)",
   [STMT_FTS_DELETE] =
@@ -263,9 +279,7 @@ bind_time (sqlite3_stmt *stmt,
            GDateTime    *when)
 {
   if (when != NULL)
-    sqlite3_bind_int64 (stmt, index,
-                        g_date_time_to_unix (when) * G_USEC_PER_SEC +
-                        g_date_time_get_microsecond (when));
+    sqlite3_bind_int64 (stmt, index, g_date_time_to_unix (when));
   else
     sqlite3_bind_null (stmt, index);
 }
@@ -424,7 +438,8 @@ configure_writer (sqlite3     *db,
   return exec_sql (db,
                    "PRAGMA synchronous = FULL;"
                    "PRAGMA foreign_keys = ON;"
-                   "PRAGMA cache_size = -32000;",
+                   "PRAGMA cache_size = -32000;"
+                   "PRAGMA mmap_size = 268435456;",
                    error);
 }
 
@@ -506,16 +521,42 @@ get_query_stmt (sqlite3     *db,
   if ((stmt = g_hash_table_lookup (cache, GUINT_TO_POINTER (mask + 1))))
     return stmt;
 
-  sql = g_string_new ("SELECT r.rowid");
-  if (mask & QUERY_FEATURES)
-    g_string_append (sql, ", r.feature, r.rev, r.seq, r.deleted");
-  g_string_append (sql, " FROM reports r WHERE r.deleted = 0");
   if (mask & QUERY_BBOX)
-    g_string_append (sql,
-                     " AND r.rowid IN (SELECT id FROM reports_rtree"
-                     "  WHERE max_lon >= ?1 AND min_lon <= ?3"
-                     "  AND max_lat >= ?2 AND min_lat <= ?4)"
-                     " AND r.lon BETWEEN ?1 AND ?3 AND r.lat BETWEEN ?2 AND ?4");
+    {
+      /* Driven by the R*Tree, which holds only live reports and whose
+       * max_t orders them like updated_at; the reports table is read only
+       * for the other filters. */
+      gboolean join = (mask & (QUERY_FEATURES | QUERY_WARD | QUERY_CATEGORY | QUERY_STATUS)) != 0;
+
+      sql = g_string_new ("SELECT t.id");
+      if (mask & QUERY_FEATURES)
+        g_string_append (sql, ", r.feature, r.rev, r.seq, r.deleted");
+      g_string_append (sql, " FROM reports_rtree t");
+      if (join)
+        g_string_append (sql, " CROSS JOIN reports r ON r.rowid = t.id");
+      g_string_append (sql,
+                       " WHERE t.max_lon >= ?1 AND t.min_lon <= ?3"
+                       " AND t.max_lat >= ?2 AND t.min_lat <= ?4");
+      /* The rounded coordinates decide, except for a point on the rounded
+       * edge of the box: that one is checked against the row. */
+      if (join)
+        g_string_append (sql,
+                         " AND r.deleted = 0"
+                         " AND r.lon BETWEEN ?10 AND ?12 AND r.lat BETWEEN ?11 AND ?13");
+      else
+        g_string_append (sql,
+                         " AND ((t.min_lon > ?1 AND t.min_lon < ?3"
+                         "   AND t.min_lat > ?2 AND t.min_lat < ?4)"
+                         "  OR EXISTS (SELECT 1 FROM reports x WHERE x.rowid = t.id"
+                         "   AND x.lon BETWEEN ?10 AND ?12 AND x.lat BETWEEN ?11 AND ?13))");
+    }
+  else
+    {
+      sql = g_string_new ("SELECT r.rowid");
+      if (mask & QUERY_FEATURES)
+        g_string_append (sql, ", r.feature, r.rev, r.seq, r.deleted");
+      g_string_append (sql, " FROM reports r WHERE r.deleted = 0");
+    }
   if (mask & QUERY_WARD)
     g_string_append (sql, " AND r.ward = ?5");
   if (mask & QUERY_CATEGORY)
@@ -523,10 +564,14 @@ get_query_stmt (sqlite3     *db,
   if (mask & QUERY_STATUS)
     g_string_append (sql, " AND r.status = ?7");
   if (mask & QUERY_TEXT)
-    g_string_append (sql,
-                     " AND r.rowid IN (SELECT rowid FROM reports_fts"
-                     "  WHERE reports_fts MATCH ?8)");
-  g_string_append (sql, " ORDER BY r.updated_at DESC, r.rowid DESC");
+    g_string_append_printf (sql,
+                            " AND %s IN (SELECT rowid FROM reports_fts"
+                            "  WHERE reports_fts MATCH ?8)",
+                            (mask & QUERY_BBOX) ? "t.id" : "r.rowid");
+  if (mask & QUERY_BBOX)
+    g_string_append (sql, " ORDER BY t.max_t DESC, t.id DESC");
+  else
+    g_string_append (sql, " ORDER BY r.updated_at DESC, r.rowid DESC");
   if (mask & QUERY_LIMIT)
     g_string_append (sql, " LIMIT ?9");
 
@@ -539,6 +584,26 @@ get_query_stmt (sqlite3     *db,
 
   g_hash_table_insert (cache, GUINT_TO_POINTER (mask + 1), stmt);
   return stmt;
+}
+
+/* A coordinate as the R*Tree stores it. Rounding is monotonic: a point
+ * strictly inside the rounded box is inside the box, one outside it is
+ * outside; only those on its rounded edges need a closer look. */
+static gint64
+rtree_degrees (double degrees)
+{
+  if (!(degrees > -200.0))
+    degrees = -200.0;
+  if (!(degrees < 200.0))
+    degrees = 200.0;
+
+  return (gint64) lround (degrees * RTREE_SCALE);
+}
+
+static gint64
+rtree_time (gint64 unix_seconds)
+{
+  return CLAMP (unix_seconds - RTREE_EPOCH, G_MININT32, G_MAXINT32);
 }
 
 static BdReport *
@@ -628,10 +693,14 @@ run_query (sqlite3        *db,
 
     if (mask & QUERY_BBOX)
       {
-        sqlite3_bind_double (stmt, 1, MIN (query->min_lon, query->max_lon));
-        sqlite3_bind_double (stmt, 2, MIN (query->min_lat, query->max_lat));
-        sqlite3_bind_double (stmt, 3, MAX (query->min_lon, query->max_lon));
-        sqlite3_bind_double (stmt, 4, MAX (query->min_lat, query->max_lat));
+        sqlite3_bind_int64 (stmt, 1, rtree_degrees (MIN (query->min_lon, query->max_lon)));
+        sqlite3_bind_int64 (stmt, 2, rtree_degrees (MIN (query->min_lat, query->max_lat)));
+        sqlite3_bind_int64 (stmt, 3, rtree_degrees (MAX (query->min_lon, query->max_lon)));
+        sqlite3_bind_int64 (stmt, 4, rtree_degrees (MAX (query->min_lat, query->max_lat)));
+        sqlite3_bind_double (stmt, 10, MIN (query->min_lon, query->max_lon));
+        sqlite3_bind_double (stmt, 11, MIN (query->min_lat, query->max_lat));
+        sqlite3_bind_double (stmt, 12, MAX (query->min_lon, query->max_lon));
+        sqlite3_bind_double (stmt, 13, MAX (query->min_lat, query->max_lat));
       }
     if (mask & QUERY_WARD)
       sqlite3_bind_text (stmt, 5, query->ward, -1, SQLITE_STATIC);
@@ -796,11 +865,13 @@ step_done (BdStore     *self,
 /* The indexed columns of a stored row, as they were before an edit. */
 typedef struct
 {
-  gint64  rowid;
-  double  lat;
-  double  lon;
-  char   *title;
-  char   *description;
+  gint64   rowid;
+  double   lat;
+  double   lon;
+  gint64   updated_at;
+  gboolean deleted;
+  char    *title;
+  char    *description;
 } OldRow;
 
 static gboolean
@@ -827,8 +898,10 @@ lookup_row (BdStore     *self,
       old->rowid = sqlite3_column_int64 (stmt, 0);
       old->lat = sqlite3_column_double (stmt, 1);
       old->lon = sqlite3_column_double (stmt, 2);
-      old->title = column_dup (stmt, 3);
-      old->description = column_dup (stmt, 4);
+      old->updated_at = sqlite3_column_int64 (stmt, 3);
+      old->deleted = sqlite3_column_int (stmt, 4) != 0;
+      old->title = column_dup (stmt, 5);
+      old->description = column_dup (stmt, 6);
       return TRUE;
     }
   if (rc != SQLITE_DONE)
@@ -866,6 +939,52 @@ bind_report (sqlite3_stmt *stmt,
 
 /* Inserts or updates the row of @report (by id), with its R*Tree and FTS
  * rows; must run inside a transaction. */
+/* Adds, moves or removes the R*Tree entry of a row. */
+static gboolean
+write_rtree (BdStore     *self,
+             StmtId       id,
+             gint64       rowid,
+             double       lat,
+             double       lon,
+             gint64       updated_at,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, id, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  if (id != STMT_RTREE_DELETE)
+    {
+      sqlite3_bind_int64 (stmt, 2, rtree_degrees (lon));
+      sqlite3_bind_int64 (stmt, 3, rtree_degrees (lat));
+      sqlite3_bind_int64 (stmt, 4, rtree_time (updated_at));
+    }
+
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+write_fts (BdStore     *self,
+           StmtId       id,
+           gint64       rowid,
+           const char  *title,
+           const char  *description,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, id, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  bind_text_or_null (stmt, 2, title);
+  bind_text_or_null (stmt, 3, description);
+
+  return step_done (self, stmt, error);
+}
+
+/* Inserts or updates the row of @report (by id), with its R*Tree and FTS
+ * rows; must run inside a transaction. */
 static gboolean
 write_row (BdStore     *self,
            BdReport    *report,
@@ -880,6 +999,9 @@ write_row (BdStore     *self,
   const char *description = bd_report_get_description (report);
   double lat = bd_report_get_latitude (report);
   double lon = bd_report_get_longitude (report);
+  GDateTime *updated = bd_report_get_updated_at (report);
+  gint64 updated_at = updated != NULL ? g_date_time_to_unix (updated) : 0;
+  gboolean live = !bd_report_get_deleted (report);
   sqlite3_stmt *stmt;
   gboolean found;
 
@@ -897,20 +1019,9 @@ write_row (BdStore     *self,
         return FALSE;
       *rowid = sqlite3_last_insert_rowid (self->db);
 
-      if (!(stmt = get_stmt (self, STMT_RTREE_INSERT, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, *rowid);
-      sqlite3_bind_double (stmt, 2, lon);
-      sqlite3_bind_double (stmt, 3, lat);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-
-      if (!(stmt = get_stmt (self, STMT_FTS_INSERT, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, *rowid);
-      bind_text_or_null (stmt, 2, title);
-      bind_text_or_null (stmt, 3, description);
-      return step_done (self, stmt, error);
+      return (!live ||
+              write_rtree (self, STMT_RTREE_INSERT, *rowid, lat, lon, updated_at, error)) &&
+             write_fts (self, STMT_FTS_INSERT, *rowid, title, description, error);
     }
 
   *rowid = old.rowid;
@@ -922,34 +1033,27 @@ write_row (BdStore     *self,
   if (!step_done (self, stmt, error))
     return FALSE;
 
-  if (old.lat != lat || old.lon != lon)
+  if (live && old.deleted)
     {
-      if (!(stmt = get_stmt (self, STMT_RTREE_UPDATE, error)))
+      if (!write_rtree (self, STMT_RTREE_INSERT, old.rowid, lat, lon, updated_at, error))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, old.rowid);
-      sqlite3_bind_double (stmt, 2, lon);
-      sqlite3_bind_double (stmt, 3, lat);
-      if (!step_done (self, stmt, error))
+    }
+  else if (!live && !old.deleted)
+    {
+      if (!write_rtree (self, STMT_RTREE_DELETE, old.rowid, 0, 0, 0, error))
+        return FALSE;
+    }
+  else if (live && (old.lat != lat || old.lon != lon || old.updated_at != updated_at))
+    {
+      if (!write_rtree (self, STMT_RTREE_UPDATE, old.rowid, lat, lon, updated_at, error))
         return FALSE;
     }
 
   if (g_strcmp0 (old_title, title) != 0 || g_strcmp0 (old_description, description) != 0)
     {
       /* an external-content FTS5 table forgets a row given its old text */
-      if (!(stmt = get_stmt (self, STMT_FTS_DELETE, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, old.rowid);
-      bind_text_or_null (stmt, 2, old_title);
-      bind_text_or_null (stmt, 3, old_description);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-
-      if (!(stmt = get_stmt (self, STMT_FTS_INSERT, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, old.rowid);
-      bind_text_or_null (stmt, 2, title);
-      bind_text_or_null (stmt, 3, description);
-      if (!step_done (self, stmt, error))
+      if (!write_fts (self, STMT_FTS_DELETE, old.rowid, old_title, old_description, error) ||
+          !write_fts (self, STMT_FTS_INSERT, old.rowid, title, description, error))
         return FALSE;
     }
 
