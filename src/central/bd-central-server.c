@@ -1520,7 +1520,7 @@ bd_central_server_listen (BdCentralServer  *self,
 {
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
   g_autoptr(GSocketAddress) socket_address = NULL;
-  GSList *uris;
+  GSList *listeners;
   guint bound = 0;
 
   if (inet == NULL)
@@ -1533,10 +1533,16 @@ bd_central_server_listen (BdCentralServer  *self,
   if (!soup_server_listen (self->soup, socket_address, 0, error))
     return 0;
 
-  uris = soup_server_get_uris (self->soup);
-  for (GSList *l = uris; l != NULL; l = l->next)
-    bound = (guint) g_uri_get_port (l->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* From the sockets: soup_server_get_uris () leaks an address in 3.2. */
+  listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    {
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (local))
+        bound = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    }
+  g_slist_free (listeners);
   return bound;
 }
 
