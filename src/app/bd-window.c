@@ -22,6 +22,11 @@
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
 #define PICK_RADIUS 14.0
+/* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping while its
+ * show animation (300–500 ms) may still call back into it when the toast is
+ * replaced or dismissed that early: toasts are therefore handed to the
+ * overlay at least this far apart. */
+#define TOAST_GAP_MS 600
 
 typedef enum
 {
@@ -45,6 +50,9 @@ struct _BdWindow
   ShumateMarkerLayer       *marker_layer;
   ShumateMarker            *marker;
   AdwToast                 *last_toast;
+  GQueue                    pending_toasts;
+  gint64                    last_toast_shown;
+  guint                     toast_timeout_id;
   GtkStringList            *ward_filter_model;
   GtkStringList            *category_filter_model;
   GtkStringList            *status_filter_model;
@@ -131,12 +139,47 @@ get_map (BdWindow *self)
   return shumate_simple_map_get_map (self->map);
 }
 
+static gboolean
+flush_toasts_cb (gpointer user_data)
+{
+  BdWindow *self = user_data;
+  AdwToast *toast = g_queue_pop_head (&self->pending_toasts);
+
+  if (toast != NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      self->last_toast_shown = g_get_monotonic_time ();
+    }
+
+  if (g_queue_is_empty (&self->pending_toasts))
+    {
+      self->toast_timeout_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Takes ownership of @toast. */
 static void
 add_toast (BdWindow *self,
            AdwToast *toast)
 {
+  gint64 now = g_get_monotonic_time ();
+
   g_set_object (&self->last_toast, toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  if (self->toast_timeout_id == 0 &&
+      (self->last_toast_shown == 0 || now - self->last_toast_shown >= TOAST_GAP_MS * 1000))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      self->last_toast_shown = now;
+      return;
+    }
+
+  g_queue_push_tail (&self->pending_toasts, toast);
+  if (self->toast_timeout_id == 0)
+    self->toast_timeout_id = g_timeout_add (TOAST_GAP_MS, flush_toasts_cb, self);
 }
 
 /* The list */
@@ -527,6 +570,8 @@ on_map_click_released_cb (GtkGestureClick *gesture,
   ShumateViewport *viewport = get_viewport (self);
   GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   double latitude, longitude;
+  double cluster_lat, cluster_lon;
+  guint n_reports = 0;
   gint64 rowid;
 
   if (n_press != 1)
@@ -539,6 +584,16 @@ on_map_click_released_cb (GtkGestureClick *gesture,
     {
       bd_report_editor_set_location (self->editor, latitude, longitude);
       show_marker (self, latitude, longitude);
+      return;
+    }
+
+  /* A click on a cluster zooms in on it. */
+  if (bd_report_layer_pick_cluster (self->report_layer, x, y, &n_reports, &cluster_lat, &cluster_lon))
+    {
+      double zoom = shumate_viewport_get_zoom_level (viewport) + 2;
+
+      zoom = MIN (zoom, (double)shumate_viewport_get_max_zoom_level (viewport));
+      shumate_map_go_to_full (get_map (self), cluster_lat, cluster_lon, zoom);
       return;
     }
 
@@ -925,7 +980,7 @@ bd_window_constructed (GObject *object)
       g_autofree char *message = g_strdup_printf (_("The offline map could not be opened: %s"),
                                                   error->message);
 
-      g_warning ("%s", message);
+      g_message ("%s", message);
       add_toast (self, adw_toast_new (message));
     }
   else if (self->offline_map != NULL &&
@@ -982,6 +1037,9 @@ bd_window_dispose (GObject *object)
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+
+  g_clear_handle_id (&self->toast_timeout_id, g_source_remove);
+  g_queue_clear_full (&self->pending_toasts, g_object_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
 
