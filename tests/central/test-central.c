@@ -957,6 +957,32 @@ test_bad_input (void)
     g_assert_cmpint (json_object_get_int_member (object (alive), "numberMatched"), ==, 0);
   }
 
+  /* 2 MiB without a Content-Length (chunked): counted as it arrives */
+  {
+    g_autofree char *chunked = g_malloc (huge_size);
+    g_autoptr(GInputStream) stream = NULL;
+    g_autoptr(SoupMessage) msg = NULL;
+    g_autoptr(GBytes) answer = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *url = g_strconcat (server->base, "/collections/shelters/items", NULL);
+    g_autofree char *auth = g_strdup_printf ("Bearer %s", server->hq);
+    g_autoptr(Response) alive = NULL;
+
+    memset (chunked, ' ', huge_size);
+    stream = g_memory_input_stream_new_from_data (g_steal_pointer (&chunked), huge_size, g_free);
+    msg = soup_message_new ("POST", url);
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    soup_message_set_request_body (msg, "application/geo+json", stream, -1);
+    answer = soup_session_send_and_read (server->session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+    g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (msg),
+                                                   "Content-Length"), ==, NULL);
+
+    alive = request (server, "GET", "/", NULL, NULL, NULL, NULL);
+    g_assert_cmpuint (alive->status, ==, 200);
+  }
+
   /* and the good one still goes in */
   {
     g_autoptr(Response) r = request (server, "POST", "/collections/shelters/items", server->hq, good, NULL, NULL);
