@@ -920,6 +920,13 @@ read_json_body (Request *r)
       return NULL;
     }
 
+  if (!bd_central_json_depth_ok (data, size, BD_CENTRAL_MAX_JSON_DEPTH))
+    {
+      respond_error (r->msg, SOUP_STATUS_BAD_REQUEST, "bad-json",
+                     _("The body nests arrays or objects too deeply."));
+      return NULL;
+    }
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {

@@ -432,6 +432,12 @@ cmd_import (int    argc,
       g_printerr (_("%s is larger than %d MiB.\n"), argv[1], MAX_IMPORT_BYTES >> 20);
       return 1;
     }
+  if (!bd_central_json_depth_ok (g_mapped_file_get_contents (file), g_mapped_file_get_length (file),
+                                 BD_CENTRAL_MAX_JSON_DEPTH))
+    {
+      g_printerr (_("%s nests arrays or objects too deeply.\n"), argv[1]);
+      return 1;
+    }
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, g_mapped_file_get_contents (file),
                                    (gssize) g_mapped_file_get_length (file), &error))

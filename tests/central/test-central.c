@@ -942,6 +942,16 @@ test_bad_input (void)
       g_assert_cmpuint (alive->status, ==, 200);
     }
 
+  /* json-glib recurses: deep nesting must not overflow the server's stack */
+  {
+    g_autofree char *deep = g_strnfill (100000, '[');
+    g_autoptr(Response) r = request (server, "POST", "/collections/shelters/items", server->hq, deep, NULL, NULL);
+    g_autoptr(Response) alive = request (server, "GET", "/", NULL, NULL, NULL, NULL);
+
+    assert_error (r, 400, "bad-json");
+    g_assert_cmpuint (alive->status, ==, 200);
+  }
+
   /* 2 MiB: refused from its Content-Length */
   huge = g_malloc (huge_size + 1);
   memset (huge, ' ', huge_size);
