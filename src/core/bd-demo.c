@@ -244,14 +244,14 @@ static void
 generator_init (Generator *gen,
                 guint32    seed)
 {
+  g_autoptr(GTimeZone) jst = g_time_zone_new_identifier ("+09:00");
   guint i;
 
   memset (gen, 0, sizeof *gen);
   gen->rand = g_rand_new_with_seed (seed);
   gen->seed = seed;
   gen->wards = bd_catalog_get_wards (&gen->n_wards);
-  /* 2026-09-01T06:00:00+09:00, written in UTC */
-  gen->start = g_date_time_new_utc (2026, 8, 31, 21, 0, 0);
+  gen->start = g_date_time_new (jst, 2026, 9, 1, 6, 0, 0);
 
   for (i = 0; i < gen->n_wards; i++)
     {
