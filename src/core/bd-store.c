@@ -1598,7 +1598,7 @@ get_report (BdStore     *self,
                      _("There is no report with the id “%s”"), report_id);
       else
         g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND,
-                     _("There is no report number %" G_GINT64_FORMAT), rowid);
+                     _("There is no report number %lld"), (long long) rowid);
     }
   else
     set_sql_error (self->db, error, rc, _("Cannot read a report"));
