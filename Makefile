@@ -18,7 +18,11 @@ DEB_PACKAGES := \
 	xvfb xauth x11-utils xdotool dbus dbus-x11 at-spi2-core \
 	python3 python3-gi gir1.2-atspi-2.0 python3-pyatspi \
 	imagemagick fonts-noto-cjk locales \
+	gdal-bin \
 	gnome-maps valgrind time
+
+# Only for `make fuzz` (libFuzzer comes with clang).
+FUZZ_PACKAGES := clang
 
 BUILDDIR ?= build
 MESON_OPTS ?=
@@ -38,7 +42,11 @@ endif
 
 APP := $(BUILDDIR)/src/app/bosai-desk
 
-.PHONY: all deps build run test bench clean
+FUZZ_BUILDDIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := geojson fts
+
+.PHONY: all deps build run test bench fuzz clean
 
 all: build
 
@@ -116,6 +124,22 @@ bench: build
 	fi
 	@echo "== bench-startup =="
 	BUILDDIR=$(BUILDDIR) tests/bench-startup.sh
+
+# libFuzzer builds of the fuzz targets (clang, -Dfuzzing=true) in their own
+# build directory; each runs FUZZ_SECONDS from its seed corpus. (`make test`
+# already replays the corpora and fixed mutations as ordinary tests.)
+fuzz: deps
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(FUZZ_PACKAGES)"
+	@[ -f "$(FUZZ_BUILDDIR)/build.ninja" ] || \
+	  CC=clang meson setup -Dfuzzing=true "$(FUZZ_BUILDDIR)"
+	ninja -C "$(FUZZ_BUILDDIR)" $(addprefix tests/fuzz/fuzz-,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz-$$t ($(FUZZ_SECONDS) s) =="; \
+	  mkdir -p "$(FUZZ_BUILDDIR)/fuzz-corpus-$$t"; \
+	  "$(FUZZ_BUILDDIR)/tests/fuzz/fuzz-$$t" -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix="$(FUZZ_BUILDDIR)/fuzz-$$t-" \
+	    "$(FUZZ_BUILDDIR)/fuzz-corpus-$$t" "tests/fuzz/corpus-$$t" || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILDDIR)
