@@ -111,15 +111,25 @@ list_state_reached (gpointer data)
   return list_has_id (wait->model, wait->id) == wait->present;
 }
 
-static void
-wait_for_list (GListModel *model,
-               const char *id,
-               gboolean    present)
+static gboolean
+list_reaches (GListModel *model,
+              const char *id,
+              gboolean    present)
 {
   ListWait wait = { model, id, present };
 
-  g_assert_true (iterate_until (list_state_reached, &wait, TIMEOUT_MS));
+  if (iterate_until (list_state_reached, &wait, TIMEOUT_MS))
+    return TRUE;
+
+  g_test_message ("The list still %s %s: %u items, loading %d",
+                  present ? "lacks" : "holds", id,
+                  g_list_model_get_n_items (model),
+                  bd_report_list_get_loading (BD_REPORT_LIST (model)));
+  return FALSE;
 }
+
+/* A macro, so that a failure names the line that waited. */
+#define wait_for_list(model, id, present) g_assert_true (list_reaches ((model), (id), (present)))
 
 /* A small tile folder (z11–14, around the city centre) for the local base map. */
 static void

@@ -120,13 +120,13 @@ quit_activated (GSimpleAction *action,
   BdApplication *self = user_data;
   GList *windows;
 
-  /* Close (not destroy) so that every window saves its state. */
-  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  /* Close (not destroy) so that every window saves its state, and may ask
+   * about unsaved changes; the application ends with its last window. */
+  windows = g_list_copy_deep (gtk_application_get_windows (GTK_APPLICATION (self)),
+                             (GCopyFunc)(void (*) (void))g_object_ref, NULL);
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
-  g_list_free (windows);
-
-  g_application_quit (G_APPLICATION (self));
+  g_list_free_full (windows, g_object_unref);
 }
 
 static void

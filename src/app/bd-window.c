@@ -22,11 +22,14 @@
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
 #define PICK_RADIUS 14.0
-/* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping while its
- * show animation (300–500 ms) may still call back into it when the toast is
- * replaced or dismissed that early: toasts are therefore handed to the
- * overlay at least this far apart. */
-#define TOAST_GAP_MS 600
+/* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping while the
+ * toast's show animation may still call back into it, when the toast is
+ * dismissed or postponed before that animation ends (a use-after-free seen
+ * under valgrind). So the window shows one toast at a time: a newer toast
+ * dismisses the older one only once it has been shown TOAST_MIN_SHOWN_MS,
+ * and appears once the older one has finished hiding. */
+#define TOAST_MIN_SHOWN_MS 700
+#define TOAST_HIDE_MS 400
 
 typedef enum
 {
@@ -51,7 +54,9 @@ struct _BdWindow
   ShumateMarker            *marker;
   AdwToast                 *last_toast;
   GQueue                    pending_toasts;
-  gint64                    last_toast_shown;
+  AdwToast                 *shown_toast;
+  gint64                    shown_at;
+  gint64                    hidden_at;
   guint                     toast_timeout_id;
   GtkStringList            *ward_filter_model;
   GtkStringList            *category_filter_model;
@@ -139,25 +144,82 @@ get_map (BdWindow *self)
   return shumate_simple_map_get_map (self->map);
 }
 
+static void pump_toasts (BdWindow *self);
+
 static gboolean
-flush_toasts_cb (gpointer user_data)
+pump_toasts_cb (gpointer user_data)
 {
   BdWindow *self = user_data;
-  AdwToast *toast = g_queue_pop_head (&self->pending_toasts);
 
-  if (toast != NULL)
+  self->toast_timeout_id = 0;
+  pump_toasts (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_pump (BdWindow *self,
+               gint64    delay_us)
+{
+  if (self->toast_timeout_id != 0)
+    return;
+
+  self->toast_timeout_id = g_timeout_add ((guint)MAX (delay_us / 1000, 1), pump_toasts_cb, self);
+}
+
+static void
+on_shown_toast_dismissed_cb (AdwToast *toast,
+                             BdWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (toast, on_shown_toast_dismissed_cb, self);
+  if (self->shown_toast == toast)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
-      self->last_toast_shown = g_get_monotonic_time ();
+      g_clear_object (&self->shown_toast);
+      self->hidden_at = g_get_monotonic_time ();
     }
+
+  if (!g_queue_is_empty (&self->pending_toasts))
+    schedule_pump (self, TOAST_HIDE_MS * 1000);
+}
+
+static void
+pump_toasts (BdWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  AdwToast *toast;
 
   if (g_queue_is_empty (&self->pending_toasts))
+    return;
+
+  if (self->shown_toast != NULL)
     {
-      self->toast_timeout_id = 0;
-      return G_SOURCE_REMOVE;
+      gint64 shown_for = now - self->shown_at;
+
+      if (shown_for < TOAST_MIN_SHOWN_MS * 1000)
+        {
+          schedule_pump (self, TOAST_MIN_SHOWN_MS * 1000 - shown_for);
+          return;
+        }
+
+      /* The "dismissed" handler schedules the next one. */
+      adw_toast_dismiss (self->shown_toast);
+      return;
     }
 
-  return G_SOURCE_CONTINUE;
+  if (self->hidden_at != 0 && now - self->hidden_at < TOAST_HIDE_MS * 1000)
+    {
+      schedule_pump (self, TOAST_HIDE_MS * 1000 - (now - self->hidden_at));
+      return;
+    }
+
+  toast = g_queue_pop_head (&self->pending_toasts);
+  self->shown_toast = g_object_ref (toast);
+  self->shown_at = now;
+  g_signal_connect (toast, "dismissed", G_CALLBACK (on_shown_toast_dismissed_cb), self);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  if (!g_queue_is_empty (&self->pending_toasts))
+    schedule_pump (self, TOAST_MIN_SHOWN_MS * 1000);
 }
 
 /* Takes ownership of @toast. */
@@ -165,21 +227,9 @@ static void
 add_toast (BdWindow *self,
            AdwToast *toast)
 {
-  gint64 now = g_get_monotonic_time ();
-
   g_set_object (&self->last_toast, toast);
-
-  if (self->toast_timeout_id == 0 &&
-      (self->last_toast_shown == 0 || now - self->last_toast_shown >= TOAST_GAP_MS * 1000))
-    {
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
-      self->last_toast_shown = now;
-      return;
-    }
-
   g_queue_push_tail (&self->pending_toasts, toast);
-  if (self->toast_timeout_id == 0)
-    self->toast_timeout_id = g_timeout_add (TOAST_GAP_MS, flush_toasts_cb, self);
+  pump_toasts (self);
 }
 
 /* The list */
@@ -637,7 +687,6 @@ on_editor_deleted_cb (BdWindow       *self,
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo-delete");
   adw_toast_set_action_target_value (toast, g_variant_new_string (id));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (toast, 10);
   add_toast (self, toast);
 }
@@ -658,7 +707,6 @@ on_editor_failed_cb (BdWindow       *self,
 
   /* Stays until dismissed: the editor keeps everything typed. */
   adw_toast_set_timeout (toast, 0);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   add_toast (self, toast);
 }
 
@@ -1040,6 +1088,9 @@ bd_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->toast_timeout_id, g_source_remove);
   g_queue_clear_full (&self->pending_toasts, g_object_unref);
+  if (self->shown_toast != NULL)
+    g_signal_handlers_disconnect_by_func (self->shown_toast, on_shown_toast_dismissed_cb, self);
+  g_clear_object (&self->shown_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
 
