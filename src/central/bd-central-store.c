@@ -890,7 +890,7 @@ bd_central_store_revoke_token (BdCentralStore  *self,
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_NOT_FOUND,
-                   _("There is no token with id %" G_GINT64_FORMAT "."), id);
+                   _("There is no token with id %lld."), (long long) id);
       return FALSE;
     }
   return TRUE;

@@ -281,8 +281,8 @@ cmd_token (int    argc,
           g_printerr ("%s\n", error->message);
           return 1;
         }
-      g_print (_("Token %" G_GINT64_FORMAT " (%s) for “%s”. It is shown only now; keep it safe:\n"),
-               id, bd_central_role_to_string (role), name);
+      g_print (_("Token %lld (%s) for “%s”. It is shown only now; keep it safe:\n"),
+               (long long) id, bd_central_role_to_string (role), name);
       g_print ("%s\n", token);
       memset (token, 0, strlen (token));
       return 0;
