@@ -328,7 +328,7 @@ cmd_token (int    argc,
           g_printerr ("%s\n", error->message);
           return 1;
         }
-      g_print (_("Token %" G_GUINT64_FORMAT " revoked.\n"), id);
+      g_print (_("Token %llu revoked.\n"), (unsigned long long) id);
       return 0;
     }
 
