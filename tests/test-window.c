@@ -21,6 +21,7 @@
 #include "bd-application.h"
 #include "bd-catalog.h"
 #include "bd-report-editor.h"
+#include "bd-report-layer.h"
 #include "bd-report-list.h"
 #include "bd-store.h"
 #include "bd-window.h"
@@ -584,6 +585,138 @@ test_delete_undo (void)
   g_assert_cmpint (run_app (args, delete_undo_scenario, NULL), ==, 0);
 }
 
+/* /bd/window/map-click */
+
+/* Clicks the map the way the click gesture reports it. */
+static void
+click_map (BdWindow *window,
+           double    latitude,
+           double    longitude)
+{
+  ShumateMap *map = bd_window_get_map (window);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (map));
+  GtkEventController *click = NULL;
+  double x, y;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "bd-map-click") == 0)
+        click = controller;
+    }
+  g_assert_nonnull (click);
+
+  shumate_viewport_location_to_widget_coords (bd_window_get_viewport (window), GTK_WIDGET (map),
+                                              latitude, longitude, &x, &y);
+  g_assert_cmpfloat (x, >=, 0);
+  g_assert_cmpfloat (y, >=, 0);
+  g_assert_cmpfloat (x, <, gtk_widget_get_width (GTK_WIDGET (map)));
+  g_assert_cmpfloat (y, <, gtk_widget_get_height (GTK_WIDGET (map)));
+
+  g_signal_emit_by_name (click, "released", 1, x, y);
+}
+
+/* Answers the message dialog that is open (there must be exactly one). */
+static void
+respond_to_dialog (const char *response)
+{
+  g_autolist(GtkWindow) toplevels = NULL;
+  AdwMessageDialog *dialog = NULL;
+  GListModel *windows = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (windows, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          g_assert_null (dialog);
+          dialog = ADW_MESSAGE_DIALOG (window);
+        }
+    }
+  g_assert_nonnull (dialog);
+
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  iterate_for (50);
+}
+
+static gboolean
+layer_has_points (gpointer data)
+{
+  return bd_report_layer_get_n_points (BD_REPORT_LAYER (data)) == 1;
+}
+
+static void
+map_click_scenario (BdWindow *window,
+                    gpointer  user_data)
+{
+  BdReportEditor *editor = bd_window_get_editor (window);
+  ShumateViewport *viewport = bd_window_get_viewport (window);
+  g_autofree char *id = NULL;
+  BdReport *working;
+
+  /* Whole city in view. */
+  shumate_viewport_set_zoom_level (viewport, 12);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), BD_CITY_CENTER_LAT, BD_CITY_CENTER_LON);
+  iterate_for (200);
+
+  /* A click on an empty place starts a new report there. */
+  click_map (window, 34.6500, 135.4800);
+  g_assert_true (bd_window_get_editing (window));
+  working = bd_report_editor_get_report (editor);
+  g_assert_true (bd_report_editor_get_is_new (editor));
+  /* within a pixel at zoom 12 (about 30 m) */
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.6500, 0.0005);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.4800, 0.0005);
+
+  /* While editing, a click moves it, and the ward follows. */
+  click_map (window, 34.7040, 135.5040);
+  g_assert_true (bd_report_editor_get_report (editor) == working);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.7040, 0.0005);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, "271276");
+
+  /* The report was changed: leaving asks first. "Keep Editing" keeps it. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL);
+  respond_to_dialog ("keep");
+  g_assert_true (bd_window_get_editing (window));
+  g_assert_true (bd_report_editor_get_report (editor) == working);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL);
+  respond_to_dialog ("discard");
+  g_assert_false (bd_window_get_editing (window));
+
+  /* A click on a report opens it. */
+  id = create_report_via_editor (window, 34.6650, 135.5010, "護岸の亀裂", 1);
+  g_assert_true (iterate_until (layer_has_points, bd_window_get_report_layer (window), TIMEOUT_MS));
+  iterate_for (200);
+  click_map (window, 34.6650, 135.5010);
+  g_assert_true (bd_window_get_editing (window));
+  g_assert_false (bd_report_editor_get_is_new (editor));
+  g_assert_cmpstr (bd_report_get_id (bd_report_editor_get_report (editor)), ==, id);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL);
+
+  /* Outside the city: no report, a toast says why. */
+  shumate_viewport_set_zoom_level (viewport, 11);
+  iterate_for (200);
+  g_assert_false (bd_catalog_point_in_city (34.8400, 135.5200));
+  click_map (window, 34.8400, 135.5200);
+  g_assert_false (bd_window_get_editing (window));
+  g_assert_cmpstr (adw_toast_get_title (bd_window_get_last_toast (window)), ==,
+                   "This place is outside Osaka City: reports must be inside the city");
+
+  close_window (window);
+}
+
+static void
+test_map_click (void)
+{
+  g_autofree char *db = make_db_path ("map-click.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+
+  g_assert_cmpint (run_app (args, map_click_scenario, NULL), ==, 0);
+}
+
 /* /bd/window/filters */
 
 static void
@@ -718,6 +851,7 @@ main (int   argc,
   g_test_add_func ("/bd/app/demo-data", test_demo_data);
   g_test_add_func ("/bd/window/new-report", test_new_report);
   g_test_add_func ("/bd/window/delete-undo", test_delete_undo);
+  g_test_add_func ("/bd/window/map-click", test_map_click);
   g_test_add_func ("/bd/window/filters", test_filters);
 
   status = g_test_run ();

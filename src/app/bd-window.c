@@ -1073,6 +1073,7 @@ bd_window_constructed (GObject *object)
 
     gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
     gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (click), FALSE);
+    gtk_event_controller_set_name (GTK_EVENT_CONTROLLER (click), "bd-map-click");
     g_signal_connect (click, "released", G_CALLBACK (on_map_click_released_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
   }
@@ -1294,6 +1295,14 @@ bd_window_get_viewport (BdWindow *self)
   g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
 
   return get_viewport (self);
+}
+
+BdReportLayer *
+bd_window_get_report_layer (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return self->report_layer;
 }
 
 ShumateMap *

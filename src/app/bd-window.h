@@ -11,6 +11,7 @@
 #include <shumate/shumate.h>
 
 #include "bd-application.h"
+#include "bd-report-layer.h"
 #include "bd-report-editor.h"
 #include "bd-store.h"
 
@@ -29,7 +30,9 @@ BdReportEditor  *bd_window_get_editor      (BdWindow      *self);
 /* The sidebar's list (a BdReportList: BdReport items). */
 GListModel      *bd_window_get_report_list (BdWindow      *self);
 ShumateViewport *bd_window_get_viewport    (BdWindow      *self);
+/* The map widget; its GtkGestureClick named "bd-map-click" handles clicks. */
 ShumateMap      *bd_window_get_map         (BdWindow      *self);
+BdReportLayer   *bd_window_get_report_layer (BdWindow     *self);
 /* TRUE while the sidebar shows the editor. */
 gboolean         bd_window_get_editing     (BdWindow      *self);
 /* Shows a toast; @action_name (with @target) makes it a button labelled @button_label. */
