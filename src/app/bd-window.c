@@ -22,12 +22,14 @@
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
 #define PICK_RADIUS 14.0
-/* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping while the
- * toast's show animation may still call back into it, when the toast is
- * dismissed or postponed before that animation ends (a use-after-free seen
- * under valgrind). So the window shows one toast at a time: a newer toast
- * dismisses the older one only once it has been shown TOAST_MIN_SHOWN_MS,
- * and appears once the older one has finished hiding. */
+/* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping when its
+ * hide animation ends, while its show animation may still be playing and
+ * call back into it (a use-after-free seen under valgrind, where frames are
+ * slow). So the window shows one toast at a time, and a newer toast
+ * dismisses the older one only once the overlay's frame clock has advanced
+ * TOAST_MIN_SHOWN_MS since the older one appeared (the show animation, at
+ * most 500 ms on that clock, is then over); the newer one appears once the
+ * older one has finished hiding. */
 #define TOAST_MIN_SHOWN_MS 700
 #define TOAST_HIDE_MS 400
 
@@ -55,7 +57,9 @@ struct _BdWindow
   AdwToast                 *last_toast;
   GQueue                    pending_toasts;
   AdwToast                 *shown_toast;
-  gint64                    shown_at;
+  gint64                    shown_frame_start;  /* µs, frame clock; -1 before the first frame */
+  gboolean                  shown_settled;
+  guint                     toast_tick_id;
   gint64                    hidden_at;
   guint                     toast_timeout_id;
   GtkStringList            *ward_filter_model;
@@ -167,6 +171,34 @@ schedule_pump (BdWindow *self,
   self->toast_timeout_id = g_timeout_add ((guint)MAX (delay_us / 1000, 1), pump_toasts_cb, self);
 }
 
+static gboolean
+toast_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  gint64 frame_time = gdk_frame_clock_get_frame_time (frame_clock);
+
+  if (self->shown_toast == NULL)
+    {
+      self->toast_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->shown_frame_start < 0)
+    self->shown_frame_start = frame_time;
+
+  if (frame_time - self->shown_frame_start < TOAST_MIN_SHOWN_MS * 1000)
+    return G_SOURCE_CONTINUE;
+
+  self->shown_settled = TRUE;
+  self->toast_tick_id = 0;
+  if (!g_queue_is_empty (&self->pending_toasts))
+    schedule_pump (self, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_shown_toast_dismissed_cb (AdwToast *toast,
                              BdWindow *self)
@@ -193,13 +225,9 @@ pump_toasts (BdWindow *self)
 
   if (self->shown_toast != NULL)
     {
-      gint64 shown_for = now - self->shown_at;
-
-      if (shown_for < TOAST_MIN_SHOWN_MS * 1000)
-        {
-          schedule_pump (self, TOAST_MIN_SHOWN_MS * 1000 - shown_for);
-          return;
-        }
+      /* The tick callback pumps again once the toast has settled. */
+      if (!self->shown_settled)
+        return;
 
       /* The "dismissed" handler schedules the next one. */
       adw_toast_dismiss (self->shown_toast);
@@ -214,12 +242,15 @@ pump_toasts (BdWindow *self)
 
   toast = g_queue_pop_head (&self->pending_toasts);
   self->shown_toast = g_object_ref (toast);
-  self->shown_at = now;
+  self->shown_settled = FALSE;
+  self->shown_frame_start = -1;
   g_signal_connect (toast, "dismissed", G_CALLBACK (on_shown_toast_dismissed_cb), self);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 
-  if (!g_queue_is_empty (&self->pending_toasts))
-    schedule_pump (self, TOAST_MIN_SHOWN_MS * 1000);
+  /* Added after the toast's show animation, so it runs after it in a frame. */
+  if (self->toast_tick_id == 0)
+    self->toast_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->toast_overlay),
+                                                        toast_tick_cb, self, NULL);
 }
 
 /* Takes ownership of @toast. */
@@ -1088,6 +1119,9 @@ bd_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
   g_clear_handle_id (&self->toast_timeout_id, g_source_remove);
+  if (self->toast_tick_id != 0 && self->toast_overlay != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->toast_overlay), self->toast_tick_id);
+  self->toast_tick_id = 0;
   g_queue_clear_full (&self->pending_toasts, g_object_unref);
   if (self->shown_toast != NULL)
     g_signal_handlers_disconnect_by_func (self->shown_toast, on_shown_toast_dismissed_cb, self);
