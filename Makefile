@@ -90,6 +90,7 @@ run: build
 	@#  the demo data set here, point the app at it, and stop it on exit)
 	@# -----------------------------------------------------------------------
 	@export GSETTINGS_SCHEMA_DIR="$(CURDIR)/$(BUILDDIR)/resources"; \
+	export BD_LOCALEDIR="$(CURDIR)/$(BUILDDIR)/po"; \
 	if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
 	  echo "No display: running under xvfb-run"; \
 	  $(XVFB_RUN) "$(APP)" --database "$(DEMO_DB)" --demo-data $(DEMO_N); \
