@@ -1,0 +1,57 @@
+#!/bin/bash
+# test-japanese.sh: the window speaks Japanese under a Japanese locale.
+#
+# Starts the real bosai-desk (under the test's X display) with
+# LANG=ja_JP.UTF-8 and the build's translations, and waits for a visible
+# window titled 防災デスク; then the same under C.UTF-8 must be titled
+# "Bosai Desk". Also checks that po/ja.po has no untranslated or fuzzy
+# message. TAP output.
+#
+# Usage: test-japanese.sh BOSAI_DESK_BINARY PO_BUILD_DIR JA_PO
+
+set -u
+app=$1; podir=$2; japo=$3
+tmp=$(mktemp -d)
+pid=
+cleanup () { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+echo "1..3"
+n=0
+ok () { n=$((n + 1)); echo "ok $n $1"; }
+not_ok () { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+failed=0
+
+# 1: ja.po is complete
+stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "$japo" 2>&1)
+echo "# $stats"
+if echo "$stats" | grep -qE 'untranslated|fuzzy'; then not_ok "ja.po is complete"; else ok "ja.po is complete"; fi
+
+window_titled () {
+  # $1 locale, $2 expected title
+  local title=$2 found=0
+  env LANG="$1" LC_ALL="$1" LANGUAGE= BD_LOCALEDIR="$podir" XDG_CONFIG_HOME="$tmp/config" \
+    XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache" \
+    "$app" --database "$tmp/reports-$1.sqlite" > "$tmp/app.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do
+    if xdotool search --onlyvisible --name "^${title}\$" > /dev/null 2>&1; then found=1; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
+  if [ $found = 0 ]; then
+    echo "# no visible window titled $title; the app printed:"; sed 's/^/# /' "$tmp/app.log"
+    echo "# windows: $(xdotool search --onlyvisible --name . getwindowname %@ 2>/dev/null | tr '\n' ',')"
+  fi
+  [ $found = 1 ]
+}
+
+if ! locale -a 2>/dev/null | grep -qi '^ja_JP\.utf-\?8$'; then
+  echo "# the ja_JP.UTF-8 locale is missing (make deps generates it)"
+  not_ok "window title in Japanese"
+elif window_titled ja_JP.UTF-8 '防災デスク'; then ok "window title in Japanese"; else not_ok "window title in Japanese"; fi
+
+if window_titled C.UTF-8 'Bosai Desk'; then ok "window title in English"; else not_ok "window title in English"; fi
+
+exit $failed
