@@ -1275,6 +1275,9 @@ bd_window_init (BdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Japan measures in metres: no miles on the scale. */
+  shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,
                                    G_N_ELEMENTS (win_entries), self);
 
