@@ -18,7 +18,7 @@ DEB_PACKAGES := \
 	xvfb xauth x11-utils xdotool dbus dbus-x11 at-spi2-core \
 	python3 python3-gi gir1.2-atspi-2.0 python3-pyatspi \
 	imagemagick fonts-noto-cjk locales \
-	gdal-bin \
+	gdal-bin nginx-light openssl curl \
 	gnome-maps valgrind time
 
 # Only for `make fuzz` (libFuzzer comes with clang).
