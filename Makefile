@@ -18,7 +18,7 @@ DEB_PACKAGES := \
 	xvfb xauth x11-utils xdotool dbus dbus-x11 at-spi2-core \
 	python3 python3-gi gir1.2-atspi-2.0 python3-pyatspi \
 	imagemagick fonts-noto-cjk locales \
-	gdal-bin nginx-light openssl curl \
+	gdal-bin nginx-light openssl curl wrk \
 	gnome-maps valgrind time
 
 # Only for `make fuzz` (libFuzzer comes with clang).
@@ -125,6 +125,8 @@ bench: build
 	fi
 	@echo "== bench-startup =="
 	BUILDDIR=$(BUILDDIR) tests/bench-startup.sh
+	@echo "== bench-central =="
+	bash tests/bench-central.sh $(BUILDDIR)
 
 # libFuzzer builds of the fuzz targets (clang, -Dfuzzing=true) in their own
 # build directory; each runs FUZZ_SECONDS from its seed corpus. (`make test`
