@@ -1,0 +1,206 @@
+/* bd-cli-sync.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-cli-sync"
+
+#include "config.h"
+
+#include "bd-cli-sync.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bd-store.h"
+#include "bd-sync.h"
+
+static const GOptionEntry sync_entries[] = {
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Sync with the bosai-central server at URL"), N_("URL") },
+  { "token", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Bearer token for the server (default: $BOSAI_TOKEN)"), N_("TOKEN") },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Trust the certificate in this PEM file"), N_("PEM") },
+  { "sync-once", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Push and pull until nothing is left, then exit without a window"), NULL },
+  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Import GeoJSON reports from FILE as local edits, then exit"), N_("FILE") },
+  { NULL }
+};
+
+void
+bd_cli_sync_add_options (GApplication *application)
+{
+  g_application_add_main_option_entries (application, sync_entries);
+}
+
+static gboolean
+import_file (BdStore    *store,
+             const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reports = NULL;
+  gboolean valid = TRUE;
+  guint i;
+
+  if (!g_file_get_contents (path, &text, &length, &error))
+    {
+      g_printerr (_("bosai-desk: cannot read “%s”: %s\n"), path, error->message);
+      return FALSE;
+    }
+  reports = bd_reports_from_feature_collection (text, length, &error);
+  if (reports == NULL)
+    {
+      g_printerr (_("bosai-desk: “%s” is not GeoJSON reports: %s\n"), path, error->message);
+      return FALSE;
+    }
+
+  /* All or nothing: validate every feature first. */
+  for (i = 0; i < reports->len; i++)
+    {
+      g_autoptr(GError) invalid = NULL;
+
+      if (!bd_report_validate (g_ptr_array_index (reports, i), &invalid))
+        {
+          g_printerr (_("feature %u: %s\n"), i + 1, invalid->message);
+          valid = FALSE;
+        }
+    }
+  if (!valid)
+    return FALSE;
+
+  for (i = 0; i < reports->len; i++)
+    {
+      BdReport *report = g_ptr_array_index (reports, i);
+
+      if (!bd_store_save_report (store, report, "import", &error))
+        {
+          g_printerr (_("feature %u: %s\n"), i + 1, error->message);
+          return FALSE;
+        }
+    }
+  g_print (_("Imported %u reports\n"), reports->len);
+  return TRUE;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GError    *error;
+  gboolean   ok;
+} SyncWait;
+
+static void
+on_synced (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SyncWait *wait = user_data;
+
+  wait->ok = bd_sync_run_once_finish (BD_SYNC (source), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+int
+bd_cli_sync_run (const char *database,
+                 const char *server,
+                 const char *token,
+                 const char *ca_file,
+                 gboolean    sync_once,
+                 const char *import_path)
+{
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = bd_store_open (database, &error);
+  if (store == NULL)
+    {
+      g_printerr (_("bosai-desk: cannot open the report database “%s”: %s\n"),
+                  database, error->message);
+      return 1;
+    }
+
+  if (import_path != NULL && !import_file (store, import_path))
+    return 1;
+
+  if (sync_once)
+    {
+      g_autoptr(BdSync) sync = NULL;
+      g_autoptr(GMainContext) context = g_main_context_new ();
+      g_autoptr(GMainLoop) loop = NULL;
+      SyncWait wait = { NULL, NULL, FALSE };
+
+      if (token == NULL)
+        token = g_getenv ("BOSAI_TOKEN");
+      if (server == NULL)
+        {
+          g_printerr (_("bosai-desk: --sync-once needs --server URL\n"));
+          return 1;
+        }
+
+      g_main_context_push_thread_default (context);
+      loop = g_main_loop_new (context, FALSE);
+      /* libsoup binds a session to the context it was made in. */
+      sync = bd_sync_new (store);
+      bd_sync_set_server_url (sync, server);
+      bd_sync_set_token (sync, token);
+      if (ca_file != NULL && !bd_sync_set_ca_file (sync, ca_file, &error))
+        {
+          g_printerr (_("bosai-desk: cannot read the certificate “%s”: %s\n"),
+                      ca_file, error->message);
+          g_main_context_pop_thread_default (context);
+          return 1;
+        }
+      wait.loop = loop;
+      bd_sync_run_once_async (sync, NULL, on_synced, &wait);
+      g_main_loop_run (loop);
+      g_clear_object (&sync);
+      g_main_context_pop_thread_default (context);
+
+      if (!wait.ok)
+        {
+          g_printerr (_("bosai-desk: sync failed: %s (%" G_GINT64_FORMAT " changes kept)\n"),
+                      wait.error->message, bd_store_count_outbox (store));
+          g_clear_error (&wait.error);
+          return 1;
+        }
+      if (bd_store_count_outbox (store) > 0)
+        {
+          g_printerr (_("bosai-desk: %" G_GINT64_FORMAT " changes are still waiting\n"),
+                      bd_store_count_outbox (store));
+          return 1;
+        }
+    }
+  return 0;
+}
+
+gboolean
+bd_cli_sync_handle_options (GVariantDict *options,
+                            const char   *database,
+                            int          *exit_status)
+{
+  const char *server = NULL;
+  const char *token = NULL;
+  const char *ca_file = NULL;
+  const char *import_path = NULL;
+  gboolean sync_once = FALSE;
+
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (exit_status != NULL, FALSE);
+
+  g_variant_dict_lookup (options, "sync-once", "b", &sync_once);
+  g_variant_dict_lookup (options, "import", "^&ay", &import_path);
+  if (!sync_once && import_path == NULL)
+    return FALSE;
+
+  g_variant_dict_lookup (options, "server", "&s", &server);
+  g_variant_dict_lookup (options, "token", "&s", &token);
+  g_variant_dict_lookup (options, "ca-file", "^&ay", &ca_file);
+
+  *exit_status = bd_cli_sync_run (database, server, token, ca_file, sync_once, import_path);
+  return TRUE;
+}

@@ -1,0 +1,61 @@
+/* bd-sync.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bd-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BD_SYNC_STATE_ONLINE,
+  BD_SYNC_STATE_OFFLINE,
+  BD_SYNC_STATE_SYNCING,
+} BdSyncState;
+
+#define BD_SYNC_ERROR (bd_sync_error_quark ())
+
+typedef enum
+{
+  BD_SYNC_ERROR_UNREACHABLE,   /* network, TLS, timeout, 5xx, bad body: offline */
+  BD_SYNC_ERROR_UNAUTHORIZED,  /* 401 */
+  BD_SYNC_ERROR_REFUSED,       /* some entries were refused (4xx) or conflict */
+} BdSyncError;
+
+#define BD_TYPE_SYNC (bd_sync_get_type ())
+
+G_DECLARE_FINAL_TYPE (BdSync, bd_sync, BD, SYNC, GObject)
+
+GQuark       bd_sync_error_quark       (void);
+
+BdSync      *bd_sync_new               (BdStore              *store);
+void         bd_sync_set_server_url    (BdSync               *self,
+                                        const char           *url);
+void         bd_sync_set_token         (BdSync               *self,
+                                        const char           *token);
+/* Trust this PEM certificate (a self-signed nginx). */
+gboolean     bd_sync_set_ca_file       (BdSync               *self,
+                                        const char           *path,
+                                        GError              **error);
+BdSyncState  bd_sync_get_state         (BdSync               *self);
+gint64       bd_sync_get_pending       (BdSync               *self);
+const char  *bd_sync_get_last_error    (BdSync               *self);
+
+/* Pushes the outbox in order, then pulls the change feed until nothing is
+ * left. Never blocks: libsoup's async API on the thread-default context. */
+void         bd_sync_run_once_async    (BdSync               *self,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+gboolean     bd_sync_run_once_finish   (BdSync               *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
+
+G_END_DECLS
