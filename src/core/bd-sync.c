@@ -159,6 +159,21 @@ apply_server_copy (BdSync      *self,
   return bd_store_insert_batch (self->store, one, FALSE, "sync", error);
 }
 
+/* Equal but for what the server stamps: rev, seq, updated_at. */
+static gboolean
+same_content (BdReport *a,
+              BdReport *b)
+{
+  static const char * const stamped[] = { "rev", "seq", "updated_at", NULL };
+  g_auto(GStrv) diff = bd_report_diff (a, b);
+  guint i;
+
+  for (i = 0; diff != NULL && diff[i] != NULL; i++)
+    if (!g_strv_contains (stamped, diff[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 http_status_unreachable (guint status)
 {
@@ -223,9 +238,13 @@ on_push (GObject      *source,
       g_autoptr(BdReport) local = bd_report_new_from_geojson (entry->payload, -1, NULL);
 
       /* A lost response retried: the server already holds our copy. */
-      ok = (local != NULL && bd_report_equal (local, server_copy));
+      ok = (local != NULL && same_content (local, server_copy));
       if (!ok)
         {
+          g_auto(GStrv) diff = local != NULL ? bd_report_diff (local, server_copy) : NULL;
+          g_autofree char *fields = diff != NULL ? g_strjoinv (", ", diff) : NULL;
+
+          g_debug ("412 on %s differs in: %s", entry->report_id, fields);
           data->refused++;
           g_free (data->refused_message);
           data->refused_message = g_strdup_printf (_("report %s: changed on the server too (412)"),

@@ -362,6 +362,41 @@ test_bad_token (void)
   server_free (server);
 }
 
+/* A lost response retried: the server already holds the very same copy,
+ * so its 412 counts as success and nothing is doubled. */
+static void
+test_lost_response (void)
+{
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  Client *b = client_new ("b.sqlite");
+  g_autoptr(BdReport) report = make_report ("停電", 34.70, 135.50);
+  g_autoptr(BdReport) twin = bd_report_copy (report);
+  g_autoptr(GError) error = NULL;
+
+  server_start (server);
+  bd_store_save_report (a->store, report, "a", &error);
+  g_assert_no_error (error);
+  bd_store_save_report (b->store, twin, "b", &error);
+  g_assert_no_error (error);
+  bd_sync_set_server_url (a->sync, server->base);
+  bd_sync_set_server_url (b->sync, server->base);
+  bd_sync_set_token (a->sync, server->token);
+  bd_sync_set_token (b->sync, server->token);
+
+  error = client_sync (a);
+  g_assert_no_error (error);
+  error = client_sync (b);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (b->store), ==, 0);
+  g_assert_cmpint (bd_store_count (b->store), ==, 1);
+  assert_same_reports (a->store, b->store);
+
+  client_free (a);
+  client_free (b);
+  server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -371,6 +406,7 @@ main (int   argc,
   g_test_add_func ("/bd/sync/offline", test_offline);
   g_test_add_func ("/bd/sync/two-clients", test_two_clients);
   g_test_add_func ("/bd/sync/bad-token", test_bad_token);
+  g_test_add_func ("/bd/sync/lost-response", test_lost_response);
 
   return g_test_run ();
 }
