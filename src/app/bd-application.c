@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "bd-cli-sync.h"
 #include "bd-demo.h"
 #include "bd-window.h"
 
@@ -190,6 +191,7 @@ bd_application_handle_local_options (GApplication *application,
   const char *path = NULL;
   gint32 demo_count = -1;
   gboolean has_demo;
+  int exit_status = 0;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -222,6 +224,10 @@ bd_application_handle_local_options (GApplication *application,
       g_printerr (_("bosai-desk: cannot add demonstration reports: %s\n"), error->message);
       return 1;
     }
+
+  /* --sync-once and --import run without a window. */
+  if (bd_cli_sync_handle_options (options, bd_application_get_database_path (self), &exit_status))
+    return exit_status;
 
   if (g_variant_dict_contains (options, "quit-after-setup"))
     return 0;
@@ -392,6 +398,7 @@ bd_application_init (BdApplication *self)
     }
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  bd_cli_sync_add_options (G_APPLICATION (self));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Log disaster damage reports on a map."));
 }
