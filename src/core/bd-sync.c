@@ -27,6 +27,15 @@ struct _BdSync
   char        *token;
   char        *last_error;
   BdSyncState  state;
+
+  /* the background loop */
+  gboolean      running;
+  gboolean      in_flight;
+  guint         interval_s;
+  guint         backoff_s;
+  guint         timeout_id;
+  gulong        network_handler;
+  GCancellable *cancellable;
 };
 
 G_DEFINE_TYPE (BdSync, bd_sync, G_TYPE_OBJECT)
@@ -598,11 +607,138 @@ bd_sync_get_last_error (BdSync *self)
   return self->last_error;
 }
 
+static void schedule (BdSync *self, guint delay_ms);
+
+static void
+on_loop_synced (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  BdSync *self = BD_SYNC (source);
+  g_autoptr(GError) error = NULL;
+  guint delay_ms;
+
+  self->in_flight = FALSE;
+  if (bd_sync_run_once_finish (self, result, &error))
+    {
+      self->backoff_s = 0;
+      delay_ms = self->interval_s * 1000;
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  else if (g_error_matches (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE))
+    {
+      self->backoff_s = self->backoff_s == 0 ? 1 : MIN (self->backoff_s * 2, 60);
+      /* ±25 % jitter, so that many clients do not knock at once */
+      delay_ms = (guint) (self->backoff_s * 1000 * g_random_double_range (0.75, 1.25));
+    }
+  else
+    {
+      /* refused entries or a bad token: retrying soon changes nothing */
+      self->backoff_s = 0;
+      delay_ms = self->interval_s * 1000;
+    }
+  if (self->running)
+    schedule (self, delay_ms);
+}
+
+static void
+run_now (BdSync *self)
+{
+  if (self->in_flight)
+    return;
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->in_flight = TRUE;
+  bd_sync_run_once_async (self, self->cancellable, on_loop_synced, NULL);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  BdSync *self = user_data;
+
+  self->timeout_id = 0;
+  run_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (BdSync *self,
+          guint   delay_ms)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->timeout_id = g_timeout_add (delay_ms, on_timeout, self);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    gpointer         user_data)
+{
+  BdSync *self = user_data;
+
+  if (available && self->running && self->state == BD_SYNC_STATE_OFFLINE)
+    {
+      self->backoff_s = 0;
+      run_now (self);
+    }
+}
+
+void
+bd_sync_start (BdSync *self,
+               guint   interval_s)
+{
+  g_return_if_fail (BD_IS_SYNC (self));
+
+  self->interval_s = MAX (interval_s, 1);
+  if (self->running)
+    return;
+  self->running = TRUE;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (self->network_handler == 0)
+    self->network_handler = g_signal_connect (g_network_monitor_get_default (), "network-changed",
+                                              G_CALLBACK (on_network_changed), self);
+  run_now (self);
+}
+
+void
+bd_sync_stop (BdSync *self)
+{
+  g_return_if_fail (BD_IS_SYNC (self));
+
+  self->running = FALSE;
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_signal_handler (&self->network_handler, g_network_monitor_get_default ());
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  self->in_flight = FALSE;
+}
+
+void
+bd_sync_sync_now (BdSync *self)
+{
+  g_return_if_fail (BD_IS_SYNC (self));
+
+  if (!self->running)
+    return;
+  self->backoff_s = 0;
+  run_now (self);
+}
+
+static void
+bd_sync_dispose (GObject *object)
+{
+  bd_sync_stop (BD_SYNC (object));
+  G_OBJECT_CLASS (bd_sync_parent_class)->dispose (object);
+}
+
 static void
 bd_sync_finalize (GObject *object)
 {
   BdSync *self = (BdSync *) object;
 
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_pointer (&self->server_url, g_free);
@@ -668,6 +804,7 @@ bd_sync_class_init (BdSyncClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = bd_sync_dispose;
   object_class->finalize = bd_sync_finalize;
   object_class->get_property = bd_sync_get_property;
   object_class->set_property = bd_sync_set_property;

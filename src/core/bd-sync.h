@@ -58,4 +58,13 @@ gboolean     bd_sync_run_once_finish   (BdSync               *self,
                                         GAsyncResult         *result,
                                         GError              **error);
 
+/* Background loop: syncs now, then every @interval_s seconds; after a
+ * failure, offline with exponential backoff (1 s, 2 s, 4 s … 60 s, with
+ * jitter). A network that becomes available wakes it early. */
+void         bd_sync_start             (BdSync               *self,
+                                        guint                 interval_s);
+void         bd_sync_stop              (BdSync               *self);
+/* Syncs now if the loop runs and no sync is in flight (a "sync now"). */
+void         bd_sync_sync_now          (BdSync               *self);
+
 G_END_DECLS

@@ -397,6 +397,75 @@ test_lost_response (void)
   server_free (server);
 }
 
+static void
+on_state (GObject    *object,
+          GParamSpec *pspec,
+          gpointer    user_data)
+{
+  guint *attempts = user_data;
+
+  if (bd_sync_get_state (BD_SYNC (object)) == BD_SYNC_STATE_SYNCING)
+    (*attempts)++;
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+iterate_for (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_deadline, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The background loop: backs off while the server is unreachable (1 s,
+ * 2 s …), then catches up once it is there. */
+static void
+test_loop (void)
+{
+  Server *server = server_new ();
+  Client *client = client_new ("a.sqlite");
+  g_autoptr(BdReport) report = make_report ("土砂崩れ", 34.70, 135.50);
+  g_autoptr(GError) error = NULL;
+  guint attempts = 0;
+  int i;
+
+  bd_store_save_report (client->store, report, "test", &error);
+  g_assert_no_error (error);
+  g_signal_connect (client->sync, "notify::state", G_CALLBACK (on_state), &attempts);
+  bd_sync_set_server_url (client->sync, "http://127.0.0.1:9");
+  bd_sync_start (client->sync, 1);
+  iterate_for (3300);
+  /* at 0 s, about 1 s, about 3 s: never a busy loop, never silent */
+  g_assert_cmpuint (attempts, >=, 2);
+  g_assert_cmpuint (attempts, <=, 4);
+  g_assert_cmpint (bd_sync_get_state (client->sync), ==, BD_SYNC_STATE_OFFLINE);
+  g_assert_nonnull (bd_sync_get_last_error (client->sync));
+  g_assert_cmpint (bd_store_count_outbox (client->store), ==, 1);
+  bd_sync_stop (client->sync);
+
+  server_start (server);
+  bd_sync_set_server_url (client->sync, server->base);
+  bd_sync_set_token (client->sync, server->token);
+  bd_sync_start (client->sync, 1);
+  for (i = 0; i < 50 && bd_store_count_outbox (client->store) > 0; i++)
+    iterate_for (100);
+  g_assert_cmpint (bd_store_count_outbox (client->store), ==, 0);
+  bd_sync_stop (client->sync);
+
+  client_free (client);
+  server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/bd/sync/two-clients", test_two_clients);
   g_test_add_func ("/bd/sync/bad-token", test_bad_token);
   g_test_add_func ("/bd/sync/lost-response", test_lost_response);
+  g_test_add_func ("/bd/sync/loop", test_loop);
 
   return g_test_run ();
 }
