@@ -163,15 +163,15 @@ bd_cli_sync_run (const char *database,
 
       if (!wait.ok)
         {
-          g_printerr (_("bosai-desk: sync failed: %s (%" G_GINT64_FORMAT " changes kept)\n"),
-                      wait.error->message, bd_store_count_outbox (store));
+          g_printerr (_("bosai-desk: sync failed: %s (%lld changes kept)\n"),
+                      wait.error->message, (long long) bd_store_count_outbox (store));
           g_clear_error (&wait.error);
           return 1;
         }
       if (bd_store_count_outbox (store) > 0)
         {
-          g_printerr (_("bosai-desk: %" G_GINT64_FORMAT " changes are still waiting\n"),
-                      bd_store_count_outbox (store));
+          g_printerr (_("bosai-desk: %lld changes are still waiting\n"),
+                      (long long) bd_store_count_outbox (store));
           return 1;
         }
     }
