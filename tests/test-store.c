@@ -645,11 +645,11 @@ test_migration (void)
   rowid = sqlite3_last_insert_rowid (db);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
-  /* the version 3 store migrates it */
+  /* the current store migrates it */
   store = bd_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 3);
-  g_assert_cmpint (query_int (_bd_store_get_connection (store), "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, BD_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (_bd_store_get_connection (store), "PRAGMA user_version"), ==, BD_STORE_SCHEMA_VERSION);
   g_assert_cmpint (bd_store_count (store), ==, 1);
 
   query.has_bbox = TRUE;
@@ -696,7 +696,10 @@ test_newer_version (void)
   g_assert_finalize_object (store);
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  {
+    g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", BD_STORE_SCHEMA_VERSION + 1);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
   store = bd_store_open (path, &error);

@@ -2839,3 +2839,326 @@ bd_reports_from_feature_collection (const char  *text,
 
   return g_steal_pointer (&reports);
 }
+
+/* Field by field: the three-way merge and the conflict view */
+
+void
+bd_report_copy_field (BdReport   *self,
+                      BdReport   *source,
+                      const char *field)
+{
+  g_return_if_fail (BD_IS_REPORT (self));
+  g_return_if_fail (BD_IS_REPORT (source));
+  g_return_if_fail (field != NULL);
+
+  if (g_str_equal (field, "geometry"))
+    {
+      bd_report_set_location (self, source->latitude, source->longitude);
+      bd_report_set_polygon (self, source->polygon);
+    }
+  else if (g_str_equal (field, "ward"))
+    bd_report_set_ward (self, source->ward);
+  else if (g_str_equal (field, "category"))
+    bd_report_set_category (self, source->category);
+  else if (g_str_equal (field, "severity"))
+    bd_report_set_severity (self, source->severity);
+  else if (g_str_equal (field, "status"))
+    bd_report_set_status (self, source->status);
+  else if (g_str_equal (field, "duplicate_of"))
+    bd_report_set_duplicate_of (self, source->duplicate_of);
+  else if (g_str_equal (field, "title"))
+    bd_report_set_title (self, source->title);
+  else if (g_str_equal (field, "description"))
+    bd_report_set_description (self, source->description);
+  else if (g_str_equal (field, "reporter"))
+    bd_report_set_reporter (self, source->reporter);
+  else if (g_str_equal (field, "observed_at"))
+    bd_report_set_observed_at (self, source->observed_at);
+  else if (g_str_equal (field, "created_at"))
+    bd_report_set_created_at (self, source->created_at);
+  else if (g_str_equal (field, "updated_at"))
+    bd_report_set_updated_at (self, source->updated_at);
+  else if (g_str_equal (field, "counts"))
+    bd_report_set_counts (self, source->counts);
+  else if (g_str_equal (field, "affected_households"))
+    bd_report_set_affected_households (self, source->affected_households);
+  else if (g_str_equal (field, "affected_people"))
+    bd_report_set_affected_people (self, source->affected_people);
+  else if (g_str_equal (field, "attachments"))
+    bd_report_set_attachments (self, source->attachments);
+  else if (g_str_equal (field, "rev"))
+    bd_report_set_rev (self, source->rev);
+  else if (g_str_equal (field, "seq"))
+    bd_report_set_seq (self, source->seq);
+  else if (g_str_equal (field, "deleted"))
+    bd_report_set_deleted (self, source->deleted);
+  else if (g_str_equal (field, "id"))
+    bd_report_set_id (self, source->id);
+  else
+    g_critical ("%s: no field named “%s”", G_STRFUNC, field);
+}
+
+static const struct
+{
+  const char *field;
+  const char *label;
+} field_labels[] = {
+  { "geometry", N_("Location") },
+  { "ward", N_("Ward") },
+  { "category", N_("Kind of damage") },
+  { "severity", N_("Severity") },
+  { "status", N_("Status") },
+  { "duplicate_of", N_("Duplicate of") },
+  { "title", N_("Title") },
+  { "description", N_("Description") },
+  { "reporter", N_("Reporter") },
+  { "observed_at", N_("Observed at") },
+  { "created_at", N_("Created at") },
+  { "updated_at", N_("Updated at") },
+  { "counts", N_("Damage counts") },
+  { "affected_households", N_("Affected households") },
+  { "affected_people", N_("Affected people") },
+  { "attachments", N_("Photos") },
+  { "deleted", N_("Deleted") },
+};
+
+const char *
+bd_report_field_label (const char *field)
+{
+  gsize i;
+
+  for (i = 0; field != NULL && i < G_N_ELEMENTS (field_labels); i++)
+    if (g_str_equal (field_labels[i].field, field))
+      return _(field_labels[i].label);
+  return field;
+}
+
+static const BdCountField *
+lookup_count_field (const char *key)
+{
+  const BdCategory *categories;
+  const BdCountField *extra;
+  guint n, m, i, j;
+
+  categories = bd_catalog_get_categories (&n);
+  for (i = 0; i < n; i++)
+    for (j = 0; j < categories[i].n_counts; j++)
+      if (g_str_equal (categories[i].counts[j].key, key))
+        return &categories[i].counts[j];
+  extra = bd_catalog_get_extra_counts (&m);
+  for (i = 0; i < m; i++)
+    if (g_str_equal (extra[i].key, key))
+      return &extra[i];
+  return NULL;
+}
+
+static char *
+format_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (when == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (when);
+  /* Translators: a date and time in the conflict view, g_date_time_format() */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+}
+
+char *
+bd_report_format_field (BdReport   *self,
+                        const char *field)
+{
+  g_return_val_if_fail (BD_IS_REPORT (self), NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  if (g_str_equal (field, "geometry"))
+    {
+      if (isnan (self->latitude) || isnan (self->longitude))
+        return g_strdup ("");
+      if (self->polygon != NULL)
+        /* Translators: latitude, longitude of an area report */
+        return g_strdup_printf (_("area around %.5f, %.5f"), self->latitude, self->longitude);
+      return g_strdup_printf ("%.5f, %.5f", self->latitude, self->longitude);
+    }
+  if (g_str_equal (field, "ward"))
+    {
+      const BdWard *ward = bd_catalog_lookup_ward (self->ward);
+      return g_strdup (ward != NULL ? bd_catalog_label (ward->name_ja, ward->name_en)
+                                    : (self->ward != NULL ? self->ward : ""));
+    }
+  if (g_str_equal (field, "category"))
+    {
+      const BdCategory *category = bd_catalog_lookup_category (self->category);
+      return g_strdup (category != NULL ? bd_catalog_label (category->name_ja, category->name_en)
+                                        : (self->category != NULL ? self->category : ""));
+    }
+  if (g_str_equal (field, "severity"))
+    {
+      const BdSeverity *severity = bd_catalog_lookup_severity (self->severity);
+      return severity != NULL ? g_strdup (bd_catalog_label (severity->name_ja, severity->name_en))
+                              : g_strdup_printf ("%d", self->severity);
+    }
+  if (g_str_equal (field, "status"))
+    {
+      const BdStatus *status = bd_catalog_lookup_status (self->status);
+      return g_strdup (status != NULL ? bd_catalog_label (status->name_ja, status->name_en)
+                                      : (self->status != NULL ? self->status : ""));
+    }
+  if (g_str_equal (field, "duplicate_of"))
+    return g_strdup (self->duplicate_of != NULL ? self->duplicate_of : "");
+  if (g_str_equal (field, "title"))
+    return g_strdup (self->title);
+  if (g_str_equal (field, "description"))
+    return g_strdup (self->description);
+  if (g_str_equal (field, "reporter"))
+    return g_strdup (self->reporter);
+  if (g_str_equal (field, "observed_at"))
+    return format_time (self->observed_at);
+  if (g_str_equal (field, "created_at"))
+    return format_time (self->created_at);
+  if (g_str_equal (field, "updated_at"))
+    return format_time (self->updated_at);
+  if (g_str_equal (field, "counts"))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      GVariantIter iter;
+      const char *key;
+      double value;
+
+      g_variant_iter_init (&iter, self->counts);
+      while (g_variant_iter_next (&iter, "{&sd}", &key, &value))
+        {
+          const BdCountField *count = lookup_count_field (key);
+
+          if (text->len > 0)
+            /* Translators: separates damage counts in a list */
+            g_string_append (text, _(", "));
+          if (count != NULL)
+            g_string_append_printf (text, "%s %g%s",
+                                    bd_catalog_label (count->label_ja, count->label_en), value,
+                                    bd_catalog_label (count->unit_ja, count->unit_en));
+          else
+            g_string_append_printf (text, "%s %g", key, value);
+        }
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
+  if (g_str_equal (field, "affected_households"))
+    return g_strdup_printf ("%lld", (long long) self->affected_households);
+  if (g_str_equal (field, "affected_people"))
+    return g_strdup_printf ("%lld", (long long) self->affected_people);
+  if (g_str_equal (field, "attachments"))
+    {
+      gsize n = g_variant_n_children (self->attachments);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), (guint) n);
+    }
+  if (g_str_equal (field, "deleted"))
+    return g_strdup (self->deleted ? _("deleted") : _("kept"));
+  if (g_str_equal (field, "rev"))
+    return g_strdup_printf ("%lld", (long long) self->rev);
+  if (g_str_equal (field, "seq"))
+    return g_strdup_printf ("%lld", (long long) self->seq);
+  if (g_str_equal (field, "id"))
+    return g_strdup (self->id != NULL ? self->id : "");
+  return g_strdup ("");
+}
+
+/* The server stamps these; they never conflict. */
+static gboolean
+is_stamped (const char *field)
+{
+  return g_str_equal (field, "rev") || g_str_equal (field, "seq") ||
+         g_str_equal (field, "updated_at") || g_str_equal (field, "id");
+}
+
+static gboolean
+field_same (BdReport   *a,
+            BdReport   *b,
+            const char *field)
+{
+  g_auto(GStrv) diff = bd_report_diff (a, b);
+
+  return !g_strv_contains ((const char * const *) diff, field);
+}
+
+/* Whether @report changed anything but the stamps and the deleted flag. */
+static gboolean
+has_content_changes (BdReport *base,
+                     BdReport *report)
+{
+  g_auto(GStrv) diff = bd_report_diff (base, report);
+  guint i;
+
+  for (i = 0; diff[i] != NULL; i++)
+    if (!is_stamped (diff[i]) && !g_str_equal (diff[i], "deleted") &&
+        !g_str_equal (diff[i], "created_at"))
+      return TRUE;
+  return FALSE;
+}
+
+BdReport *
+bd_report_merge3 (BdReport   *base,
+                  BdReport   *local,
+                  BdReport   *server,
+                  char     ***conflicts)
+{
+  g_autoptr(GPtrArray) clashes = g_ptr_array_new ();
+  g_auto(GStrv) diff = NULL;
+  BdReport *merged;
+  guint i;
+
+  g_return_val_if_fail (base == NULL || BD_IS_REPORT (base), NULL);
+  g_return_val_if_fail (BD_IS_REPORT (local), NULL);
+  g_return_val_if_fail (BD_IS_REPORT (server), NULL);
+
+  /* start from the server's copy and bring over what only we changed */
+  merged = bd_report_copy (server);
+  diff = bd_report_diff (local, server);
+  for (i = 0; diff[i] != NULL; i++)
+    {
+      const char *field = diff[i];
+      gboolean local_changed, server_changed;
+
+      if (is_stamped (field))
+        continue;
+      /* created_at is set once; the earlier of the two is the truth */
+      if (g_str_equal (field, "created_at"))
+        continue;
+      local_changed = base == NULL || !field_same (base, local, field);
+      server_changed = base == NULL || !field_same (base, server, field);
+      if (local_changed && !server_changed)
+        bd_report_copy_field (merged, local, field);
+      else if (local_changed && server_changed)
+        {
+          /* both changed it differently: keep ours, the user settles it */
+          bd_report_copy_field (merged, local, field);
+          g_ptr_array_add (clashes, g_strdup (field));
+        }
+      /* only the server changed it: merged has the server's value */
+    }
+
+  /* Deleted on one side, edited on the other: merging would hide the edit
+   * in a tombstone (or bring back what was deleted). The user decides. */
+  if (base != NULL && local->deleted != server->deleted &&
+      !g_ptr_array_find_with_equal_func (clashes, "deleted", g_str_equal, NULL))
+    {
+      BdReport *deleter = local->deleted != base->deleted ? local : server;
+      BdReport *editor = deleter == local ? server : local;
+
+      if (has_content_changes (base, editor))
+        {
+          bd_report_set_deleted (merged, local->deleted);
+          g_ptr_array_add (clashes, g_strdup ("deleted"));
+        }
+    }
+
+  if (bd_report_get_updated_at (local) != NULL && bd_report_get_updated_at (server) != NULL &&
+      g_date_time_compare (bd_report_get_updated_at (local), bd_report_get_updated_at (server)) > 0)
+    bd_report_set_updated_at (merged, bd_report_get_updated_at (local));
+
+  g_ptr_array_add (clashes, NULL);
+  if (conflicts != NULL)
+    *conflicts = (char **) g_ptr_array_free (g_steal_pointer (&clashes), FALSE);
+  else
+    g_strfreev ((char **) g_ptr_array_free (g_steal_pointer (&clashes), FALSE));
+  return merged;
+}

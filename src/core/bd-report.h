@@ -175,6 +175,27 @@ gboolean     bd_report_validate             (BdReport      *self,
  * "geometry": null, which new_from_json refuses. Parsing checks JSON types
  * and structure only (BD_REPORT_ERROR_PARSE): call bd_report_validate ().
  * A single feature may be at most 16 MiB of text, a collection 64 MiB. */
+/* Field by field, for the three-way merge and the conflict view. @field is
+ * a name from bd_report_diff(). */
+/* Copies one field's value from @source into @self. */
+void         bd_report_copy_field           (BdReport     *self,
+                                             BdReport     *source,
+                                             const char   *field);
+/* The value as the user reads it (labels, not codes); "" when unset. */
+char        *bd_report_format_field         (BdReport     *self,
+                                             const char   *field);
+/* The label of a field name ("title" → "Title"), translated. */
+const char  *bd_report_field_label          (const char   *field);
+/* Merges @local and @server, both descended from @base (NULL: the report
+ * was created on both sides). A field changed on one side only takes that
+ * side's value; a field changed on both sides to different values keeps the
+ * local value and is named in *@conflicts (NULL-terminated, may be empty).
+ * The result carries the server's rev and seq. */
+BdReport    *bd_report_merge3               (BdReport     *base,
+                                             BdReport     *local,
+                                             BdReport     *server,
+                                             char       ***conflicts);
+
 JsonNode    *bd_report_to_json              (BdReport     *self);
 char        *bd_report_to_geojson           (BdReport     *self);
 BdReport    *bd_report_new_from_json        (JsonNode     *node,

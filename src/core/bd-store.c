@@ -107,10 +107,39 @@ static const char migration_3[] =
   "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
   "PRAGMA user_version = 3;";
 
+/* Sync: the base copies of the three-way merge, conflicts waiting for the
+ * user, photos, and why the server refused an outbox row.
+ *
+ * reports_base holds the last server copy of a report only while local
+ * edits of it wait in the outbox; otherwise the report row itself is that
+ * copy. */
+static const char migration_4[] =
+  "CREATE TABLE reports_base ("
+  "  id TEXT PRIMARY KEY,"
+  "  rev INTEGER NOT NULL,"
+  "  feature TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE conflicts ("
+  "  report_id TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  server_rev INTEGER NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  PRIMARY KEY (report_id, field)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE attachments ("
+  "  sha256 TEXT PRIMARY KEY,"
+  "  media_type TEXT NOT NULL,"
+  "  data BLOB NOT NULL,"
+  "  uploaded INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "ALTER TABLE outbox ADD COLUMN error TEXT;"
+  "PRAGMA user_version = 4;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 /* Every field name a report has, for the history row of a create. */
@@ -144,6 +173,26 @@ typedef enum
   STMT_COUNT,
   STMT_SYNC_GET,
   STMT_SYNC_SET,
+  STMT_BASE_KEEP,
+  STMT_BASE_SET,
+  STMT_BASE_GET,
+  STMT_BASE_DELETE,
+  STMT_OUTBOX_LIST_READY,
+  STMT_OUTBOX_FOR_REPORT,
+  STMT_OUTBOX_REMOVE_REPORT,
+  STMT_OUTBOX_REBASE,
+  STMT_OUTBOX_SET_ERROR,
+  STMT_OUTBOX_PENDING,
+  STMT_SET_REV,
+  STMT_CONFLICT_INSERT,
+  STMT_CONFLICT_LIST,
+  STMT_CONFLICT_DELETE,
+  STMT_CONFLICT_COUNT,
+  STMT_CONFLICT_COUNT_REPORT,
+  STMT_ATTACHMENT_INSERT,
+  STMT_ATTACHMENT_GET,
+  STMT_ATTACHMENT_NEEDS_UPLOAD,
+  STMT_ATTACHMENT_UPLOADED,
   N_STMTS
 } StmtId;
 
@@ -185,7 +234,7 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT INTO outbox (report_id, op, base_rev, payload, created_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_OUTBOX_LIST] =
-    "SELECT seq, report_id, op, base_rev, payload, created_at FROM outbox ORDER BY seq",
+    "SELECT seq, report_id, op, base_rev, payload, created_at, error FROM outbox ORDER BY seq",
   [STMT_OUTBOX_REMOVE] = "DELETE FROM outbox WHERE seq = ?1",
   [STMT_OUTBOX_COUNT] = "SELECT count(*) FROM outbox",
   [STMT_HISTORY_INSERT] =
@@ -198,6 +247,39 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_SYNC_SET] =
     "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  /* before the first local edit of a synced report: keep its server copy */
+  [STMT_BASE_KEEP] =
+    "INSERT OR IGNORE INTO reports_base (id, rev, feature)"
+    " SELECT id, rev, feature FROM reports WHERE id = ?1 AND rev > 0",
+  [STMT_BASE_SET] =
+    "INSERT OR REPLACE INTO reports_base (id, rev, feature) VALUES (?1, ?2, ?3)",
+  [STMT_BASE_GET] =
+    "SELECT 0, feature, rev, 0, 0 FROM reports_base WHERE id = ?1",
+  [STMT_BASE_DELETE] = "DELETE FROM reports_base WHERE id = ?1",
+  [STMT_OUTBOX_LIST_READY] =
+    "SELECT seq, report_id, op, base_rev, payload, created_at, error FROM outbox"
+    " WHERE report_id NOT IN (SELECT report_id FROM conflicts) ORDER BY seq",
+  [STMT_OUTBOX_FOR_REPORT] = "SELECT count(*) FROM outbox WHERE report_id = ?1",
+  [STMT_OUTBOX_REMOVE_REPORT] = "DELETE FROM outbox WHERE report_id = ?1",
+  [STMT_OUTBOX_REBASE] = "UPDATE outbox SET base_rev = ?2 WHERE report_id = ?1",
+  [STMT_OUTBOX_SET_ERROR] = "UPDATE outbox SET error = ?2 WHERE seq = ?1",
+  [STMT_OUTBOX_PENDING] = "SELECT DISTINCT report_id FROM outbox",
+  [STMT_SET_REV] = "UPDATE reports SET rev = ?2, seq = ?3 WHERE id = ?1",
+  [STMT_CONFLICT_INSERT] =
+    "INSERT OR REPLACE INTO conflicts (report_id, field, server_rev, created_at)"
+    " VALUES (?1, ?2, ?3, ?4)",
+  [STMT_CONFLICT_LIST] =
+    "SELECT report_id, field, server_rev, created_at FROM conflicts"
+    " WHERE ?1 IS NULL OR report_id = ?1 ORDER BY created_at, report_id, field",
+  [STMT_CONFLICT_DELETE] = "DELETE FROM conflicts WHERE report_id = ?1 AND field = ?2",
+  [STMT_CONFLICT_COUNT] = "SELECT count(*) FROM conflicts",
+  [STMT_CONFLICT_COUNT_REPORT] = "SELECT count(*) FROM conflicts WHERE report_id = ?1",
+  [STMT_ATTACHMENT_INSERT] =
+    "INSERT OR IGNORE INTO attachments (sha256, media_type, data) VALUES (?1, ?2, ?3)",
+  [STMT_ATTACHMENT_GET] = "SELECT media_type, data FROM attachments WHERE sha256 = ?1",
+  [STMT_ATTACHMENT_NEEDS_UPLOAD] =
+    "SELECT 1 FROM attachments WHERE sha256 = ?1 AND uploaded = 0",
+  [STMT_ATTACHMENT_UPLOADED] = "UPDATE attachments SET uploaded = 1 WHERE sha256 = ?1",
 };
 
 struct _BdStore
@@ -1164,6 +1246,72 @@ write_history (BdStore     *self,
   return TRUE;
 }
 
+
+/* Runs a cached statement with one text parameter, expecting no row. */
+static gboolean
+run_with_id (BdStore     *self,
+             StmtId       sid,
+             const char  *id,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, sid, error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  return step_done (self, stmt, error);
+}
+
+/* Counts the rows a statement with one text parameter finds. */
+static gint64
+count_with_id (BdStore     *self,
+               StmtId       sid,
+               const char  *id,
+               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(StmtScope) scope = NULL;
+  int rc;
+
+  if (!(stmt = get_stmt (self, sid, error)))
+    return -1;
+  scope = stmt;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    {
+      set_sql_error (self->db, error, rc, _("Database error"));
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Before the first local edit of a report the server has: its row is the
+ * server's copy, the base of a later three-way merge. A base kept by an
+ * earlier edit still waiting in the outbox stays. */
+static gboolean
+keep_base (BdStore     *self,
+           const char  *id,
+           GError     **error)
+{
+  return run_with_id (self, STMT_BASE_KEEP, id, error);
+}
+
+static gboolean
+set_base (BdStore     *self,
+          BdReport    *server_copy,
+          GError     **error)
+{
+  g_autofree char *feature = bd_report_to_geojson (server_copy);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, STMT_BASE_SET, error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, bd_report_get_id (server_copy), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
+  sqlite3_bind_text (stmt, 3, feature, -1, SQLITE_TRANSIENT);
+  return step_done (self, stmt, error);
+}
+
 /* The fields that changed between @stored and @report, leaving out the
  * timestamps the store manages itself. */
 static char *
@@ -1275,6 +1423,10 @@ write_edit (BdStore        *self,
     }
 
   feature = bd_report_to_geojson (report);
+
+  if (stored != NULL && bd_report_get_rev (stored) > 0 &&
+      !keep_base (self, id, error))
+    return FALSE;
 
   if (!write_row (self, report, feature, rowid, error) ||
       !write_outbox (self, id, op, stored != NULL ? bd_report_get_rev (stored) : 0,
@@ -1707,6 +1859,7 @@ bd_outbox_entry_free (BdOutboxEntry *entry)
   g_free (entry->op);
   g_free (entry->payload);
   g_free (entry->created_at);
+  g_free (entry->error);
   g_free (entry);
 }
 
@@ -1724,18 +1877,17 @@ bd_history_entry_free (BdHistoryEntry *entry)
   g_free (entry);
 }
 
-GPtrArray *
-bd_store_list_outbox (BdStore  *self,
-                      GError  **error)
+static GPtrArray *
+list_outbox (BdStore  *self,
+             StmtId    sid,
+             GError  **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(StmtScope) scope = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (BD_IS_STORE (self), NULL);
-
-  if (!(stmt = get_stmt (self, STMT_OUTBOX_LIST, error)))
+  if (!(stmt = get_stmt (self, sid, error)))
     return NULL;
   scope = stmt;
 
@@ -1750,6 +1902,7 @@ bd_store_list_outbox (BdStore  *self,
       entry->base_rev = sqlite3_column_int64 (stmt, 3);
       entry->payload = column_dup (stmt, 4);
       entry->created_at = column_dup (stmt, 5);
+      entry->error = column_dup (stmt, 6);
       g_ptr_array_add (entries, entry);
     }
 
@@ -1760,6 +1913,41 @@ bd_store_list_outbox (BdStore  *self,
     }
 
   return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+bd_store_list_outbox (BdStore  *self,
+                      GError  **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  return list_outbox (self, STMT_OUTBOX_LIST, error);
+}
+
+GPtrArray *
+bd_store_list_outbox_ready (BdStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  return list_outbox (self, STMT_OUTBOX_LIST_READY, error);
+}
+
+gboolean
+bd_store_set_outbox_error (BdStore     *self,
+                           gint64       seq,
+                           const char  *message,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+
+  if (!(stmt = get_stmt (self, STMT_OUTBOX_SET_ERROR, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  bind_text_or_null (stmt, 2, message);
+  return step_done (self, stmt, error);
 }
 
 gboolean
@@ -1880,6 +2068,596 @@ bd_store_set_sync_state (BdStore     *self,
     }
 
   return TRUE;
+}
+
+/* Sync */
+
+/* Equal but for what the server stamps: rev, seq, updated_at. */
+static gboolean
+same_content (BdReport *a,
+              BdReport *b)
+{
+  static const char * const stamped[] = { "rev", "seq", "updated_at", NULL };
+  g_auto(GStrv) diff = bd_report_diff (a, b);
+  guint i;
+
+  for (i = 0; diff != NULL && diff[i] != NULL; i++)
+    if (!g_strv_contains (stamped, diff[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* The server copy of a report: its base row while local edits wait, else
+ * the report row itself once the server has it. NULL without error when
+ * there is none. */
+static BdReport *
+load_server_copy (BdStore     *self,
+                  const char  *id,
+                  GError     **error)
+{
+  g_autoptr(BdReport) stored = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = get_stmt (self, STMT_BASE_GET, error)))
+    return NULL;
+
+  {
+    g_autoptr(StmtScope) scope = stmt;
+
+    sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+      {
+        const char *feature = (const char *) sqlite3_column_text (stmt, 1);
+        g_autoptr(GError) local_error = NULL;
+        BdReport *base;
+
+        base = bd_report_new_from_geojson (feature, sqlite3_column_bytes (stmt, 1), &local_error);
+        if (base == NULL)
+          g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_CORRUPT,
+                       _("A stored report cannot be read: %s"), local_error->message);
+        else
+          bd_report_set_rev (base, sqlite3_column_int64 (stmt, 2));
+        return base;
+      }
+    if (rc != SQLITE_DONE)
+      {
+        set_sql_error (self->db, error, rc, _("Cannot read a report"));
+        return NULL;
+      }
+  }
+
+  stored = load_stored (self, id, NULL, error);
+  if (stored == NULL || bd_report_get_rev (stored) <= 0)
+    return NULL;
+  /* with edits waiting but no base row the row is not the server's copy */
+  if (count_with_id (self, STMT_OUTBOX_FOR_REPORT, id, NULL) != 0)
+    return NULL;
+  return g_steal_pointer (&stored);
+}
+
+BdReport *
+bd_store_get_server_copy (BdStore     *self,
+                          const char  *id,
+                          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  BdReport *copy;
+
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  copy = load_server_copy (self, id, &local_error);
+  if (copy == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND,
+                     _("The server has no copy of the report “%s”"), id);
+    }
+  return copy;
+}
+
+gboolean
+bd_store_ack_outbox_entry (BdStore     *self,
+                           gint64       seq,
+                           BdReport    *server_copy,
+                           GError     **error)
+{
+  g_autofree char *id = NULL;
+  sqlite3_stmt *stmt;
+  gint64 waiting;
+  gint64 rowid = 0;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (server_copy == NULL || BD_IS_REPORT (server_copy), FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  if (!(stmt = get_stmt (self, STMT_OUTBOX_LIST, error)))
+    goto fail;
+  {
+    g_autoptr(StmtScope) scope = stmt;
+    int rc;
+
+    /* the report id of row @seq */
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      if (sqlite3_column_int64 (stmt, 0) == seq)
+        {
+          id = column_dup (stmt, 1);
+          break;
+        }
+  }
+  if (id == NULL)
+    {
+      /* acknowledged already (a retry after a crash): nothing to do */
+      rollback (self);
+      return TRUE;
+    }
+
+  if (!(stmt = get_stmt (self, STMT_OUTBOX_REMOVE, error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  if ((waiting = count_with_id (self, STMT_OUTBOX_FOR_REPORT, id, error)) < 0)
+    goto fail;
+
+  if (server_copy != NULL && waiting == 0)
+    {
+      g_autofree char *feature = bd_report_to_geojson (server_copy);
+
+      /* nothing else waits: the server's copy is the report */
+      if (!write_row (self, server_copy, feature, &rowid, error) ||
+          !run_with_id (self, STMT_BASE_DELETE, id, error))
+        goto fail;
+    }
+  else if (server_copy != NULL)
+    {
+      /* later edits wait: they now build on the server's new revision */
+      if (!set_base (self, server_copy, error))
+        goto fail;
+      if (!(stmt = get_stmt (self, STMT_SET_REV, error)))
+        goto fail;
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
+      sqlite3_bind_int64 (stmt, 3, bd_report_get_seq (server_copy));
+      if (!step_done (self, stmt, error))
+        goto fail;
+      if (!(stmt = get_stmt (self, STMT_OUTBOX_REBASE, error)))
+        goto fail;
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+  else if (waiting == 0 && !run_with_id (self, STMT_BASE_DELETE, id, error))
+    goto fail;
+
+  if (!commit (self, error))
+    return FALSE;
+  if (rowid != 0)
+    emit_changed (self, BD_STORE_CHANGE_UPDATED, id, rowid);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+static gboolean
+insert_conflict (BdStore     *self,
+                 const char  *id,
+                 const char  *field,
+                 gint64       server_rev,
+                 const char  *now,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, STMT_CONFLICT_INSERT, error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, server_rev);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+bd_store_apply_merge (BdStore             *self,
+                      BdReport            *merged,
+                      BdReport            *server_copy,
+                      const char * const  *conflicts,
+                      GError             **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *now_text = bd_format_timestamp (now);
+  g_autofree char *feature = NULL;
+  g_autofree char *id = NULL;
+  gint64 rowid = 0;
+  guint i;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (BD_IS_REPORT (merged), FALSE);
+  g_return_val_if_fail (BD_IS_REPORT (server_copy), FALSE);
+  g_return_val_if_fail (g_strcmp0 (bd_report_get_id (merged),
+                                   bd_report_get_id (server_copy)) == 0, FALSE);
+
+  id = g_strdup (bd_report_get_id (merged));
+  bd_report_set_rev (merged, bd_report_get_rev (server_copy));
+  bd_report_set_seq (merged, bd_report_get_seq (server_copy));
+  feature = bd_report_to_geojson (merged);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  if (!write_row (self, merged, feature, &rowid, error) ||
+      !run_with_id (self, STMT_OUTBOX_REMOVE_REPORT, id, error))
+    goto fail;
+
+  if (same_content (merged, server_copy))
+    {
+      if (!run_with_id (self, STMT_BASE_DELETE, id, error))
+        goto fail;
+    }
+  else
+    {
+      const char *op = bd_report_get_deleted (merged) && !bd_report_get_deleted (server_copy)
+                       ? "delete" : "update";
+
+      if (!set_base (self, server_copy, error) ||
+          !write_outbox (self, id, op, bd_report_get_rev (server_copy), feature, now_text, error))
+        goto fail;
+    }
+
+  for (i = 0; conflicts != NULL && conflicts[i] != NULL; i++)
+    if (!insert_conflict (self, id, conflicts[i], bd_report_get_rev (server_copy),
+                          now_text, error))
+      goto fail;
+
+  if (!commit (self, error))
+    return FALSE;
+  emit_changed (self, BD_STORE_CHANGE_UPDATED, id, rowid);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+bd_store_apply_pulled (BdStore     *self,
+                       GPtrArray   *reports,
+                       const char  *cursor_key,
+                       gint64       cursor,
+                       guint       *n_skipped,
+                       GError     **error)
+{
+  g_autoptr(GHashTable) pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor_text = NULL;
+  sqlite3_stmt *stmt;
+  guint written = 0, skipped = 0;
+  guint i;
+  int rc;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (reports != NULL, FALSE);
+  g_return_val_if_fail (cursor_key != NULL, FALSE);
+
+  for (i = 0; i < reports->len; i++)
+    if (!bd_report_validate (g_ptr_array_index (reports, i), error))
+      return FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+
+  if (!(stmt = get_stmt (self, STMT_OUTBOX_PENDING, error)))
+    goto fail;
+  {
+    g_autoptr(StmtScope) scope = stmt;
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_hash_table_add (pending, column_dup (stmt, 0));
+    if (rc != SQLITE_DONE)
+      {
+        set_sql_error (self->db, error, rc, _("Cannot read the outbox"));
+        goto fail;
+      }
+  }
+
+  for (i = 0; i < reports->len; i++)
+    {
+      BdReport *report = g_ptr_array_index (reports, i);
+      g_autofree char *feature = NULL;
+      gint64 rowid;
+
+      /* a local edit waits: it wins here, and its push merges */
+      if (g_hash_table_contains (pending, bd_report_get_id (report)))
+        {
+          skipped++;
+          continue;
+        }
+      feature = bd_report_to_geojson (report);
+      if (!write_row (self, report, feature, &rowid, error))
+        goto fail;
+      written++;
+    }
+
+  cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+  if (!(stmt = get_stmt (self, STMT_SYNC_SET, error)))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, cursor_key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, cursor_text, -1, SQLITE_TRANSIENT);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  if (!commit (self, error))
+    return FALSE;
+  if (n_skipped != NULL)
+    *n_skipped = skipped;
+  if (written > 0)
+    emit_changed (self, BD_STORE_CHANGE_RELOADED, NULL, 0);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+void
+bd_conflict_free (BdConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+  g_free (conflict->report_id);
+  g_free (conflict->field);
+  g_free (conflict->created_at);
+  g_free (conflict);
+}
+
+GPtrArray *
+bd_store_list_conflicts (BdStore     *self,
+                         const char  *report_id,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(StmtScope) scope = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  if (!(stmt = get_stmt (self, STMT_CONFLICT_LIST, error)))
+    return NULL;
+  scope = stmt;
+  bind_text_or_null (stmt, 1, report_id);
+
+  conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_conflict_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BdConflict *conflict = g_new0 (BdConflict, 1);
+
+      conflict->report_id = column_dup (stmt, 0);
+      conflict->field = column_dup (stmt, 1);
+      conflict->server_rev = sqlite3_column_int64 (stmt, 2);
+      conflict->created_at = column_dup (stmt, 3);
+      g_ptr_array_add (conflicts, conflict);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (self->db, error, rc, _("Cannot read the conflicts"));
+      return NULL;
+    }
+  return g_steal_pointer (&conflicts);
+}
+
+gint64
+bd_store_count_conflicts (BdStore *self)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), 0);
+
+  return count_rows (self, STMT_CONFLICT_COUNT);
+}
+
+gboolean
+bd_store_settle_conflict (BdStore           *self,
+                          const char        *report_id,
+                          const char        *field,
+                          BdConflictChoice   choice,
+                          const char        *actor,
+                          GError           **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *now_text = bd_format_timestamp (now);
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *id = NULL;
+  BdStoreChange change = BD_STORE_CHANGE_UPDATED;
+  sqlite3_stmt *stmt;
+  gint64 rowid = 0;
+  gint64 left;
+  gboolean written = FALSE;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (report_id != NULL && field != NULL, FALSE);
+
+  id = g_strdup (report_id);
+  if (!begin (self, error))
+    return FALSE;
+
+  if (!(stmt = get_stmt (self, STMT_CONFLICT_DELETE, error)))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_TRANSIENT);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND,
+                   _("There is no conflict on “%s” of the report “%s”"), field, id);
+      goto fail;
+    }
+
+  local = load_stored (self, id, &rowid, &local_error);
+  if (local == NULL || !(server = load_server_copy (self, id, &local_error)))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND,
+                     _("The server has no copy of the report “%s”"), id);
+      goto fail;
+    }
+
+  if (choice == BD_CONFLICT_TAKE_SERVER)
+    {
+      bd_report_copy_field (local, server, field);
+      if (!bd_report_validate (local, &local_error))
+        {
+          g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID, "%s", local_error->message);
+          goto fail;
+        }
+      if (!write_edit (self, local, actor, now, now_text, TRUE,
+                       &change, &rowid, &written, error))
+        goto fail;
+    }
+
+  if ((left = count_with_id (self, STMT_CONFLICT_COUNT_REPORT, id, error)) < 0 ||
+      !run_with_id (self, STMT_OUTBOX_REMOVE_REPORT, id, error))
+    goto fail;
+  if (left == 0 && same_content (local, server))
+    {
+      /* every field settled the server's way: nothing left to push */
+      if (!run_with_id (self, STMT_BASE_DELETE, id, error))
+        goto fail;
+    }
+  else
+    {
+      /* one outbox row with the report as settled so far: the server never
+       * sees a value the user has just turned down */
+      g_autofree char *feature = bd_report_to_geojson (local);
+      const char *op = bd_report_get_deleted (local) && !bd_report_get_deleted (server)
+                       ? "delete" : "update";
+
+      if (!write_outbox (self, id, op, bd_report_get_rev (server), feature, now_text, error))
+        goto fail;
+    }
+
+  if (!commit (self, error))
+    return FALSE;
+  emit_changed (self, change, id, rowid);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/* Photos */
+
+char *
+bd_store_add_attachment (BdStore     *self,
+                         GBytes      *bytes,
+                         const char  *media_type,
+                         GError     **error)
+{
+  g_autofree char *sha256 = NULL;
+  sqlite3_stmt *stmt;
+  gsize size;
+
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  size = g_bytes_get_size (bytes);
+  if (media_type == NULL || !g_str_has_prefix (media_type, "image/") ||
+      strlen (media_type) > 100)
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID,
+                   _("A photo must be an image"));
+      return NULL;
+    }
+  if (size == 0 || size > BD_STORE_MAX_ATTACHMENT_BYTES)
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID,
+                   _("A photo must be between 1 byte and %d MB"),
+                   BD_STORE_MAX_ATTACHMENT_BYTES >> 20);
+      return NULL;
+    }
+
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (!(stmt = get_stmt (self, STMT_ATTACHMENT_INSERT, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, media_type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (bytes, NULL), size, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return NULL;
+  return g_steal_pointer (&sha256);
+}
+
+GBytes *
+bd_store_get_attachment (BdStore     *self,
+                         const char  *sha256,
+                         char       **media_type,
+                         GError     **error)
+{
+  g_autoptr(StmtScope) scope = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+  g_return_val_if_fail (sha256 != NULL, NULL);
+
+  if (!(stmt = get_stmt (self, STMT_ATTACHMENT_GET, error)))
+    return NULL;
+  scope = stmt;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (media_type != NULL)
+        *media_type = column_dup (stmt, 0);
+      return g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+    }
+  if (rc != SQLITE_DONE)
+    set_sql_error (self->db, error, rc, _("Cannot read a photo"));
+  else
+    g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND,
+                 _("This device does not hold the photo %s"), sha256);
+  return NULL;
+}
+
+gboolean
+bd_store_attachment_needs_upload (BdStore    *self,
+                                  const char *sha256)
+{
+  g_autoptr(StmtScope) scope = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+
+  if (sha256 == NULL || !(stmt = get_stmt (self, STMT_ATTACHMENT_NEEDS_UPLOAD, NULL)))
+    return FALSE;
+  scope = stmt;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+gboolean
+bd_store_mark_attachment_uploaded (BdStore     *self,
+                                   const char  *sha256,
+                                   GError     **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (sha256 != NULL, FALSE);
+
+  return run_with_id (self, STMT_ATTACHMENT_UPLOADED, sha256, error);
 }
 
 /* Readers */

@@ -26,7 +26,7 @@ typedef enum
 } BdStoreError;
 
 /* The latest schema version (PRAGMA user_version). */
-#define BD_STORE_SCHEMA_VERSION 3
+#define BD_STORE_SCHEMA_VERSION 4
 
 typedef enum
 {
@@ -70,6 +70,7 @@ typedef struct
   gint64  base_rev;
   char   *payload;             /* the report's GeoJSON after the edit */
   char   *created_at;
+  char   *error;               /* why the server refused it, or NULL */
 } BdOutboxEntry;
 
 /* A history row: who changed what, when. */
@@ -158,6 +159,106 @@ gint64      bd_store_count_outbox     (BdStore        *self);
 gboolean    bd_store_remove_outbox_entry (BdStore     *self,
                                           gint64       seq,
                                           GError     **error);
+
+/* Photos. The store keeps each photo's bytes, named by the lowercase hex
+ * SHA-256 of its bytes, until the server has it. Only images (media type
+ * image/…) up to BD_STORE_MAX_ATTACHMENT_BYTES. Adding the same bytes twice
+ * is harmless. Returns the sha256 (free it). */
+#define BD_STORE_MAX_ATTACHMENT_BYTES (20 << 20)
+char       *bd_store_add_attachment   (BdStore        *self,
+                                       GBytes         *bytes,
+                                       const char     *media_type,
+                                       GError        **error);
+/* NULL with BD_STORE_ERROR_NOT_FOUND when the store does not hold it (a
+ * photo another client took, not downloaded yet). */
+GBytes     *bd_store_get_attachment   (BdStore        *self,
+                                       const char     *sha256,
+                                       char          **media_type,
+                                       GError        **error);
+/* TRUE when the store holds @sha256 and the server does not have it yet. */
+gboolean    bd_store_attachment_needs_upload (BdStore *self,
+                                              const char *sha256);
+gboolean    bd_store_mark_attachment_uploaded (BdStore    *self,
+                                               const char *sha256,
+                                               GError    **error);
+
+/* Conflicts: a field changed both here and on the server since the last
+ * copy both sides shared. The report holds the local value; the server's
+ * value is in bd_store_get_server_copy(). Until every conflict of a report
+ * is settled, its outbox rows are held back (not pushed). */
+typedef struct
+{
+  char   *report_id;
+  char   *field;               /* a name from bd_report_diff() */
+  gint64  server_rev;
+  char   *created_at;
+} BdConflict;
+
+void bd_conflict_free (BdConflict *conflict);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdConflict, bd_conflict_free)
+
+typedef enum
+{
+  BD_CONFLICT_KEEP_LOCAL,
+  BD_CONFLICT_TAKE_SERVER,
+} BdConflictChoice;
+
+/* The conflicts of one report (@report_id) or of all (NULL), oldest first. */
+GPtrArray  *bd_store_list_conflicts   (BdStore        *self,
+                                       const char     *report_id,
+                                       GError        **error);
+gint64      bd_store_count_conflicts  (BdStore        *self);
+/* Settles one field; the edit (if any) is written with its outbox and
+ * history rows in one transaction. When the last conflict of a report is
+ * settled, its outbox rows are pushed again. */
+gboolean    bd_store_settle_conflict  (BdStore        *self,
+                                       const char     *report_id,
+                                       const char     *field,
+                                       BdConflictChoice choice,
+                                       const char     *actor,
+                                       GError        **error);
+/* The last copy of the report this client had from the server (the base
+ * of a three-way merge); NULL with BD_STORE_ERROR_NOT_FOUND when the
+ * server never had it. */
+BdReport   *bd_store_get_server_copy  (BdStore        *self,
+                                       const char     *id,
+                                       GError        **error);
+
+/* For the sync engine. Each is one transaction. */
+/* The server accepted outbox row @seq and answered with @server_copy:
+ * removes the row and takes the server's rev; the copy replaces the local
+ * row unless later local edits of the report are waiting. */
+gboolean    bd_store_ack_outbox_entry (BdStore        *self,
+                                       gint64          seq,
+                                       BdReport       *server_copy,
+                                       GError        **error);
+/* A 412 merged three ways: writes @merged (with @server_copy's rev) as the
+ * local report, @server_copy as the new base, replaces the report's outbox
+ * rows by one carrying @merged (none when it equals the server copy) and
+ * records @conflicts (NULL-terminated field names, may be NULL). */
+gboolean    bd_store_apply_merge      (BdStore        *self,
+                                       BdReport       *merged,
+                                       BdReport       *server_copy,
+                                       const char * const *conflicts,
+                                       GError        **error);
+/* A page of the change feed: every report that has no local edit waiting
+ * is written as the server sent it, and @cursor_key is set to @cursor, all
+ * in one transaction. Returns how many were skipped (local edits win until
+ * their push merges) in @n_skipped. */
+gboolean    bd_store_apply_pulled     (BdStore        *self,
+                                       GPtrArray      *reports,
+                                       const char     *cursor_key,
+                                       gint64          cursor,
+                                       guint          *n_skipped,
+                                       GError        **error);
+/* Outbox rows that are not held back by a conflict, in order. */
+GPtrArray  *bd_store_list_outbox_ready (BdStore       *self,
+                                        GError       **error);
+/* Why the server refused an outbox row (shown to the user; NULL clears). */
+gboolean    bd_store_set_outbox_error (BdStore        *self,
+                                       gint64          seq,
+                                       const char     *message,
+                                       GError        **error);
 
 /* Key/value state of the sync client (the change-feed cursor…). */
 char       *bd_store_get_sync_state   (BdStore        *self,

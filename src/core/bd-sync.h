@@ -47,6 +47,9 @@ gboolean     bd_sync_set_ca_file       (BdSync               *self,
 BdSyncState  bd_sync_get_state         (BdSync               *self);
 gint64       bd_sync_get_pending       (BdSync               *self);
 const char  *bd_sync_get_last_error    (BdSync               *self);
+/* Conflicts waiting for the user (bd_store_count_conflicts()). The
+ * "conflicts" property is notified after every run. */
+gint64       bd_sync_get_conflicts     (BdSync               *self);
 
 /* Pushes the outbox in order, then pulls the change feed until nothing is
  * left. Never blocks: libsoup's async API on the thread-default context. */
