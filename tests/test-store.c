@@ -714,7 +714,7 @@ test_newer_version (void)
 
   /* the file was left alone */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, BD_STORE_SCHEMA_VERSION + 1);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
   remove_dir (dir);
