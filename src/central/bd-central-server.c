@@ -57,6 +57,7 @@ typedef struct
   const char       *if_match;
   gboolean          if_none_match;
   gboolean          must_not_exist;  /* POST */
+  gboolean          is_delete;       /* a replace of a tombstone restores it */
   BdCentralFeature *current;         /* copy of the current feature on a 412 */
   guint             status;
   const char       *code;
@@ -967,6 +968,27 @@ feature_id (JsonNode    *node,
 
 /* Validates the new copy and brings it to the stored form; on failure
  * responds and returns NULL. */
+/* A report may name only photos the server holds: clients upload them first. */
+static gboolean
+attachments_present (Request  *r,
+                     BdReport *report)
+{
+  g_autoptr(GVariant) attachments = bd_report_get_attachments (report);
+  GVariantIter iter;
+  const char *sha256;
+
+  g_variant_iter_init (&iter, attachments);
+  while (g_variant_iter_next (&iter, "(&s&s&s)", &sha256, NULL, NULL))
+    if (!bd_central_store_has_attachment (r->server->store, sha256))
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("The report names the photo %s, which has not been uploaded."), sha256);
+        respond_error (r->msg, SOUP_STATUS_CONFLICT, "missing-attachment", message);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static JsonNode *
 prepare_feature (Request    *r,
                  JsonNode   *node,
@@ -997,6 +1019,8 @@ prepare_feature (Request    *r,
                          _("A ward token may only write its own ward’s reports."));
           return NULL;
         }
+      if (!attachments_present (r, report))
+        return NULL;
       return bd_report_to_json (report);
     }
 
@@ -1080,7 +1104,8 @@ write_check (const BdCentralFeature *current,
 
   if ((check->if_none_match && current != NULL) ||
       (check->if_match != NULL &&
-       (current == NULL || current->deleted || !etag_matches (check->if_match, current->rev))))
+       (current == NULL || (current->deleted && check->is_delete) ||
+        !etag_matches (check->if_match, current->rev))))
     {
       check->status = SOUP_STATUS_PRECONDITION_FAILED;
       check->code = "precondition-failed";
@@ -1157,7 +1182,7 @@ handle_items_post (Request *r)
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) feature = NULL;
   g_autofree char *id = NULL;
-  WriteCheck check = { r, NULL, FALSE, TRUE, NULL, 0, NULL };
+  WriteCheck check = { r, NULL, FALSE, TRUE, FALSE, NULL, 0, NULL };
 
   if (!may_write_collection (r) || (body = read_json_body (r)) == NULL)
     return;
@@ -1191,7 +1216,7 @@ handle_item_put (Request *r)
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) feature = NULL;
   g_autofree char *id = NULL;
-  WriteCheck check = { r, if_match, FALSE, FALSE, NULL, 0, NULL };
+  WriteCheck check = { r, if_match, FALSE, FALSE, FALSE, NULL, 0, NULL };
 
   if (!may_write_collection (r))
     return;
@@ -1232,7 +1257,7 @@ handle_item_delete (Request *r)
 {
   const char *if_match =
     soup_message_headers_get_one (soup_server_message_get_request_headers (r->msg), "If-Match");
-  WriteCheck check = { r, if_match, FALSE, FALSE, NULL, 0, NULL };
+  WriteCheck check = { r, if_match, FALSE, FALSE, TRUE, NULL, 0, NULL };
 
   if (!may_write_collection (r))
     return;

@@ -975,6 +975,19 @@ bd_central_store_get_attachment (BdCentralStore  *self,
 }
 
 gboolean
+bd_central_store_has_attachment (BdCentralStore *self,
+                                 const char     *sha256)
+{
+  sqlite3_stmt *s = stmt (self, STMT_ATTACHMENT_EXISTS);
+  gboolean found;
+
+  sqlite3_bind_text (s, 1, sha256, -1, SQLITE_STATIC);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  sqlite3_reset (s);
+  return found;
+}
+
+gboolean
 bd_central_store_check (BdCentralStore  *self,
                         GError         **error)
 {

@@ -161,6 +161,8 @@ gboolean          bd_central_store_put_attachment (BdCentralStore    *self,
                                                    GBytes            *bytes,
                                                    gboolean          *created,
                                                    GError           **error);
+gboolean          bd_central_store_has_attachment (BdCentralStore    *self,
+                                                   const char        *sha256);
 GBytes           *bd_central_store_get_attachment (BdCentralStore    *self,
                                                    const char        *sha256,
                                                    char             **media_type,
