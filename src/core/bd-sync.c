@@ -15,7 +15,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#define PAGE_SIZE 500
+#define PAGE_SIZE 1000   /* the server's largest */
 
 struct _BdSync
 {
@@ -50,6 +50,7 @@ enum
   PROP_STATE,
   PROP_PENDING,
   PROP_LAST_ERROR,
+  PROP_CONFLICTS,
   N_PROPS
 };
 
@@ -57,19 +58,44 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
-  GPtrArray   *outbox;        /* BdOutboxEntry* */
-  guint        index;
-  guint        refused;
-  char        *refused_message;
-  gint64       cursor;
-  GHashTable  *acked;         /* report id → rev the server gave this run */
+  GPtrArray    *outbox;        /* BdOutboxEntry*: those not held by a conflict */
+  guint         index;
+  guint         refused;
+  char         *refused_message;
+  GHashTable   *skip;          /* report ids not pushed again this run */
+  GHashTable   *merges;        /* report id → merges this run */
+  GPtrArray    *uploads;       /* sha256s of the entry's photos to upload */
+  guint         upload_index;
+  gint64        cursor;
+  GCancellable *pull_cancel;   /* the page requested ahead */
+  GCancellable *cancellable;   /* the caller's, which cancels pull_cancel too */
+  gulong        cancel_handler;
+  gboolean      returned;
 } RunData;
+
+/* A server that answers every push with another change would make the
+ * merge go round for ever; after this many, the report waits for the next
+ * run. */
+#define MAX_MERGES_PER_RUN 3
+
+static void
+cancel_pull (GCancellable *cancellable,
+             gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
 
 static void
 run_data_free (RunData *data)
 {
+  if (data->cancellable != NULL)
+    g_cancellable_disconnect (data->cancellable, data->cancel_handler);
+  g_clear_object (&data->cancellable);
   g_clear_pointer (&data->outbox, g_ptr_array_unref);
-  g_clear_pointer (&data->acked, g_hash_table_unref);
+  g_clear_pointer (&data->skip, g_hash_table_unref);
+  g_clear_pointer (&data->merges, g_hash_table_unref);
+  g_clear_pointer (&data->uploads, g_ptr_array_unref);
+  g_clear_object (&data->pull_cancel);
   g_free (data->refused_message);
   g_free (data);
 }
@@ -99,13 +125,22 @@ set_last_error (BdSync     *self,
 }
 
 static char *
+server_url (BdSync     *self,
+            const char *path)
+{
+  const char *slash = g_str_has_suffix (self->server_url, "/") ? "" : "/";
+
+  return g_strconcat (self->server_url, slash, path, NULL);
+}
+
+static char *
 item_url (BdSync     *self,
           const char *id)
 {
   g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
-  const char *slash = g_str_has_suffix (self->server_url, "/") ? "" : "/";
+  g_autofree char *path = g_strconcat ("collections/reports/items/", escaped, NULL);
 
-  return g_strdup_printf ("%s%scollections/reports/items/%s", self->server_url, slash, escaped);
+  return server_url (self, path);
 }
 
 static SoupMessage *
@@ -126,46 +161,82 @@ new_message (BdSync     *self,
   return msg;
 }
 
-/* Ends the run as offline (the outbox is untouched). */
+static void
+notify_counts (BdSync *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICTS]);
+}
+
+/* Ends the run (the outbox keeps whatever was not acknowledged). */
 static void
 fail_task (GTask      *task,
            int         code,
            const char *message)
 {
   BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
 
+  data->returned = TRUE;
+  if (data->pull_cancel != NULL)
+    g_cancellable_cancel (data->pull_cancel);
   set_last_error (self, message);
   set_state (self, code == BD_SYNC_ERROR_UNREACHABLE ? BD_SYNC_STATE_OFFLINE : BD_SYNC_STATE_ONLINE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  notify_counts (self);
   g_task_return_new_error (task, BD_SYNC_ERROR, code, "%s", message);
   g_object_unref (task);
 }
 
 static gboolean
-later_entry_for (RunData    *data,
-                 const char *report_id)
+http_status_unreachable (guint status)
 {
-  guint i;
-
-  for (i = data->index + 1; i < data->outbox->len; i++)
-    {
-      BdOutboxEntry *e = g_ptr_array_index (data->outbox, i);
-      if (g_strcmp0 (e->report_id, report_id) == 0)
-        return TRUE;
-    }
-  return FALSE;
+  return status >= 500 || status == 408 || status == 429 || status < 100;
 }
 
-/* Writes the server's copy (with its rev and seq) without an outbox row. */
+/* Handles what every answer may be: no answer, 401, 5xx. Returns FALSE
+ * (and ends the run) when the run cannot go on. */
 static gboolean
-apply_server_copy (BdSync      *self,
-                   BdReport    *report,
-                   GError     **error)
+check_answer (GTask        *task,
+              GBytes       *body,
+              GError       *error,
+              guint         status)
 {
-  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  if (body == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("cannot reach the server: %s"), error->message);
+      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, message);
+      return FALSE;
+    }
+  if (status == 401)
+    {
+      fail_task (task, BD_SYNC_ERROR_UNAUTHORIZED, _("the server refused the token (401)"));
+      return FALSE;
+    }
+  if (http_status_unreachable (status))
+    {
+      g_autofree char *message = g_strdup_printf (_("the server failed (%u)"), status);
+      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, message);
+      return FALSE;
+    }
+  return TRUE;
+}
 
-  g_ptr_array_add (one, report);
-  return bd_store_insert_batch (self->store, one, FALSE, "sync", error);
+/* The entry cannot go now (4xx): it stays in the outbox with the reason,
+ * and later edits of the same report wait behind it. */
+static void
+refuse_entry (GTask         *task,
+              BdOutboxEntry *entry,
+              const char    *message)
+{
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+
+  g_debug ("refused %s: %s", entry->report_id, message);
+  bd_store_set_outbox_error (self->store, entry->seq, message, NULL);
+  g_hash_table_add (data->skip, g_strdup (entry->report_id));
+  data->refused++;
+  g_free (data->refused_message);
+  data->refused_message = g_strdup (message);
 }
 
 /* Equal but for what the server stamps: rev, seq, updated_at. */
@@ -183,10 +254,63 @@ same_content (BdReport *a,
   return TRUE;
 }
 
+/* A 412 with real differences: merge base, local and server three ways.
+ * Returns FALSE (and ends the run) on a store failure. */
 static gboolean
-http_status_unreachable (guint status)
+merge_entry (GTask         *task,
+             BdOutboxEntry *entry,
+             BdReport      *server_copy)
 {
-  return status >= 500 || status == 408 || status == 429 || status < 100;
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(BdReport) base = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(BdReport) merged = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) conflicts = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  guint merges;
+
+  merges = GPOINTER_TO_UINT (g_hash_table_lookup (data->merges, entry->report_id)) + 1;
+  g_hash_table_insert (data->merges, g_strdup (entry->report_id), GUINT_TO_POINTER (merges));
+  if (merges > MAX_MERGES_PER_RUN)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("report %s keeps changing on the server; it will be tried again"),
+                         entry->report_id);
+      refuse_entry (task, entry, message);
+      return TRUE;
+    }
+
+  local = bd_store_get_report (self->store, entry->report_id, &error);
+  if (local == NULL)
+    {
+      fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
+      return FALSE;
+    }
+  base = bd_store_get_server_copy (self->store, entry->report_id, NULL);
+  merged = bd_report_merge3 (base, local, server_copy, &conflicts);
+  g_debug ("merged %s (rev %" G_GINT64_FORMAT "): %u conflicts", entry->report_id,
+           bd_report_get_rev (server_copy), g_strv_length (conflicts));
+  if (!bd_store_apply_merge (self->store, merged, server_copy,
+                             (const char * const *) conflicts, &error))
+    {
+      fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
+      return FALSE;
+    }
+  notify_counts (self);
+
+  /* the report's outbox rows were replaced: start over on what is left */
+  outbox = bd_store_list_outbox_ready (self->store, &error);
+  if (outbox == NULL)
+    {
+      fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
+      return FALSE;
+    }
+  g_ptr_array_unref (data->outbox);
+  data->outbox = g_steal_pointer (&outbox);
+  data->index = 0;
+  return TRUE;
 }
 
 static void
@@ -202,117 +326,87 @@ on_push (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(BdReport) server_copy = NULL;
+  gboolean is_delete = g_strcmp0 (entry->op, "delete") == 0;
   guint status;
   gsize size = 0;
   const char *text;
-  gboolean ok = FALSE;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("cannot reach the server: %s"), error->message);
-      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, message);
-      return;
-    }
-
   status = soup_message_get_status (msg);
+  if (!check_answer (task, body, error, status))
+    return;
   text = g_bytes_get_data (body, &size);
-
-  if (status == 401)
-    {
-      fail_task (task, BD_SYNC_ERROR_UNAUTHORIZED, _("the server refused the token (401)"));
-      return;
-    }
-  if (http_status_unreachable (status))
-    {
-      g_autofree char *message = g_strdup_printf (_("the server failed (%u)"), status);
-      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, message);
-      return;
-    }
 
   if (size > 0 && (status == 412 || (status >= 200 && status < 300)))
     {
       server_copy = bd_report_new_from_geojson (text, size, NULL);
-      if (server_copy == NULL && status != 412 && g_strcmp0 (entry->op, "delete") != 0)
+      if (server_copy == NULL ||
+          g_strcmp0 (bd_report_get_id (server_copy), entry->report_id) != 0)
         {
+          /* a cut or garbled answer: try again later, the retry is safe */
           fail_task (task, BD_SYNC_ERROR_UNREACHABLE, _("the server sent a malformed answer"));
           return;
         }
     }
 
-  if (status >= 200 && status < 300)
-    ok = TRUE;
+  if (status >= 200 && status < 300 && (server_copy != NULL || is_delete))
+    {
+      if (!bd_store_ack_outbox_entry (self->store, entry->seq, server_copy, &error))
+        {
+          fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
+          return;
+        }
+      notify_counts (self);
+      data->index++;
+    }
+  else if (status >= 200 && status < 300)
+    {
+      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, _("the server sent a malformed answer"));
+      return;
+    }
   else if (status == 412 && server_copy != NULL)
     {
-      g_autoptr(BdReport) local = bd_report_new_from_geojson (entry->payload, -1, NULL);
+      g_autoptr(BdReport) pushed = bd_report_new_from_geojson (entry->payload, -1, NULL);
 
-      /* A lost response retried: the server already holds our copy. */
-      ok = (local != NULL && same_content (local, server_copy));
-      if (!ok)
+      if (pushed != NULL && same_content (pushed, server_copy))
         {
-          g_auto(GStrv) diff = local != NULL ? bd_report_diff (local, server_copy) : NULL;
-          g_autofree char *fields = diff != NULL ? g_strjoinv (", ", diff) : NULL;
-
-          g_debug ("412 on %s differs in: %s", entry->report_id, fields);
-          data->refused++;
-          g_free (data->refused_message);
-          data->refused_message = g_strdup_printf (_("report %s: changed on the server too (412)"),
-                                                   entry->report_id);
+          /* a lost response retried: the server holds our copy already */
+          if (!bd_store_ack_outbox_entry (self->store, entry->seq, server_copy, &error))
+            {
+              fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
+              return;
+            }
+          notify_counts (self);
+          data->index++;
         }
+      else if (!merge_entry (task, entry, server_copy))
+        return;
     }
   else
     {
-      data->refused++;
-      g_free (data->refused_message);
-      data->refused_message = g_strdup_printf (_("report %s: the server refused it (%u): %.*s"),
-                                               entry->report_id, status,
-                                               (int) MIN (size, 200), text != NULL ? text : "");
+      g_autofree char *message =
+        g_strdup_printf (_("report %s: the server refused it (%u): %.*s"),
+                         entry->report_id, status, (int) MIN (size, 200),
+                         text != NULL ? text : "");
+      refuse_entry (task, entry, message);
+      data->index++;
     }
 
-  if (ok)
-    {
-      if (server_copy != NULL)
-        g_hash_table_insert (data->acked, g_strdup (entry->report_id),
-                             GINT_TO_POINTER ((int) bd_report_get_rev (server_copy)));
-      if (server_copy != NULL && !later_entry_for (data, entry->report_id) &&
-          !apply_server_copy (self, server_copy, &error))
-        {
-          fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
-          return;
-        }
-      if (!bd_store_remove_outbox_entry (self->store, entry->seq, &error))
-        {
-          fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
-          return;
-        }
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
-    }
-
-  data->index++;
   push_next (task);
 }
 
 static void
-push_next (GTask *task)
+send_entry (GTask *task)
 {
   BdSync *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
-  BdOutboxEntry *entry;
+  BdOutboxEntry *entry = g_ptr_array_index (data->outbox, data->index);
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
   g_autofree char *etag = NULL;
   SoupMessageHeaders *headers;
   gboolean is_delete;
-  gint64 base_rev;
-  gpointer acked_rev;
 
-  if (data->index >= data->outbox->len)
-    {
-      pull_page (task);
-      return;
-    }
-
-  entry = g_ptr_array_index (data->outbox, data->index);
   is_delete = g_strcmp0 (entry->op, "delete") == 0;
   url = item_url (self, entry->report_id);
   msg = new_message (self, is_delete ? "DELETE" : "PUT", url);
@@ -322,15 +416,11 @@ push_next (GTask *task)
       return;
     }
   headers = soup_message_get_request_headers (msg);
-  /* An earlier entry of this run made a newer revision on the server. */
-  base_rev = entry->base_rev;
-  if (g_hash_table_lookup_extended (data->acked, entry->report_id, NULL, &acked_rev))
-    base_rev = MAX (base_rev, GPOINTER_TO_INT (acked_rev));
-  if (base_rev <= 0)
+  if (entry->base_rev <= 0)
     soup_message_headers_replace (headers, "If-None-Match", "*");
   else
     {
-      etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", base_rev);
+      etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", entry->base_rev);
       soup_message_headers_replace (headers, "If-Match", etag);
     }
   if (!is_delete)
@@ -346,6 +436,134 @@ push_next (GTask *task)
                                     g_task_get_cancellable (task), on_push, task);
 }
 
+static void upload_next (GTask *task);
+
+static void
+on_upload (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  BdOutboxEntry *entry = g_ptr_array_index (data->outbox, data->index);
+  const char *sha256 = g_ptr_array_index (data->uploads, data->upload_index);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  status = soup_message_get_status (msg);
+  if (!check_answer (task, body, error, status))
+    return;
+
+  if (status >= 200 && status < 300)
+    {
+      if (!bd_store_mark_attachment_uploaded (self->store, sha256, &error))
+        {
+          fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
+          return;
+        }
+      data->upload_index++;
+      upload_next (task);
+      return;
+    }
+
+  {
+    gsize size = 0;
+    const char *text = g_bytes_get_data (body, &size);
+    g_autofree char *message =
+      g_strdup_printf (_("report %s: the server refused its photo (%u): %.*s"),
+                       entry->report_id, status, (int) MIN (size, 200), text != NULL ? text : "");
+
+    refuse_entry (task, entry, message);
+    data->index++;
+    push_next (task);
+  }
+}
+
+/* Photos go up before the report that names them. */
+static void
+upload_next (GTask *task)
+{
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media_type = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  const char *sha256;
+
+  if (data->upload_index >= data->uploads->len)
+    {
+      send_entry (task);
+      return;
+    }
+
+  sha256 = g_ptr_array_index (data->uploads, data->upload_index);
+  bytes = bd_store_get_attachment (self->store, sha256, &media_type, &error);
+  if (bytes == NULL)
+    {
+      fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
+      return;
+    }
+  path = g_strconcat ("attachments/", sha256, NULL);
+  url = server_url (self, path);
+  msg = new_message (self, "PUT", url);
+  if (msg == NULL)
+    {
+      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, _("the server address is not a valid URL"));
+      return;
+    }
+  soup_message_set_request_body_from_bytes (msg, media_type, bytes);
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_upload, task);
+}
+
+static void
+push_next (GTask *task)
+{
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  BdOutboxEntry *entry;
+
+  while (data->index < data->outbox->len &&
+         g_hash_table_contains (data->skip,
+                                ((BdOutboxEntry *) g_ptr_array_index (data->outbox,
+                                                                      data->index))->report_id))
+    data->index++;
+
+  if (data->index >= data->outbox->len)
+    {
+      pull_page (task);
+      return;
+    }
+
+  entry = g_ptr_array_index (data->outbox, data->index);
+  g_ptr_array_set_size (data->uploads, 0);
+  data->upload_index = 0;
+  if (g_strcmp0 (entry->op, "delete") != 0)
+    {
+      g_autoptr(BdReport) report = bd_report_new_from_geojson (entry->payload, -1, NULL);
+      g_autoptr(GVariant) attachments = report != NULL ? bd_report_get_attachments (report) : NULL;
+      GVariantIter iter;
+      const char *sha256;
+
+      if (attachments != NULL)
+        {
+          g_variant_iter_init (&iter, attachments);
+          while (g_variant_iter_next (&iter, "(&s&s&s)", &sha256, NULL, NULL))
+            if (bd_store_attachment_needs_upload (self->store, sha256))
+              g_ptr_array_add (data->uploads, g_strdup (sha256));
+        }
+    }
+  upload_next (task);
+}
+
 static void
 finish_run (GTask *task)
 {
@@ -357,47 +575,40 @@ finish_run (GTask *task)
       fail_task (task, BD_SYNC_ERROR_REFUSED, data->refused_message);
       return;
     }
+  data->returned = TRUE;
   set_last_error (self, NULL);
   set_state (self, BD_SYNC_STATE_ONLINE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  notify_counts (self);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
 
+/* Handles one page; the request's own reference on @task is dropped by
+ * on_pull(), the run's by fail_task() or finish_run(). */
 static void
-on_pull (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+handle_page (GTask        *task,
+             GObject      *source,
+             GAsyncResult *result)
 {
-  GTask *task = user_data;
   BdSync *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) outbox = NULL;
-  g_autofree char *cursor_text = NULL;
   JsonObject *root;
   JsonArray *features;
   guint status, n, i;
   gint64 next;
+  gboolean more;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("cannot reach the server: %s"), error->message);
-      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, message);
-      return;
-    }
+  if (data->returned)
+    return;   /* the page asked for ahead of a run that has ended */
   status = soup_message_get_status (msg);
-  if (status == 401)
-    {
-      fail_task (task, BD_SYNC_ERROR_UNAUTHORIZED, _("the server refused the token (401)"));
-      return;
-    }
+  if (!check_answer (task, body, error, status))
+    return;
   if (status != 200)
     {
       g_autofree char *message = g_strdup_printf (_("the server failed (%u)"), status);
@@ -405,6 +616,7 @@ on_pull (GObject      *source,
       return;
     }
 
+  parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
                                    g_bytes_get_size (body), NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
@@ -419,13 +631,6 @@ on_pull (GObject      *source,
   n = json_array_get_length (features);
   next = json_object_get_int_member_with_default (root, "next_since_seq", data->cursor);
 
-  outbox = bd_store_list_outbox (self->store, NULL);
-  for (i = 0; outbox != NULL && i < outbox->len; i++)
-    {
-      BdOutboxEntry *e = g_ptr_array_index (outbox, i);
-      g_hash_table_add (pending, g_strdup (e->report_id));
-    }
-
   for (i = 0; i < n; i++)
     {
       BdReport *report = bd_report_new_from_json (json_array_get_element (features, i), NULL);
@@ -437,33 +642,36 @@ on_pull (GObject      *source,
         }
       if (bd_report_get_seq (report) > next)
         next = bd_report_get_seq (report);
-      /* A pending local edit wins here; its push will merge. */
-      if (g_hash_table_contains (pending, bd_report_get_id (report)))
-        g_object_unref (report);
-      else
-        g_ptr_array_add (reports, report);
+      g_ptr_array_add (reports, report);
     }
+  g_clear_object (&parser);
 
-  if (reports->len > 0 && !bd_store_insert_batch (self->store, reports, FALSE, "sync", &error))
+  /* Ask for the next page before writing this one: the server makes it
+   * while this page is committed. */
+  more = n >= PAGE_SIZE && next > data->cursor;
+  data->cursor = next;
+  if (more)
+    pull_page (task);
+
+  if (!bd_store_apply_pulled (self->store, reports, "cursor", next, NULL, &error))
     {
       fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
       return;
     }
 
-  cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, next);
-  if (!bd_store_set_sync_state (self->store, "cursor", cursor_text, &error))
-    {
-      fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
-      return;
-    }
+  if (!more)
+    finish_run (task);
+}
 
-  if (n >= PAGE_SIZE && next > data->cursor)
-    {
-      data->cursor = next;
-      pull_page (task);
-      return;
-    }
-  finish_run (task);
+static void
+on_pull (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+
+  handle_page (task, source, result);
+  g_object_unref (task);
 }
 
 static void
@@ -472,11 +680,12 @@ pull_page (GTask *task)
   BdSync *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *path = NULL;
   g_autofree char *url = NULL;
-  const char *slash = g_str_has_suffix (self->server_url, "/") ? "" : "/";
 
-  url = g_strdup_printf ("%s%scollections/reports/items?since_seq=%" G_GINT64_FORMAT "&limit=%d",
-                         self->server_url, slash, data->cursor, PAGE_SIZE);
+  path = g_strdup_printf ("collections/reports/items?since_seq=%" G_GINT64_FORMAT "&limit=%d",
+                          data->cursor, PAGE_SIZE);
+  url = server_url (self, path);
   msg = new_message (self, "GET", url);
   if (msg == NULL)
     {
@@ -484,7 +693,7 @@ pull_page (GTask *task)
       return;
     }
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_pull, task);
+                                    data->pull_cancel, on_pull, g_object_ref (task));
 }
 
 void
@@ -503,7 +712,17 @@ bd_sync_run_once_async (BdSync              *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bd_sync_run_once_async);
   data = g_new0 (RunData, 1);
-  data->acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->merges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->uploads = g_ptr_array_new_with_free_func (g_free);
+  data->pull_cancel = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->cancellable = g_object_ref (cancellable);
+      data->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_pull),
+                                                    g_object_ref (data->pull_cancel),
+                                                    g_object_unref);
+    }
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
 
   if (self->server_url == NULL || *self->server_url == '\0')
@@ -512,7 +731,7 @@ bd_sync_run_once_async (BdSync              *self,
       return;
     }
 
-  data->outbox = bd_store_list_outbox (self->store, &error);
+  data->outbox = bd_store_list_outbox_ready (self->store, &error);
   if (data->outbox == NULL)
     {
       fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
@@ -598,6 +817,13 @@ bd_sync_get_pending (BdSync *self)
 {
   g_return_val_if_fail (BD_IS_SYNC (self), 0);
   return self->store != NULL ? bd_store_count_outbox (self->store) : 0;
+}
+
+gint64
+bd_sync_get_conflicts (BdSync *self)
+{
+  g_return_val_if_fail (BD_IS_SYNC (self), 0);
+  return self->store != NULL ? bd_store_count_conflicts (self->store) : 0;
 }
 
 const char *
@@ -773,6 +999,9 @@ bd_sync_get_property (GObject    *object,
     case PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
       break;
+    case PROP_CONFLICTS:
+      g_value_set_int64 (value, bd_sync_get_conflicts (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -825,6 +1054,10 @@ bd_sync_class_init (BdSyncClass *klass)
   properties[PROP_LAST_ERROR] =
     g_param_spec_string ("last-error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_CONFLICTS] =
+    g_param_spec_int64 ("conflicts", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
