@@ -10,6 +10,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <libsoup/soup.h>
+
 #include "sync-harness.h"
 
 /* No server: the client goes offline and keeps every local change. */
@@ -211,6 +215,385 @@ test_loop (void)
   server_free (server);
 }
 
+/* Pulls the server's copy of @id into @client, then edits it there. */
+static BdReport *
+synced_copy (Client     *client,
+             const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  BdReport *report;
+
+  error = client_sync (client);
+  g_assert_no_error (error);
+  report = bd_store_get_report (client->store, id, &error);
+  g_assert_no_error (error);
+  return report;
+}
+
+/* Two clients edit the same report: fields changed on one side only
+ * merge; the same field changed on both sides is a conflict with both
+ * values kept, and settling it syncs. */
+static void
+test_concurrent_edits (void)
+{
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  Client *b = client_new ("b.sqlite");
+  g_autoptr(BdReport) report = make_report ("道路冠水", 34.70, 135.50);
+  g_autoptr(BdReport) ra = NULL;
+  g_autoptr(BdReport) rb = NULL;
+  g_autoptr(BdReport) server_copy = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  BdConflict *conflict;
+
+  server_start (server);
+  bd_sync_set_server_url (a->sync, server->base);
+  bd_sync_set_server_url (b->sync, server->base);
+  bd_sync_set_token (a->sync, server->token);
+  bd_sync_set_token (b->sync, server->token);
+
+  g_assert_true (bd_store_save_report (a->store, report, "a", &error));
+  id = g_strdup (bd_report_get_id (report));
+  error = client_sync (a);
+  g_assert_no_error (error);
+
+  /* disjoint fields: A the severity, B the description */
+  ra = synced_copy (a, id);
+  rb = synced_copy (b, id);
+  bd_report_set_severity (ra, 4);
+  g_assert_true (bd_store_save_report (a->store, ra, "a", &error));
+  bd_report_set_description (rb, "腰の高さまで冠水。通行止め。");
+  g_assert_true (bd_store_save_report (b->store, rb, "b", &error));
+  error = client_sync (a);
+  g_assert_no_error (error);
+  error = client_sync (b);   /* 412, merged silently, pushed again */
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_conflicts (b->store), ==, 0);
+  g_assert_cmpint (bd_store_count_outbox (b->store), ==, 0);
+  error = client_sync (a);
+  g_assert_no_error (error);
+  g_clear_object (&ra);
+  g_clear_object (&rb);
+  ra = bd_store_get_report (a->store, id, &error);
+  rb = bd_store_get_report (b->store, id, &error);
+  g_assert_cmpint (bd_report_get_severity (ra), ==, 4);
+  g_assert_cmpstr (bd_report_get_description (ra), ==, "腰の高さまで冠水。通行止め。");
+  g_assert_cmpint (bd_report_get_severity (rb), ==, 4);
+  g_assert_cmpstr (bd_report_get_description (rb), ==, "腰の高さまで冠水。通行止め。");
+  assert_same_reports (a->store, b->store);
+
+  /* the same field: both change the title, B also the status */
+  bd_report_set_title (ra, "道路冠水（A の確認）");
+  g_assert_true (bd_store_save_report (a->store, ra, "a", &error));
+  bd_report_set_title (rb, "道路冠水（B の確認）");
+  bd_report_set_status (rb, "confirmed");
+  g_assert_true (bd_store_save_report (b->store, rb, "b", &error));
+  error = client_sync (a);
+  g_assert_no_error (error);
+  error = client_sync (b);
+  g_assert_no_error (error);
+
+  conflicts = bd_store_list_conflicts (b->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpstr (conflict->report_id, ==, id);
+  g_assert_cmpstr (conflict->field, ==, "title");
+  g_assert_cmpint (bd_sync_get_conflicts (b->sync), ==, 1);
+  /* both values are there to be shown: ours in the report, theirs in the
+   * server copy; the outbox row waits, held back */
+  g_clear_object (&rb);
+  rb = bd_store_get_report (b->store, id, &error);
+  g_assert_cmpstr (bd_report_get_title (rb), ==, "道路冠水（B の確認）");
+  g_assert_cmpstr (bd_report_get_status (rb), ==, "confirmed");
+  server_copy = bd_store_get_server_copy (b->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (server_copy), ==, "道路冠水（A の確認）");
+  g_assert_cmpint (bd_store_count_outbox (b->store), ==, 1);
+  error = client_sync (b);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (b->store), ==, 1);
+  error = client_sync (a);
+  g_assert_no_error (error);
+  g_clear_object (&ra);
+  ra = bd_store_get_report (a->store, id, &error);
+  g_assert_cmpstr (bd_report_get_title (ra), ==, "道路冠水（A の確認）");
+  g_assert_cmpstr (bd_report_get_status (ra), !=, "confirmed");
+
+  /* B keeps its own title: it syncs, with the status merged in */
+  g_assert_true (bd_store_settle_conflict (b->store, id, "title", BD_CONFLICT_KEEP_LOCAL,
+                                           "b", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_conflicts (b->store), ==, 0);
+  error = client_sync (b);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (b->store), ==, 0);
+  error = client_sync (a);
+  g_assert_no_error (error);
+  g_clear_object (&ra);
+  ra = bd_store_get_report (a->store, id, &error);
+  g_assert_cmpstr (bd_report_get_title (ra), ==, "道路冠水（B の確認）");
+  g_assert_cmpstr (bd_report_get_status (ra), ==, "confirmed");
+  assert_same_reports (a->store, b->store);
+
+  /* once more, and this time B takes the server's value */
+  g_clear_object (&rb);
+  rb = bd_store_get_report (b->store, id, &error);
+  bd_report_set_title (ra, "道路冠水 解消");
+  g_assert_true (bd_store_save_report (a->store, ra, "a", &error));
+  bd_report_set_title (rb, "道路冠水 継続");
+  g_assert_true (bd_store_save_report (b->store, rb, "b", &error));
+  error = client_sync (a);
+  g_assert_no_error (error);
+  error = client_sync (b);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_conflicts (b->store), ==, 1);
+  g_assert_true (bd_store_settle_conflict (b->store, id, "title", BD_CONFLICT_TAKE_SERVER,
+                                           "b", &error));
+  g_assert_no_error (error);
+  g_clear_object (&rb);
+  rb = bd_store_get_report (b->store, id, &error);
+  g_assert_cmpstr (bd_report_get_title (rb), ==, "道路冠水 解消");
+  /* nothing of B's is left to push */
+  g_assert_cmpint (bd_store_count_outbox (b->store), ==, 0);
+  error = client_sync (b);
+  g_assert_no_error (error);
+  error = client_sync (a);
+  g_assert_no_error (error);
+  assert_same_reports (a->store, b->store);
+  assert_same_reports (b->store, a->store);
+
+  client_free (a);
+  client_free (b);
+  server_free (server);
+}
+
+/* Deleted here, edited there: a conflict on "deleted", not a silent loss. */
+static void
+test_delete_edit_conflict (void)
+{
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  Client *b = client_new ("b.sqlite");
+  g_autoptr(BdReport) report = make_report ("倒木", 34.70, 135.50);
+  g_autoptr(BdReport) rb = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  server_start (server);
+  bd_sync_set_server_url (a->sync, server->base);
+  bd_sync_set_server_url (b->sync, server->base);
+  bd_sync_set_token (a->sync, server->token);
+  bd_sync_set_token (b->sync, server->token);
+  g_assert_true (bd_store_save_report (a->store, report, "a", &error));
+  id = g_strdup (bd_report_get_id (report));
+  error = client_sync (a);
+  g_assert_no_error (error);
+  rb = synced_copy (b, id);
+
+  g_assert_true (bd_store_delete_report (a->store, id, "a", &error));
+  bd_report_set_description (rb, "撤去作業中");
+  g_assert_true (bd_store_save_report (b->store, rb, "b", &error));
+  error = client_sync (a);
+  g_assert_no_error (error);
+  error = client_sync (b);
+  g_assert_no_error (error);
+  conflicts = bd_store_list_conflicts (b->store, id, &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_cmpstr (((BdConflict *) g_ptr_array_index (conflicts, 0))->field, ==, "deleted");
+  /* B's edit is still there, live */
+  g_clear_object (&rb);
+  rb = bd_store_get_report (b->store, id, &error);
+  g_assert_false (bd_report_get_deleted (rb));
+  g_assert_cmpstr (bd_report_get_description (rb), ==, "撤去作業中");
+
+  /* B keeps it: the report comes back on the server, with B's edit */
+  g_assert_true (bd_store_settle_conflict (b->store, id, "deleted", BD_CONFLICT_KEEP_LOCAL,
+                                           "b", &error));
+  error = client_sync (b);
+  g_assert_no_error (error);
+  error = client_sync (a);
+  g_assert_no_error (error);
+  g_clear_object (&rb);
+  rb = bd_store_get_report (a->store, id, &error);
+  g_assert_false (bd_report_get_deleted (rb));
+  g_assert_cmpstr (bd_report_get_description (rb), ==, "撤去作業中");
+  assert_same_reports (a->store, b->store);
+
+  client_free (a);
+  client_free (b);
+  server_free (server);
+}
+
+/* A photo goes up before the report that names it; the server refuses a
+ * report naming a photo it does not hold. */
+static void
+test_photos (void)
+{
+  static const guint8 png[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89,
+  };
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  Client *b = client_new ("b.sqlite");
+  g_autoptr(BdReport) report = make_report ("家屋倒壊", 34.70, 135.50);
+  g_autoptr(BdReport) pulled = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (png, sizeof png);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autoptr(GVariant) attachments = NULL;
+  GVariantBuilder builder;
+
+  server_start (server);
+  bd_sync_set_server_url (a->sync, server->base);
+  bd_sync_set_token (a->sync, server->token);
+  bd_sync_set_server_url (b->sync, server->base);
+  bd_sync_set_token (b->sync, server->token);
+
+  sha256 = bd_store_add_attachment (a->store, bytes, "image/png", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+    g_assert_cmpstr (sha256, ==, expected);
+  }
+  g_assert_true (bd_store_attachment_needs_upload (a->store, sha256));
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
+  g_variant_builder_add (&builder, "(sss)", sha256, "image/png", "倒壊.png");
+  bd_report_set_attachments (report, g_variant_builder_end (&builder));
+  g_assert_true (bd_store_save_report (a->store, report, "a", &error));
+
+  /* B names a photo it never had: refused (409), kept in the outbox */
+  {
+    g_autoptr(BdReport) other = make_report ("偽の写真", 34.71, 135.51);
+    GVariantBuilder b2;
+
+    g_variant_builder_init (&b2, G_VARIANT_TYPE ("a(sss)"));
+    g_variant_builder_add (&b2, "(sss)",
+                           "0000000000000000000000000000000000000000000000000000000000000000",
+                           "image/jpeg", "x.jpg");
+    bd_report_set_attachments (other, g_variant_builder_end (&b2));
+    g_assert_true (bd_store_save_report (b->store, other, "b", &error));
+    error = client_sync (b);
+    g_assert_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_REFUSED);
+    g_assert_nonnull (strstr (error->message, "409"));
+    g_clear_error (&error);
+    g_assert_cmpint (bd_store_count_outbox (b->store), ==, 1);
+  }
+
+  error = client_sync (a);
+  g_assert_no_error (error);
+  g_assert_false (bd_store_attachment_needs_upload (a->store, sha256));
+
+  /* the server holds the very bytes */
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *url = g_strdup_printf ("%sattachments/%s", server->base, sha256);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autofree char *auth = g_strdup_printf ("Bearer %s", server->token);
+    g_autoptr(GBytes) got = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    got = soup_session_send_and_read (session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    g_assert_true (g_bytes_equal (got, bytes));
+  }
+
+  error = client_sync (b);   /* B's bad report is still refused */
+  g_clear_error (&error);
+  pulled = bd_store_get_report (b->store, bd_report_get_id (report), &error);
+  g_assert_no_error (error);
+  attachments = bd_report_get_attachments (pulled);
+  g_assert_cmpuint (g_variant_n_children (attachments), ==, 1);
+
+  client_free (a);
+  client_free (b);
+  server_free (server);
+}
+
+typedef struct
+{
+  Server *server;
+  Client *client;
+  gint64  start_outbox;
+  gboolean killed;
+} KillData;
+
+static void
+on_pending (GObject    *object,
+            GParamSpec *pspec,
+            gpointer    user_data)
+{
+  KillData *kd = user_data;
+
+  /* a third of the way through the push */
+  if (!kd->killed && bd_store_count_outbox (kd->client->store) <= kd->start_outbox * 2 / 3)
+    {
+      kd->killed = TRUE;
+      server_stop (kd->server);
+    }
+}
+
+/* The server is SIGKILLed in the middle of a push: the client goes
+ * offline, keeps what is not acknowledged, and once the server is back it
+ * catches up: nothing lost, nothing doubled. */
+static void
+test_server_killed (void)
+{
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  Client *fresh = client_new ("fresh.sqlite");
+  g_autoptr(GError) error = NULL;
+  KillData kd = { server, a, 0, FALSE };
+  gulong handler;
+  int i;
+
+  for (i = 0; i < 300; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("停電 %d", i);
+      g_autoptr(BdReport) report = make_report (title, 34.60 + i * 0.0005, 135.45);
+
+      g_assert_true (bd_store_save_report (a->store, report, "a", &error));
+    }
+  kd.start_outbox = bd_store_count_outbox (a->store);
+
+  server_start (server);
+  bd_sync_set_server_url (a->sync, server->base);
+  bd_sync_set_token (a->sync, server->token);
+  handler = g_signal_connect (a->sync, "notify::pending", G_CALLBACK (on_pending), &kd);
+  error = client_sync (a);
+  g_signal_handler_disconnect (a->sync, handler);
+  g_assert_true (kd.killed);
+  g_assert_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE);
+  g_clear_error (&error);
+  g_assert_cmpint (bd_sync_get_state (a->sync), ==, BD_SYNC_STATE_OFFLINE);
+  g_assert_cmpint (bd_store_count_outbox (a->store), >, 0);
+  g_assert_cmpint (bd_store_count_outbox (a->store), <, kd.start_outbox);
+
+  /* the same port, the same database */
+  server_start (server);
+  error = client_sync (a);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (a->store), ==, 0);
+  g_assert_cmpint (bd_store_count (a->store), ==, 300);
+
+  bd_sync_set_server_url (fresh->sync, server->base);
+  bd_sync_set_token (fresh->sync, server->token);
+  error = client_sync (fresh);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count (fresh->store), ==, 300);
+  assert_same_reports (a->store, fresh->store);
+  assert_same_reports (fresh->store, a->store);
+
+  client_free (a);
+  client_free (fresh);
+  server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +605,10 @@ main (int   argc,
   g_test_add_func ("/bd/sync/bad-token", test_bad_token);
   g_test_add_func ("/bd/sync/lost-response", test_lost_response);
   g_test_add_func ("/bd/sync/loop", test_loop);
+  g_test_add_func ("/bd/sync/concurrent-edits", test_concurrent_edits);
+  g_test_add_func ("/bd/sync/delete-edit-conflict", test_delete_edit_conflict);
+  g_test_add_func ("/bd/sync/photos", test_photos);
+  g_test_add_func ("/bd/sync/server-killed", test_server_killed);
 
   return g_test_run ();
 }
