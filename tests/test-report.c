@@ -1467,6 +1467,88 @@ test_properties (void)
   g_assert_cmpstr (bd_report_get_ward (report), ==, "271284");
 }
 
+/* The three-way merge: one-sided changes merge, two-sided ones conflict
+ * (keeping the local value), a delete against an edit conflicts. */
+static void
+test_merge3 (void)
+{
+  g_autoptr(BdReport) base = make_valid_report ();
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(BdReport) merged = NULL;
+  g_auto(GStrv) conflicts = NULL;
+  g_autofree char *text = NULL;
+
+  bd_report_set_rev (base, 3);
+  local = bd_report_copy (base);
+  server = bd_report_copy (base);
+  bd_report_set_severity (local, 4);
+  bd_report_set_title (server, "サーバー側の件名");
+  bd_report_set_rev (server, 4);
+  merged = bd_report_merge3 (base, local, server, &conflicts);
+  g_assert_cmpuint (g_strv_length (conflicts), ==, 0);
+  g_assert_cmpint (bd_report_get_severity (merged), ==, 4);
+  g_assert_cmpstr (bd_report_get_title (merged), ==, "サーバー側の件名");
+  g_assert_cmpint (bd_report_get_rev (merged), ==, 4);
+  g_clear_object (&merged);
+  g_clear_pointer (&conflicts, g_strfreev);
+
+  /* both changed the title and the place; only we changed the status */
+  bd_report_set_title (local, "こちらの件名");
+  bd_report_set_location (local, 34.701, 135.501);
+  bd_report_set_location (server, 34.702, 135.502);
+  bd_report_set_status (local, "confirmed");
+  merged = bd_report_merge3 (base, local, server, &conflicts);
+  g_assert_cmpuint (g_strv_length (conflicts), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *) conflicts, "title"));
+  g_assert_true (g_strv_contains ((const char * const *) conflicts, "geometry"));
+  g_assert_cmpstr (bd_report_get_title (merged), ==, "こちらの件名");
+  g_assert_cmpfloat (bd_report_get_latitude (merged), ==, 34.701);
+  g_assert_cmpstr (bd_report_get_status (merged), ==, "confirmed");
+  g_clear_object (&merged);
+  g_clear_pointer (&conflicts, g_strfreev);
+
+  /* the same value on both sides is no conflict */
+  bd_report_set_title (server, "こちらの件名");
+  bd_report_set_location (server, 34.701, 135.501);
+  merged = bd_report_merge3 (base, local, server, &conflicts);
+  g_assert_cmpuint (g_strv_length (conflicts), ==, 0);
+  g_clear_object (&merged);
+  g_clear_pointer (&conflicts, g_strfreev);
+
+  /* deleted on the server, edited here */
+  g_clear_object (&server);
+  server = bd_report_copy (base);
+  bd_report_set_deleted (server, TRUE);
+  merged = bd_report_merge3 (base, local, server, &conflicts);
+  g_assert_true (g_strv_contains ((const char * const *) conflicts, "deleted"));
+  g_assert_false (bd_report_get_deleted (merged));
+  g_clear_object (&merged);
+  g_clear_pointer (&conflicts, g_strfreev);
+
+  /* no base (made on both sides): every difference is a conflict */
+  merged = bd_report_merge3 (NULL, local, server, &conflicts);
+  g_assert_true (g_strv_contains ((const char * const *) conflicts, "title"));
+  g_assert_true (g_strv_contains ((const char * const *) conflicts, "deleted"));
+  g_clear_object (&merged);
+
+  /* the values as the conflict view shows them */
+  text = bd_report_format_field (local, "severity");
+  g_assert_cmpstr (text, !=, "");
+  g_clear_pointer (&text, g_free);
+  text = bd_report_format_field (local, "title");
+  g_assert_cmpstr (text, ==, "こちらの件名");
+  g_clear_pointer (&text, g_free);
+  text = bd_report_format_field (local, "geometry");
+  g_assert_cmpstr (text, ==, "34.70100, 135.50100");
+  g_assert_cmpstr (bd_report_field_label ("title"), ==, "Title");
+
+  /* copy_field carries exactly one field */
+  bd_report_copy_field (server, local, "title");
+  g_assert_cmpstr (bd_report_get_title (server), ==, "こちらの件名");
+  g_assert_cmpint (bd_report_get_severity (server), !=, 4);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1490,6 +1572,7 @@ main (int    argc,
   g_test_add_func ("/bd/report/counts", test_counts);
   g_test_add_func ("/bd/report/notify", test_notify);
   g_test_add_func ("/bd/report/properties", test_properties);
+  g_test_add_func ("/bd/report/merge3", test_merge3);
 
   return g_test_run ();
 }

@@ -1110,6 +1110,124 @@ test_mercator (void)
   g_assert_cmpint ((int) (y * (1 << 14)), ==, 6506);
 }
 
+/* Photos: only images, bounded, content-addressed, kept until uploaded. */
+static void
+test_attachments (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("\x89PNG\r\n\x1a\n....", 12);
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GBytes) huge = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *twice = NULL;
+  g_autofree char *type = NULL;
+  char *none;
+
+  sha256 = bd_store_add_attachment (f->store, bytes, "image/png", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (sha256), ==, 64);
+  twice = bd_store_add_attachment (f->store, bytes, "image/png", &error);
+  g_assert_cmpstr (twice, ==, sha256);
+  g_assert_cmpint (query_int (_bd_store_get_connection (f->store),
+                              "SELECT count(*) FROM attachments"), ==, 1);
+  again = bd_store_get_attachment (f->store, sha256, &type, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (again, bytes));
+  g_assert_cmpstr (type, ==, "image/png");
+  g_assert_true (bd_store_attachment_needs_upload (f->store, sha256));
+  g_assert_true (bd_store_mark_attachment_uploaded (f->store, sha256, &error));
+  g_assert_false (bd_store_attachment_needs_upload (f->store, sha256));
+
+  none = bd_store_add_attachment (f->store, bytes, "text/html", &error);
+  g_assert_null (none);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  huge = g_bytes_new_take (g_malloc0 (BD_STORE_MAX_ATTACHMENT_BYTES + 1),
+                           BD_STORE_MAX_ATTACHMENT_BYTES + 1);
+  none = bd_store_add_attachment (f->store, huge, "image/jpeg", &error);
+  g_assert_null (none);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (bd_store_get_attachment (f->store, "00", NULL, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+}
+
+/* A merge writes the merged report, keeps the server copy as the base,
+ * holds the outbox row back while a conflict waits, and settling it lets
+ * the row go. */
+static void
+test_merge_settle (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ("橋梁損傷", "road", 34.70, 135.50);
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(BdReport) merged = NULL;
+  g_autoptr(BdReport) base = NULL;
+  g_autoptr(GPtrArray) ready = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *conflicts[] = { "title", NULL };
+  const char *id;
+
+  g_assert_true (bd_store_save_report (f->store, report, "test", &error));
+  id = bd_report_get_id (report);
+  /* the server took it as rev 1 */
+  server = bd_report_copy (report);
+  bd_report_set_rev (server, 1);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_true (bd_store_ack_outbox_entry (f->store,
+                                            ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq,
+                                            server, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  /* a local edit keeps the server's copy as its base */
+  local = bd_store_get_report (f->store, id, &error);
+  g_assert_cmpint (bd_report_get_rev (local), ==, 1);
+  bd_report_set_title (local, "橋梁損傷（通行止め）");
+  g_assert_true (bd_store_save_report (f->store, local, "test", &error));
+  base = bd_store_get_server_copy (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (base), ==, "橋梁損傷");
+  g_assert_cmpint (bd_report_get_rev (base), ==, 1);
+
+  /* the server changed the title too (rev 2): a conflict */
+  g_clear_object (&server);
+  server = bd_report_copy (base);
+  bd_report_set_title (server, "橋梁損傷（片側通行）");
+  bd_report_set_rev (server, 2);
+  merged = bd_report_copy (local);
+  g_assert_true (bd_store_apply_merge (f->store, merged, server, conflicts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_conflicts (f->store), ==, 1);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  ready = bd_store_list_outbox_ready (f->store, &error);
+  g_assert_cmpuint (ready->len, ==, 0);
+  g_clear_pointer (&ready, g_ptr_array_unref);
+  g_clear_object (&base);
+  base = bd_store_get_server_copy (f->store, id, &error);
+  g_assert_cmpstr (bd_report_get_title (base), ==, "橋梁損傷（片側通行）");
+
+  /* settling a field that has no conflict is an error, and changes nothing */
+  g_assert_false (bd_store_settle_conflict (f->store, id, "severity", BD_CONFLICT_KEEP_LOCAL,
+                                            "test", &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (bd_store_count_conflicts (f->store), ==, 1);
+
+  g_assert_true (bd_store_settle_conflict (f->store, id, "title", BD_CONFLICT_KEEP_LOCAL,
+                                           "test", &error));
+  g_assert_no_error (error);
+  ready = bd_store_list_outbox_ready (f->store, &error);
+  g_assert_cmpuint (ready->len, ==, 1);
+  g_assert_cmpint (((BdOutboxEntry *) g_ptr_array_index (ready, 0))->base_rev, ==, 2);
+  g_assert_nonnull (strstr (((BdOutboxEntry *) g_ptr_array_index (ready, 0))->payload,
+                            "橋梁損傷（通行止め）"));
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -1136,6 +1254,8 @@ main (int   argc,
   ADD ("/bd/store/sync-state", test_sync_state);
   g_test_add_func ("/bd/store/mercator", test_mercator);
   ADD ("/bd/store/points-many", test_points_many);
+  ADD ("/bd/store/attachments", test_attachments);
+  ADD ("/bd/store/merge-settle", test_merge_settle);
 
   return g_test_run ();
 }
