@@ -2333,6 +2333,7 @@ fail:
 gboolean
 bd_store_apply_pulled (BdStore     *self,
                        GPtrArray   *reports,
+                       GPtrArray   *features,
                        const char  *cursor_key,
                        gint64       cursor,
                        guint       *n_skipped,
@@ -2347,6 +2348,7 @@ bd_store_apply_pulled (BdStore     *self,
 
   g_return_val_if_fail (BD_IS_STORE (self), FALSE);
   g_return_val_if_fail (reports != NULL, FALSE);
+  g_return_val_if_fail (features == NULL || features->len == reports->len, FALSE);
   g_return_val_if_fail (cursor_key != NULL, FALSE);
 
   for (i = 0; i < reports->len; i++)
@@ -2382,8 +2384,11 @@ bd_store_apply_pulled (BdStore     *self,
           skipped++;
           continue;
         }
-      feature = bd_report_to_geojson (report);
-      if (!write_row (self, report, feature, &rowid, error))
+      if (features == NULL)
+        feature = bd_report_to_geojson (report);
+      if (!write_row (self, report,
+                      features != NULL ? g_ptr_array_index (features, i) : feature,
+                      &rowid, error))
         goto fail;
       written++;
     }

@@ -241,12 +241,14 @@ gboolean    bd_store_apply_merge      (BdStore        *self,
                                        BdReport       *server_copy,
                                        const char * const *conflicts,
                                        GError        **error);
-/* A page of the change feed: every report that has no local edit waiting
+/* Pages of the change feed: every report that has no local edit waiting
  * is written as the server sent it, and @cursor_key is set to @cursor, all
- * in one transaction. Returns how many were skipped (local edits win until
- * their push merges) in @n_skipped. */
+ * in one transaction. @features, if not NULL, holds each report's GeoJSON
+ * (bd_report_to_geojson(), made ahead on another thread). Returns how many
+ * were skipped (local edits win until their push merges) in @n_skipped. */
 gboolean    bd_store_apply_pulled     (BdStore        *self,
                                        GPtrArray      *reports,
+                                       GPtrArray      *features,
                                        const char     *cursor_key,
                                        gint64          cursor,
                                        guint          *n_skipped,

@@ -16,6 +16,8 @@
 #include <libsoup/soup.h>
 
 #define PAGE_SIZE 1000   /* the server's largest */
+#define BATCH_SIZE 5000       /* reports written in one transaction, at most */
+#define MAX_QUEUED_PAGES 4    /* parsed pages waiting to be written, at most */
 
 struct _BdSync
 {
@@ -56,6 +58,9 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+typedef struct _Page Page;
+static void page_free (Page *page);
+
 typedef struct
 {
   GPtrArray    *outbox;        /* BdOutboxEntry*: those not held by a conflict */
@@ -67,7 +72,11 @@ typedef struct
   GPtrArray    *uploads;       /* sha256s of the entry's photos to upload */
   guint         upload_index;
   gint64        cursor;
-  GCancellable *pull_cancel;   /* the page requested ahead */
+  GQueue       *queue;         /* Page*: parsed, not written yet */
+  guint         write_id;
+  gboolean      pull_done;     /* the last page is parsed */
+  gboolean      stalled;       /* the queue is full: the writer pulls on */
+  GCancellable *pull_cancel;   /* the page requests and parsing */
   GCancellable *cancellable;   /* the caller's, which cancels pull_cancel too */
   gulong        cancel_handler;
   gboolean      returned;
@@ -95,6 +104,8 @@ run_data_free (RunData *data)
   g_clear_pointer (&data->skip, g_hash_table_unref);
   g_clear_pointer (&data->merges, g_hash_table_unref);
   g_clear_pointer (&data->uploads, g_ptr_array_unref);
+  if (data->queue != NULL)
+    g_queue_free_full (data->queue, (GDestroyNotify) page_free);
   g_clear_object (&data->pull_cancel);
   g_free (data->refused_message);
   g_free (data);
@@ -254,6 +265,26 @@ same_content (BdReport *a,
   return TRUE;
 }
 
+/* After an acknowledgement: the run's later entries for the same report
+ * build on the server's new revision (the store did the same). */
+static void
+rebase_later (RunData    *data,
+              const char *report_id,
+              BdReport   *server_copy)
+{
+  guint i;
+
+  if (server_copy == NULL)
+    return;
+  for (i = data->index + 1; i < data->outbox->len; i++)
+    {
+      BdOutboxEntry *e = g_ptr_array_index (data->outbox, i);
+
+      if (g_strcmp0 (e->report_id, report_id) == 0)
+        e->base_rev = bd_report_get_rev (server_copy);
+    }
+}
+
 /* A 412 with real differences: merge base, local and server three ways.
  * Returns FALSE (and ends the run) on a store failure. */
 static gboolean
@@ -356,6 +387,7 @@ on_push (GObject      *source,
           fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
           return;
         }
+      rebase_later (data, entry->report_id, server_copy);
       notify_counts (self);
       data->index++;
     }
@@ -376,6 +408,7 @@ on_push (GObject      *source,
               fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
               return;
             }
+          rebase_later (data, entry->report_id, server_copy);
           notify_counts (self);
           data->index++;
         }
@@ -583,29 +616,229 @@ finish_run (GTask *task)
   g_object_unref (task);
 }
 
-/* Handles one page; the request's own reference on @task is dropped by
- * on_pull(), the run's by fail_task() or finish_run(). */
+/* The pull is a pipeline. A page's body is parsed, turned into reports
+ * and their GeoJSON on a worker thread; once parsed, the next page is
+ * asked for at once, and the parsed one waits in a queue. The queue is
+ * written to the store from an idle callback, all queued pages in one
+ * transaction with the cursor, so the main thread writes while the worker
+ * parses and the server makes the next page. */
+
+struct _Page
+{
+  GPtrArray *reports;    /* BdReport* */
+  GPtrArray *features;   /* char*: their GeoJSON */
+  gint64     next;       /* the cursor after this page */
+  guint      n;          /* features in the page */
+};
+
+static void
+page_free (Page *page)
+{
+  g_clear_pointer (&page->reports, g_ptr_array_unref);
+  g_clear_pointer (&page->features, g_ptr_array_unref);
+  g_free (page);
+}
+
+typedef struct
+{
+  GBytes *body;
+  gint64  cursor;
+} ParseData;
+
+static void
+parse_data_free (ParseData *data)
+{
+  g_bytes_unref (data->body);
+  g_free (data);
+}
+
+#define PARSE_ERROR (g_quark_from_static_string ("bd-sync-parse"))
+
+static void
+parse_page_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ParseData *data = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  Page *page;
+  JsonObject *root;
+  JsonArray *features;
+  guint i;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (data->body, NULL),
+                                   g_bytes_get_size (data->body), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+      !json_object_has_member ((root = json_node_get_object (json_parser_get_root (parser))), "features") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
+    {
+      g_task_return_new_error (task, PARSE_ERROR, 0, "%s", _("the server sent a malformed answer"));
+      return;
+    }
+
+  features = json_object_get_array_member (root, "features");
+  page = g_new0 (Page, 1);
+  page->n = json_array_get_length (features);
+  page->next = json_object_get_int_member_with_default (root, "next_since_seq", data->cursor);
+  page->reports = g_ptr_array_new_full (page->n, g_object_unref);
+  page->features = g_ptr_array_new_full (page->n, g_free);
+
+  for (i = 0; i < page->n; i++)
+    {
+      BdReport *report = bd_report_new_from_json (json_array_get_element (features, i), NULL);
+
+      if (report == NULL)
+        {
+          page_free (page);
+          g_task_return_new_error (task, PARSE_ERROR, 0, "%s",
+                                   _("the server sent a malformed feature"));
+          return;
+        }
+      if (bd_report_get_seq (report) > page->next)
+        page->next = bd_report_get_seq (report);
+      g_ptr_array_add (page->reports, report);
+      g_ptr_array_add (page->features, bd_report_to_geojson (report));
+    }
+
+  g_task_return_pointer (task, page, (GDestroyNotify) page_free);
+}
+
+/* The run is over when the last page is parsed and written. */
+static void
+maybe_finish (GTask *task)
+{
+  RunData *data = g_task_get_task_data (task);
+
+  if (data->pull_done && data->queue->length == 0 && data->write_id == 0 && !data->returned)
+    finish_run (task);
+}
+
+static gboolean write_queued (gpointer user_data);
+
+/* On the run's own main context (the command line runs its own). */
+static void
+schedule_write (GTask *task)
+{
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, write_queued, g_object_ref (task), g_object_unref);
+  g_source_set_static_name (source, "[bd-sync] write pulled pages");
+  data->write_id = g_source_attach (source, g_task_get_context (task));
+}
+
+static gboolean
+write_queued (gpointer user_data)
+{
+  GTask *task = user_data;
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  gint64 cursor = -1;
+  Page *page;
+
+  data->write_id = 0;
+  if (data->returned)
+    return G_SOURCE_REMOVE;
+
+  while (reports->len < BATCH_SIZE && (page = g_queue_pop_head (data->queue)) != NULL)
+    {
+      g_ptr_array_extend_and_steal (reports, g_steal_pointer (&page->reports));
+      g_ptr_array_extend_and_steal (features, g_steal_pointer (&page->features));
+      cursor = page->next;
+      page_free (page);
+    }
+
+  if (cursor >= 0 &&
+      !bd_store_apply_pulled (self->store, reports, features, "cursor", cursor, NULL, &error))
+    {
+      fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (data->queue->length > 0)
+    schedule_write (task);
+  else if (data->stalled)
+    {
+      /* the queue was full: ask for the next page now */
+      data->stalled = FALSE;
+      pull_page (task);
+    }
+  maybe_finish (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_page (GTask *task,
+            Page  *page)
+{
+  RunData *data = g_task_get_task_data (task);
+
+  g_queue_push_tail (data->queue, page);
+  if (data->write_id == 0)
+    schedule_write (task);
+}
+
+static void
+on_parsed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  Page *page;
+  gboolean more;
+
+  page = g_task_propagate_pointer (G_TASK (result), &error);
+  if (data->returned)
+    {
+      g_clear_pointer (&page, page_free);
+      g_object_unref (task);
+      return;
+    }
+  if (page == NULL)
+    {
+      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, error->message);
+      g_object_unref (task);
+      return;
+    }
+
+  more = page->n >= PAGE_SIZE && page->next > data->cursor;
+  data->cursor = page->next;
+  queue_page (task, page);
+  if (!more)
+    data->pull_done = TRUE;
+  else if (data->queue->length >= MAX_QUEUED_PAGES)
+    data->stalled = TRUE;   /* the writer asks for the next page */
+  else
+    pull_page (task);
+  maybe_finish (task);
+  g_object_unref (task);
+}
+
+/* Checks one page's answer and hands its body to a worker thread. The
+ * request's own reference on @task is dropped by on_pull(). */
 static void
 handle_page (GTask        *task,
              GObject      *source,
              GAsyncResult *result)
 {
-  BdSync *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonObject *root;
-  JsonArray *features;
-  guint status, n, i;
-  gint64 next;
-  gboolean more;
+  g_autoptr(GTask) parse = NULL;
+  ParseData *parse_data;
+  guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (data->returned)
-    return;   /* the page asked for ahead of a run that has ended */
+    return;   /* a page asked for by a run that has ended */
   status = soup_message_get_status (msg);
   if (!check_answer (task, body, error, status))
     return;
@@ -616,51 +849,13 @@ handle_page (GTask        *task,
       return;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      !json_object_has_member ((root = json_node_get_object (json_parser_get_root (parser))), "features") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
-    {
-      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, _("the server sent a malformed answer"));
-      return;
-    }
-
-  features = json_object_get_array_member (root, "features");
-  n = json_array_get_length (features);
-  next = json_object_get_int_member_with_default (root, "next_since_seq", data->cursor);
-
-  for (i = 0; i < n; i++)
-    {
-      BdReport *report = bd_report_new_from_json (json_array_get_element (features, i), NULL);
-
-      if (report == NULL)
-        {
-          fail_task (task, BD_SYNC_ERROR_UNREACHABLE, _("the server sent a malformed feature"));
-          return;
-        }
-      if (bd_report_get_seq (report) > next)
-        next = bd_report_get_seq (report);
-      g_ptr_array_add (reports, report);
-    }
-  g_clear_object (&parser);
-
-  /* Ask for the next page before writing this one: the server makes it
-   * while this page is committed. */
-  more = n >= PAGE_SIZE && next > data->cursor;
-  data->cursor = next;
-  if (more)
-    pull_page (task);
-
-  if (!bd_store_apply_pulled (self->store, reports, "cursor", next, NULL, &error))
-    {
-      fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
-      return;
-    }
-
-  if (!more)
-    finish_run (task);
+  parse_data = g_new0 (ParseData, 1);
+  parse_data->body = g_steal_pointer (&body);
+  parse_data->cursor = data->cursor;
+  parse = g_task_new (NULL, data->pull_cancel, on_parsed, g_object_ref (task));
+  g_task_set_source_tag (parse, parse_page_thread);
+  g_task_set_task_data (parse, parse_data, (GDestroyNotify) parse_data_free);
+  g_task_run_in_thread (parse, parse_page_thread);
 }
 
 static void
@@ -715,6 +910,7 @@ bd_sync_run_once_async (BdSync              *self,
   data->skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   data->merges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   data->uploads = g_ptr_array_new_with_free_func (g_free);
+  data->queue = g_queue_new ();
   data->pull_cancel = g_cancellable_new ();
   if (cancellable != NULL)
     {
