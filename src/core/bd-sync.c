@@ -1001,6 +1001,14 @@ bd_sync_set_ca_file (BdSync      *self,
   return TRUE;
 }
 
+void
+bd_sync_set_timeout (BdSync *self,
+                     guint   seconds)
+{
+  g_return_if_fail (BD_IS_SYNC (self));
+  soup_session_set_timeout (self->session, seconds);
+}
+
 BdSyncState
 bd_sync_get_state (BdSync *self)
 {

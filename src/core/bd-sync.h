@@ -44,6 +44,10 @@ void         bd_sync_set_token         (BdSync               *self,
 gboolean     bd_sync_set_ca_file       (BdSync               *self,
                                         const char           *path,
                                         GError              **error);
+/* Seconds to wait for an answer before the server counts as unreachable
+ * (15 by default). */
+void         bd_sync_set_timeout       (BdSync               *self,
+                                        guint                 seconds);
 BdSyncState  bd_sync_get_state         (BdSync               *self);
 gint64       bd_sync_get_pending       (BdSync               *self);
 const char  *bd_sync_get_last_error    (BdSync               *self);

@@ -594,6 +594,152 @@ test_server_killed (void)
   server_free (server);
 }
 
+/* A self-signed certificate the client is never told to trust (made with
+ * openssl req -x509 for this test only). */
+static const char untrusted_pem[] =
+  "-----BEGIN CERTIFICATE-----\n"
+  "MIIDCzCCAfOgAwIBAgIUF17SGsh2F3DLoZRcwBzovah5BBcwDQYJKoZIhvcNAQEL\n"
+  "BQAwFDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyNzAyMjY0OFoYDzIxMjYx\n"
+  "MTAzMDIyNjQ4WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwggEiMA0GCSqGSIb3DQEB\n"
+  "AQUAA4IBDwAwggEKAoIBAQC0Q5ZP6o4Sk8PgP2h/CRWtdAUdQzntbLYHK5wS1QM2\n"
+  "FKblSEaDCdjsj7FVL8beQ6tSxaTTq9idnHjBIlLxnpYzgDGQAhbrTD2sbCmZuzuQ\n"
+  "hPXquJLo9SVpJQAdRbnyAFwZo1ahY9j7eag8kFI/uNmu9jPlYN7wYn+xtBJhZhDC\n"
+  "LJnIB9+B4VspoDy2f6cczr86ZB7F+zhElgyZaTEcUyEurrR4fuWtRBBQ3pcsuhIW\n"
+  "BdWt+kpmDzr3tqLKXQWUcRu4HdXBvY6J48jTjjSq+6/1OyNQCY7MuAv+J4GRjGyU\n"
+  "7Z3SKcPpaZ78gd7ohwrX9VQR9UhPXCJUU56Q9OMqjWbvAgMBAAGjUzBRMB0GA1Ud\n"
+  "DgQWBBSQI0pFvySOGsTObGfKvb3v+iaSwTAfBgNVHSMEGDAWgBSQI0pFvySOGsTO\n"
+  "bGfKvb3v+iaSwTAPBgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQBa\n"
+  "V9rSzB0hv4FgUqbUZKY4sjwvN89CiKWu7mHUrkSznA94yfKdA+OPT2ifVJwKrEf0\n"
+  "fDlYlsnsWXcBhufJIcStPbV19+F16jDA+nMgckXNTHRnijIhoUA7Oy26MVOVPZml\n"
+  "jlCEctwvuASO5pqz+YlPsM8hODJFBkWm0rfQCnmVzaGld9meBIOAcRpgKCAkP7Op\n"
+  "icImjgu0+VyxPT/VeOxg0pgq9s3KBY2l0kc6EmBbcSBDCaWVN3X4tcFgzSu/46n3\n"
+  "f8P4Ya5NB4qPP6RM+HfsMDKetwGhqn4ccGkj/6rQstv7w16OfF/Y6IzDcw4PbVtd\n"
+  "1+lq0/dAvueNkIhdVQuE\n"
+  "-----END CERTIFICATE-----\n"
+  "-----BEGIN PRIVATE KEY-----\n"
+  "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC0Q5ZP6o4Sk8Pg\n"
+  "P2h/CRWtdAUdQzntbLYHK5wS1QM2FKblSEaDCdjsj7FVL8beQ6tSxaTTq9idnHjB\n"
+  "IlLxnpYzgDGQAhbrTD2sbCmZuzuQhPXquJLo9SVpJQAdRbnyAFwZo1ahY9j7eag8\n"
+  "kFI/uNmu9jPlYN7wYn+xtBJhZhDCLJnIB9+B4VspoDy2f6cczr86ZB7F+zhElgyZ\n"
+  "aTEcUyEurrR4fuWtRBBQ3pcsuhIWBdWt+kpmDzr3tqLKXQWUcRu4HdXBvY6J48jT\n"
+  "jjSq+6/1OyNQCY7MuAv+J4GRjGyU7Z3SKcPpaZ78gd7ohwrX9VQR9UhPXCJUU56Q\n"
+  "9OMqjWbvAgMBAAECggEAVaOSYo8dRegbc4rMOyX2vXvT/i309D3kUI3ATRYTu3qe\n"
+  "O2lVzmU8QE6Xwc+729YsK1uoTcNjWqV+nMqQuydLVlY9tZu4hbqnxiVwsg9IYgU4\n"
+  "y3U6nh/w0P36Cu4YQ8c1+hwmSPAlonsOmQ87c/h+umdPClc2Mt+oqKTS4qDZr1Uw\n"
+  "rWJYnsfF+I1FUcuU6TFaCmHz7YOWj3P9DF94uj9GTdXWWu5pkXjvZRSKPOemiZgq\n"
+  "LkVRxyTT8tNKlb5Sfbu8bknY79lhTRR9mErboOv4w4b0Azpt3fzl0ppV18D2DuQW\n"
+  "HQSJ2SrpL8BZU02Tdv4d9b/H7EY4PAtld60oXRwf8QKBgQD5Rn4OCOBi0VWT2NVP\n"
+  "CTzsmPFnKoqdl75K3/AgAB0zPlCUmc10r4hCGjDx8OCEa3iGzygSwjsL8JjCDMRi\n"
+  "ZbG2XSIM8ujtxE4Nx3z135U2kouUN6kz/iLrCApdDC+k3uCm0Rr4UKtu4/9mNdAu\n"
+  "uCcV4H8HvEx3EI6+a0y34bfyhwKBgQC5IH/DLFHc2u7gKPc1SB2sWZoh1b1ZowM/\n"
+  "lGLh4kS1YqXN+Ep6aBWaFZesRs+eBK242go3/3gaFJD8cweDPRoR00XbXB6HR263\n"
+  "/YCEi7bGe0Ox6CH89GYMts0YZo4jz1Md/CkCSySqzJ0iuIc68Erq3JolJQFPCq09\n"
+  "l6t5Xny6WQKBgA1pU4Lhy2DFrnsD4YYdEyAPon1QdqC/90cEAWFXYDrPkXpNRBaR\n"
+  "Ex2rVxLNSOcW+ScXoipQNOkRisZ19WLt4b/UBu73arzQIPrwzrJT0y1aeRQCYqIf\n"
+  "fDV0+0nCTBXsv915xp+xh2ex8J3JK2g4FDJDH9KEuQB27ZclIr2J8WGlAoGBAJbR\n"
+  "OiS3441IsxjdZt/6e2ogqSftaFAxNIFEkvYxDwaych+Fqq9kQk0AUEtieNvkNd8F\n"
+  "ixOpxZ+Bp8hysekiCy4Ab8XQm3JcKIAuPtg8tk+mtjSmx6G7PbQX7Kh3TE8yJSWl\n"
+  "e4dJznpzLYTOziSfBHmn9NBUAGfza8Vk3aaH6pcpAoGAOQ8CXqWDphRWxrAg7ZSC\n"
+  "8wNGN7LkJ2jLXSryXy2Ke4DVCTvjNOq3ZxawiQD2f+ojnO5DiBazr4ZJS2oJKrex\n"
+  "bcBGIeYh0y3MukJD/s9yTfWjGVivSi5O2HgYn/WOqDLUrm9eVnBIZDkBP086HyW4\n"
+  "5UKzCvvKOJ2L+lPcWg+E/QM=\n"
+  "-----END PRIVATE KEY-----\n";
+
+static void
+on_garbage (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  static const char body[] = "{\"type\": \"Feature\", \"id\": ";   /* cut short */
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/geo+json", SOUP_MEMORY_STATIC,
+                                    body, strlen (body));
+}
+
+static void
+assert_offline_keeps (Client     *client,
+                      const char *url,
+                      gint64      outbox)
+{
+  g_autoptr(GError) error = NULL;
+
+  bd_sync_set_server_url (client->sync, url);
+  error = client_sync (client);
+  g_assert_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE);
+  g_test_message ("%s: %s", url, error->message);
+  g_assert_cmpint (bd_sync_get_state (client->sync), ==, BD_SYNC_STATE_OFFLINE);
+  g_assert_cmpint (bd_store_count_outbox (client->store), ==, outbox);
+}
+
+/* TLS failure, a server that never answers, a malformed body: offline,
+ * and every local change kept. */
+static void
+test_faults_misc (void)
+{
+  Server *server = server_new ();
+  Client *client = client_new ("a.sqlite");
+  g_autoptr(BdReport) report = make_report ("冠水", 34.70, 135.50);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketListener) silent = g_socket_listener_new ();
+  g_autoptr(SoupServer) garbage = soup_server_new (NULL, NULL);
+  g_autoptr(SoupServer) tls = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *https = NULL;
+  g_autofree char *silent_url = NULL;
+  g_autofree char *garbage_url = NULL;
+  guint16 port;
+
+  g_assert_true (bd_store_save_report (client->store, report, "test", &error));
+  server_start (server);
+  bd_sync_set_token (client->sync, server->token);
+
+  /* TLS with a certificate nobody trusts: the handshake fails */
+  {
+    g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_pem (untrusted_pem, -1, &error);
+
+    g_assert_no_error (error);
+    tls = soup_server_new ("tls-certificate", cert, NULL);
+    soup_server_add_handler (tls, NULL, on_garbage, NULL, NULL);
+    soup_server_listen_local (tls, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                              &error);
+    g_assert_no_error (error);
+    uris = soup_server_get_uris (tls);
+    https = g_uri_to_string (uris->data);
+    g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  }
+  bd_sync_set_timeout (client->sync, 5);
+  assert_offline_keeps (client, https, 1);
+  g_assert_nonnull (strstr (bd_sync_get_last_error (client->sync), "TLS"));
+
+  /* accepts the connection, never answers: the timeout */
+  port = g_socket_listener_add_any_inet_port (silent, NULL, &error);
+  g_assert_no_error (error);
+  silent_url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  bd_sync_set_timeout (client->sync, 1);
+  assert_offline_keeps (client, silent_url, 1);
+
+  /* a body cut short */
+  soup_server_add_handler (garbage, NULL, on_garbage, NULL, NULL);
+  soup_server_listen_local (garbage, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (garbage);
+  garbage_url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  assert_offline_keeps (client, garbage_url, 1);
+
+  /* and the real server takes it all */
+  bd_sync_set_server_url (client->sync, server->base);
+  error = client_sync (client);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (client->store), ==, 0);
+
+  client_free (client);
+  server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -609,6 +755,7 @@ main (int   argc,
   g_test_add_func ("/bd/sync/delete-edit-conflict", test_delete_edit_conflict);
   g_test_add_func ("/bd/sync/photos", test_photos);
   g_test_add_func ("/bd/sync/server-killed", test_server_killed);
+  g_test_add_func ("/bd/sync/faults-misc", test_faults_misc);
 
   return g_test_run ();
 }
