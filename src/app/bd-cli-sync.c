@@ -168,6 +168,14 @@ bd_cli_sync_run (const char *database,
           g_clear_error (&wait.error);
           return 1;
         }
+      if (bd_store_count_conflicts (store) > 0)
+        {
+          g_printerr (_("bosai-desk: %lld fields changed both here and on the server wait to be "
+                        "settled in the app (%lld changes kept)\n"),
+                      (long long) bd_store_count_conflicts (store),
+                      (long long) bd_store_count_outbox (store));
+          return 1;
+        }
       if (bd_store_count_outbox (store) > 0)
         {
           g_printerr (_("bosai-desk: %lld changes are still waiting\n"),
