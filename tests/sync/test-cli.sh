@@ -15,7 +15,7 @@ trap cleanup EXIT
 n=0
 ok () { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi; }
 
-echo "1..7"
+echo "1..10"
 token=$("$central" token add --database "$dir/c.db" --role hq --name cli | tail -n 1 | awk '{print $NF}')
 "$central" serve --database "$dir/c.db" --port 0 > "$dir/out" 2>&1 &
 pid=$!
@@ -47,3 +47,19 @@ ok $? "server down: the local change is kept"
 "$desk" --database "$dir/a.db" --server "$url" --token "$token" --sync-once &&
   [ "$(sqlite3 "$dir/a.db" 'SELECT count(*) FROM outbox')" = 0 ]
 ok $? "the next sync-once catches up"
+
+# the same title changed by both: B's --sync-once stops at the conflict
+sed 's/冠水（更新）/冠水（A）/' "$dir/r.geojson" > "$dir/ra.geojson"
+sed 's/冠水（更新）/冠水（B）/' "$dir/r.geojson" > "$dir/rb.geojson"
+"$desk" --database "$dir/b.db" --server "$url" --token "$token" --sync-once &&
+  "$desk" --database "$dir/a.db" --server "$url" --token "$token" --import "$dir/ra.geojson" --sync-once
+ok $? "A changes the title and syncs"
+"$desk" --database "$dir/b.db" --server "$url" --token "$token" --import "$dir/rb.geojson" \
+  --sync-once 2> "$dir/err" > /dev/null
+status=$?
+[ $status -ne 0 ] && grep -q "settled" "$dir/err"
+ok $? "B's change of the same title: non-zero exit naming the conflict"
+[ "$(sqlite3 "$dir/b.db" "SELECT field FROM conflicts")" = title ] &&
+  [ "$(sqlite3 "$dir/b.db" "SELECT title FROM reports")" = "冠水（B）" ] &&
+  [ "$(sqlite3 "$dir/b.db" 'SELECT count(*) FROM outbox')" = 1 ]
+ok $? "B keeps its own value, the server's is its base, the change waits"
