@@ -16,6 +16,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-catalog.h"
+#include "bd-conflict-row.h"
+#include "bd-photo-loader.h"
+#include "bd-photo-thumbnail.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
 
@@ -39,9 +42,29 @@ struct _BdReportEditor
   guint             ward_touched : 1;
   guint             valid : 1;
   guint             observed_ok : 1;
+  guint             settling : 1;    /* our own bd_store_settle_conflict () is running */
+  guint             decoding : 1;    /* a thumbnail is being decoded */
+
+  /* Photos: loads and thumbnails run on worker threads with this
+   * cancellable, replaced whenever another report is opened. */
+  GCancellable     *photo_cancellable;
+  GHashTable       *thumbnails;      /* sha256 → GdkTexture */
+  GHashTable       *photo_states;    /* sha256 → BdPhotoState (ON_SERVER, BROKEN) */
+  GQueue            decode_queue;    /* sha256s waiting for a thumbnail, one at a time */
+  char             *decoding_sha;
+  guint             n_photo_loads;   /* files being read */
+  GtkFileChooserNative *chooser;
 
   /* template children */
   GtkLabel         *heading_label;
+  GtkWidget        *conflict_box;
+  GtkBox           *conflict_list;
+  GtkWidget        *add_photo_button;
+  GtkWidget        *photos_empty_label;
+  GtkFlowBox       *photo_box;
+  GtkWidget        *photo_progress;
+  GtkSpinner       *photo_spinner;
+  GtkLabel         *photo_error;
   GtkScrolledWindow *scroller;
   AdwEntryRow      *title_row;
   AdwComboRow      *category_row;
@@ -117,7 +140,9 @@ static const BdReportField checked_fields[] = {
   BD_REPORT_FIELD_OBSERVED_AT,
 };
 
-static void validate (BdReportEditor *self);
+static void validate          (BdReportEditor *self);
+static void rebuild_photos    (BdReportEditor *self);
+static void refresh_conflicts (BdReportEditor *self);
 
 /* A label in the UI language, with an English first letter in upper case
  * (the catalog's English names are lower case: "road"). */
@@ -261,6 +286,18 @@ widget_for_field (BdReportEditor *self,
     }
 }
 
+static guint
+count_attachments (BdReportEditor *self)
+{
+  g_autoptr(GVariant) attachments = NULL;
+
+  if (self->report == NULL)
+    return 0;
+
+  attachments = bd_report_get_attachments (self->report);
+  return (guint)g_variant_n_children (attachments);
+}
+
 static void
 update_actions (BdReportEditor *self)
 {
@@ -274,6 +311,9 @@ update_actions (BdReportEditor *self)
                                  editing && !self->is_new && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", editing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.observed-now", editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-photo",
+                                 editing && self->store != NULL &&
+                                 count_attachments (self) + self->n_photo_loads < BD_REPORT_MAX_ATTACHMENTS);
   gtk_widget_set_visible (self->delete_button, editing && !self->is_new);
 }
 
@@ -574,6 +614,7 @@ fill_widgets (BdReportEditor *self)
       gtk_text_buffer_set_text (buffer, "", -1);
       update_location_row (self);
       rebuild_counts (self);
+      rebuild_photos (self);
       self->loading = FALSE;
       return;
     }
@@ -601,6 +642,7 @@ fill_widgets (BdReportEditor *self)
   gtk_spin_button_set_value (self->affected_people_spin, people > 0 ? (double)people : 0);
 
   rebuild_counts (self);
+  rebuild_photos (self);
 
   self->loading = FALSE;
 }
@@ -935,6 +977,569 @@ observed_now_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->observed_row), text);
 }
 
+/* photos */
+
+static void
+update_photo_progress (BdReportEditor *self)
+{
+  gboolean busy = self->n_photo_loads > 0;
+
+  gtk_widget_set_visible (self->photo_progress, busy);
+  gtk_spinner_set_spinning (self->photo_spinner, busy);
+}
+
+/* Several files may fail in one go: their messages are listed together
+ * until the next batch starts. */
+static void
+add_photo_error (BdReportEditor *self,
+                 const char     *message)
+{
+  const char *shown = gtk_label_get_text (self->photo_error);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->photo_error)) && shown[0] != '\0')
+    {
+      g_autofree char *both = g_strconcat (shown, "\n", message, NULL);
+
+      show_error (self->photo_error, both);
+    }
+  else
+    show_error (self->photo_error, message);
+}
+
+/* Stops every photo load and thumbnail of the previous report. */
+static void
+reset_photo_work (BdReportEditor *self)
+{
+  if (self->photo_cancellable != NULL)
+    g_cancellable_cancel (self->photo_cancellable);
+  g_clear_object (&self->photo_cancellable);
+  self->photo_cancellable = g_cancellable_new ();
+
+  g_queue_clear_full (&self->decode_queue, g_free);
+  g_clear_pointer (&self->decoding_sha, g_free);
+  self->decoding = FALSE;
+  self->n_photo_loads = 0;
+
+  g_hash_table_remove_all (self->thumbnails);
+  g_hash_table_remove_all (self->photo_states);
+  show_error (self->photo_error, NULL);
+  update_photo_progress (self);
+}
+
+/* Calls @func on every thumbnail of @sha256 shown (NULL: every one). */
+static void
+foreach_thumbnail (BdReportEditor *self,
+                   const char     *sha256,
+                   void          (*func) (BdPhotoThumbnail *thumbnail,
+                                          gpointer          data),
+                   gpointer        data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->photo_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *thumbnail;
+
+      if (!GTK_IS_FLOW_BOX_CHILD (child))
+        continue;
+      thumbnail = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      if (BD_IS_PHOTO_THUMBNAIL (thumbnail) &&
+          (sha256 == NULL ||
+           g_strcmp0 (bd_photo_thumbnail_get_sha256 (BD_PHOTO_THUMBNAIL (thumbnail)), sha256) == 0))
+        func (BD_PHOTO_THUMBNAIL (thumbnail), data);
+    }
+}
+
+static void
+set_texture_func (BdPhotoThumbnail *thumbnail,
+                  gpointer          data)
+{
+  bd_photo_thumbnail_set_texture (thumbnail, data);
+}
+
+static void
+set_state_func (BdPhotoThumbnail *thumbnail,
+                gpointer          data)
+{
+  bd_photo_thumbnail_set_state (thumbnail, GPOINTER_TO_INT (data));
+}
+
+static void
+count_func (BdPhotoThumbnail *thumbnail,
+            gpointer          data)
+{
+  (*(guint *)data)++;
+}
+
+static void start_decoding (BdReportEditor *self);
+
+static void
+on_thumbnail_decoded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(BdReportEditor) self = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = NULL;
+
+  texture = bd_photo_decode_thumbnail_finish (result, &error);
+
+  /* Another report was opened meanwhile, or the editor went away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  sha256 = g_steal_pointer (&self->decoding_sha);
+  self->decoding = FALSE;
+
+  if (texture != NULL)
+    {
+      g_hash_table_insert (self->thumbnails, g_strdup (sha256), g_object_ref (texture));
+      foreach_thumbnail (self, sha256, set_texture_func, texture);
+    }
+  else
+    {
+      g_debug ("Photo %s cannot be shown: %s", sha256, error->message);
+      g_hash_table_insert (self->photo_states, g_strdup (sha256),
+                           GINT_TO_POINTER (BD_PHOTO_STATE_BROKEN));
+      foreach_thumbnail (self, sha256, set_state_func, GINT_TO_POINTER (BD_PHOTO_STATE_BROKEN));
+    }
+
+  start_decoding (self);
+}
+
+/* One thumbnail at a time: the bytes come from the store on this thread
+ * (one photo, at most 20 MB), the decoding runs on a worker thread. */
+static void
+start_decoding (BdReportEditor *self)
+{
+  while (!self->decoding && !g_queue_is_empty (&self->decode_queue))
+    {
+      g_autofree char *sha256 = g_queue_pop_head (&self->decode_queue);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      guint shown = 0;
+
+      foreach_thumbnail (self, sha256, count_func, &shown);
+      if (shown == 0 || self->store == NULL)
+        continue;
+
+      bytes = bd_store_get_attachment (self->store, sha256, NULL, &error);
+      if (bytes == NULL)
+        {
+          BdPhotoState state = BD_PHOTO_STATE_ON_SERVER;
+
+          if (!g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND))
+            {
+              g_debug ("Photo %s cannot be read: %s", sha256, error->message);
+              state = BD_PHOTO_STATE_BROKEN;
+            }
+          g_hash_table_insert (self->photo_states, g_strdup (sha256), GINT_TO_POINTER (state));
+          foreach_thumbnail (self, sha256, set_state_func, GINT_TO_POINTER (state));
+          continue;
+        }
+
+      self->decoding = TRUE;
+      self->decoding_sha = g_steal_pointer (&sha256);
+      bd_photo_decode_thumbnail_async (bytes, self->photo_cancellable,
+                                       on_thumbnail_decoded_cb, g_object_ref (self));
+    }
+}
+
+static gboolean
+queue_has (GQueue     *queue,
+           const char *sha256)
+{
+  return g_queue_find_custom (queue, sha256, (GCompareFunc)g_strcmp0) != NULL;
+}
+
+/* A copy of the report's attachments without the first one named @sha256. */
+static GVariant *
+attachments_without (GVariant   *attachments,
+                     const char *sha256)
+{
+  GVariantBuilder builder;
+  gboolean removed = FALSE;
+  gsize n = g_variant_n_children (attachments);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *sha, *media_type, *name;
+
+      g_variant_get_child (attachments, i, "(&s&s&s)", &sha, &media_type, &name);
+      if (!removed && g_strcmp0 (sha, sha256) == 0)
+        {
+          removed = TRUE;
+          continue;
+        }
+      g_variant_builder_add (&builder, "(sss)", sha, media_type, name);
+    }
+
+  return g_variant_builder_end (&builder);
+}
+
+static void
+on_photo_remove_cb (BdPhotoThumbnail *thumbnail,
+                    BdReportEditor   *self)
+{
+  g_autoptr(GVariant) attachments = NULL;
+  g_autofree char *sha256 = NULL;
+
+  if (self->report == NULL)
+    return;
+
+  sha256 = g_strdup (bd_photo_thumbnail_get_sha256 (thumbnail));
+  attachments = bd_report_get_attachments (self->report);
+  /* The photo stays in the store: another report may name it, and the
+   * user may still cancel this edit. */
+  bd_report_set_attachments (self->report, attachments_without (attachments, sha256));
+
+  show_error (self->photo_error, NULL);
+  rebuild_photos (self);
+  validate (self);
+  gtk_widget_grab_focus (self->add_photo_button);
+}
+
+static void
+rebuild_photos (BdReportEditor *self)
+{
+  g_autoptr(GVariant) attachments = NULL;
+  GtkWidget *child;
+  gsize n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photo_box))) != NULL)
+    gtk_flow_box_remove (self->photo_box, child);
+
+  if (self->report != NULL)
+    {
+      attachments = bd_report_get_attachments (self->report);
+      n = g_variant_n_children (attachments);
+    }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *sha256, *media_type, *name;
+      GtkWidget *thumbnail;
+      GdkTexture *texture;
+      gpointer state;
+
+      g_variant_get_child (attachments, i, "(&s&s&s)", &sha256, &media_type, &name);
+      thumbnail = bd_photo_thumbnail_new (sha256, media_type, name);
+      g_signal_connect_object (thumbnail, "remove", G_CALLBACK (on_photo_remove_cb), self, 0);
+
+      if ((texture = g_hash_table_lookup (self->thumbnails, sha256)) != NULL)
+        bd_photo_thumbnail_set_texture (BD_PHOTO_THUMBNAIL (thumbnail), texture);
+      else if (g_hash_table_lookup_extended (self->photo_states, sha256, NULL, &state))
+        bd_photo_thumbnail_set_state (BD_PHOTO_THUMBNAIL (thumbnail), GPOINTER_TO_INT (state));
+      else if (self->store == NULL)
+        bd_photo_thumbnail_set_state (BD_PHOTO_THUMBNAIL (thumbnail), BD_PHOTO_STATE_ON_SERVER);
+      else if (g_strcmp0 (self->decoding_sha, sha256) != 0 &&
+               !queue_has (&self->decode_queue, sha256))
+        g_queue_push_tail (&self->decode_queue, g_strdup (sha256));
+
+      gtk_flow_box_append (self->photo_box, thumbnail);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_box), n > 0);
+  gtk_widget_set_visible (self->photos_empty_label, n == 0);
+
+  start_decoding (self);
+}
+
+static void
+add_photo (BdReportEditor *self,
+           BdPhotoFile    *photo)
+{
+  g_autoptr(GVariant) attachments = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *message = NULL;
+  GVariantBuilder builder;
+  gsize n;
+
+  attachments = bd_report_get_attachments (self->report);
+  n = g_variant_n_children (attachments);
+  if (n >= BD_REPORT_MAX_ATTACHMENTS)
+    {
+      message = g_strdup_printf (_("A report can have at most %u photos."),
+                                 (guint)BD_REPORT_MAX_ATTACHMENTS);
+      add_photo_error (self, message);
+      return;
+    }
+
+  sha256 = bd_store_add_attachment (self->store, photo->bytes, photo->media_type, &error);
+  if (sha256 == NULL)
+    {
+      /* Translators: a file name, then why */
+      message = g_strdup_printf (_("“%s” could not be kept: %s"), photo->name, error->message);
+      add_photo_error (self, message);
+      return;
+    }
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *sha, *media_type, *name;
+
+      g_variant_get_child (attachments, i, "(&s&s&s)", &sha, &media_type, &name);
+      if (g_strcmp0 (sha, sha256) == 0)
+        {
+          g_variant_builder_clear (&builder);
+          message = g_strdup_printf (_("“%s” is already attached."), photo->name);
+          add_photo_error (self, message);
+          return;
+        }
+      g_variant_builder_add (&builder, "(sss)", sha, media_type, name);
+    }
+  g_variant_builder_add (&builder, "(sss)", sha256, photo->media_type, photo->name);
+  bd_report_set_attachments (self->report, g_variant_builder_end (&builder));
+
+  g_hash_table_insert (self->thumbnails, g_strdup (sha256), g_object_ref (photo->thumbnail));
+  g_hash_table_remove (self->photo_states, sha256);
+  rebuild_photos (self);
+  validate (self);
+}
+
+static void
+on_photo_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(BdReportEditor) self = user_data;
+  g_autoptr(BdPhotoFile) photo = NULL;
+  g_autoptr(GError) error = NULL;
+
+  photo = bd_photo_load_file_finish (result, &error);
+
+  /* Another report was opened meanwhile, or the editor went away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_assert (self->n_photo_loads > 0);
+  self->n_photo_loads--;
+  update_photo_progress (self);
+
+  if (photo == NULL)
+    add_photo_error (self, error->message);
+  else if (self->report != NULL && self->store != NULL)
+    add_photo (self, photo);
+
+  update_actions (self);
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog *dialog,
+                        int              response,
+                        BdReportEditor  *self)
+{
+  g_autoptr(GtkFileChooserNative) chooser = g_steal_pointer (&self->chooser);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      guint n_files = g_list_model_get_n_items (files);
+
+      for (guint i = 0; i < n_files; i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+
+          bd_report_editor_add_photo_file (self, file);
+        }
+    }
+}
+
+static void
+add_photo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  g_autoptr(GtkFileFilter) filter = NULL;
+  GtkRoot *root;
+
+  if (self->report == NULL || self->store == NULL)
+    return;
+
+  if (self->chooser == NULL)
+    {
+      root = gtk_widget_get_root (widget);
+      self->chooser = gtk_file_chooser_native_new (_("Add Photos"),
+                                                   GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                   GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                   _("_Add"),
+                                                   _("_Cancel"));
+      gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+      gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
+
+      filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _("Photos"));
+      gtk_file_filter_add_pixbuf_formats (filter);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+
+      g_signal_connect_object (self->chooser, "response",
+                               G_CALLBACK (on_chooser_response_cb), self, 0);
+    }
+
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* conflicts */
+
+static void
+on_conflict_settle_cb (BdConflictRow  *row,
+                       int             choice,
+                       BdReportEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  g_autofree char *field = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *actor = NULL;
+  gboolean modified;
+  gboolean ok;
+
+  if (self->report == NULL || self->store == NULL)
+    return;
+
+  field = g_strdup (bd_conflict_row_get_field (row));
+  id = g_strdup (bd_report_get_id (self->report));
+  modified = bd_report_editor_get_modified (self);
+  actor = dup_actor (self);
+
+  self->settling = TRUE;
+  ok = bd_store_settle_conflict (self->store, id, field, (BdConflictChoice)choice, actor, &error);
+  self->settling = FALSE;
+
+  if (!ok)
+    {
+      g_autofree char *message = g_strdup_printf (_("The choice could not be saved: %s"),
+                                                  error->message);
+
+      refresh_conflicts (self);
+      g_signal_emit (self, signals[FAILED], 0, message);
+      return;
+    }
+
+  /* The settled value goes into the form; anything typed and not saved
+   * yet stays as typed. */
+  stored = bd_store_get_report (self->store, id, NULL);
+  if (stored != NULL)
+    {
+      if (!modified)
+        {
+          g_clear_object (&self->report);
+          g_clear_object (&self->original);
+          self->report = bd_report_copy (stored);
+          self->original = bd_report_copy (stored);
+          self->observed_ok = TRUE;
+        }
+      else
+        {
+          bd_report_copy_field (self->report, stored, field);
+          bd_report_copy_field (self->original, stored, field);
+        }
+      fill_widgets (self);
+    }
+
+  refresh_conflicts (self);
+  validate (self);
+
+  /* Focus goes on to the next choice, or back to the form. */
+  if (gtk_widget_get_visible (self->conflict_box))
+    {
+      GtkWidget *next = gtk_widget_get_first_child (GTK_WIDGET (self->conflict_list));
+
+      if (BD_IS_CONFLICT_ROW (next))
+        gtk_widget_grab_focus (GTK_WIDGET (bd_conflict_row_get_keep_button (BD_CONFLICT_ROW (next))));
+    }
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
+}
+
+static void
+refresh_conflicts (BdReportEditor *self)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->conflict_list))) != NULL)
+    gtk_box_remove (self->conflict_list, child);
+
+  if (self->report != NULL && !self->is_new && self->store != NULL)
+    id = bd_report_get_id (self->report);
+
+  if (id == NULL || (conflicts = bd_store_list_conflicts (self->store, id, &error)) == NULL ||
+      conflicts->len == 0)
+    {
+      if (error != NULL)
+        g_debug ("Cannot list the conflicts of %s: %s", id, error->message);
+      gtk_widget_set_visible (self->conflict_box, FALSE);
+      return;
+    }
+
+  /* "Yours" is what the store holds, which is what "Keep Mine" keeps. */
+  stored = bd_store_get_report (self->store, id, NULL);
+  server = bd_store_get_server_copy (self->store, id, NULL);
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      BdConflict *conflict = g_ptr_array_index (conflicts, i);
+      g_autofree char *mine = bd_report_format_field (stored != NULL ? stored : self->report,
+                                                      conflict->field);
+      g_autofree char *theirs = server != NULL ? bd_report_format_field (server, conflict->field) : NULL;
+      GtkWidget *row = bd_conflict_row_new (conflict->field,
+                                            bd_report_field_label (conflict->field),
+                                            mine, theirs);
+
+      g_signal_connect_object (row, "settle", G_CALLBACK (on_conflict_settle_cb), self, 0);
+      gtk_box_append (self->conflict_list, row);
+    }
+
+  gtk_widget_set_visible (self->conflict_box, TRUE);
+}
+
+/* The store changed under the editor (sync, or another window). */
+static void
+on_store_changed_cb (BdStore        *store,
+                     int             change,
+                     const char     *report_id,
+                     gint64          rowid,
+                     BdReportEditor *self)
+{
+  g_autoptr(BdReport) stored = NULL;
+  const char *id;
+
+  if (self->settling || self->report == NULL || self->is_new)
+    return;
+
+  id = bd_report_get_id (self->report);
+  if (change == BD_STORE_CHANGE_REMOVED ||
+      (change != BD_STORE_CHANGE_RELOADED && g_strcmp0 (report_id, id) != 0))
+    return;
+
+  /* Nothing typed yet: show what the store now holds. */
+  if (!bd_report_editor_get_modified (self) &&
+      (stored = bd_store_get_report (store, id, NULL)) != NULL &&
+      !bd_report_get_deleted (stored) &&
+      !bd_report_equal (stored, self->original))
+    {
+      g_clear_object (&self->report);
+      g_clear_object (&self->original);
+      self->report = bd_report_copy (stored);
+      self->original = bd_report_copy (stored);
+      self->observed_ok = TRUE;
+      fill_widgets (self);
+      validate (self);
+    }
+
+  refresh_conflicts (self);
+}
+
 /* GObject */
 
 static void
@@ -942,8 +1547,16 @@ bd_report_editor_dispose (GObject *object)
 {
   BdReportEditor *self = (BdReportEditor *)object;
 
+  if (self->photo_cancellable != NULL)
+    g_cancellable_cancel (self->photo_cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_REPORT_EDITOR);
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_store_changed_cb, self);
   g_clear_object (&self->store);
   g_clear_object (&self->report);
   g_clear_object (&self->original);
@@ -954,6 +1567,11 @@ bd_report_editor_dispose (GObject *object)
   g_clear_pointer (&self->count_spins, g_hash_table_unref);
   g_clear_pointer (&self->remembered, g_hash_table_unref);
   g_clear_pointer (&self->count_rows, g_ptr_array_unref);
+  g_clear_object (&self->photo_cancellable);
+  g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_clear_pointer (&self->photo_states, g_hash_table_unref);
+  g_queue_clear_full (&self->decode_queue, g_free);
+  g_clear_pointer (&self->decoding_sha, g_free);
 
   G_OBJECT_CLASS (bd_report_editor_parent_class)->dispose (object);
 }
@@ -1068,6 +1686,14 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/bd-report-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, conflict_box);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, conflict_list);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, add_photo_button);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, photos_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, photo_box);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, photo_progress);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, photo_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, photo_error);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, scroller);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, title_row);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, category_row);
@@ -1117,6 +1743,7 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "editor.observed-now", NULL, observed_now_action);
+  gtk_widget_class_install_action (widget_class, "editor.add-photo", NULL, add_photo_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
@@ -1141,6 +1768,10 @@ bd_report_editor_init (BdReportEditor *self)
   self->count_spins = g_hash_table_new (g_str_hash, g_str_equal);
   self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->count_rows = g_ptr_array_new ();
+  self->photo_cancellable = g_cancellable_new ();
+  self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->photo_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->decode_queue);
 
   self->loading = TRUE;
 
@@ -1265,8 +1896,18 @@ bd_report_editor_set_store (BdReportEditor *self,
   g_return_if_fail (BD_IS_REPORT_EDITOR (self));
   g_return_if_fail (!store || BD_IS_STORE (store));
 
+  if (self->store == store)
+    return;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_store_changed_cb, self);
+
   if (g_set_object (&self->store, store))
     {
+      if (store != NULL)
+        g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self, 0);
+      refresh_conflicts (self);
+      rebuild_photos (self);
       update_actions (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
     }
@@ -1283,6 +1924,7 @@ bd_report_editor_set_report (BdReportEditor *self,
   g_clear_object (&self->report);
   g_clear_object (&self->original);
   g_hash_table_remove_all (self->remembered);
+  reset_photo_work (self);
 
   self->is_new = report != NULL && is_new;
   self->ward_touched = FALSE;
@@ -1318,6 +1960,7 @@ bd_report_editor_set_report (BdReportEditor *self,
     }
 
   fill_widgets (self);
+  refresh_conflicts (self);
   validate (self);
 
   if (report != NULL)
@@ -1497,4 +2140,92 @@ bd_report_editor_get_error_label (BdReportEditor *self,
   g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
 
   return error_label_for (self, field);
+}
+
+void
+bd_report_editor_add_photo_file (BdReportEditor *self,
+                                 GFile          *file)
+{
+  g_return_if_fail (BD_IS_REPORT_EDITOR (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->report == NULL || self->store == NULL)
+    return;
+
+  /* A new batch: the messages of the last one go. */
+  if (self->n_photo_loads == 0)
+    show_error (self->photo_error, NULL);
+
+  if (count_attachments (self) + self->n_photo_loads >= BD_REPORT_MAX_ATTACHMENTS)
+    {
+      g_autofree char *message = g_strdup_printf (_("A report can have at most %u photos."),
+                                                  (guint)BD_REPORT_MAX_ATTACHMENTS);
+
+      add_photo_error (self, message);
+      return;
+    }
+
+  self->n_photo_loads++;
+  update_photo_progress (self);
+  update_actions (self);
+
+  bd_photo_load_file_async (file, BD_STORE_MAX_ATTACHMENT_BYTES, self->photo_cancellable,
+                            on_photo_loaded_cb, g_object_ref (self));
+}
+
+gboolean
+bd_report_editor_get_loading_photos (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), FALSE);
+
+  return self->n_photo_loads > 0 || self->decoding || !g_queue_is_empty (&self->decode_queue);
+}
+
+GtkWidget *
+bd_report_editor_get_add_photo_button (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->add_photo_button;
+}
+
+GtkFlowBox *
+bd_report_editor_get_photo_box (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->photo_box;
+}
+
+GtkLabel *
+bd_report_editor_get_photo_error_label (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->photo_error;
+}
+
+GtkWidget *
+bd_report_editor_get_conflict_box (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->conflict_box;
+}
+
+BdConflictRow *
+bd_report_editor_get_conflict_row (BdReportEditor *self,
+                                   const char     *field)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->conflict_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (BD_IS_CONFLICT_ROW (child) &&
+        g_strcmp0 (bd_conflict_row_get_field (BD_CONFLICT_ROW (child)), field) == 0)
+      return BD_CONFLICT_ROW (child);
+
+  return NULL;
 }

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "bd-conflict-row.h"
 #include "bd-report.h"
 #include "bd-store.h"
 
@@ -16,7 +17,16 @@ G_BEGIN_DECLS
 
 /* Edits a working copy of a BdReport, with inline validation.
  *
- * Actions: "editor.save", "editor.delete", "editor.cancel" (Ctrl+S, Escape).
+ * Actions: "editor.save", "editor.delete", "editor.cancel" (Ctrl+S, Escape),
+ *          "editor.add-photo" (a file chooser for photos).
+ *
+ * Photos are read and decoded on worker threads; each one goes into the
+ * store (bd_store_add_attachment) as soon as it is read, and into the
+ * working copy's attachments, saved with the report. When the report has
+ * conflicts (a field changed here and on the server), a box at the top
+ * shows both values of each field with "Keep Mine" / "Use Server's";
+ * choosing settles it in the store at once.
+ *
  * Signals:
  *   "saved"     (BdReport *report)  the copy was committed to the store
  *   "deleted"   (const char *id)    the report became a tombstone
@@ -69,5 +79,23 @@ GtkWidget      *bd_report_editor_get_save_button  (BdReportEditor *self);
 /* The inline error label under @field. */
 GtkLabel       *bd_report_editor_get_error_label  (BdReportEditor *self,
                                                    BdReportField   field);
+
+/* Reads @file on a worker thread and, if it is an image of at most
+ * BD_STORE_MAX_ATTACHMENT_BYTES, adds it to the store and to the working
+ * copy's attachments; otherwise shows why under the photos. What the file
+ * chooser of "editor.add-photo" calls for each file picked. */
+void            bd_report_editor_add_photo_file   (BdReportEditor *self,
+                                                   GFile          *file);
+/* TRUE while a photo file is being read or a thumbnail decoded. */
+gboolean        bd_report_editor_get_loading_photos (BdReportEditor *self);
+GtkWidget      *bd_report_editor_get_add_photo_button (BdReportEditor *self);
+/* The thumbnails: each child's child is a BdPhotoThumbnail. */
+GtkFlowBox     *bd_report_editor_get_photo_box    (BdReportEditor *self);
+GtkLabel       *bd_report_editor_get_photo_error_label (BdReportEditor *self);
+/* The conflict box (hidden when the report has none), and its row for
+ * @field (a name from bd_report_diff ()), or NULL. */
+GtkWidget      *bd_report_editor_get_conflict_box (BdReportEditor *self);
+BdConflictRow  *bd_report_editor_get_conflict_row (BdReportEditor *self,
+                                                   const char     *field);
 
 G_END_DECLS
