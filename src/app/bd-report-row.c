@@ -20,7 +20,9 @@ struct _BdReportRow
   GtkWidget       parent_instance;
 
   BdReport       *report;
+  BdStore        *store;
   GdkRGBA         color;
+  gboolean        has_conflicts;
 
   GtkWidget      *box;
   GtkDrawingArea *dot;
@@ -28,6 +30,7 @@ struct _BdReportRow
   GtkLabel       *subtitle_label;
   GtkLabel       *severity_label;
   GtkLabel       *status_label;
+  GtkImage       *conflict_icon;
 };
 
 G_DEFINE_FINAL_TYPE (BdReportRow, bd_report_row, GTK_TYPE_WIDGET)
@@ -35,6 +38,8 @@ G_DEFINE_FINAL_TYPE (BdReportRow, bd_report_row, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_REPORT,
+  PROP_STORE,
+  PROP_HAS_CONFLICTS,
   N_PROPS
 };
 
@@ -76,6 +81,29 @@ dup_label (const char *ja,
   return copy;
 }
 
+/* One indexed lookup (the conflicts table is keyed by report id). */
+static void
+update_conflicts (BdReportRow *self)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+  const char *id = self->report != NULL ? bd_report_get_id (self->report) : NULL;
+  gboolean has_conflicts = FALSE;
+
+  if (self->store != NULL && id != NULL)
+    {
+      conflicts = bd_store_list_conflicts (self->store, id, NULL);
+      has_conflicts = conflicts != NULL && conflicts->len > 0;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->conflict_icon), has_conflicts);
+
+  if (self->has_conflicts != has_conflicts)
+    {
+      self->has_conflicts = has_conflicts;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CONFLICTS]);
+    }
+}
+
 static void
 update (BdReportRow *self)
 {
@@ -103,6 +131,7 @@ update (BdReportRow *self)
       gtk_label_set_text (self->severity_label, "");
       gtk_label_set_text (self->status_label, "");
       gtk_widget_queue_draw (GTK_WIDGET (self->dot));
+      update_conflicts (self);
       return;
     }
 
@@ -137,7 +166,17 @@ update (BdReportRow *self)
   if (category == NULL || category->color == NULL || !gdk_rgba_parse (&self->color, category->color))
     gdk_rgba_parse (&self->color, "#9e9e9e");
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), subtitle);
+  update_conflicts (self);
+  if (self->has_conflicts)
+    {
+      /* Translators: the tooltip of a report row whose report has conflicts; %s is "ward · kind · time" */
+      g_autofree char *tooltip = g_strdup_printf (_("%s\nChanged here and on the server: open the report to choose which to keep"),
+                                                  subtitle);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), subtitle);
   gtk_widget_queue_draw (GTK_WIDGET (self->dot));
 }
 
@@ -148,6 +187,7 @@ bd_report_row_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_REPORT_ROW);
   g_clear_object (&self->report);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (bd_report_row_parent_class)->dispose (object);
 }
@@ -164,6 +204,14 @@ bd_report_row_get_property (GObject    *object,
     {
     case PROP_REPORT:
       g_value_set_object (value, self->report);
+      break;
+
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_HAS_CONFLICTS:
+      g_value_set_boolean (value, self->has_conflicts);
       break;
 
     default:
@@ -183,6 +231,10 @@ bd_report_row_set_property (GObject      *object,
     {
     case PROP_REPORT:
       bd_report_row_set_report (self, g_value_get_object (value));
+      break;
+
+    case PROP_STORE:
+      bd_report_row_set_store (self, g_value_get_object (value));
       break;
 
     default:
@@ -207,6 +259,20 @@ bd_report_row_class_init (BdReportRowClass *klass)
                           G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         BD_TYPE_STORE,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_HAS_CONFLICTS] =
+    g_param_spec_boolean ("has-conflicts", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE |
+                           G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -217,6 +283,7 @@ bd_report_row_class_init (BdReportRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, severity_label);
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, conflict_icon);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "reportrow");
@@ -256,6 +323,36 @@ bd_report_row_set_report (BdReportRow *self,
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+}
+
+BdStore *
+bd_report_row_get_store (BdReportRow *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_ROW (self), NULL);
+
+  return self->store;
+}
+
+void
+bd_report_row_set_store (BdReportRow *self,
+                         BdStore     *store)
+{
+  g_return_if_fail (BD_IS_REPORT_ROW (self));
+  g_return_if_fail (!store || BD_IS_STORE (store));
+
+  if (!g_set_object (&self->store, store))
+    return;
+
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+gboolean
+bd_report_row_get_has_conflicts (BdReportRow *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_ROW (self), FALSE);
+
+  return self->has_conflicts;
 }
 
 char *

@@ -10,11 +10,13 @@
 #include <gtk/gtk.h>
 
 #include "bd-report.h"
+#include "bd-store.h"
 
 G_BEGIN_DECLS
 
 /* One report in the sidebar list: category colour dot, title, ward ·
- * category · observed time, severity badge and status. */
+ * category · observed time, severity badge and status, and a warning
+ * marker when the report has conflicts (given a store). */
 
 #define BD_TYPE_REPORT_ROW (bd_report_row_get_type ())
 
@@ -24,6 +26,13 @@ GtkWidget *bd_report_row_new        (void);
 BdReport  *bd_report_row_get_report (BdReportRow *self);
 void       bd_report_row_set_report (BdReportRow *self,
                                      BdReport    *report);
+/* With a store, the row marks a report that has conflicts (a field
+ * changed here and on the server), looked up when the report is set. */
+BdStore   *bd_report_row_get_store  (BdReportRow *self);
+void       bd_report_row_set_store  (BdReportRow *self,
+                                     BdStore     *store);
+/* TRUE when the conflict marker is shown. */
+gboolean   bd_report_row_get_has_conflicts (BdReportRow *self);
 
 /* "09-01 14:05" in the year of @now, else "2026-09-01 14:05" (local time). */
 char      *bd_format_observed_time  (GDateTime   *when,
