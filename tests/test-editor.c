@@ -1,0 +1,1025 @@
+/* test-editor.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * UI tests of the report editor's photos and conflict view, and of the
+ * report row's conflict marker: the real widgets in a window under Xvfb,
+ * over a real store in a temporary folder, driven through their buttons.
+ *
+ * BD_TEST_SCREENSHOT=FILE.png makes /bd/editor/render save what it drew;
+ * BD_TEST_LOCALEDIR=DIR binds the translations there (for a Japanese shot).
+ */
+
+#define G_LOG_DOMAIN "test-editor"
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "bd-conflict-row.h"
+#include "bd-photo-loader.h"
+#include "bd-photo-thumbnail.h"
+#include "bd-report-editor.h"
+#include "bd-report-row.h"
+#include "bd-store.h"
+
+#define TIMEOUT_MS 60000
+#define KITA       "271276"
+#define KITA_LAT   34.704
+#define KITA_LON   135.504
+
+#define LOCAL_TITLE   "北区 梅田付近 道路冠水"
+#define SERVER_TITLE  "北区 梅田一丁目 道路冠水（本部確認）"
+#define LOCAL_DESC    "現地確認中。"
+
+typedef struct
+{
+  char           *dir;
+  BdStore        *store;
+  GtkWidget      *window;
+  BdReportEditor *editor;
+} Fixture;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+iterate_until (Condition condition,
+               gpointer  data,
+               guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+photos_settled (gpointer data)
+{
+  return !bd_report_editor_get_loading_photos (BD_REPORT_EDITOR (data));
+}
+
+static gboolean
+widget_has_height (gpointer data)
+{
+  return gtk_widget_get_height (GTK_WIDGET (data)) > 0;
+}
+
+static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *)data == NULL;
+}
+
+static int
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return g_remove (path);
+
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+
+  return g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+
+  f->dir = g_dir_make_tmp ("bd-test-editor-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (f->dir, "bosai.db", NULL);
+  f->store = bd_store_open (db, &error);
+  g_assert_no_error (error);
+
+  f->editor = bd_report_editor_new ();
+  bd_report_editor_set_store (f->editor, f->store);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 760);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->editor));
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (iterate_until (widget_is_mapped, f->editor, TIMEOUT_MS));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gpointer editor = f->editor;
+
+  /* Every worker thread's callback has run and let go of the editor. */
+  g_object_add_weak_pointer (G_OBJECT (editor), &editor);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_true (iterate_until (pointer_is_null, &editor, TIMEOUT_MS));
+
+  g_assert_finalize_object (f->store);
+  g_assert_cmpint (remove_tree (f->dir), ==, 0);
+  g_free (f->dir);
+}
+
+static BdReport *
+make_report (void)
+{
+  BdReport *report = bd_report_new ();
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_set_ward (report, KITA);
+  bd_report_set_category (report, "road");
+  bd_report_set_title (report, LOCAL_TITLE);
+  bd_report_set_description (report, LOCAL_DESC);
+  bd_report_set_reporter (report, "北区役所 防災担当");
+
+  return report;
+}
+
+/* Saves a report and returns it as the store holds it. */
+static BdReport *
+save_report (BdStore  *store,
+             BdReport *report)
+{
+  g_autoptr(GError) error = NULL;
+  BdReport *stored;
+
+  g_assert_true (bd_store_save_report (store, report, "tester", &error));
+  g_assert_no_error (error);
+  stored = bd_store_get_report (store, bd_report_get_id (report), &error);
+  g_assert_no_error (error);
+
+  return stored;
+}
+
+/* A report whose @fields changed both here and on the server (rev 5): the
+ * server's title is SERVER_TITLE and its description @server_description. */
+static BdReport *
+make_conflict (BdStore            *store,
+               const char * const *fields,
+               const char         *server_description)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (store, report);
+  g_autoptr(BdReport) server = bd_report_copy (stored);
+  g_autoptr(BdReport) merged = bd_report_copy (stored);
+  g_autoptr(GError) error = NULL;
+  BdReport *result;
+
+  bd_report_set_rev (server, 5);
+  bd_report_set_title (server, SERVER_TITLE);
+  if (server_description != NULL)
+    bd_report_set_description (server, server_description);
+
+  g_assert_true (bd_store_apply_merge (store, merged, server, fields, &error));
+  g_assert_no_error (error);
+
+  result = bd_store_get_report (store, bd_report_get_id (report), &error);
+  g_assert_no_error (error);
+  return result;
+}
+
+static GBytes *
+make_image (const char *format,
+            int         width,
+            int         height,
+            guint32     rgba)
+{
+  gboolean alpha = g_str_equal (format, "png");
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
+  int n_channels = alpha ? 4 : 3;
+  g_autoptr(GError) error = NULL;
+  char *buffer = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, rgba);
+  /* A stripe, so that the thumbnail is not one flat colour. */
+  for (int y = 0; y < height / 3; y++)
+    {
+      guchar *row = gdk_pixbuf_get_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf);
+
+      for (int x = 0; x < width; x++)
+        {
+          row[x * n_channels + 0] = 255;
+          row[x * n_channels + 1] = 255;
+          row[x * n_channels + 2] = 255;
+        }
+    }
+
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, format, &error, NULL));
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (buffer, size);
+}
+
+static GBytes *
+make_png (int     width,
+          int     height,
+          guint32 rgba)
+{
+  return make_image ("png", width, height, rgba);
+}
+
+static GFile *
+write_file (Fixture    *f,
+            const char *name,
+            GBytes     *bytes)
+{
+  g_autofree char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  g_assert_true (g_file_set_contents (path, data, size, &error));
+  g_assert_no_error (error);
+
+  return g_file_new_for_path (path);
+}
+
+static guint
+n_attachments (BdReport *report)
+{
+  g_autoptr(GVariant) attachments = bd_report_get_attachments (report);
+
+  return (guint)g_variant_n_children (attachments);
+}
+
+static BdPhotoThumbnail *
+nth_thumbnail (BdReportEditor *editor,
+               guint           n)
+{
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (bd_report_editor_get_photo_box (editor), n);
+
+  if (child == NULL)
+    return NULL;
+
+  return BD_PHOTO_THUMBNAIL (gtk_flow_box_child_get_child (child));
+}
+
+static void
+wait_for_photos (BdReportEditor *editor)
+{
+  g_assert_true (iterate_until (photos_settled, editor, TIMEOUT_MS));
+}
+
+static void
+on_saved_cb (BdReportEditor *editor,
+             BdReport       *report,
+             gpointer        data)
+{
+  (*(guint *)data)++;
+}
+
+static void
+save (Fixture *f)
+{
+  guint saved = 0;
+  gulong id = g_signal_connect (f->editor, "saved", G_CALLBACK (on_saved_cb), &saved);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  g_signal_handler_disconnect (f->editor, id);
+  g_assert_cmpuint (saved, ==, 1);
+}
+
+static void
+click (GtkButton *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Photos */
+
+static void
+test_photo_add (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) saved = NULL;
+  g_autoptr(GBytes) png = make_png (64, 48, 0xc01c28ff);
+  g_autoptr(GFile) file = write_file (f, "photo.png", png);
+  g_autoptr(GBytes) held = NULL;
+  g_autoptr(GVariant) attachments = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+  g_autofree char *media_type = NULL;
+  const char *sha, *type, *name;
+  BdPhotoThumbnail *thumbnail;
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_photo_box (f->editor))));
+
+  bd_report_editor_add_photo_file (f->editor, file);
+  g_assert_true (bd_report_editor_get_loading_photos (f->editor));
+  wait_for_photos (f->editor);
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_photo_error_label (f->editor))));
+  g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
+  g_assert_true (bd_report_editor_get_modified (f->editor));
+
+  /* The thumbnail is shown, with its remove button. */
+  thumbnail = nth_thumbnail (f->editor, 0);
+  g_assert_nonnull (thumbnail);
+  g_assert_null (nth_thumbnail (f->editor, 1));
+  g_assert_cmpint (bd_photo_thumbnail_get_state (thumbnail), ==, BD_PHOTO_STATE_READY);
+  g_assert_cmpstr (bd_photo_thumbnail_get_name (thumbnail), ==, "photo.png");
+  g_assert_true (gtk_widget_get_visible (bd_photo_thumbnail_get_remove_button (thumbnail)));
+
+  /* The bytes are in the store as soon as they were read. */
+  held = bd_store_get_attachment (f->store, expected_sha, &media_type, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (held, png));
+  g_assert_cmpstr (media_type, ==, "image/png");
+
+  /* The report names the photo once saved. */
+  save (f);
+  saved = bd_store_get_report (f->store, bd_report_get_id (report), &error);
+  g_assert_no_error (error);
+  attachments = bd_report_get_attachments (saved);
+  g_assert_cmpuint (g_variant_n_children (attachments), ==, 1);
+  g_variant_get_child (attachments, 0, "(&s&s&s)", &sha, &type, &name);
+  g_assert_cmpstr (sha, ==, expected_sha);
+  g_assert_cmpstr (type, ==, "image/png");
+  g_assert_cmpstr (name, ==, "photo.png");
+
+  /* Opened again, the thumbnail comes from the store's bytes. */
+  bd_report_editor_set_report (f->editor, saved, FALSE);
+  thumbnail = nth_thumbnail (f->editor, 0);
+  g_assert_nonnull (thumbnail);
+  wait_for_photos (f->editor);
+  g_assert_cmpint (bd_photo_thumbnail_get_state (thumbnail), ==, BD_PHOTO_STATE_READY);
+  g_assert_false (bd_report_editor_get_modified (f->editor));
+
+  /* The same photo twice is named once. */
+  bd_report_editor_add_photo_file (f->editor, file);
+  wait_for_photos (f->editor);
+  g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_photo_error_label (f->editor))));
+  g_assert_false (bd_report_editor_get_modified (f->editor));
+}
+
+static void
+test_photo_remove (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = NULL;
+  g_autoptr(BdReport) saved = NULL;
+  g_autoptr(GBytes) red = make_png (40, 30, 0xc01c28ff);
+  g_autoptr(GBytes) blue = make_png (30, 40, 0x1c71d8ff);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *red_sha = bd_store_add_attachment (f->store, red, "image/png", &error);
+  g_autofree char *blue_sha = bd_store_add_attachment (f->store, blue, "image/png", &error);
+  g_autoptr(GVariant) attachments = NULL;
+  BdPhotoThumbnail *thumbnail;
+  GVariantBuilder builder;
+  const char *sha, *type, *name;
+
+  g_assert_no_error (error);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
+  g_variant_builder_add (&builder, "(sss)", red_sha, "image/png", "red.png");
+  g_variant_builder_add (&builder, "(sss)", blue_sha, "image/png", "blue.png");
+  bd_report_set_attachments (report, g_variant_builder_end (&builder));
+  stored = save_report (f->store, report);
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  wait_for_photos (f->editor);
+  g_assert_cmpint (bd_photo_thumbnail_get_state (nth_thumbnail (f->editor, 0)), ==, BD_PHOTO_STATE_READY);
+  g_assert_cmpint (bd_photo_thumbnail_get_state (nth_thumbnail (f->editor, 1)), ==, BD_PHOTO_STATE_READY);
+
+  /* The first one's remove button. */
+  thumbnail = nth_thumbnail (f->editor, 0);
+  g_assert_cmpstr (bd_photo_thumbnail_get_name (thumbnail), ==, "red.png");
+  click (GTK_BUTTON (bd_photo_thumbnail_get_remove_button (thumbnail)));
+
+  g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
+  g_assert_cmpstr (bd_photo_thumbnail_get_name (nth_thumbnail (f->editor, 0)), ==, "blue.png");
+  g_assert_null (nth_thumbnail (f->editor, 1));
+  g_assert_true (bd_report_editor_get_modified (f->editor));
+
+  save (f);
+  saved = bd_store_get_report (f->store, bd_report_get_id (report), &error);
+  g_assert_no_error (error);
+  attachments = bd_report_get_attachments (saved);
+  g_assert_cmpuint (g_variant_n_children (attachments), ==, 1);
+  g_variant_get_child (attachments, 0, "(&s&s&s)", &sha, &type, &name);
+  g_assert_cmpstr (sha, ==, blue_sha);
+  g_assert_cmpstr (name, ==, "blue.png");
+}
+
+static void
+test_photo_on_server (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = NULL;
+  g_autoptr(GBytes) bad = g_bytes_new_static ("not an image at all", 19);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad_sha = NULL;
+  GVariantBuilder builder;
+  BdPhotoThumbnail *thumbnail;
+
+  /* The store takes any bytes said to be an image: one that cannot be
+   * decoded must show as broken, not crash. */
+  bad_sha = bd_store_add_attachment (f->store, bad, "image/jpeg", &error);
+  g_assert_no_error (error);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
+  g_variant_builder_add (&builder, "(sss)",
+                         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                         "image/jpeg", "他の端末の写真.jpg");
+  g_variant_builder_add (&builder, "(sss)", bad_sha, "image/jpeg", "broken.jpg");
+  bd_report_set_attachments (report, g_variant_builder_end (&builder));
+  stored = save_report (f->store, report);
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  wait_for_photos (f->editor);
+
+  thumbnail = nth_thumbnail (f->editor, 0);
+  g_assert_cmpint (bd_photo_thumbnail_get_state (thumbnail), ==, BD_PHOTO_STATE_ON_SERVER);
+  g_assert_cmpstr (gtk_label_get_text (bd_photo_thumbnail_get_status_label (thumbnail)), ==, "On the server");
+  g_assert_true (gtk_widget_get_visible (bd_photo_thumbnail_get_remove_button (thumbnail)));
+
+  thumbnail = nth_thumbnail (f->editor, 1);
+  g_assert_cmpint (bd_photo_thumbnail_get_state (thumbnail), ==, BD_PHOTO_STATE_BROKEN);
+
+  g_assert_false (bd_report_editor_get_modified (f->editor));
+}
+
+/* A file that must be refused: the message names it, and nothing changes. */
+static void
+check_refused (Fixture    *f,
+               GFile      *file,
+               const char *name,
+               GBytes     *bytes)
+{
+  GtkLabel *error_label = bd_report_editor_get_photo_error_label (f->editor);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) held = NULL;
+
+  bd_report_editor_add_photo_file (f->editor, file);
+  wait_for_photos (f->editor);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_test_message ("%s: %s", name, gtk_label_get_text (error_label));
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), name));
+  g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 0);
+  g_assert_null (nth_thumbnail (f->editor, 0));
+  g_assert_false (bd_report_editor_get_modified (f->editor));
+
+  if (bytes != NULL)
+    {
+      g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+
+      held = bd_store_get_attachment (f->store, sha, NULL, &error);
+      g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+      g_assert_null (held);
+    }
+}
+
+static void
+test_photo_bad (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) after = NULL;
+  const char *notes = "水位 1.2 m、通行止め。\n";
+  g_autoptr(GBytes) text = g_bytes_new_static (notes, strlen (notes));
+  g_autoptr(GBytes) png = make_png (32, 32, 0x26a269ff);
+  g_autoptr(GBytes) truncated = NULL;
+  g_autoptr(GBytes) garbage = NULL;
+  g_autoptr(GFile) text_file = write_file (f, "notes.txt", text);
+  g_autoptr(GFile) truncated_file = NULL;
+  g_autoptr(GFile) garbage_file = NULL;
+  g_autoptr(GFile) big_file = NULL;
+  g_autoptr(GFile) missing_file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big_path = g_build_filename (f->dir, "huge.jpg", NULL);
+  g_autofree char *missing_path = g_build_filename (f->dir, "gone.png", NULL);
+  GtkLabel *error_label = bd_report_editor_get_photo_error_label (f->editor);
+  guint8 noise[4096];
+  int fd;
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+
+  /* Not an image. */
+  check_refused (f, text_file, "notes.txt", text);
+
+  /* A PNG and a JPEG cut short, and random bytes named .png. */
+  truncated = g_bytes_new_from_bytes (png, 0, g_bytes_get_size (png) / 2);
+  truncated_file = write_file (f, "cut.png", truncated);
+  check_refused (f, truncated_file, "cut.png", truncated);
+  {
+    g_autoptr(GBytes) jpeg = make_image ("jpeg", 320, 240, 0x26a269ff);
+    g_autoptr(GBytes) cut = g_bytes_new_from_bytes (jpeg, 0, g_bytes_get_size (jpeg) * 9 / 10);
+    g_autoptr(GFile) cut_file = write_file (f, "cut.jpg", cut);
+
+    check_refused (f, cut_file, "cut.jpg", cut);
+  }
+
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = (guint8)g_random_int ();
+  memcpy (noise, "\x89PNG\r\n\x1a\n", 8);
+  garbage = g_bytes_new (noise, sizeof noise);
+  garbage_file = write_file (f, "garbage.png", garbage);
+  check_refused (f, garbage_file, "garbage.png", garbage);
+
+  /* One byte over the limit (a sparse file: nothing is written). */
+  fd = g_open (big_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)BD_STORE_MAX_ATTACHMENT_BYTES + 1), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
+  big_file = g_file_new_for_path (big_path);
+  check_refused (f, big_file, "huge.jpg", NULL);
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), "20 MB"));
+
+  /* A file that went away. */
+  missing_file = g_file_new_for_path (missing_path);
+  check_refused (f, missing_file, "gone.png", NULL);
+
+  /* Saving was never offered, and the store holds the report as it was. */
+  g_assert_false (gtk_widget_is_sensitive (bd_report_editor_get_save_button (f->editor)));
+  after = bd_store_get_report (f->store, bd_report_get_id (report), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_attachments (after), ==, 0);
+  g_assert_true (bd_report_equal (after, stored));
+
+  /* A good photo after the bad ones clears the message. */
+  {
+    g_autoptr(GFile) good = write_file (f, "good.png", png);
+
+    bd_report_editor_add_photo_file (f->editor, good);
+    wait_for_photos (f->editor);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+    g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
+  }
+}
+
+/* The loader on its own: limits, names, orientation-free decoding. */
+static void
+on_loaded_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_photo_loader (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-photo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "写真.png", NULL);
+  g_autoptr(GBytes) png = make_png (1200, 600, 0x3584e4ff);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BdPhotoFile) photo = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+
+  bd_photo_load_file_async (file, BD_STORE_MAX_ATTACHMENT_BYTES, NULL, on_loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  photo = bd_photo_load_file_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (photo->name, ==, "写真.png");
+  g_assert_cmpstr (photo->media_type, ==, "image/png");
+  g_assert_true (g_bytes_equal (photo->bytes, png));
+  /* Decoded small: the shorter side at most BD_PHOTO_THUMBNAIL_PIXELS. */
+  g_assert_cmpint (gdk_texture_get_height (photo->thumbnail), ==, BD_PHOTO_THUMBNAIL_PIXELS);
+  g_assert_cmpint (gdk_texture_get_width (photo->thumbnail), ==, 2 * BD_PHOTO_THUMBNAIL_PIXELS);
+
+  /* A JPEG, decoded at the smaller size straight away. */
+  {
+    g_autoptr(GBytes) jpeg = make_image ("jpeg", 480, 960, 0xe66100ff);
+    g_autoptr(GdkTexture) thumbnail = bd_photo_decode_thumbnail (jpeg, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (gdk_texture_get_width (thumbnail), ==, BD_PHOTO_THUMBNAIL_PIXELS);
+    g_assert_cmpint (gdk_texture_get_height (thumbnail), ==, 2 * BD_PHOTO_THUMBNAIL_PIXELS);
+  }
+
+  /* A limit below the file's size refuses it. */
+  g_clear_object (&result);
+  bd_photo_load_file_async (file, g_bytes_get_size (png) - 1, NULL, on_loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (bd_photo_load_file_finish (result, &error));
+  g_assert_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* Names are made safe for an attachment. */
+  name = bd_photo_sanitize_name ("a\\b\tc.png");
+  g_assert_cmpstr (name, ==, "a_b_c.png");
+  g_clear_pointer (&name, g_free);
+  name = bd_photo_sanitize_name ("");
+  g_assert_cmpuint (strlen (name), >, 0);
+
+  g_assert_cmpint (remove_tree (dir), ==, 0);
+}
+
+/* Conflicts */
+
+static void
+test_conflict_show (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *fields[] = { "title", "description", NULL };
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  g_autoptr(BdReport) stored = NULL;
+  BdConflictRow *row;
+  GtkWidget *box = bd_report_editor_get_conflict_box (f->editor);
+
+  for (int i = 0; i < 40; i++)
+    g_string_append (long_text, "梅田一丁目の交差点で冠水、深さ約30センチ。車両の通行は困難。");
+  stored = make_conflict (f->store, fields, long_text->str);
+
+  /* A new report never shows the box. */
+  {
+    g_autoptr(BdReport) fresh = make_report ();
+
+    bd_report_editor_set_report (f->editor, fresh, TRUE);
+    g_assert_false (gtk_widget_get_visible (box));
+  }
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  g_assert_true (gtk_widget_get_visible (box));
+
+  row = bd_report_editor_get_conflict_row (f->editor, "title");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_label_get_text (bd_conflict_row_get_local_label (row)), ==, LOCAL_TITLE);
+  g_assert_cmpstr (gtk_label_get_text (bd_conflict_row_get_server_label (row)), ==, SERVER_TITLE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (bd_conflict_row_get_keep_button (row))));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (bd_conflict_row_get_server_button (row))));
+
+  row = bd_report_editor_get_conflict_row (f->editor, "description");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_label_get_text (bd_conflict_row_get_local_label (row)), ==, LOCAL_DESC);
+  g_assert_cmpstr (gtk_label_get_text (bd_conflict_row_get_server_label (row)), ==, long_text->str);
+  /* A long value is cut after a few lines, not a page of text. */
+  g_assert_true (iterate_until (widget_has_height, bd_conflict_row_get_server_label (row), TIMEOUT_MS));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (bd_conflict_row_get_server_label (row))), <, 200);
+
+  g_assert_null (bd_report_editor_get_conflict_row (f->editor, "severity"));
+
+  /* Another report without conflicts hides it. */
+  {
+    g_autoptr(BdReport) other = make_report ();
+    g_autoptr(BdReport) other_stored = save_report (f->store, other);
+
+    bd_report_editor_set_report (f->editor, other_stored, FALSE);
+    g_assert_false (gtk_widget_get_visible (box));
+  }
+}
+
+static void
+test_conflict_take_server (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *fields[] = { "title", "description", NULL };
+  g_autoptr(BdReport) stored = make_conflict (f->store, fields, "本部: 冠水は解消。");
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = bd_report_get_id (stored);
+  GtkWidget *box = bd_report_editor_get_conflict_box (f->editor);
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor))),
+                   ==, LOCAL_TITLE);
+
+  click (bd_conflict_row_get_server_button (bd_report_editor_get_conflict_row (f->editor, "title")));
+
+  /* The store holds the server's title, and that conflict is gone. */
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (after), ==, SERVER_TITLE);
+  g_assert_cmpstr (bd_report_get_description (after), ==, LOCAL_DESC);
+  conflicts = bd_store_list_conflicts (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_cmpstr (((BdConflict *)g_ptr_array_index (conflicts, 0))->field, ==, "description");
+
+  /* The field shows it; the other conflict still waits. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor))),
+                   ==, SERVER_TITLE);
+  g_assert_true (gtk_widget_get_visible (box));
+  g_assert_null (bd_report_editor_get_conflict_row (f->editor, "title"));
+  g_assert_nonnull (bd_report_editor_get_conflict_row (f->editor, "description"));
+  g_assert_false (bd_report_editor_get_modified (f->editor));
+
+  /* Keeping the local description settles the last one. */
+  click (bd_conflict_row_get_keep_button (bd_report_editor_get_conflict_row (f->editor, "description")));
+  g_assert_false (gtk_widget_get_visible (box));
+  g_assert_cmpint (bd_store_count_conflicts (f->store), ==, 0);
+  g_clear_object (&after);
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_cmpstr (bd_report_get_title (after), ==, SERVER_TITLE);
+  g_assert_cmpstr (bd_report_get_description (after), ==, LOCAL_DESC);
+  g_assert_true (bd_report_equal (bd_report_editor_get_report (f->editor), after));
+}
+
+static void
+test_conflict_keep_mine (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *fields[] = { "title", NULL };
+  g_autoptr(BdReport) stored = make_conflict (f->store, fields, NULL);
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(GPtrArray) ready = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = bd_report_get_id (stored);
+  gboolean pushed = FALSE;
+
+  /* While the conflict waits, the report's edit is held back. */
+  ready = bd_store_list_outbox_ready (f->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < ready->len; i++)
+    g_assert_cmpstr (((BdOutboxEntry *)g_ptr_array_index (ready, i))->report_id, !=, id);
+  g_clear_pointer (&ready, g_ptr_array_unref);
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  click (bd_conflict_row_get_keep_button (bd_report_editor_get_conflict_row (f->editor, "title")));
+
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (after), ==, LOCAL_TITLE);
+  g_assert_cmpint (bd_store_count_conflicts (f->store), ==, 0);
+  g_assert_false (gtk_widget_get_visible (bd_report_editor_get_conflict_box (f->editor)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor))),
+                   ==, LOCAL_TITLE);
+
+  /* …and is ready to go to the server now. */
+  ready = bd_store_list_outbox_ready (f->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < ready->len; i++)
+    if (g_strcmp0 (((BdOutboxEntry *)g_ptr_array_index (ready, i))->report_id, id) == 0)
+      pushed = TRUE;
+  g_assert_true (pushed);
+}
+
+/* Settling while something typed is not saved yet keeps what was typed. */
+static void
+test_conflict_unsaved_edits (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *fields[] = { "title", NULL };
+  g_autoptr(BdReport) stored = make_conflict (f->store, fields, NULL);
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = bd_report_get_id (stored);
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_reporter_row (f->editor)), "北区役所 土木担当");
+  g_assert_true (bd_report_editor_get_modified (f->editor));
+
+  click (bd_conflict_row_get_server_button (bd_report_editor_get_conflict_row (f->editor, "title")));
+
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor))),
+                   ==, SERVER_TITLE);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_reporter_row (f->editor))),
+                   ==, "北区役所 土木担当");
+  g_assert_true (bd_report_editor_get_modified (f->editor));
+
+  save (f);
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (after), ==, SERVER_TITLE);
+  g_assert_cmpstr (bd_report_get_reporter (after), ==, "北区役所 土木担当");
+}
+
+/* A conflict made while the report is open (a sync) shows up. */
+static void
+test_conflict_arrives (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *fields[] = { "title", NULL };
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) server = bd_report_copy (stored);
+  g_autoptr(BdReport) merged = bd_report_copy (stored);
+  g_autoptr(GError) error = NULL;
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  g_assert_false (gtk_widget_get_visible (bd_report_editor_get_conflict_box (f->editor)));
+
+  bd_report_set_rev (server, 3);
+  bd_report_set_title (server, SERVER_TITLE);
+  g_assert_true (bd_store_apply_merge (f->store, merged, server, fields, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gtk_widget_get_visible (bd_report_editor_get_conflict_box (f->editor)));
+  g_assert_nonnull (bd_report_editor_get_conflict_row (f->editor, "title"));
+}
+
+/* The sidebar row */
+
+static void
+test_row_conflict (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *fields[] = { "title", NULL };
+  g_autoptr(BdReport) stored = make_conflict (f->store, fields, NULL);
+  g_autoptr(BdReport) plain_report = make_report ();
+  g_autoptr(BdReport) plain = save_report (f->store, plain_report);
+  g_autoptr(BdReport) settled = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row = bd_report_row_new ();
+
+  g_object_ref_sink (row);
+
+  /* Without a store the row cannot know. */
+  bd_report_row_set_report (BD_REPORT_ROW (row), stored);
+  g_assert_false (bd_report_row_get_has_conflicts (BD_REPORT_ROW (row)));
+
+  bd_report_row_set_store (BD_REPORT_ROW (row), f->store);
+  g_assert_true (bd_report_row_get_has_conflicts (BD_REPORT_ROW (row)));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "server"));
+
+  bd_report_row_set_report (BD_REPORT_ROW (row), plain);
+  g_assert_false (bd_report_row_get_has_conflicts (BD_REPORT_ROW (row)));
+
+  g_assert_true (bd_store_settle_conflict (f->store, bd_report_get_id (stored), "title",
+                                           BD_CONFLICT_KEEP_LOCAL, "tester", &error));
+  g_assert_no_error (error);
+  settled = bd_store_get_report (f->store, bd_report_get_id (stored), &error);
+  bd_report_row_set_report (BD_REPORT_ROW (row), settled);
+  g_assert_false (bd_report_row_get_has_conflicts (BD_REPORT_ROW (row)));
+
+  bd_report_row_set_store (BD_REPORT_ROW (row), NULL);
+  g_assert_finalize_object (row);
+}
+
+/* Everything at once, drawn: a photo, one only the server holds, and two
+ * conflicts (one long). */
+static void
+load_style (void)
+{
+  static gboolean loaded = FALSE;
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (loaded)
+    return;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  loaded = TRUE;
+}
+
+static gboolean
+waited (gpointer data)
+{
+  return g_get_monotonic_time () > *(gint64 *)data;
+}
+
+static void
+test_render (Fixture       *f,
+             gconstpointer  data)
+{
+  const char *fields[] = { "title", "description", NULL };
+  g_autoptr(BdReport) stored = make_conflict (f->store, fields,
+                                              "梅田一丁目の交差点で冠水、深さ約30センチ。車両の通行は困難で、"
+                                              "北区役所の職員が現地で誘導中。排水ポンプ車を要請済み。"
+                                              "午後3時ごろ水位が下がり始めたとの報告あり。");
+  g_autoptr(GBytes) png = make_png (640, 480, 0x2ec27eff);
+  g_autoptr(GFile) file = write_file (f, "IMG_0142.png", png);
+  g_autoptr(GVariant) attachments = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  GskRenderNode *node;
+  GVariantBuilder builder;
+  const char *shot = g_getenv ("BD_TEST_SCREENSHOT");
+  gint64 deadline;
+  int width, height;
+
+  load_style ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 1500);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
+  g_variant_builder_add (&builder, "(sss)",
+                         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                         "image/jpeg", "現場写真.jpg");
+  bd_report_set_attachments (stored, g_variant_builder_end (&builder));
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  bd_report_editor_add_photo_file (f->editor, file);
+  wait_for_photos (f->editor);
+  attachments = bd_report_get_attachments (bd_report_editor_get_report (f->editor));
+  g_assert_cmpuint (g_variant_n_children (attachments), ==, 2);
+
+  /* Let the window take its size and draw. */
+  deadline = g_get_monotonic_time () + 500 * 1000;
+  iterate_until (waited, &deadline, 1000);
+
+  width = gtk_widget_get_width (f->window);
+  height = gtk_widget_get_height (f->window);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (f->window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+
+  if (shot != NULL)
+    {
+      g_assert_true (gdk_texture_save_to_png (texture, shot));
+      g_test_message ("Saved %s (%d × %d)", shot, width, height);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *tmp_dir = NULL;
+  g_autofree char *cache = NULL;
+  g_autofree char *config = NULL;
+  const char *localedir = g_getenv ("BD_TEST_LOCALEDIR");
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("bd-test-editor-home-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  cache = g_build_filename (tmp_dir, "cache", NULL);
+  config = g_build_filename (tmp_dir, "config", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  if (localedir != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  g_test_add_func ("/bd/photo-loader/load", test_photo_loader);
+  ADD ("/bd/editor/photo/add", test_photo_add);
+  ADD ("/bd/editor/photo/remove", test_photo_remove);
+  ADD ("/bd/editor/photo/on-server", test_photo_on_server);
+  ADD ("/bd/editor/photo/bad", test_photo_bad);
+  ADD ("/bd/editor/conflict/show", test_conflict_show);
+  ADD ("/bd/editor/conflict/take-server", test_conflict_take_server);
+  ADD ("/bd/editor/conflict/keep-mine", test_conflict_keep_mine);
+  ADD ("/bd/editor/conflict/unsaved-edits", test_conflict_unsaved_edits);
+  ADD ("/bd/editor/conflict/arrives", test_conflict_arrives);
+  ADD ("/bd/report-row/conflict", test_row_conflict);
+  ADD ("/bd/editor/render", test_render);
+
+#undef ADD
+
+  status = g_test_run ();
+
+  remove_tree (tmp_dir);
+
+  return status;
+}
