@@ -699,6 +699,42 @@ test_pixels (Fixture       *fixture,
   capture_clear (&capture);
 }
 
+/* A closed report (resolved) is drawn faded: 40 % of its colour over the
+ * base map; an open one at full colour. */
+static void
+test_closed_pixels (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const Spot spots[] = {
+    { 0.000,  0.000, 41, 0, 4 },
+    { 0.040, -0.080, 42, 0, 4 },
+  };
+  g_autoptr(GArray) points = points_from_spots (spots, G_N_ELEMENTS (spots));
+  Capture capture = { 0 };
+  guint32 colour = category_rgb (0);
+  guint32 faded = 0;
+  double x, y;
+
+  g_array_index (points, BdPoint, 1).status =
+    (guint8) (bd_catalog_lookup_status ("resolved") - bd_catalog_get_statuses (NULL));
+  for (int shift = 0; shift <= 16; shift += 8)
+    {
+      double c = (colour >> shift) & 0xff;
+      guint32 mixed = (guint32) round (0.4 * c + 0.6 * 0xc8);
+
+      faded |= mixed << shift;
+    }
+
+  bd_report_layer_set_points (fixture->layer, points);
+  wait_for_tiles (fixture, 100, 100);
+  capture_map (fixture, &capture);
+  spot_position (fixture, &spots[0], &x, &y);
+  assert_rgb_near (capture_pixel (&capture, x, y), colour, 2);
+  spot_position (fixture, &spots[1], &x, &y);
+  assert_rgb_near (capture_pixel (&capture, x, y), faded, 4);
+  capture_clear (&capture);
+}
+
 static void
 test_cluster_pixels (Fixture       *fixture,
                      gconstpointer  data)
@@ -902,6 +938,7 @@ main (int   argc,
   ADD ("/bd/report-layer/pick-nearest", test_pick_nearest);
   ADD ("/bd/report-layer/cluster", test_cluster);
   ADD ("/bd/report-layer/pixels", test_pixels);
+  ADD ("/bd/report-layer/closed-pixels", test_closed_pixels);
   ADD ("/bd/report-layer/cluster-pixels", test_cluster_pixels);
   ADD ("/bd/report-layer/overzoom-tiles", test_overzoom_tiles);
   ADD ("/bd/report-layer/store", test_store);

@@ -601,18 +601,44 @@ append_sprite (GtkSnapshot *snapshot,
   gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (x, y, size, size));
 }
 
+#define CLOSED_OPACITY 0.4f
+
+/* In the catalogue's order the open statuses (new, confirmed, in progress)
+ * come before the closed ones (resolved, duplicate, false report). */
+static guint
+first_closed_status (void)
+{
+  static gsize first = 0;
+
+  if (g_once_init_enter (&first))
+    {
+      const BdStatus *statuses = bd_catalog_get_statuses (NULL);
+      const BdStatus *resolved = bd_catalog_lookup_status ("resolved");
+
+      g_once_init_leave (&first, resolved != NULL ? (gsize) (resolved - statuses) + 1 : G_MAXUINT8 + 1);
+    }
+  return (guint) first - 1;
+}
+
+static inline gboolean
+is_closed (const BdPoint *p)
+{
+  return p->status >= first_closed_status ();
+}
+
 static void
 draw_dots_sprites (BdReportLayer *self,
                    GtkSnapshot   *snapshot,
                    const Visible *dots,
                    guint          n_dots,
-                   guint          sev)
+                   guint          sev,
+                   gboolean       closed)
 {
   for (guint i = 0; i < n_dots; i++)
     {
       const BdPoint *p = &self->sorted[dots[i].idx];
 
-      if (severity_slot (p->severity) != sev)
+      if (severity_slot (p->severity) != sev || is_closed (p) != closed)
         continue;
 
       append_sprite (snapshot, get_dot_sprite (self, colour_slot (self, p->category), sev),
@@ -625,7 +651,8 @@ draw_dots_nodes (BdReportLayer *self,
                  GtkSnapshot   *snapshot,
                  const Visible *dots,
                  guint          n_dots,
-                 guint          sev)
+                 guint          sev,
+                 gboolean       closed)
 {
   const float widths[4] = { OUTLINE_WIDTH, OUTLINE_WIDTH, OUTLINE_WIDTH, OUTLINE_WIDTH };
   const GdkRGBA colours[4] = { outline_colour, outline_colour, outline_colour, outline_colour };
@@ -636,7 +663,7 @@ draw_dots_nodes (BdReportLayer *self,
       const BdPoint *p = &self->sorted[dots[i].idx];
       GskRoundedRect rect;
 
-      if (severity_slot (p->severity) != sev)
+      if (severity_slot (p->severity) != sev || is_closed (p) != closed)
         continue;
 
       gsk_rounded_rect_init_from_rect (&rect,
@@ -656,7 +683,8 @@ draw_dots_cairo (BdReportLayer *self,
                  cairo_t       *cr,
                  const Visible *dots,
                  guint          n_dots,
-                 guint          sev)
+                 guint          sev,
+                 gboolean       closed)
 {
   cairo_set_line_width (cr, OUTLINE_WIDTH);
 
@@ -664,7 +692,7 @@ draw_dots_cairo (BdReportLayer *self,
     {
       const BdPoint *p = &self->sorted[dots[i].idx];
 
-      if (severity_slot (p->severity) != sev)
+      if (severity_slot (p->severity) != sev || is_closed (p) != closed)
         continue;
 
       cairo_new_sub_path (cr);
@@ -688,30 +716,39 @@ draw_dots (BdReportLayer *self,
   if (n_dots == 0)
     return;
 
-  if (self->draw_mode == BD_REPORT_LAYER_DRAW_CAIRO)
-    cr = gtk_snapshot_append_cairo (snapshot,
-                                    &GRAPHENE_RECT_INIT (0, 0, view->width, view->height));
-
-  /* The most severe on top. */
-  for (guint sev = 0; sev < N_SEVERITIES; sev++)
+  /* Closed reports (resolved, duplicate, false) faded and beneath; then
+   * the open ones, the most severe on top. */
+  for (int pass = 0; pass < 2; pass++)
     {
-      switch (self->draw_mode)
-        {
-        case BD_REPORT_LAYER_DRAW_CAIRO:
-          draw_dots_cairo (self, cr, dots, n_dots, sev);
-          break;
-        case BD_REPORT_LAYER_DRAW_NODES:
-          draw_dots_nodes (self, snapshot, dots, n_dots, sev);
-          break;
-        case BD_REPORT_LAYER_DRAW_SPRITES:
-        default:
-          draw_dots_sprites (self, snapshot, dots, n_dots, sev);
-          break;
-        }
-    }
+      gboolean closed = pass == 0;
 
-  if (cr != NULL)
-    cairo_destroy (cr);
+      if (closed)
+        gtk_snapshot_push_opacity (snapshot, CLOSED_OPACITY);
+      if (self->draw_mode == BD_REPORT_LAYER_DRAW_CAIRO)
+        cr = gtk_snapshot_append_cairo (snapshot,
+                                        &GRAPHENE_RECT_INIT (0, 0, view->width, view->height));
+
+      for (guint sev = 0; sev < N_SEVERITIES; sev++)
+        {
+          switch (self->draw_mode)
+            {
+            case BD_REPORT_LAYER_DRAW_CAIRO:
+              draw_dots_cairo (self, cr, dots, n_dots, sev, closed);
+              break;
+            case BD_REPORT_LAYER_DRAW_NODES:
+              draw_dots_nodes (self, snapshot, dots, n_dots, sev, closed);
+              break;
+            case BD_REPORT_LAYER_DRAW_SPRITES:
+            default:
+              draw_dots_sprites (self, snapshot, dots, n_dots, sev, closed);
+              break;
+            }
+        }
+
+      g_clear_pointer (&cr, cairo_destroy);
+      if (closed)
+        gtk_snapshot_pop (snapshot);
+    }
 }
 
 static guint
