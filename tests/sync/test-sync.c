@@ -674,7 +674,7 @@ assert_offline_keeps (Client     *client,
   g_assert_cmpint (bd_store_count_outbox (client->store), ==, outbox);
 }
 
-/* TLS failure, a server that never answers, a malformed body: offline,
+/* DNS failure, TLS failure, a server that never answers, a malformed body: offline,
  * and every local change kept. */
 static void
 test_faults_misc (void)
@@ -695,6 +695,10 @@ test_faults_misc (void)
   g_assert_true (bd_store_save_report (client->store, report, "test", &error));
   server_start (server);
   bd_sync_set_token (client->sync, server->token);
+
+  /* a name that cannot resolve (RFC 6761 reserves .invalid) */
+  bd_sync_set_timeout (client->sync, 5);
+  assert_offline_keeps (client, "http://bosai-central.invalid/", 1);
 
   /* TLS with a certificate nobody trusts: the handshake fails */
   {
