@@ -17,9 +17,13 @@
 
 #include "bd-cli-sync.h"
 #include "bd-demo.h"
+#include "bd-preferences.h"
+#include "bd-secret.h"
 #include "bd-window.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
+/* How long shutdown waits for a cancelled sync run or keyring call to end. */
+#define SHUTDOWN_WAIT_MS 3000
 
 struct _BdApplication
 {
@@ -29,6 +33,23 @@ struct _BdApplication
   char           *offline_map;
   BdStore        *store;
   GSettings      *settings;
+
+  /* sync: the settings in use, and the engine */
+  BdSync         *sync;
+  char           *server_url;
+  char           *token;
+  char           *ca_file;
+  BdTokenStore    token_store;
+  guint           config_serial;      /* bumped by every new configuration */
+  gboolean        sync_set_up;        /* the first configuration was looked for */
+  guint           n_keyring_calls;
+  GCancellable   *cancellable;        /* keyring calls */
+  /* from the command line, for this session only */
+  char           *cli_server;
+  char           *cli_token;
+  char           *cli_ca_file;
+
+  BdPreferencesWindow *preferences;   /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (BdApplication, bd_application, ADW_TYPE_APPLICATION)
@@ -38,6 +59,8 @@ enum {
   PROP_DATABASE_PATH,
   PROP_OFFLINE_MAP,
   PROP_STORE,
+  PROP_SYNC,
+  PROP_TOKEN_STORE,
   N_PROPS
 };
 
@@ -69,6 +92,21 @@ set_string (char       **dest,
   return TRUE;
 }
 
+static GSettings *
+get_settings (BdApplication *self)
+{
+  if (self->settings == NULL)
+    self->settings = g_settings_new (SCHEMA_ID);
+
+  return self->settings;
+}
+
+static gboolean
+is_set (const char *text)
+{
+  return text != NULL && text[0] != '\0';
+}
+
 static char *
 dup_offline_map (BdApplication *self)
 {
@@ -77,10 +115,7 @@ dup_offline_map (BdApplication *self)
   if (self->offline_map != NULL && self->offline_map[0] != '\0')
     return g_strdup (self->offline_map);
 
-  if (self->settings == NULL)
-    self->settings = g_settings_new (SCHEMA_ID);
-
-  path = g_settings_get_string (self->settings, "offline-map");
+  path = g_settings_get_string (get_settings (self), "offline-map");
   if (path[0] == '\0')
     return NULL;
 
@@ -111,6 +146,399 @@ show_store_error (BdApplication *self,
   gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
   g_signal_connect (dialog, "response", G_CALLBACK (on_error_dialog_response_cb), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Sync */
+
+static BdWindow *
+find_main_window (BdApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (BD_IS_WINDOW (active))
+    return BD_WINDOW (active);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (BD_IS_WINDOW (l->data))
+      return BD_WINDOW (l->data);
+
+  return NULL;
+}
+
+/* Shows @message in @preferred if it is an open preferences window, else
+ * in the main window. Persistent toasts stay until dismissed. */
+static void
+show_toast (BdApplication *self,
+            GtkWindow     *preferred,
+            const char    *message,
+            gboolean       persistent)
+{
+  BdWindow *window;
+
+  if (BD_IS_PREFERENCES_WINDOW (preferred) && gtk_widget_get_visible (GTK_WIDGET (preferred)))
+    {
+      AdwToast *toast = adw_toast_new (message);
+
+      if (persistent)
+        adw_toast_set_timeout (toast, 0);
+      bd_preferences_window_add_toast (BD_PREFERENCES_WINDOW (preferred), toast);
+      return;
+    }
+
+  window = find_main_window (self);
+  if (window != NULL)
+    bd_window_add_toast (window, message, NULL, NULL, NULL);
+  else
+    g_message ("%s", message);
+}
+
+static void
+set_token_store (BdApplication *self,
+                 BdTokenStore   token_store)
+{
+  if (self->token_store == token_store)
+    return;
+
+  self->token_store = token_store;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_STORE]);
+}
+
+static void
+update_sync_action (BdApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "sync-now");
+
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->sync != NULL);
+}
+
+static gboolean
+sync_is_busy (gpointer data)
+{
+  return bd_sync_get_state (BD_SYNC (data)) == BD_SYNC_STATE_SYNCING;
+}
+
+/* Runs the main context until @busy is FALSE or the time is up. */
+static void
+wait_while (gboolean (*busy) (gpointer data),
+            gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + SHUTDOWN_WAIT_MS * 1000;
+
+  while (busy (data) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static void
+stop_sync (BdApplication *self,
+           gboolean       wait)
+{
+  g_autoptr(BdSync) sync = g_steal_pointer (&self->sync);
+
+  if (sync == NULL)
+    return;
+
+  /* A run in flight ends soon with a cancelled error. */
+  bd_sync_stop (sync);
+  if (wait)
+    wait_while (sync_is_busy, sync);
+}
+
+static gboolean
+restart_sync (BdApplication  *self,
+              GError        **error)
+{
+  g_autoptr(BdSync) sync = NULL;
+  gboolean had_sync = self->sync != NULL;
+  gboolean ok = TRUE;
+
+  stop_sync (self, FALSE);
+
+  if (self->store != NULL && is_set (self->server_url) && is_set (self->token))
+    {
+      sync = bd_sync_new (self->store);
+      bd_sync_set_server_url (sync, self->server_url);
+      bd_sync_set_token (sync, self->token);
+      if (is_set (self->ca_file) && !bd_sync_set_ca_file (sync, self->ca_file, error))
+        {
+          g_clear_object (&sync);
+          ok = FALSE;
+        }
+      else
+        bd_sync_start (sync, g_settings_get_uint (get_settings (self), "sync-interval"));
+    }
+
+  self->sync = g_steal_pointer (&sync);
+  update_sync_action (self);
+  if (had_sync || self->sync != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
+
+  return ok;
+}
+
+static void
+set_sync_settings (BdApplication *self,
+                   const char    *server_url,
+                   const char    *token,
+                   const char    *ca_file)
+{
+  self->config_serial++;
+  set_string (&self->server_url, is_set (server_url) ? server_url : NULL);
+  set_string (&self->token, is_set (token) ? token : NULL);
+  set_string (&self->ca_file, is_set (ca_file) ? ca_file : NULL);
+}
+
+typedef struct
+{
+  BdApplication *self;
+  guint          serial;
+  GWeakRef       window;
+  char          *server_url;
+} KeyringCall;
+
+static KeyringCall *
+keyring_call_new (BdApplication *self,
+                  GtkWindow     *window)
+{
+  KeyringCall *call = g_new0 (KeyringCall, 1);
+
+  call->self = g_object_ref (self);
+  call->serial = self->config_serial;
+  g_weak_ref_init (&call->window, window);
+  call->server_url = g_strdup (self->server_url);
+  self->n_keyring_calls++;
+
+  return call;
+}
+
+static void
+keyring_call_free (KeyringCall *call)
+{
+  call->self->n_keyring_calls--;
+  g_clear_object (&call->self);
+  g_weak_ref_clear (&call->window);
+  g_free (call->server_url);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringCall, keyring_call_free)
+
+static void
+on_token_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KeyringCall) call = user_data;
+  BdApplication *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkWindow) window = NULL;
+  g_autofree char *message = NULL;
+  gboolean current;
+
+  bd_secret_store_token_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  current = call->serial == self->config_serial;
+  window = g_weak_ref_get (&call->window);
+
+  if (error != NULL)
+    {
+      g_debug ("Storing the token failed: %s", error->message);
+      if (current)
+        set_token_store (self, BD_TOKEN_STORE_SESSION);
+      message = g_strdup_printf (_("The keyring is not available, so the access token is kept "
+                                   "only until Bosai Desk quits: %s"), error->message);
+      show_toast (self, window, message, TRUE);
+      return;
+    }
+
+  if (current)
+    set_token_store (self, BD_TOKEN_STORE_KEYRING);
+  /* Translators: %s is the server's address */
+  message = g_strdup_printf (_("Saved. Syncing with %s"), call->server_url);
+  show_toast (self, window, message, FALSE);
+}
+
+static void
+on_token_found_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KeyringCall) call = user_data;
+  BdApplication *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *message = NULL;
+
+  token = bd_secret_lookup_token_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Settings applied meanwhile win. */
+  if (call->serial != self->config_serial)
+    return;
+
+  if (error != NULL)
+    {
+      message = g_strdup_printf (_("The access token could not be read from the keyring, so "
+                                   "sync is off: %s"), error->message);
+      show_toast (self, NULL, message, TRUE);
+      return;
+    }
+
+  if (token == NULL)
+    {
+      g_debug ("No token in the keyring for %s", call->server_url);
+      return;
+    }
+
+  set_string (&self->token, token);
+  set_token_store (self, BD_TOKEN_STORE_KEYRING);
+  if (!restart_sync (self, &error))
+    {
+      message = g_strdup_printf (_("Sync is off: %s"), error->message);
+      show_toast (self, NULL, message, TRUE);
+    }
+}
+
+/* The first configuration: the command line, else GSettings and the keyring. */
+static void
+set_up_sync (BdApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved_url = NULL;
+  g_autofree char *saved_ca = NULL;
+  g_autofree char *server_url = NULL;
+  g_autofree char *message = NULL;
+  const char *ca_file;
+
+  if (self->sync_set_up)
+    return;
+  self->sync_set_up = TRUE;
+
+  if (self->cli_server != NULL)
+    {
+      server_url = g_strdup (self->cli_server);
+      ca_file = self->cli_ca_file;
+    }
+  else
+    {
+      saved_url = g_settings_get_string (get_settings (self), "server-url");
+      saved_ca = g_settings_get_string (get_settings (self), "ca-file");
+      if (!is_set (saved_url))
+        return;
+      server_url = bd_preferences_normalize_server_url (saved_url, &error);
+      if (server_url == NULL)
+        {
+          message = g_strdup_printf (_("The saved server address is not valid, so sync is off: %s"),
+                                     error->message);
+          show_toast (self, NULL, message, TRUE);
+          return;
+        }
+      ca_file = saved_ca;
+    }
+
+  set_sync_settings (self, server_url, self->cli_token, ca_file);
+
+  if (self->cli_token != NULL)
+    {
+      set_token_store (self, BD_TOKEN_STORE_SESSION);
+      if (!restart_sync (self, &error))
+        {
+          message = g_strdup_printf (_("Sync is off: %s"), error->message);
+          show_toast (self, NULL, message, TRUE);
+        }
+      return;
+    }
+
+  bd_secret_lookup_token_async (server_url, self->cancellable, on_token_found_cb,
+                                keyring_call_new (self, NULL));
+}
+
+/* --server, --token and --ca-file without --sync-once: this session's sync
+ * settings. FALSE (with a message printed) when they are wrong. */
+static gboolean
+read_sync_options (BdApplication *self,
+                   GVariantDict  *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_url = NULL;
+  const char *server = NULL;
+  const char *token = NULL;
+  const char *ca_file = NULL;
+
+  g_variant_dict_lookup (options, "server", "&s", &server);
+  g_variant_dict_lookup (options, "token", "&s", &token);
+  g_variant_dict_lookup (options, "ca-file", "^&ay", &ca_file);
+
+  if (server == NULL)
+    {
+      if (token != NULL || ca_file != NULL)
+        {
+          g_printerr (_("bosai-desk: --token and --ca-file need --server URL\n"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  server_url = bd_preferences_normalize_server_url (server, &error);
+  if (server_url == NULL || server_url[0] == '\0')
+    {
+      g_printerr (_("bosai-desk: --server needs a server address: %s\n"),
+                  error != NULL ? error->message : server);
+      return FALSE;
+    }
+
+  if (ca_file != NULL && !bd_preferences_check_ca_file (ca_file, &error))
+    {
+      g_printerr (_("bosai-desk: cannot read the certificate “%s”: %s\n"),
+                  ca_file, error->message);
+      return FALSE;
+    }
+
+  /* Like --sync-once: the environment keeps the token out of `ps`. */
+  if (token == NULL)
+    token = g_getenv ("BOSAI_TOKEN");
+
+  set_string (&self->cli_server, server_url);
+  set_string (&self->cli_token, is_set (token) ? token : NULL);
+  set_string (&self->cli_ca_file, ca_file);
+
+  return TRUE;
+}
+
+static void
+sync_now_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  BdApplication *self = user_data;
+
+  if (self->sync != NULL)
+    bd_sync_sync_now (self->sync);
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BdApplication *self = user_data;
+  GtkWindow *parent = GTK_WINDOW (find_main_window (self));
+
+  if (self->preferences == NULL)
+    {
+      self->preferences = bd_preferences_window_new (self);
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *)&self->preferences);
+      if (parent != NULL)
+        {
+          gtk_window_set_transient_for (GTK_WINDOW (self->preferences), parent);
+          gtk_window_set_destroy_with_parent (GTK_WINDOW (self->preferences), TRUE);
+        }
+    }
+
+  gtk_window_present (GTK_WINDOW (self->preferences));
 }
 
 static void
@@ -180,6 +608,8 @@ static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "about", about_activated },
   { "shortcuts", shortcuts_activated },
+  { "sync-now", sync_now_activated },
+  { "preferences", preferences_activated },
 };
 
 static int
@@ -229,6 +659,10 @@ bd_application_handle_local_options (GApplication *application,
   if (bd_cli_sync_handle_options (options, bd_application_get_database_path (self), &exit_status))
     return exit_status;
 
+  /* Otherwise --server, --token and --ca-file set up the window's sync. */
+  if (!read_sync_options (self, options))
+    return 1;
+
   if (g_variant_dict_contains (options, "quit-after-setup"))
     return 0;
 
@@ -242,6 +676,8 @@ bd_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *new_accels[] = { "<Control>n", NULL };
+  static const char *sync_now_accels[] = { "<Control>r", "F5", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (bd_application_parent_class)->startup (application);
 
@@ -250,6 +686,10 @@ bd_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-report", new_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.sync-now", sync_now_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  update_sync_action (self);
 
   gtk_window_set_default_icon_name (APP_ID);
 }
@@ -278,6 +718,26 @@ bd_application_activate (GApplication *application)
   offline_map = dup_offline_map (self);
   window = GTK_WINDOW (bd_window_new (self, self->store, offline_map));
   gtk_window_present (window);
+
+  set_up_sync (self);
+}
+
+static gboolean
+keyring_is_busy (gpointer data)
+{
+  return BD_APPLICATION (data)->n_keyring_calls > 0;
+}
+
+static void
+bd_application_shutdown (GApplication *application)
+{
+  BdApplication *self = BD_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+  stop_sync (self, TRUE);
+  wait_while (keyring_is_busy, self);
+
+  G_APPLICATION_CLASS (bd_application_parent_class)->shutdown (application);
 }
 
 static void
@@ -287,8 +747,18 @@ bd_application_finalize (GObject *object)
 
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->offline_map, g_free);
+  if (self->preferences != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->preferences), (gpointer *)&self->preferences);
+  g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->cli_server, g_free);
+  g_clear_pointer (&self->cli_token, g_free);
+  g_clear_pointer (&self->cli_ca_file, g_free);
 
   G_OBJECT_CLASS (bd_application_parent_class)->finalize (object);
 }
@@ -313,6 +783,14 @@ bd_application_get_property (GObject    *object,
 
     case PROP_STORE:
       g_value_set_object (value, self->store);
+      break;
+
+    case PROP_SYNC:
+      g_value_set_object (value, self->sync);
+      break;
+
+    case PROP_TOKEN_STORE:
+      g_value_set_int (value, self->token_store);
       break;
 
     default:
@@ -356,6 +834,7 @@ bd_application_class_init (BdApplicationClass *klass)
   app_class->handle_local_options = bd_application_handle_local_options;
   app_class->startup = bd_application_startup;
   app_class->activate = bd_application_activate;
+  app_class->shutdown = bd_application_shutdown;
 
   properties[PROP_DATABASE_PATH] =
     g_param_spec_string ("database-path", NULL, NULL,
@@ -378,6 +857,20 @@ bd_application_class_init (BdApplicationClass *klass)
                           G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_SYNC] =
+    g_param_spec_object ("sync", NULL, NULL,
+                         BD_TYPE_SYNC,
+                         (G_PARAM_READABLE |
+                          G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_TOKEN_STORE] =
+    g_param_spec_int ("token-store", NULL, NULL,
+                      BD_TOKEN_STORE_NONE, BD_TOKEN_STORE_KEYRING, BD_TOKEN_STORE_NONE,
+                      (G_PARAM_READABLE |
+                       G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -385,6 +878,8 @@ static void
 bd_application_init (BdApplication *self)
 {
   GOptionEntry entries[G_N_ELEMENTS (option_entries)];
+
+  self->cancellable = g_cancellable_new ();
 
   /* GApplication needs the arg_data of every entry to be NULL; translate
    * the descriptions here (the option group has no domain of its own). */
@@ -504,4 +999,95 @@ bd_application_get_store (BdApplication *self)
   g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
 
   return self->store;
+}
+
+BdSync *
+bd_application_get_sync (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->sync;
+}
+
+const char *
+bd_application_get_server_url (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->server_url;
+}
+
+const char *
+bd_application_get_token (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->token;
+}
+
+const char *
+bd_application_get_ca_file (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->ca_file;
+}
+
+BdTokenStore
+bd_application_get_token_store (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), BD_TOKEN_STORE_NONE);
+
+  return self->token_store;
+}
+
+gboolean
+bd_application_configure_sync (BdApplication  *self,
+                               const char     *server_url,
+                               const char     *token,
+                               const char     *ca_file,
+                               GError        **error)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), FALSE);
+
+  /* Applied settings replace any still looked up at start-up. */
+  self->sync_set_up = TRUE;
+  set_sync_settings (self, server_url, token, ca_file);
+  set_token_store (self, is_set (self->token) ? BD_TOKEN_STORE_SESSION : BD_TOKEN_STORE_NONE);
+
+  return restart_sync (self, error);
+}
+
+gboolean
+bd_application_save_sync_settings (BdApplication  *self,
+                                   const char     *server_url,
+                                   const char     *token,
+                                   const char     *ca_file,
+                                   GtkWindow      *toast_window,
+                                   GError        **error)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (!toast_window || GTK_IS_WINDOW (toast_window), FALSE);
+
+  if (!bd_application_configure_sync (self, server_url, token, ca_file, error))
+    return FALSE;
+
+  g_settings_set_string (get_settings (self), "server-url", server_url != NULL ? server_url : "");
+  g_settings_set_string (get_settings (self), "ca-file", ca_file != NULL ? ca_file : "");
+
+  if (!is_set (self->server_url))
+    {
+      show_toast (self, toast_window, _("Sync is off. Reports are kept on this computer only."),
+                  FALSE);
+      return TRUE;
+    }
+
+  if (is_set (self->token))
+    {
+      set_token_store (self, BD_TOKEN_STORE_SAVING);
+      bd_secret_store_token_async (self->server_url, self->token, self->cancellable,
+                                   on_token_stored_cb, keyring_call_new (self, toast_window));
+    }
+
+  return TRUE;
 }

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "bd-store.h"
+#include "bd-sync.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,44 @@ BdStore       *bd_application_get_store          (BdApplication  *self);
 
 /* The default database path (not created). */
 char          *bd_application_dup_default_database_path (void);
+
+/* Where the access token in use is kept. */
+typedef enum
+{
+  BD_TOKEN_STORE_NONE,         /* no token */
+  BD_TOKEN_STORE_SESSION,      /* in memory until the app quits (command line, or no keyring) */
+  BD_TOKEN_STORE_SAVING,       /* in memory, being saved in the keyring */
+  BD_TOKEN_STORE_KEYRING,      /* in the keyring */
+} BdTokenStore;
+
+/* Sync. The application owns one BdSync for its store, running while a
+ * server address and a token are known ("sync" is NULL otherwise, and is
+ * notified when it is replaced). Settings come from the command line
+ * (--server, --token or $BOSAI_TOKEN, --ca-file: this session only) or
+ * from GSettings (server-url, ca-file) and the keyring (the token). */
+BdSync        *bd_application_get_sync           (BdApplication  *self);
+/* The settings in use ("" or NULL when none). */
+const char    *bd_application_get_server_url     (BdApplication  *self);
+const char    *bd_application_get_token          (BdApplication  *self);
+const char    *bd_application_get_ca_file        (BdApplication  *self);
+BdTokenStore   bd_application_get_token_store    (BdApplication  *self);
+/* Uses these settings for this session only and restarts sync. @server_url
+ * must be normalized (bd_preferences_normalize_server_url()). FALSE when
+ * @ca_file cannot be read (sync then stays off). */
+gboolean       bd_application_configure_sync     (BdApplication  *self,
+                                                  const char     *server_url,
+                                                  const char     *token,
+                                                  const char     *ca_file,
+                                                  GError        **error);
+/* The same, and saves them: the address and CA file in GSettings, the
+ * token in the keyring (asynchronously). If the keyring cannot take it, a
+ * toast says so (in @toast_window if it is still open, else in the main
+ * window) and the token stays in memory for this session. */
+gboolean       bd_application_save_sync_settings (BdApplication  *self,
+                                                  const char     *server_url,
+                                                  const char     *token,
+                                                  const char     *ca_file,
+                                                  GtkWindow      *toast_window,
+                                                  GError        **error);
 
 G_END_DECLS

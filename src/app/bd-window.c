@@ -19,6 +19,7 @@
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
 #include "bd-report-row.h"
+#include "bd-sync-indicator.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
 #define PICK_RADIUS 14.0
@@ -73,6 +74,7 @@ struct _BdWindow
   double                    pending_lon;
 
   gboolean                  force_close;
+  GBinding                 *sync_binding;
 
   /* template children */
   AdwToastOverlay          *toast_overlay;
@@ -94,6 +96,7 @@ struct _BdWindow
   GtkMenuButton            *map_source_button;
   GtkLabel                 *map_source_label;
   AdwWindowTitle           *window_title;
+  BdSyncIndicator          *sync_indicator;
 };
 
 G_DEFINE_FINAL_TYPE (BdWindow, bd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -261,6 +264,24 @@ add_toast (BdWindow *self,
   g_set_object (&self->last_toast, toast);
   g_queue_push_tail (&self->pending_toasts, toast);
   pump_toasts (self);
+}
+
+/* Sync: the indicator follows the application's BdSync. */
+
+static void
+on_application_changed_cb (BdWindow   *self,
+                           GParamSpec *pspec,
+                           gpointer    user_data)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  g_clear_pointer (&self->sync_binding, g_binding_unbind);
+  if (BD_IS_APPLICATION (application))
+    self->sync_binding = g_object_bind_property (application, "sync",
+                                                 self->sync_indicator, "sync",
+                                                 G_BINDING_SYNC_CREATE);
+  else
+    bd_sync_indicator_set_sync (self->sync_indicator, NULL);
 }
 
 /* The list */
@@ -1051,6 +1072,7 @@ bd_window_constructed (GObject *object)
   update_count (self);
 
   bd_report_editor_set_store (self->editor, self->store);
+  bd_sync_indicator_set_store (self->sync_indicator, self->store);
 
   /* The map: its source first, then the layers. */
   self->registry = bd_map_sources_new_registry (self->offline_map, &error);
@@ -1126,6 +1148,9 @@ bd_window_dispose (GObject *object)
   if (self->shown_toast != NULL)
     g_signal_handlers_disconnect_by_func (self->shown_toast, on_shown_toast_dismissed_cb, self);
   g_clear_object (&self->shown_toast);
+
+  g_signal_handlers_disconnect_by_func (self, on_application_changed_cb, NULL);
+  g_clear_pointer (&self->sync_binding, g_binding_unbind);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
 
@@ -1236,6 +1261,7 @@ bd_window_class_init (BdWindowClass *klass)
 
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
   g_type_ensure (BD_TYPE_REPORT_EDITOR);
+  g_type_ensure (BD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/bd-window.ui");
@@ -1258,6 +1284,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, map_source_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, map_source_label);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
@@ -1280,6 +1307,8 @@ bd_window_init (BdWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,
                                    G_N_ELEMENTS (win_entries), self);
+
+  g_signal_connect (self, "notify::application", G_CALLBACK (on_application_changed_cb), NULL);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->list_view));
@@ -1383,6 +1412,14 @@ bd_window_add_toast (BdWindow   *self,
     g_variant_unref (g_variant_ref_sink (target));
 
   add_toast (self, toast);
+}
+
+BdSyncIndicator *
+bd_window_get_sync_indicator (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return self->sync_indicator;
 }
 
 AdwToast *

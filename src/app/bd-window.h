@@ -14,6 +14,7 @@
 #include "bd-report-layer.h"
 #include "bd-report-editor.h"
 #include "bd-store.h"
+#include "bd-sync-indicator.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,8 @@ void             bd_window_add_toast       (BdWindow      *self,
                                             const char    *button_label,
                                             const char    *action_name,
                                             GVariant      *target);
+/* The header bar's sync status. */
+BdSyncIndicator *bd_window_get_sync_indicator (BdWindow     *self);
 /* The last toast shown, for tests (NULL if none). */
 AdwToast        *bd_window_get_last_toast  (BdWindow      *self);
 
