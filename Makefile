@@ -1,6 +1,7 @@
 # Makefile for Bosai Desk: a thin wrapper around meson and ninja.
 #
-#   make run    install what is missing, build, start the app with demo data
+#   make run    install what is missing, build, start a local bosai-central
+#               holding demo data and the app syncing with it
 #   make test   install what is missing, build, run every test; ends with
 #               "N passed, N failed"
 #
@@ -13,7 +14,7 @@ DEB_PACKAGES := \
 	meson ninja-build pkg-config gcc gettext \
 	libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libshumate-dev \
 	libsoup-3.0-dev libsqlite3-dev sqlite3 libjson-glib-dev libxml2-dev \
-	libsecret-1-dev \
+	libsecret-1-dev gnome-keyring \
 	desktop-file-utils appstream \
 	xvfb xauth x11-utils xdotool dbus dbus-x11 at-spi2-core \
 	python3 python3-gi gir1.2-atspi-2.0 python3-pyatspi \
@@ -26,8 +27,12 @@ FUZZ_PACKAGES := clang
 
 BUILDDIR ?= build
 MESON_OPTS ?=
-DEMO_DB ?= $(CURDIR)/$(BUILDDIR)/demo/demo.sqlite
+# `make run`: the server's database and token, and the app's database, are
+# kept in RUN_DIR and reused; DEMO_N reports are made once, on the server.
+RUN_DIR ?= $(CURDIR)/$(BUILDDIR)/run
+DEMO_DB ?= $(RUN_DIR)/client.sqlite
 DEMO_N ?= 5000
+RUN_PORT ?= 0
 PYTHON := /usr/bin/python3
 
 # xvfb-run and dbus-run-session for tests and headless runs.
@@ -41,6 +46,8 @@ SUDO := sudo
 endif
 
 APP := $(BUILDDIR)/src/app/bosai-desk
+CENTRAL := $(BUILDDIR)/src/central/bosai-central
+MKGEOJSON := $(BUILDDIR)/tests/central/bench-mkgeojson
 
 FUZZ_BUILDDIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
@@ -81,22 +88,67 @@ $(BUILDDIR)/build.ninja:
 build: deps $(BUILDDIR)/build.ninja
 	ninja -C $(BUILDDIR)
 
-# Starts the app with demo data. Without a display it runs under xvfb-run,
-# so the command still starts the app on a headless machine.
+# Starts a local bosai-central on loopback (demo reports and an hq token,
+# made once in RUN_DIR), then the app syncing with it; the server stops when
+# the app exits. Without a display the app runs under xvfb-run, so the
+# command still works on a headless machine.
 run: build
-	@mkdir -p "$(dir $(DEMO_DB))"
-	@# --- local bosai-central server ----------------------------------------
-	@# (later work: start $(BUILDDIR)/src/central/bosai-central on loopback with
-	@#  the demo data set here, point the app at it, and stop it on exit)
-	@# -----------------------------------------------------------------------
-	@export GSETTINGS_SCHEMA_DIR="$(CURDIR)/$(BUILDDIR)/resources"; \
+	@set -e; \
+	run_dir="$(RUN_DIR)"; server_db="$$run_dir/central.sqlite"; \
+	mkdir -p "$$run_dir"; chmod 700 "$$run_dir"; \
+	if [ ! -s "$$run_dir/token" ] || [ ! -f "$$server_db" ] || \
+	   [ "$$(cat "$$run_dir/demo-n" 2>/dev/null)" != "$(DEMO_N)" ]; then \
+	  if [ ! -x "$(MKGEOJSON)" ]; then \
+	    echo "make run needs $(MKGEOJSON) (a build with -Dtests=true)" >&2; exit 1; \
+	  fi; \
+	  echo "Making a local bosai-central with $(DEMO_N) demo reports in $$run_dir"; \
+	  rm -f "$$server_db" "$$server_db-wal" "$$server_db-shm" "$$run_dir/token" \
+	    "$(DEMO_DB)" "$(DEMO_DB)-wal" "$(DEMO_DB)-shm"; \
+	  "$(MKGEOJSON)" $(DEMO_N) "$$run_dir/demo.geojson"; \
+	  "$(CENTRAL)" import --database "$$server_db" --collection reports \
+	    "$$run_dir/demo.geojson"; \
+	  rm -f "$$run_dir/demo.geojson"; \
+	  token=$$("$(CENTRAL)" token add --database "$$server_db" --role hq \
+	    --name "make run" | tail -n 1 | awk '{print $$NF}'); \
+	  [ -n "$$token" ] || { echo "bosai-central token add failed" >&2; exit 1; }; \
+	  (umask 077; echo "$$token" > "$$run_dir/token"); \
+	  echo "$(DEMO_N)" > "$$run_dir/demo-n"; \
+	fi; \
+	server_pid=; \
+	stop_server () { \
+	  if [ -n "$$server_pid" ]; then \
+	    kill "$$server_pid" 2>/dev/null || true; wait "$$server_pid" 2>/dev/null || true; \
+	    echo "bosai-central stopped"; server_pid=; \
+	  fi; \
+	}; \
+	trap stop_server EXIT; \
+	trap 'exit 130' INT TERM HUP; \
+	: > "$$run_dir/central.log"; \
+	"$(CENTRAL)" serve --database "$$server_db" --port $(RUN_PORT) \
+	  > "$$run_dir/central.log" 2>&1 & \
+	server_pid=$$!; \
+	i=0; \
+	until grep -q '^listening on ' "$$run_dir/central.log"; do \
+	  if ! kill -0 "$$server_pid" 2>/dev/null || [ $$i -ge 100 ]; then \
+	    echo "bosai-central did not start:" >&2; cat "$$run_dir/central.log" >&2; exit 1; \
+	  fi; \
+	  sleep 0.1; i=$$((i + 1)); \
+	done; \
+	url=$$(sed -n 's/^listening on //p' "$$run_dir/central.log" | head -n 1); \
+	echo "bosai-central: $$url (hq token in $$run_dir/token, log in $$run_dir/central.log)"; \
+	export BOSAI_TOKEN="$$(cat "$$run_dir/token")"; \
+	export NO_PROXY="127.0.0.1,localhost" no_proxy="127.0.0.1,localhost"; \
+	export GSETTINGS_SCHEMA_DIR="$(CURDIR)/$(BUILDDIR)/resources"; \
 	export BD_LOCALEDIR="$(CURDIR)/$(BUILDDIR)/po"; \
+	set -- "$(APP)" --database "$(DEMO_DB)" --server "$$url"; \
+	rc=0; \
 	if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
 	  echo "No display: running under xvfb-run"; \
-	  $(XVFB_RUN) "$(APP)" --database "$(DEMO_DB)" --demo-data $(DEMO_N); \
+	  $(XVFB_RUN) $(DBUS_RUN) "$$@" || rc=$$?; \
 	else \
-	  "$(APP)" --database "$(DEMO_DB)" --demo-data $(DEMO_N); \
-	fi
+	  "$$@" || rc=$$?; \
+	fi; \
+	exit $$rc
 
 # Runs the whole suite, then prints per-test results and ends with the line
 # "N passed, N failed". Exits non-zero when anything failed (a failed build
