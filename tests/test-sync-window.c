@@ -388,12 +388,20 @@ create_report_via_editor (BdWindow   *window,
   return id;
 }
 
+static gboolean
+indicator_has_conflict (gpointer data)
+{
+  return bd_sync_indicator_get_conflicts (data) == 1 &&
+         bd_sync_indicator_get_state (data) != BD_SYNC_STATE_SYNCING;
+}
+
 static void
 push_scenario (BdApplication *app,
                BdWindow      *window,
                gpointer       user_data)
 {
   PushData *data = user_data;
+  BdStore *store = bd_window_get_store (window);
   BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
   IndicatorWait online = { indicator, BD_SYNC_STATE_ONLINE, 0 };
   IndicatorWait waiting = { indicator, BD_SYNC_STATE_ONLINE, 1 };
@@ -439,6 +447,26 @@ push_scenario (BdApplication *app,
   g_assert_no_error (error);
   g_assert_cmpstr (bd_report_get_title (on_server), ==, "扇町の交差点が冠水");
   g_assert_cmpint (bd_report_get_rev (on_server), >, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_sync_indicator_get_conflicts_label (indicator))));
+
+  /* The same title changed on the server and here: a conflict to settle. */
+  bd_report_set_title (on_server, "扇町の交差点が冠水（サーバー）");
+  g_assert_true (bd_store_save_report (check->store, on_server, "test", &error));
+  g_assert_no_error (error);
+  g_assert_null (client_sync (check));
+  {
+    g_autoptr(BdReport) local = bd_store_get_report (store, data->id, &error);
+
+    g_assert_no_error (error);
+    bd_report_set_title (local, "扇町の交差点が冠水（ここ）");
+    g_assert_true (bd_store_save_report (store, local, "test", &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sync-now", NULL));
+  wait_until (indicator_has_conflict, indicator);
+  assert_label (bd_sync_indicator_get_conflicts_label (indicator), "1 conflict");
+  g_assert_nonnull (strstr (bd_sync_indicator_get_summary (indicator), "1 conflict to settle"));
+  g_assert_cmpint (bd_sync_get_conflicts (bd_application_get_sync (app)), ==, 1);
   client_free (check);
 
   close_window (GTK_WINDOW (window));

@@ -563,6 +563,14 @@ bd_sync_indicator_get_pending_label (BdSyncIndicator *self)
 }
 
 GtkLabel *
+bd_sync_indicator_get_conflicts_label (BdSyncIndicator *self)
+{
+  g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
+
+  return self->conflicts_label;
+}
+
+GtkLabel *
 bd_sync_indicator_get_error_label (BdSyncIndicator *self)
 {
   g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
