@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <locale.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
@@ -697,6 +698,10 @@ test_conflict_show (Fixture       *f,
 
   g_assert_null (bd_report_editor_get_conflict_row (f->editor, "severity"));
 
+  /* In the order of the form: the title first. */
+  row = BD_CONFLICT_ROW (gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (row))));
+  g_assert_cmpstr (bd_conflict_row_get_field (row), ==, "title");
+
   /* Another report without conflicts hides it. */
   {
     g_autoptr(BdReport) other = make_report ();
@@ -932,7 +937,9 @@ test_render (Fixture       *f,
   int width, height;
 
   load_style ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 1500);
+  /* Drawn at rest, not halfway through a transition. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 1900);
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
   g_variant_builder_add (&builder, "(sss)",
@@ -949,6 +956,10 @@ test_render (Fixture       *f,
   /* Let the window take its size and draw. */
   deadline = g_get_monotonic_time () + 500 * 1000;
   iterate_until (waited, &deadline, 1000);
+
+  /* The form shows the report (the default severity, 2). */
+  g_assert_cmpint (bd_report_get_severity (stored), ==, 2);
+  g_assert_true (gtk_toggle_button_get_active (bd_report_editor_get_severity_button (f->editor, 2)));
 
   width = gtk_widget_get_width (f->window);
   height = gtk_widget_get_height (f->window);
@@ -994,10 +1005,15 @@ main (int   argc,
     {
       bindtextdomain (GETTEXT_PACKAGE, localedir);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
     }
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+
+  /* gtk_test_init () sets a locale of its own. */
+  if (localedir != NULL)
+    setlocale (LC_ALL, "");
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

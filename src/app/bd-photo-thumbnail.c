@@ -13,6 +13,11 @@
 
 #include <glib/gi18n-lib.h>
 
+/* Every thumbnail has this size, whatever the photo's: a GtkPicture alone
+ * would ask for its picture's size. Large enough to tell photos apart and
+ * to hit with a finger. */
+#define THUMBNAIL_SIZE 116
+
 struct _BdPhotoThumbnail
 {
   GtkWidget     parent_instance;
@@ -105,6 +110,35 @@ on_remove_clicked_cb (BdPhotoThumbnail *self,
                       GtkButton        *button)
 {
   g_signal_emit (self, signals[REMOVE], 0);
+}
+
+static void
+bd_photo_thumbnail_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  BdPhotoThumbnail *self = BD_PHOTO_THUMBNAIL (widget);
+  int child_min = 0;
+
+  /* Measured all the same (GTK wants every child measured before it is
+   * allocated), but the answer is fixed. */
+  gtk_widget_measure (self->overlay, orientation, -1, &child_min, NULL, NULL, NULL);
+  *minimum = *natural = MAX (THUMBNAIL_SIZE, child_min);
+}
+
+static void
+bd_photo_thumbnail_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  BdPhotoThumbnail *self = BD_PHOTO_THUMBNAIL (widget);
+
+  gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
 }
 
 static void
@@ -260,7 +294,9 @@ bd_photo_thumbnail_class_init (BdPhotoThumbnailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdPhotoThumbnail, remove_button);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked_cb);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = bd_photo_thumbnail_measure;
+  widget_class->size_allocate = bd_photo_thumbnail_size_allocate;
+
   gtk_widget_class_set_css_name (widget_class, "photothumbnail");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

@@ -36,6 +36,7 @@ struct _BdReportEditor
   GtkStringList    *ward_model;
   GtkStringList    *category_model;
   GtkStringList    *status_model;
+  GtkSizeGroup     *unit_group;  /* the unit labels after the count spin buttons */
 
   guint             loading : 1;
   guint             is_new : 1;
@@ -528,6 +529,8 @@ make_count_row (BdReportEditor     *self,
   gtk_widget_add_css_class (unit, "dim-label");
   gtk_label_set_width_chars (GTK_LABEL (unit), 3);
   gtk_label_set_xalign (GTK_LABEL (unit), 0);
+  /* Units differ in width (人, 世帯, 箇所): one width keeps the spin buttons in a column. */
+  gtk_size_group_add_widget (self->unit_group, unit);
 
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), unit);
@@ -1457,6 +1460,38 @@ on_conflict_settle_cb (BdConflictRow  *row,
     gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
 }
 
+/* Conflicts are listed in the order of the form. */
+static const char * const form_order[] = {
+  "title", "category", "severity", "geometry", "ward", "status", "duplicate_of",
+  "description", "attachments", "counts", "affected_households", "affected_people",
+  "reporter", "observed_at", "created_at", "deleted",
+};
+
+static guint
+form_position (const char *field)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (form_order); i++)
+    if (g_strcmp0 (form_order[i], field) == 0)
+      return i;
+
+  return G_N_ELEMENTS (form_order);
+}
+
+static int
+compare_conflicts (gconstpointer a,
+                   gconstpointer b)
+{
+  const BdConflict *x = *(BdConflict * const *)a;
+  const BdConflict *y = *(BdConflict * const *)b;
+  guint px = form_position (x->field);
+  guint py = form_position (y->field);
+
+  if (px != py)
+    return px < py ? -1 : 1;
+
+  return g_strcmp0 (x->field, y->field);
+}
+
 static void
 refresh_conflicts (BdReportEditor *self)
 {
@@ -1481,6 +1516,8 @@ refresh_conflicts (BdReportEditor *self)
       gtk_widget_set_visible (self->conflict_box, FALSE);
       return;
     }
+
+  g_ptr_array_sort (conflicts, compare_conflicts);
 
   /* "Yours" is what the store holds, which is what "Keep Mine" keeps. */
   stored = bd_store_get_report (self->store, id, NULL);
@@ -1564,6 +1601,7 @@ bd_report_editor_dispose (GObject *object)
   g_clear_object (&self->ward_model);
   g_clear_object (&self->category_model);
   g_clear_object (&self->status_model);
+  g_clear_object (&self->unit_group);
   g_clear_pointer (&self->count_spins, g_hash_table_unref);
   g_clear_pointer (&self->remembered, g_hash_table_unref);
   g_clear_pointer (&self->count_rows, g_ptr_array_unref);
@@ -1768,6 +1806,7 @@ bd_report_editor_init (BdReportEditor *self)
   self->count_spins = g_hash_table_new (g_str_hash, g_str_equal);
   self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->count_rows = g_ptr_array_new ();
+  self->unit_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   self->photo_cancellable = g_cancellable_new ();
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->photo_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1849,6 +1888,7 @@ bd_report_editor_init (BdReportEditor *self)
           gtk_widget_add_css_class (unit, "dim-label");
           gtk_label_set_width_chars (GTK_LABEL (unit), 3);
           gtk_label_set_xalign (GTK_LABEL (unit), 0);
+          gtk_size_group_add_widget (self->unit_group, unit);
           adw_action_row_add_suffix (row, unit);
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
           gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
