@@ -16,6 +16,8 @@
 #include <glib/gi18n-lib.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "bd-store.h"
+
 #define READ_CHUNK      (256 * 1024)
 #define DECODE_CHUNK    (64 * 1024)
 #define MAX_NAME_CHARS  255
@@ -484,6 +486,83 @@ bd_photo_load_file_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bd_photo_load_file_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Keeping a photo in the store */
+
+typedef struct
+{
+  char   *path;
+  GBytes *bytes;
+  char   *media_type;
+} StoreData;
+
+static void
+store_data_free (StoreData *data)
+{
+  g_clear_pointer (&data->path, g_free);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_clear_pointer (&data->media_type, g_free);
+  g_free (data);
+}
+
+static void
+store_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  StoreData *data = task_data;
+  g_autoptr(BdStore) store = NULL;
+  GError *error = NULL;
+  char *sha256;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* WAL lets this connection write while the app's reads go on; a write
+   * of the app's waits for it (busy timeout), and the other way round. */
+  if (!(store = bd_store_open (data->path, &error)) ||
+      !(sha256 = bd_store_add_attachment (store, data->bytes, data->media_type, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, sha256, g_free);
+}
+
+void
+bd_photo_store_async (const char          *database_path,
+                      GBytes              *bytes,
+                      const char          *media_type,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  StoreData *data;
+
+  g_return_if_fail (database_path != NULL);
+  g_return_if_fail (bytes != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (StoreData, 1);
+  data->path = g_strdup (database_path);
+  data->bytes = g_bytes_ref (bytes);
+  data->media_type = g_strdup (media_type);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bd_photo_store_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)store_data_free);
+  g_task_run_in_thread (task, store_thread);
+}
+
+char *
+bd_photo_store_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bd_photo_store_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -71,6 +71,19 @@ void         bd_photo_decode_thumbnail_async  (GBytes              *bytes,
 GdkTexture  *bd_photo_decode_thumbnail_finish (GAsyncResult        *result,
                                                GError             **error);
 
+/* Adds @bytes to the store at @database_path (bd_store_add_attachment)
+ * through a connection of its own on a worker thread: hashing and writing
+ * up to 20 MB with synchronous=FULL takes a few hundred milliseconds, too
+ * long for the main thread. Returns the sha256. */
+void         bd_photo_store_async             (const char          *database_path,
+                                               GBytes              *bytes,
+                                               const char          *media_type,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+char        *bd_photo_store_finish            (GAsyncResult        *result,
+                                               GError             **error);
+
 /* @name made safe as an attachment name: valid UTF-8, no "/", "\" or
  * control characters, at most 255 characters. */
 char        *bd_photo_sanitize_name           (const char          *name);

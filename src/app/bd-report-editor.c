@@ -1250,13 +1250,13 @@ rebuild_photos (BdReportEditor *self)
   start_decoding (self);
 }
 
+/* Names the stored photo @sha256 in the working copy. */
 static void
 add_photo (BdReportEditor *self,
-           BdPhotoFile    *photo)
+           BdPhotoFile    *photo,
+           const char     *sha256)
 {
   g_autoptr(GVariant) attachments = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *sha256 = NULL;
   g_autofree char *message = NULL;
   GVariantBuilder builder;
   gsize n;
@@ -1267,15 +1267,6 @@ add_photo (BdReportEditor *self,
     {
       message = g_strdup_printf (_("A report can have at most %u photos."),
                                  (guint)BD_REPORT_MAX_ATTACHMENTS);
-      add_photo_error (self, message);
-      return;
-    }
-
-  sha256 = bd_store_add_attachment (self->store, photo->bytes, photo->media_type, &error);
-  if (sha256 == NULL)
-    {
-      /* Translators: a file name, then why */
-      message = g_strdup_printf (_("“%s” could not be kept: %s"), photo->name, error->message);
       add_photo_error (self, message);
       return;
     }
@@ -1305,6 +1296,67 @@ add_photo (BdReportEditor *self,
 }
 
 static void
+finish_photo_load (BdReportEditor *self)
+{
+  g_assert (self->n_photo_loads > 0);
+  self->n_photo_loads--;
+  update_photo_progress (self);
+  update_actions (self);
+}
+
+static void
+show_store_error (BdReportEditor *self,
+                  BdPhotoFile    *photo,
+                  const GError   *error)
+{
+  /* Translators: a file name, then why */
+  g_autofree char *message = g_strdup_printf (_("“%s” could not be kept: %s"),
+                                              photo->name, error->message);
+
+  add_photo_error (self, message);
+}
+
+typedef struct
+{
+  BdReportEditor *self;
+  BdPhotoFile    *photo;
+} PhotoJob;
+
+static void
+photo_job_free (PhotoJob *job)
+{
+  g_clear_object (&job->self);
+  g_clear_pointer (&job->photo, bd_photo_file_free);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotoJob, photo_job_free)
+
+static void
+on_photo_stored_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PhotoJob) job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = NULL;
+  BdReportEditor *self = job->self;
+
+  sha256 = bd_photo_store_finish (result, &error);
+
+  /* Another report was opened meanwhile, or the editor went away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  finish_photo_load (self);
+
+  if (sha256 == NULL)
+    show_store_error (self, job->photo, error);
+  else if (self->report != NULL)
+    add_photo (self, job->photo, sha256);
+}
+
+static void
 on_photo_loaded_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -1312,6 +1364,7 @@ on_photo_loaded_cb (GObject      *object,
   g_autoptr(BdReportEditor) self = user_data;
   g_autoptr(BdPhotoFile) photo = NULL;
   g_autoptr(GError) error = NULL;
+  const char *path;
 
   photo = bd_photo_load_file_finish (result, &error);
 
@@ -1319,16 +1372,37 @@ on_photo_loaded_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  g_assert (self->n_photo_loads > 0);
-  self->n_photo_loads--;
-  update_photo_progress (self);
+  if (photo == NULL || self->report == NULL || self->store == NULL)
+    {
+      finish_photo_load (self);
+      if (photo == NULL)
+        add_photo_error (self, error->message);
+      return;
+    }
 
-  if (photo == NULL)
-    add_photo_error (self, error->message);
-  else if (self->report != NULL && self->store != NULL)
-    add_photo (self, photo);
+  path = bd_store_get_path (self->store);
+  if (path != NULL && path[0] != '\0' && g_strcmp0 (path, ":memory:") != 0)
+    {
+      PhotoJob *job = g_new0 (PhotoJob, 1);
 
-  update_actions (self);
+      /* Hashing and writing megabytes: on a worker thread too. */
+      job->self = g_object_ref (self);
+      job->photo = g_steal_pointer (&photo);
+      bd_photo_store_async (path, job->photo->bytes, job->photo->media_type,
+                            self->photo_cancellable, on_photo_stored_cb, job);
+    }
+  else
+    {
+      /* A database only this connection sees. */
+      g_autofree char *sha256 = bd_store_add_attachment (self->store, photo->bytes,
+                                                         photo->media_type, &error);
+
+      finish_photo_load (self);
+      if (sha256 == NULL)
+        show_store_error (self, photo, error);
+      else
+        add_photo (self, photo, sha256);
+    }
 }
 
 static void
