@@ -566,3 +566,82 @@ bd_photo_store_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* Thumbnails of stored photos */
+
+typedef struct
+{
+  char *path;
+  char *sha256;
+} ThumbnailData;
+
+static void
+thumbnail_data_free (ThumbnailData *data)
+{
+  g_clear_pointer (&data->path, g_free);
+  g_clear_pointer (&data->sha256, g_free);
+  g_free (data);
+}
+
+static void
+load_thumbnail_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  ThumbnailData *data = task_data;
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  GdkTexture *texture;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (!(store = bd_store_open (data->path, &error)) ||
+      !(bytes = bd_store_get_attachment (store, data->sha256, NULL, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_object (&store);
+
+  if (!(texture = bd_photo_decode_thumbnail (bytes, cancellable, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+void
+bd_photo_load_thumbnail_async (const char          *database_path,
+                               const char          *sha256,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ThumbnailData *data;
+
+  g_return_if_fail (database_path != NULL);
+  g_return_if_fail (sha256 != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (ThumbnailData, 1);
+  data->path = g_strdup (database_path);
+  data->sha256 = g_strdup (sha256);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bd_photo_load_thumbnail_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)thumbnail_data_free);
+  g_task_run_in_thread (task, load_thumbnail_thread);
+}
+
+GdkTexture *
+bd_photo_load_thumbnail_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bd_photo_load_thumbnail_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -84,6 +84,17 @@ void         bd_photo_store_async             (const char          *database_pat
 char        *bd_photo_store_finish            (GAsyncResult        *result,
                                                GError             **error);
 
+/* A thumbnail of the photo @sha256 held by the store at @database_path,
+ * read through a connection of its own and decoded on a worker thread.
+ * BD_STORE_ERROR_NOT_FOUND when the store does not hold it. */
+void         bd_photo_load_thumbnail_async    (const char          *database_path,
+                                               const char          *sha256,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GdkTexture  *bd_photo_load_thumbnail_finish   (GAsyncResult        *result,
+                                               GError             **error);
+
 /* @name made safe as an attachment name: valid UTF-8, no "/", "\" or
  * control characters, at most 255 characters. */
 char        *bd_photo_sanitize_name           (const char          *name);

@@ -1086,7 +1086,10 @@ on_thumbnail_decoded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *sha256 = NULL;
 
-  texture = bd_photo_decode_thumbnail_finish (result, &error);
+  if (g_task_get_source_tag (G_TASK (result)) == bd_photo_load_thumbnail_async)
+    texture = bd_photo_load_thumbnail_finish (result, &error);
+  else
+    texture = bd_photo_decode_thumbnail_finish (result, &error);
 
   /* Another report was opened meanwhile, or the editor went away. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1102,17 +1105,33 @@ on_thumbnail_decoded_cb (GObject      *object,
     }
   else
     {
-      g_debug ("Photo %s cannot be shown: %s", sha256, error->message);
-      g_hash_table_insert (self->photo_states, g_strdup (sha256),
-                           GINT_TO_POINTER (BD_PHOTO_STATE_BROKEN));
-      foreach_thumbnail (self, sha256, set_state_func, GINT_TO_POINTER (BD_PHOTO_STATE_BROKEN));
+      BdPhotoState state = BD_PHOTO_STATE_BROKEN;
+
+      if (g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND))
+        state = BD_PHOTO_STATE_ON_SERVER;
+      else
+        g_debug ("Photo %s cannot be shown: %s", sha256, error->message);
+      g_hash_table_insert (self->photo_states, g_strdup (sha256), GINT_TO_POINTER (state));
+      foreach_thumbnail (self, sha256, set_state_func, GINT_TO_POINTER (state));
     }
 
   start_decoding (self);
 }
 
-/* One thumbnail at a time: the bytes come from the store on this thread
- * (one photo, at most 20 MB), the decoding runs on a worker thread. */
+/* The store's file, when a worker thread can open it too. */
+static const char *
+shared_store_path (BdReportEditor *self)
+{
+  const char *path = self->store != NULL ? bd_store_get_path (self->store) : NULL;
+
+  if (path == NULL || path[0] == '\0' || g_strcmp0 (path, ":memory:") == 0)
+    return NULL;
+
+  return path;
+}
+
+/* One thumbnail at a time (each photo may be 20 MB), read from the store
+ * and decoded on a worker thread. */
 static void
 start_decoding (BdReportEditor *self)
 {
@@ -1121,11 +1140,23 @@ start_decoding (BdReportEditor *self)
       g_autofree char *sha256 = g_queue_pop_head (&self->decode_queue);
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;
+      const char *path;
       guint shown = 0;
 
       foreach_thumbnail (self, sha256, count_func, &shown);
       if (shown == 0 || self->store == NULL)
         continue;
+
+      if ((path = shared_store_path (self)) != NULL)
+        {
+          self->decoding = TRUE;
+          self->decoding_sha = g_steal_pointer (&sha256);
+          bd_photo_load_thumbnail_async (path, self->decoding_sha, self->photo_cancellable,
+                                         on_thumbnail_decoded_cb, g_object_ref (self));
+          break;
+        }
+
+      /* A database only the main connection sees: read it here. */
 
       bytes = bd_store_get_attachment (self->store, sha256, NULL, &error);
       if (bytes == NULL)
@@ -1380,8 +1411,7 @@ on_photo_loaded_cb (GObject      *object,
       return;
     }
 
-  path = bd_store_get_path (self->store);
-  if (path != NULL && path[0] != '\0' && g_strcmp0 (path, ":memory:") != 0)
+  if ((path = shared_store_path (self)) != NULL)
     {
       PhotoJob *job = g_new0 (PhotoJob, 1);
 
