@@ -39,6 +39,8 @@ struct _BdSyncIndicator
   GtkLabel      *conflicts_detail_label;
   GtkLabel      *error_label;
   GtkLabel      *server_label;
+  GtkWidget     *preferences_button;
+  GtkWidget     *sync_now_button;
 };
 
 G_DEFINE_FINAL_TYPE (BdSyncIndicator, bd_sync_indicator, GTK_TYPE_WIDGET)
@@ -268,6 +270,17 @@ on_changed_cb (BdSyncIndicator *self)
   update (self);
 }
 
+static void
+on_popover_map_cb (BdSyncIndicator *self,
+                   GtkPopover      *popover)
+{
+  /* Not the first selectable label, which would select its whole text. */
+  if (gtk_widget_is_sensitive (self->sync_now_button))
+    gtk_widget_grab_focus (self->sync_now_button);
+  else
+    gtk_widget_grab_focus (self->preferences_button);
+}
+
 /* GObject */
 
 static void
@@ -429,6 +442,9 @@ bd_sync_indicator_class_init (BdSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, conflicts_detail_label);
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, error_label);
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, server_label);
+  gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, preferences_button);
+  gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, sync_now_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_popover_map_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "syncindicator");
