@@ -16,7 +16,8 @@
 #include <libsoup/soup.h>
 
 #define PAGE_SIZE 1000   /* the server's largest */
-#define BATCH_SIZE 5000       /* reports written in one transaction, at most */
+#define BATCH_SIZE 5000
+#define PUSH_DELAY_MS 1000    /* after a local edit, a push this soon */       /* reports written in one transaction, at most */
 #define MAX_QUEUED_PAGES 4    /* parsed pages waiting to be written, at most */
 
 struct _BdSync
@@ -37,6 +38,7 @@ struct _BdSync
   guint         backoff_s;
   guint         timeout_id;
   gulong        network_handler;
+  gulong        store_handler;
   GCancellable *cancellable;
 };
 
@@ -198,6 +200,19 @@ fail_task (GTask      *task,
   g_object_unref (task);
 }
 
+/* Stopped: the run ends with no verdict on the server. */
+static void
+cancel_task (GTask  *task,
+             GError *error)
+{
+  RunData *data = g_task_get_task_data (task);
+
+  data->returned = TRUE;
+  g_cancellable_cancel (data->pull_cancel);
+  g_task_return_error (task, g_error_copy (error));
+  g_object_unref (task);
+}
+
 static gboolean
 http_status_unreachable (guint status)
 {
@@ -212,6 +227,11 @@ check_answer (GTask        *task,
               GError       *error,
               guint         status)
 {
+  if (body == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      cancel_task (task, error);
+      return FALSE;
+    }
   if (body == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("cannot reach the server: %s"), error->message);
@@ -801,6 +821,12 @@ on_parsed (GObject      *source,
       g_object_unref (task);
       return;
     }
+  if (page == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      cancel_task (task, error);
+      g_object_unref (task);
+      return;
+    }
   if (page == NULL)
     {
       fail_task (task, BD_SYNC_ERROR_UNREACHABLE, error->message);
@@ -994,6 +1020,13 @@ bd_sync_set_ca_file (BdSync      *self,
 
   g_return_val_if_fail (BD_IS_SYNC (self), FALSE);
 
+  if (path == NULL)
+    {
+      /* back to the system's certificates */
+      soup_session_set_tls_database (self->session,
+                                     g_tls_backend_get_default_database (g_tls_backend_get_default ()));
+      return TRUE;
+    }
   database = g_tls_file_database_new (path, error);
   if (database == NULL)
     return FALSE;
@@ -1114,6 +1147,24 @@ on_network_changed (GNetworkMonitor *monitor,
     }
 }
 
+/* A local edit goes out soon, not at the next interval. The run's own
+ * writes come while it is in flight and are left alone. */
+static void
+on_store_changed (BdStore       *store,
+                  BdStoreChange  change,
+                  const char    *id,
+                  gint64         rowid,
+                  gpointer       user_data)
+{
+  BdSync *self = user_data;
+
+  if (!self->running || self->in_flight || change == BD_STORE_CHANGE_RELOADED)
+    return;
+  if (self->state == BD_SYNC_STATE_OFFLINE && self->backoff_s > 0)
+    return;   /* the backoff decides when to knock again */
+  schedule (self, PUSH_DELAY_MS);
+}
+
 void
 bd_sync_start (BdSync *self,
                guint   interval_s)
@@ -1129,6 +1180,9 @@ bd_sync_start (BdSync *self,
   if (self->network_handler == 0)
     self->network_handler = g_signal_connect (g_network_monitor_get_default (), "network-changed",
                                               G_CALLBACK (on_network_changed), self);
+  if (self->store_handler == 0)
+    self->store_handler = g_signal_connect (self->store, "changed",
+                                            G_CALLBACK (on_store_changed), self);
   run_now (self);
 }
 
@@ -1140,6 +1194,7 @@ bd_sync_stop (BdSync *self)
   self->running = FALSE;
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_signal_handler (&self->network_handler, g_network_monitor_get_default ());
+  g_clear_signal_handler (&self->store_handler, self->store);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   self->in_flight = FALSE;

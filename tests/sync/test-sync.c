@@ -744,6 +744,41 @@ test_faults_misc (void)
   server_free (server);
 }
 
+/* With the loop running, a local edit goes out within seconds, not at the
+ * next interval; stopping cancels without calling the server unreachable. */
+static void
+test_push_soon (void)
+{
+  Server *server = server_new ();
+  Client *client = client_new ("a.sqlite");
+  g_autoptr(BdReport) report = make_report ("火災", 34.70, 135.50);
+  g_autoptr(GError) error = NULL;
+  int i;
+
+  server_start (server);
+  bd_sync_set_server_url (client->sync, server->base);
+  bd_sync_set_token (client->sync, server->token);
+  bd_sync_start (client->sync, 3600);
+  for (i = 0; i < 50 && bd_sync_get_state (client->sync) != BD_SYNC_STATE_ONLINE; i++)
+    iterate_for (100);
+  g_assert_cmpint (bd_sync_get_state (client->sync), ==, BD_SYNC_STATE_ONLINE);
+
+  g_assert_true (bd_store_save_report (client->store, report, "test", &error));
+  g_assert_cmpint (bd_store_count_outbox (client->store), ==, 1);
+  for (i = 0; i < 50 && bd_store_count_outbox (client->store) > 0; i++)
+    iterate_for (100);
+  g_assert_cmpint (bd_store_count_outbox (client->store), ==, 0);
+
+  bd_sync_sync_now (client->sync);
+  bd_sync_stop (client->sync);
+  iterate_for (300);
+  g_assert_cmpint (bd_sync_get_state (client->sync), !=, BD_SYNC_STATE_OFFLINE);
+  g_assert_null (bd_sync_get_last_error (client->sync));
+
+  client_free (client);
+  server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -760,6 +795,7 @@ main (int   argc,
   g_test_add_func ("/bd/sync/photos", test_photos);
   g_test_add_func ("/bd/sync/server-killed", test_server_killed);
   g_test_add_func ("/bd/sync/faults-misc", test_faults_misc);
+  g_test_add_func ("/bd/sync/push-soon", test_push_soon);
 
   return g_test_run ();
 }
