@@ -389,6 +389,69 @@ test_photo_add (Fixture       *f,
   g_assert_false (bd_report_editor_get_modified (f->editor));
 }
 
+/* The button opens a file chooser for several images (under Xvfb, with no
+ * portal, GTK's own dialog); cancelling it changes nothing. */
+static GtkWidget *
+find_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return find_chooser () != NULL;
+}
+
+static gboolean
+chooser_gone (gpointer data)
+{
+  return find_chooser () == NULL;
+}
+
+static void
+test_photo_chooser (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  GtkWidget *button = bd_report_editor_get_add_photo_button (f->editor);
+  GtkWidget *chooser;
+  g_autoptr(GListModel) filters = NULL;
+
+  /* Nothing to add photos to yet. */
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  click (GTK_BUTTON (button));
+  g_assert_true (iterate_until (chooser_shown, NULL, TIMEOUT_MS));
+
+  chooser = find_chooser ();
+  g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (chooser)));
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (chooser));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 1);
+
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  g_assert_true (iterate_until (chooser_gone, NULL, TIMEOUT_MS));
+  g_assert_false (bd_report_editor_get_loading_photos (f->editor));
+  g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 0);
+
+  /* Left open, it goes with the editor (the tear-down destroys both). */
+  click (GTK_BUTTON (button));
+  g_assert_true (iterate_until (chooser_shown, NULL, TIMEOUT_MS));
+}
+
 static void
 test_photo_remove (Fixture       *f,
                    gconstpointer  data)
@@ -1020,6 +1083,7 @@ main (int   argc,
 
   g_test_add_func ("/bd/photo-loader/load", test_photo_loader);
   ADD ("/bd/editor/photo/add", test_photo_add);
+  ADD ("/bd/editor/photo/chooser", test_photo_chooser);
   ADD ("/bd/editor/photo/remove", test_photo_remove);
   ADD ("/bd/editor/photo/on-server", test_photo_on_server);
   ADD ("/bd/editor/photo/bad", test_photo_bad);

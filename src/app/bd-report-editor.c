@@ -1456,6 +1456,25 @@ on_chooser_response_cb (GtkNativeDialog *dialog,
     }
 }
 
+/* What gdk-pixbuf can decode here (GTK 4.8's
+ * gtk_file_filter_add_pixbuf_formats () leaks the lists it copies). */
+static void
+add_image_types (GtkFileFilter *filter)
+{
+  GSList *formats = gdk_pixbuf_get_formats ();
+
+  for (GSList *l = formats; l != NULL; l = l->next)
+    {
+      g_auto(GStrv) types = gdk_pixbuf_format_get_mime_types (l->data);
+
+      for (guint i = 0; types != NULL && types[i] != NULL; i++)
+        if (g_str_has_prefix (types[i], "image/"))
+          gtk_file_filter_add_mime_type (filter, types[i]);
+    }
+
+  g_slist_free (formats);
+}
+
 static void
 add_photo_action (GtkWidget  *widget,
                   const char *action_name,
@@ -1481,7 +1500,7 @@ add_photo_action (GtkWidget  *widget,
 
       filter = gtk_file_filter_new ();
       gtk_file_filter_set_name (filter, _("Photos"));
-      gtk_file_filter_add_pixbuf_formats (filter);
+      add_image_types (filter);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
 
       g_signal_connect_object (self->chooser, "response",
