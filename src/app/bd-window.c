@@ -455,7 +455,12 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *item,
                      gpointer                  user_data)
 {
-  gtk_list_item_set_child (item, bd_report_row_new ());
+  BdWindow *self = user_data;
+  GtkWidget *row = bd_report_row_new ();
+
+  /* the row looks up its report's conflicts */
+  bd_report_row_set_store (BD_REPORT_ROW (row), self->store);
+  gtk_list_item_set_child (item, row);
 }
 
 static void
@@ -1057,7 +1062,7 @@ bd_window_constructed (GObject *object)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
