@@ -315,6 +315,7 @@ merge_entry (GTask         *task,
   BdSync *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   g_autoptr(BdReport) base = NULL;
+  g_autoptr(BdReport) pushed = NULL;
   g_autoptr(BdReport) local = NULL;
   g_autoptr(BdReport) merged = NULL;
   g_autoptr(GError) error = NULL;
@@ -340,6 +341,24 @@ merge_entry (GTask         *task,
       return FALSE;
     }
   base = bd_store_get_server_copy (self->store, entry->report_id, NULL);
+  pushed = bd_report_new_from_geojson (entry->payload, -1, NULL);
+  /* A create whose answer was lost: what we pushed is what the server
+   * started from. */
+  if (base == NULL && pushed != NULL && entry->base_rev <= 0)
+    base = bd_report_copy (pushed);
+  /* An edit of ours that the server applied, but whose answer was lost,
+   * is not the other side's change: where the server holds exactly what
+   * we pushed, that is the common ground. */
+  if (base != NULL && pushed != NULL)
+    {
+      g_auto(GStrv) moved = bd_report_diff (base, server_copy);
+      g_auto(GStrv) unlike = bd_report_diff (pushed, server_copy);
+      guint i;
+
+      for (i = 0; moved[i] != NULL; i++)
+        if (!g_strv_contains ((const char * const *) unlike, moved[i]))
+          bd_report_copy_field (base, server_copy, moved[i]);
+    }
   merged = bd_report_merge3 (base, local, server_copy, &conflicts);
   g_debug ("merged %s (rev %" G_GINT64_FORMAT "): %u conflicts", entry->report_id,
            bd_report_get_rev (server_copy), g_strv_length (conflicts));
