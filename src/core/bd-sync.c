@@ -18,7 +18,7 @@
 #define PAGE_SIZE 1000   /* the server's largest */
 #define BATCH_SIZE 5000
 #define PUSH_DELAY_MS 1000    /* after a local edit, a push this soon */       /* reports written in one transaction, at most */
-#define MAX_QUEUED_PAGES 4    /* parsed pages waiting to be written, at most */
+#define MAX_QUEUED_PAGES 8    /* parsed pages waiting to be written, at most */
 
 struct _BdSync
 {
@@ -74,11 +74,20 @@ typedef struct
   GPtrArray    *uploads;       /* sha256s of the entry's photos to upload */
   guint         upload_index;
   gint64        cursor;
+  /* the pull: shared with the pull thread, under lock */
+  GMutex        lock;
+  GCond         cond;
   GQueue       *queue;         /* Page*: parsed, not written yet */
-  guint         write_id;
-  gboolean      pull_done;     /* the last page is parsed */
-  gboolean      stalled;       /* the queue is full: the writer pulls on */
-  GCancellable *pull_cancel;   /* the page requests and parsing */
+  gboolean      stop;          /* the run is over: the thread stops */
+  gboolean      wake_pending;  /* a write_queued() is scheduled */
+  /* the pull thread's own inputs, set before it starts */
+  char         *pull_url;
+  char         *pull_token;
+  GTlsDatabase *pull_tls;
+  guint         pull_timeout;
+  gint64        pull_start;
+  GMainContext *context;
+  GCancellable *pull_cancel;   /* the page requests */
   GCancellable *cancellable;   /* the caller's, which cancels pull_cancel too */
   gulong        cancel_handler;
   gboolean      returned;
@@ -108,12 +117,19 @@ run_data_free (RunData *data)
   g_clear_pointer (&data->uploads, g_ptr_array_unref);
   if (data->queue != NULL)
     g_queue_free_full (data->queue, (GDestroyNotify) page_free);
+  g_mutex_clear (&data->lock);
+  g_cond_clear (&data->cond);
+  g_free (data->pull_url);
+  g_free (data->pull_token);
+  g_clear_object (&data->pull_tls);
+  g_clear_pointer (&data->context, g_main_context_unref);
   g_clear_object (&data->pull_cancel);
   g_free (data->refused_message);
   g_free (data);
 }
 
 static void push_next (GTask *task);
+static void stop_pull (RunData *data);
 static void pull_page (GTask *task);
 
 static void
@@ -191,8 +207,7 @@ fail_task (GTask      *task,
   RunData *data = g_task_get_task_data (task);
 
   data->returned = TRUE;
-  if (data->pull_cancel != NULL)
-    g_cancellable_cancel (data->pull_cancel);
+  stop_pull (data);
   set_last_error (self, message);
   set_state (self, code == BD_SYNC_ERROR_UNREACHABLE ? BD_SYNC_STATE_OFFLINE : BD_SYNC_STATE_ONLINE);
   notify_counts (self);
@@ -208,7 +223,7 @@ cancel_task (GTask  *task,
   RunData *data = g_task_get_task_data (task);
 
   data->returned = TRUE;
-  g_cancellable_cancel (data->pull_cancel);
+  stop_pull (data);
   g_task_return_error (task, g_error_copy (error));
   g_object_unref (task);
 }
@@ -655,19 +670,22 @@ finish_run (GTask *task)
   g_object_unref (task);
 }
 
-/* The pull is a pipeline. A page's body is parsed, turned into reports
- * and their GeoJSON on a worker thread; once parsed, the next page is
- * asked for at once, and the parsed one waits in a queue. The queue is
- * written to the store from an idle callback, all queued pages in one
- * transaction with the cursor, so the main thread writes while the worker
- * parses and the server makes the next page. */
+/* The pull. A thread of its own fetches the change feed page after page,
+ * on a libsoup session of its own, and parses each page into reports and
+ * their GeoJSON; it never touches the store. Parsed pages wait in a
+ * bounded queue, and the main thread writes what is queued, up to
+ * BATCH_SIZE reports in one transaction with the cursor, from an idle
+ * callback. So the server makes a page, the thread parses the one before
+ * and the main thread writes those before that, all at once; and the main
+ * thread never waits on the network. */
 
 struct _Page
 {
   GPtrArray *reports;    /* BdReport* */
   GPtrArray *features;   /* char*: their GeoJSON */
   gint64     next;       /* the cursor after this page */
-  guint      n;          /* features in the page */
+  gboolean   last;
+  GError    *error;      /* instead of a page: why the pull stopped */
 };
 
 static void
@@ -675,64 +693,49 @@ page_free (Page *page)
 {
   g_clear_pointer (&page->reports, g_ptr_array_unref);
   g_clear_pointer (&page->features, g_ptr_array_unref);
+  g_clear_error (&page->error);
   g_free (page);
 }
 
-typedef struct
+static Page *
+parse_page (GBytes  *body,
+            gint64   cursor,
+            GError **error)
 {
-  GBytes *body;
-  gint64  cursor;
-} ParseData;
-
-static void
-parse_data_free (ParseData *data)
-{
-  g_bytes_unref (data->body);
-  g_free (data);
-}
-
-#define PARSE_ERROR (g_quark_from_static_string ("bd-sync-parse"))
-
-static void
-parse_page_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  ParseData *data = task_data;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   Page *page;
   JsonObject *root;
   JsonArray *features;
-  guint i;
+  guint n, i;
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (data->body, NULL),
-                                   g_bytes_get_size (data->body), NULL) ||
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
       !json_object_has_member ((root = json_node_get_object (json_parser_get_root (parser))), "features") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
     {
-      g_task_return_new_error (task, PARSE_ERROR, 0, "%s", _("the server sent a malformed answer"));
-      return;
+      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s",
+                   _("the server sent a malformed answer"));
+      return NULL;
     }
 
   features = json_object_get_array_member (root, "features");
+  n = json_array_get_length (features);
   page = g_new0 (Page, 1);
-  page->n = json_array_get_length (features);
-  page->next = json_object_get_int_member_with_default (root, "next_since_seq", data->cursor);
-  page->reports = g_ptr_array_new_full (page->n, g_object_unref);
-  page->features = g_ptr_array_new_full (page->n, g_free);
+  page->next = json_object_get_int_member_with_default (root, "next_since_seq", cursor);
+  page->reports = g_ptr_array_new_full (n, g_object_unref);
+  page->features = g_ptr_array_new_full (n, g_free);
 
-  for (i = 0; i < page->n; i++)
+  for (i = 0; i < n; i++)
     {
       BdReport *report = bd_report_new_from_json (json_array_get_element (features, i), NULL);
 
       if (report == NULL)
         {
           page_free (page);
-          g_task_return_new_error (task, PARSE_ERROR, 0, "%s",
-                                   _("the server sent a malformed feature"));
-          return;
+          g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s",
+                       _("the server sent a malformed feature"));
+          return NULL;
         }
       if (bd_report_get_seq (report) > page->next)
         page->next = bd_report_get_seq (report);
@@ -740,32 +743,158 @@ parse_page_thread (GTask        *task,
       g_ptr_array_add (page->features, bd_report_to_geojson (report));
     }
 
-  g_task_return_pointer (task, page, (GDestroyNotify) page_free);
+  page->last = n < PAGE_SIZE || page->next <= cursor;
+  return page;
 }
 
-/* The run is over when the last page is parsed and written. */
-static void
-maybe_finish (GTask *task)
+/* On the pull thread: one page, or the error that ends the pull. */
+static Page *
+fetch_page (RunData     *data,
+            SoupSession *session,
+            gint64       cursor)
 {
-  RunData *data = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  Page *page;
+  guint status;
 
-  if (data->pull_done && data->queue->length == 0 && data->write_id == 0 && !data->returned)
-    finish_run (task);
+  url = g_strdup_printf ("%scollections/reports/items?since_seq=%" G_GINT64_FORMAT "&limit=%d",
+                         data->pull_url, cursor, PAGE_SIZE);
+  msg = soup_message_new ("GET", url);
+  if (msg == NULL)
+    g_set_error (&error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s",
+                 _("the server address is not a valid URL"));
+  else
+    {
+      if (data->pull_token != NULL)
+        {
+          auth = g_strdup_printf ("Bearer %s", data->pull_token);
+          soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                        "Authorization", auth);
+        }
+      body = soup_session_send_and_read (session, msg, data->pull_cancel, &error);
+      status = soup_message_get_status (msg);
+      if (body == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("cannot reach the server: %s"),
+                                                      error->message);
+
+          g_clear_error (&error);
+          g_set_error (&error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s", message);
+        }
+      else if (body != NULL && status == 401)
+        g_set_error (&error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNAUTHORIZED, "%s",
+                     _("the server refused the token (401)"));
+      else if (body != NULL && status != 200)
+        g_set_error (&error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE,
+                     _("the server failed (%u)"), status);
+    }
+
+  if (error == NULL && (page = parse_page (body, cursor, &error)) != NULL)
+    return page;
+
+  page = g_new0 (Page, 1);
+  page->error = g_steal_pointer (&error);
+  return page;
 }
 
 static gboolean write_queued (gpointer user_data);
 
-/* On the run's own main context (the command line runs its own). */
+/* Schedules write_queued() on the run's main context (from any thread). */
 static void
-schedule_write (GTask *task)
+wake_writer (GTask *task)
 {
   RunData *data = g_task_get_task_data (task);
-  g_autoptr(GSource) source = g_idle_source_new ();
+  g_autoptr(GSource) source = NULL;
 
+  if (data->wake_pending)
+    return;
+  data->wake_pending = TRUE;
+  source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
   g_source_set_callback (source, write_queued, g_object_ref (task), g_object_unref);
   g_source_set_static_name (source, "[bd-sync] write pulled pages");
-  data->write_id = g_source_attach (source, g_task_get_context (task));
+  g_source_attach (source, data->context);
+}
+
+static gboolean
+unref_in_main (gpointer user_data)
+{
+  g_object_unref (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+pull_thread (gpointer user_data)
+{
+  GTask *task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  gint64 cursor = data->pull_start;
+
+  /* a session bound to this thread's own context */
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", data->pull_timeout,
+                                           "tls-database", data->pull_tls,
+                                           NULL);
+  for (;;)
+    {
+      Page *page = fetch_page (data, session, cursor);
+      gboolean end = page->error != NULL || page->last;
+
+      cursor = page->next;
+      g_mutex_lock (&data->lock);
+      while (data->queue->length >= MAX_QUEUED_PAGES && !data->stop)
+        g_cond_wait (&data->cond, &data->lock);
+      if (data->stop)
+        {
+          g_mutex_unlock (&data->lock);
+          page_free (page);
+          break;
+        }
+      g_queue_push_tail (data->queue, page);
+      wake_writer (task);
+      g_mutex_unlock (&data->lock);
+      if (end)
+        break;
+    }
+
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  /* the run (and the BdSync in it) must end on its own thread */
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, unref_in_main, task, NULL);
+  return NULL;
+}
+
+static void
+stop_pull (RunData *data)
+{
+  g_mutex_lock (&data->lock);
+  data->stop = TRUE;
+  g_cond_broadcast (&data->cond);
+  g_mutex_unlock (&data->lock);
+  g_cancellable_cancel (data->pull_cancel);
+}
+
+static void
+pull_page (GTask *task)
+{
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  const char *slash = g_str_has_suffix (self->server_url, "/") ? "" : "/";
+  GTlsDatabase *tls = soup_session_get_tls_database (self->session);
+
+  data->pull_url = g_strconcat (self->server_url, slash, NULL);
+  data->pull_token = g_strdup (self->token);
+  data->pull_tls = tls != NULL ? g_object_ref (tls) : NULL;
+  data->pull_timeout = soup_session_get_timeout (self->session);
+  data->pull_start = data->cursor;
+  data->context = g_main_context_ref (g_task_get_context (task));
+  g_thread_unref (g_thread_new ("bd-sync-pull", pull_thread, g_object_ref (task)));
 }
 
 static gboolean
@@ -777,163 +906,57 @@ write_queued (gpointer user_data)
   g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
+  gboolean last = FALSE;
   gint64 cursor = -1;
   Page *page;
 
-  data->write_id = 0;
+  g_mutex_lock (&data->lock);
+  data->wake_pending = FALSE;
+  while (reports->len < BATCH_SIZE && error == NULL && !last &&
+         (page = g_queue_pop_head (data->queue)) != NULL)
+    {
+      if (page->error != NULL)
+        error = g_steal_pointer (&page->error);
+      else
+        {
+          g_ptr_array_extend_and_steal (reports, g_steal_pointer (&page->reports));
+          g_ptr_array_extend_and_steal (features, g_steal_pointer (&page->features));
+          cursor = page->next;
+          last = page->last;
+        }
+      page_free (page);
+    }
+  /* room in the queue: the thread pulls on while we write */
+  g_cond_signal (&data->cond);
+  if (data->queue->length > 0)
+    wake_writer (task);
+  g_mutex_unlock (&data->lock);
+
   if (data->returned)
     return G_SOURCE_REMOVE;
 
-  while (reports->len < BATCH_SIZE && (page = g_queue_pop_head (data->queue)) != NULL)
+  /* pages before an error were fetched whole: keep them */
+  if (cursor >= 0)
     {
-      g_ptr_array_extend_and_steal (reports, g_steal_pointer (&page->reports));
-      g_ptr_array_extend_and_steal (features, g_steal_pointer (&page->features));
-      cursor = page->next;
-      page_free (page);
+      g_autoptr(GError) write_error = NULL;
+
+      if (!bd_store_apply_pulled (self->store, reports, features, "cursor", cursor, NULL,
+                                  &write_error))
+        {
+          stop_pull (data);
+          fail_task (task, BD_SYNC_ERROR_REFUSED, write_error->message);
+          return G_SOURCE_REMOVE;
+        }
+      data->cursor = cursor;
     }
 
-  if (cursor >= 0 &&
-      !bd_store_apply_pulled (self->store, reports, features, "cursor", cursor, NULL, &error))
-    {
-      fail_task (task, BD_SYNC_ERROR_REFUSED, error->message);
-      return G_SOURCE_REMOVE;
-    }
-
-  if (data->queue->length > 0)
-    schedule_write (task);
-  else if (data->stalled)
-    {
-      /* the queue was full: ask for the next page now */
-      data->stalled = FALSE;
-      pull_page (task);
-    }
-  maybe_finish (task);
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cancel_task (task, error);
+  else if (error != NULL)
+    fail_task (task, error->code, error->message);
+  else if (last)
+    finish_run (task);
   return G_SOURCE_REMOVE;
-}
-
-static void
-queue_page (GTask *task,
-            Page  *page)
-{
-  RunData *data = g_task_get_task_data (task);
-
-  g_queue_push_tail (data->queue, page);
-  if (data->write_id == 0)
-    schedule_write (task);
-}
-
-static void
-on_parsed (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GTask *task = user_data;
-  RunData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  Page *page;
-  gboolean more;
-
-  page = g_task_propagate_pointer (G_TASK (result), &error);
-  if (data->returned)
-    {
-      g_clear_pointer (&page, page_free);
-      g_object_unref (task);
-      return;
-    }
-  if (page == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      cancel_task (task, error);
-      g_object_unref (task);
-      return;
-    }
-  if (page == NULL)
-    {
-      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, error->message);
-      g_object_unref (task);
-      return;
-    }
-
-  more = page->n >= PAGE_SIZE && page->next > data->cursor;
-  data->cursor = page->next;
-  queue_page (task, page);
-  if (!more)
-    data->pull_done = TRUE;
-  else if (data->queue->length >= MAX_QUEUED_PAGES)
-    data->stalled = TRUE;   /* the writer asks for the next page */
-  else
-    pull_page (task);
-  maybe_finish (task);
-  g_object_unref (task);
-}
-
-/* Checks one page's answer and hands its body to a worker thread. The
- * request's own reference on @task is dropped by on_pull(). */
-static void
-handle_page (GTask        *task,
-             GObject      *source,
-             GAsyncResult *result)
-{
-  RunData *data = g_task_get_task_data (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) parse = NULL;
-  ParseData *parse_data;
-  guint status;
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (data->returned)
-    return;   /* a page asked for by a run that has ended */
-  status = soup_message_get_status (msg);
-  if (!check_answer (task, body, error, status))
-    return;
-  if (status != 200)
-    {
-      g_autofree char *message = g_strdup_printf (_("the server failed (%u)"), status);
-      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, message);
-      return;
-    }
-
-  parse_data = g_new0 (ParseData, 1);
-  parse_data->body = g_steal_pointer (&body);
-  parse_data->cursor = data->cursor;
-  parse = g_task_new (NULL, data->pull_cancel, on_parsed, g_object_ref (task));
-  g_task_set_source_tag (parse, parse_page_thread);
-  g_task_set_task_data (parse, parse_data, (GDestroyNotify) parse_data_free);
-  g_task_run_in_thread (parse, parse_page_thread);
-}
-
-static void
-on_pull (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GTask *task = user_data;
-
-  handle_page (task, source, result);
-  g_object_unref (task);
-}
-
-static void
-pull_page (GTask *task)
-{
-  BdSync *self = g_task_get_source_object (task);
-  RunData *data = g_task_get_task_data (task);
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *url = NULL;
-
-  path = g_strdup_printf ("collections/reports/items?since_seq=%" G_GINT64_FORMAT "&limit=%d",
-                          data->cursor, PAGE_SIZE);
-  url = server_url (self, path);
-  msg = new_message (self, "GET", url);
-  if (msg == NULL)
-    {
-      fail_task (task, BD_SYNC_ERROR_UNREACHABLE, _("the server address is not a valid URL"));
-      return;
-    }
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    data->pull_cancel, on_pull, g_object_ref (task));
 }
 
 void
@@ -956,6 +979,8 @@ bd_sync_run_once_async (BdSync              *self,
   data->merges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   data->uploads = g_ptr_array_new_with_free_func (g_free);
   data->queue = g_queue_new ();
+  g_mutex_init (&data->lock);
+  g_cond_init (&data->cond);
   data->pull_cancel = g_cancellable_new ();
   if (cancellable != NULL)
     {
