@@ -740,6 +740,8 @@ test_faults_misc (void)
   g_assert_no_error (error);
   g_assert_cmpint (bd_store_count_outbox (client->store), ==, 0);
 
+  soup_server_disconnect (tls);
+  soup_server_disconnect (garbage);
   client_free (client);
   server_free (server);
 }
