@@ -891,6 +891,41 @@ test_conflict_unsaved_edits (Fixture       *f,
   g_assert_cmpstr (bd_report_get_reporter (after), ==, "北区役所 土木担当");
 }
 
+/* Another office's edit arrives (a sync) while the report is open and
+ * being edited here: saving keeps both, not the stale copy of the rest. */
+static void
+test_save_over_newer (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) theirs = NULL;
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(GPtrArray) pulled = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *id = bd_report_get_id (stored);
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（確認済）");
+  g_assert_true (bd_report_editor_get_modified (f->editor));
+
+  /* what a pull writes: the server's copy, another description */
+  theirs = bd_report_copy (stored);
+  bd_report_set_description (theirs, "本部より: 排水ポンプ車 到着");
+  bd_report_set_rev (theirs, 7);
+  g_ptr_array_add (pulled, theirs);
+  g_assert_true (bd_store_insert_batch (f->store, pulled, FALSE, "sync", &error));
+  g_assert_no_error (error);
+
+  save (f);
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (after), ==, "北区 梅田 冠水（確認済）");
+  g_assert_cmpstr (bd_report_get_description (after), ==, "本部より: 排水ポンプ車 到着");
+  /* the edit goes out on top of the server's revision */
+  g_assert_cmpint (bd_report_get_rev (after), ==, 7);
+}
+
 /* A conflict made while the report is open (a sync) shows up. */
 static void
 test_conflict_arrives (Fixture       *f,
@@ -1092,6 +1127,7 @@ main (int   argc,
   ADD ("/bd/editor/conflict/keep-mine", test_conflict_keep_mine);
   ADD ("/bd/editor/conflict/unsaved-edits", test_conflict_unsaved_edits);
   ADD ("/bd/editor/conflict/arrives", test_conflict_arrives);
+  ADD ("/bd/editor/save-over-newer", test_save_over_newer);
   ADD ("/bd/report-row/conflict", test_row_conflict);
   ADD ("/bd/editor/render", test_render);
 

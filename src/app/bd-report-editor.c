@@ -858,6 +858,7 @@ save_action (GtkWidget  *widget,
   BdReportEditor *self = BD_REPORT_EDITOR (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(BdReport) saved = NULL;
+  g_autoptr(BdReport) stored = NULL;
   g_autofree char *actor = NULL;
   const char *reporter;
 
@@ -869,6 +870,24 @@ save_action (GtkWidget  *widget,
     return;
 
   actor = dup_actor (self);
+
+  /* The store's copy changed while the form was open (a sync brought
+   * another office's edit): save what was typed over that copy, not over
+   * the one loaded, so the other edit is not reverted. A field changed on
+   * both sides takes what was typed here. */
+  if (!self->is_new && self->original != NULL &&
+      (stored = bd_store_get_report (self->store, bd_report_get_id (self->report), NULL)) != NULL &&
+      !bd_report_equal (stored, self->original))
+    {
+      g_auto(GStrv) both = NULL;
+      BdReport *merged = bd_report_merge3 (self->original, self->report, stored, &both);
+
+      g_debug ("saving over a copy changed meanwhile; %u fields changed on both sides",
+               g_strv_length (both));
+      g_set_object (&self->report, merged);
+      g_object_unref (merged);
+    }
+
   if (!bd_store_save_report (self->store, self->report, actor, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The report could not be saved: %s"),
