@@ -197,6 +197,162 @@ notify_counts (BdSync *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICTS]);
 }
 
+/* Answers are read with a bound: a feature or an error is small, a page
+ * of the feed at most PAGE_SIZE features; a server that sends more is
+ * treated as a fault, not read into memory. */
+#define MAX_ANSWER_BYTES (4 << 20)
+#define MAX_PAGE_BYTES   (96 << 20)
+#define READ_CHUNK       (64 << 10)
+
+static gboolean
+too_large (SoupMessage  *msg,
+           gsize         size,
+           gsize         max,
+           GError      **error)
+{
+  goffset length = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+
+  if (size <= max && length <= (goffset) max)
+    return FALSE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+               _("the server’s answer is larger than %u MB"), (guint) (max >> 20));
+  return TRUE;
+}
+
+/* On the pull thread: blocking, bounded. */
+static GBytes *
+send_bounded (SoupSession   *session,
+              SoupMessage   *msg,
+              gsize          max,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GInputStream) stream = soup_session_send (session, msg, cancellable, error);
+  g_autoptr(GByteArray) buffer = NULL;
+
+  if (stream == NULL || too_large (msg, 0, max, error))
+    return NULL;
+  buffer = g_byte_array_new ();
+  for (;;)
+    {
+      g_autoptr(GBytes) chunk = g_input_stream_read_bytes (stream, READ_CHUNK, cancellable, error);
+
+      if (chunk == NULL)
+        return NULL;
+      if (g_bytes_get_size (chunk) == 0)
+        break;
+      if (too_large (msg, buffer->len + g_bytes_get_size (chunk), max, error))
+        return NULL;
+      g_byte_array_append (buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+    }
+  g_input_stream_close (stream, NULL, NULL);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
+typedef struct
+{
+  SoupMessage  *msg;
+  GInputStream *stream;
+  GByteArray   *buffer;
+  gsize         max;
+} BoundedRead;
+
+static void
+bounded_read_free (BoundedRead *read)
+{
+  g_clear_object (&read->msg);
+  g_clear_object (&read->stream);
+  g_clear_pointer (&read->buffer, g_byte_array_unref);
+  g_free (read);
+}
+
+static void
+on_bounded_chunk (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BoundedRead *read = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      g_input_stream_close_async (read->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&read->buffer)),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (too_large (read->msg, read->buffer->len + g_bytes_get_size (chunk), read->max, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_byte_array_append (read->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  cancellable = g_task_get_cancellable (task);
+  g_input_stream_read_bytes_async (read->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   cancellable, on_bounded_chunk, g_steal_pointer (&task));
+}
+
+static void
+on_bounded_sent (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BoundedRead *read = g_task_get_task_data (task);
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  read->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (read->stream == NULL || too_large (read->msg, 0, read->max, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  read->buffer = g_byte_array_new ();
+  cancellable = g_task_get_cancellable (task);
+  g_input_stream_read_bytes_async (read->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   cancellable, on_bounded_chunk, g_steal_pointer (&task));
+}
+
+/* soup_session_send_and_read_async(), with a bound on the answer. */
+static void
+send_bounded_async (SoupSession         *session,
+                    SoupMessage         *msg,
+                    gsize                max,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (session, cancellable, callback, user_data);
+  BoundedRead *read = g_new0 (BoundedRead, 1);
+
+  read->msg = g_object_ref (msg);
+  read->max = max;
+  g_task_set_source_tag (task, send_bounded_async);
+  g_task_set_task_data (task, read, (GDestroyNotify) bounded_read_free);
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, cancellable, on_bounded_sent, task);
+}
+
+static GBytes *
+send_bounded_finish (GAsyncResult  *result,
+                     SoupMessage  **msg,
+                     GError       **error)
+{
+  BoundedRead *read = g_task_get_task_data (G_TASK (result));
+
+  *msg = read->msg;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Ends the run (the outbox keeps whatever was not acknowledged). */
 static void
 fail_task (GTask      *task,
@@ -407,7 +563,7 @@ on_push (GObject      *source,
   BdSync *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   BdOutboxEntry *entry = g_ptr_array_index (data->outbox, data->index);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  SoupMessage *msg = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(BdReport) server_copy = NULL;
@@ -416,7 +572,7 @@ on_push (GObject      *source,
   gsize size = 0;
   const char *text;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = send_bounded_finish (result, &msg, &error);
   status = soup_message_get_status (msg);
   if (!check_answer (task, body, error, status))
     return;
@@ -519,8 +675,8 @@ send_entry (GTask *task)
    * keep-alive connection. */
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
 
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_push, task);
+  send_bounded_async (self->session, msg, MAX_ANSWER_BYTES,
+                      g_task_get_cancellable (task), on_push, task);
 }
 
 static void upload_next (GTask *task);
@@ -535,12 +691,12 @@ on_upload (GObject      *source,
   RunData *data = g_task_get_task_data (task);
   BdOutboxEntry *entry = g_ptr_array_index (data->outbox, data->index);
   const char *sha256 = g_ptr_array_index (data->uploads, data->upload_index);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  SoupMessage *msg = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = send_bounded_finish (result, &msg, &error);
   status = soup_message_get_status (msg);
   if (!check_answer (task, body, error, status))
     return;
@@ -607,8 +763,8 @@ upload_next (GTask *task)
     }
   soup_message_set_request_body_from_bytes (msg, media_type, bytes);
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_upload, task);
+  send_bounded_async (self->session, msg, MAX_ANSWER_BYTES,
+                      g_task_get_cancellable (task), on_upload, task);
 }
 
 static void
@@ -775,7 +931,7 @@ fetch_page (RunData     *data,
           soup_message_headers_replace (soup_message_get_request_headers (msg),
                                         "Authorization", auth);
         }
-      body = soup_session_send_and_read (session, msg, data->pull_cancel, &error);
+      body = send_bounded (session, msg, MAX_PAGE_BYTES, data->pull_cancel, &error);
       status = soup_message_get_status (msg);
       if (body == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {

@@ -659,6 +659,29 @@ on_garbage (SoupServer        *server,
                                     body, strlen (body));
 }
 
+/* 6 MB of answer: with a Content-Length, or chunked without one. */
+static void
+on_huge (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  gboolean chunked = GPOINTER_TO_INT (user_data);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autofree char *block = g_strnfill (64 * 1024, ' ');
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_set_content_type (headers, "application/geo+json", NULL);
+  if (chunked)
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  for (int i = 0; i < 96; i++)
+    soup_message_body_append (body, SOUP_MEMORY_COPY, block, strlen (block));
+  if (chunked)
+    soup_message_body_complete (body);
+}
+
 static void
 assert_offline_keeps (Client     *client,
                       const char *url,
@@ -674,7 +697,8 @@ assert_offline_keeps (Client     *client,
   g_assert_cmpint (bd_store_count_outbox (client->store), ==, outbox);
 }
 
-/* DNS failure, TLS failure, a server that never answers, a malformed body: offline,
+/* DNS failure, TLS failure, a server that never answers, a malformed or
+ * oversized body: offline,
  * and every local change kept. */
 static void
 test_faults_misc (void)
@@ -733,6 +757,23 @@ test_faults_misc (void)
   garbage_url = g_uri_to_string (uris->data);
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
   assert_offline_keeps (client, garbage_url, 1);
+
+  /* an answer far larger than a feature: refused, not read into memory */
+  for (int chunked = 0; chunked <= 1; chunked++)
+    {
+      g_autoptr(SoupServer) huge = soup_server_new (NULL, NULL);
+      g_autofree char *huge_url = NULL;
+
+      soup_server_add_handler (huge, NULL, on_huge, GINT_TO_POINTER (chunked), NULL);
+      soup_server_listen_local (huge, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+      g_assert_no_error (error);
+      uris = soup_server_get_uris (huge);
+      huge_url = g_uri_to_string (uris->data);
+      g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+      assert_offline_keeps (client, huge_url, 1);
+      g_assert_nonnull (strstr (bd_sync_get_last_error (client->sync), "MB"));
+      soup_server_disconnect (huge);
+    }
 
   /* and the real server takes it all */
   bd_sync_set_server_url (client->sync, server->base);
