@@ -1254,6 +1254,14 @@ on_photo_remove_cb (BdPhotoThumbnail *thumbnail,
   gtk_widget_grab_focus (self->add_photo_button);
 }
 
+static gboolean
+is_on_server_state (gpointer key,
+                    gpointer value,
+                    gpointer user_data)
+{
+  return GPOINTER_TO_INT (value) == BD_PHOTO_STATE_ON_SERVER;
+}
+
 static void
 rebuild_photos (BdReportEditor *self)
 {
@@ -1714,6 +1722,13 @@ on_store_changed_cb (BdStore        *store,
       self->observed_ok = TRUE;
       fill_widgets (self);
       validate (self);
+    }
+  else if (change == BD_STORE_CHANGE_UPDATED && g_strcmp0 (report_id, id) == 0)
+    {
+      /* a photo of the report may have arrived from the server: look again
+       * for those that were only on the server */
+      g_hash_table_foreach_remove (self->photo_states, is_on_server_state, NULL);
+      rebuild_photos (self);
     }
 
   refresh_conflicts (self);

@@ -135,11 +135,22 @@ static const char migration_4[] =
   "ALTER TABLE outbox ADD COLUMN error TEXT;"
   "PRAGMA user_version = 4;";
 
+/* Photos named by pulled reports that this store does not hold yet. */
+static const char migration_5[] =
+  "CREATE TABLE attachments_wanted ("
+  "  sha256 TEXT PRIMARY KEY,"
+  "  report_id TEXT NOT NULL,"
+  "  media_type TEXT NOT NULL,"
+  "  since INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "PRAGMA user_version = 5;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 
 /* Every field name a report has, for the history row of a create. */
@@ -193,6 +204,11 @@ typedef enum
   STMT_ATTACHMENT_GET,
   STMT_ATTACHMENT_NEEDS_UPLOAD,
   STMT_ATTACHMENT_UPLOADED,
+  STMT_ATTACHMENT_HELD,
+  STMT_WANTED_INSERT,
+  STMT_WANTED_LIST,
+  STMT_WANTED_DELETE,
+  STMT_WANTED_REPORT,
   N_STMTS
 } StmtId;
 
@@ -280,6 +296,16 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_ATTACHMENT_NEEDS_UPLOAD] =
     "SELECT 1 FROM attachments WHERE sha256 = ?1 AND uploaded = 0",
   [STMT_ATTACHMENT_UPLOADED] = "UPDATE attachments SET uploaded = 1 WHERE sha256 = ?1",
+  [STMT_ATTACHMENT_HELD] = "SELECT 1 FROM attachments WHERE sha256 = ?1",
+  [STMT_WANTED_INSERT] =
+    "INSERT OR IGNORE INTO attachments_wanted (sha256, report_id, media_type, since)"
+    " VALUES (?1, ?2, ?3, ?4)",
+  [STMT_WANTED_LIST] =
+    "SELECT sha256 FROM attachments_wanted ORDER BY since, sha256 LIMIT ?1",
+  [STMT_WANTED_DELETE] = "DELETE FROM attachments_wanted WHERE sha256 = ?1",
+  [STMT_WANTED_REPORT] =
+    "SELECT r.id, r.rowid FROM attachments_wanted w JOIN reports r ON r.id = w.report_id"
+    " WHERE w.sha256 = ?1",
 };
 
 struct _BdStore
@@ -2330,6 +2356,45 @@ fail:
   return FALSE;
 }
 
+/* A pulled report's photos that this store does not hold go on the list. */
+static gboolean
+want_attachments (BdStore     *self,
+                  BdReport    *report,
+                  GError     **error)
+{
+  g_autoptr(GVariant) attachments = bd_report_get_attachments (report);
+  GVariantIter iter;
+  const char *sha256, *media_type;
+
+  if (g_variant_n_children (attachments) == 0 || bd_report_get_deleted (report))
+    return TRUE;
+
+  g_variant_iter_init (&iter, attachments);
+  while (g_variant_iter_next (&iter, "(&s&s&s)", &sha256, &media_type, NULL))
+    {
+      sqlite3_stmt *stmt;
+      gboolean held;
+
+      if (!(stmt = get_stmt (self, STMT_ATTACHMENT_HELD, error)))
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+      held = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
+      if (held)
+        continue;
+
+      if (!(stmt = get_stmt (self, STMT_WANTED_INSERT, error)))
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, bd_report_get_id (report), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, media_type, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 bd_store_apply_pulled (BdStore     *self,
                        GPtrArray   *reports,
@@ -2388,7 +2453,8 @@ bd_store_apply_pulled (BdStore     *self,
         feature = bd_report_to_geojson (report);
       if (!write_row (self, report,
                       features != NULL ? g_ptr_array_index (features, i) : feature,
-                      &rowid, error))
+                      &rowid, error) ||
+          !want_attachments (self, report, error))
         goto fail;
       written++;
     }
@@ -2663,6 +2729,99 @@ bd_store_mark_attachment_uploaded (BdStore     *self,
   g_return_val_if_fail (sha256 != NULL, FALSE);
 
   return run_with_id (self, STMT_ATTACHMENT_UPLOADED, sha256, error);
+}
+
+
+char **
+bd_store_list_wanted_attachments (BdStore  *self,
+                                  guint     limit,
+                                  GError  **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(StmtScope) scope = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  if (!(stmt = get_stmt (self, STMT_WANTED_LIST, error)))
+    return NULL;
+  scope = stmt;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (self->db, error, rc, _("Cannot read a photo"));
+      return NULL;
+    }
+  g_ptr_array_add (list, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
+gboolean
+bd_store_forget_wanted_attachment (BdStore     *self,
+                                   const char  *sha256,
+                                   GError     **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (sha256 != NULL, FALSE);
+
+  return run_with_id (self, STMT_WANTED_DELETE, sha256, error);
+}
+
+gboolean
+bd_store_add_downloaded_attachment (BdStore     *self,
+                                    const char  *sha256,
+                                    GBytes      *bytes,
+                                    const char  *media_type,
+                                    GError     **error)
+{
+  g_autofree char *sum = NULL;
+  g_autofree char *added = NULL;
+  g_autofree char *report_id = NULL;
+  sqlite3_stmt *stmt;
+  gint64 rowid = 0;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (sha256 != NULL && bytes != NULL, FALSE);
+
+  sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (g_strcmp0 (sum, sha256) != 0)
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID,
+                   _("The photo %s from the server does not match its name"), sha256);
+      return FALSE;
+    }
+
+  if (!(stmt = get_stmt (self, STMT_WANTED_REPORT, error)))
+    return FALSE;
+  {
+    g_autoptr(StmtScope) scope = stmt;
+
+    sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        report_id = column_dup (stmt, 0);
+        rowid = sqlite3_column_int64 (stmt, 1);
+      }
+  }
+
+  if (!begin (self, error))
+    return FALSE;
+  if (!(added = bd_store_add_attachment (self, bytes, media_type, error)) ||
+      !run_with_id (self, STMT_ATTACHMENT_UPLOADED, sha256, error) ||
+      !run_with_id (self, STMT_WANTED_DELETE, sha256, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  if (!commit (self, error))
+    return FALSE;
+
+  if (report_id != NULL)
+    emit_changed (self, BD_STORE_CHANGE_UPDATED, report_id, rowid);
+  return TRUE;
 }
 
 /* Readers */

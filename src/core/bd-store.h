@@ -26,7 +26,7 @@ typedef enum
 } BdStoreError;
 
 /* The latest schema version (PRAGMA user_version). */
-#define BD_STORE_SCHEMA_VERSION 4
+#define BD_STORE_SCHEMA_VERSION 5
 
 typedef enum
 {
@@ -179,6 +179,25 @@ GBytes     *bd_store_get_attachment   (BdStore        *self,
 gboolean    bd_store_attachment_needs_upload (BdStore *self,
                                               const char *sha256);
 gboolean    bd_store_mark_attachment_uploaded (BdStore    *self,
+                                               const char *sha256,
+                                               GError    **error);
+
+/* Photos other clients took: a pulled report naming a photo this store
+ * does not hold puts it on a list, and the sync engine downloads it. */
+/* Up to @limit sha256s (a NULL-terminated array), oldest wish first. */
+char      **bd_store_list_wanted_attachments (BdStore    *self,
+                                              guint       limit,
+                                              GError    **error);
+/* Keeps the photo the server sent for @sha256 (refused unless the bytes
+ * hash to it), takes it off the list and emits "changed" for the report
+ * that named it, so that views show it. */
+gboolean    bd_store_add_downloaded_attachment (BdStore    *self,
+                                                const char *sha256,
+                                                GBytes     *bytes,
+                                                const char *media_type,
+                                                GError    **error);
+/* Takes @sha256 off the list (the server does not have it either). */
+gboolean    bd_store_forget_wanted_attachment (BdStore    *self,
                                                const char *sha256,
                                                GError    **error);
 

@@ -72,6 +72,8 @@ typedef struct
   GHashTable   *skip;          /* report ids not pushed again this run */
   GHashTable   *merges;        /* report id → merges this run */
   GPtrArray    *uploads;       /* sha256s of the entry's photos to upload */
+  char        **downloads;     /* sha256s of other clients' photos to fetch */
+  guint         download_index;
   guint         upload_index;
   gint64        cursor;
   /* the pull: shared with the pull thread, under lock */
@@ -115,6 +117,7 @@ run_data_free (RunData *data)
   g_clear_pointer (&data->skip, g_hash_table_unref);
   g_clear_pointer (&data->merges, g_hash_table_unref);
   g_clear_pointer (&data->uploads, g_ptr_array_unref);
+  g_clear_pointer (&data->downloads, g_strfreev);
   if (data->queue != NULL)
     g_queue_free_full (data->queue, (GDestroyNotify) page_free);
   g_mutex_clear (&data->lock);
@@ -1053,6 +1056,92 @@ pull_page (GTask *task)
   g_thread_unref (g_thread_new ("bd-sync-pull", pull_thread, g_object_ref (task)));
 }
 
+/* Photos other clients took, after the pull: a few each run, so that a
+ * first sync is not held up by them. A photo that cannot be had now is
+ * tried again next run; one the server does not have is forgotten. */
+#define DOWNLOADS_PER_RUN 20
+
+static void download_next (GTask *task);
+
+static void
+on_download (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  const char *sha256 = data->downloads[data->download_index];
+  SoupMessage *msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  body = send_bounded_finish (result, &msg, &error);
+  if (body == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      cancel_task (task, error);
+      return;
+    }
+  status = soup_message_get_status (msg);
+  if (body == NULL || status == 401 || http_status_unreachable (status))
+    {
+      /* the reports are in; the photos wait for the next run */
+      g_debug ("photo %s: %s (%u)", sha256, error != NULL ? error->message : "", status);
+      finish_run (task);
+      return;
+    }
+
+  if (status == 200)
+    {
+      const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
+                                                                NULL);
+
+      if (!bd_store_add_downloaded_attachment (self->store, sha256, body, type, &error))
+        {
+          g_debug ("photo %s refused: %s", sha256, error->message);
+          bd_store_forget_wanted_attachment (self->store, sha256, NULL);
+        }
+    }
+  else
+    bd_store_forget_wanted_attachment (self->store, sha256, NULL);
+
+  data->download_index++;
+  download_next (task);
+}
+
+static void
+download_next (GTask *task)
+{
+  BdSync *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+
+  if (data->downloads == NULL)
+    {
+      data->downloads = bd_store_list_wanted_attachments (self->store, DOWNLOADS_PER_RUN, NULL);
+      data->download_index = 0;
+    }
+  if (data->downloads == NULL || data->downloads[data->download_index] == NULL)
+    {
+      finish_run (task);
+      return;
+    }
+
+  path = g_strconcat ("attachments/", data->downloads[data->download_index], NULL);
+  url = server_url (self, path);
+  msg = new_message (self, "GET", url);
+  if (msg == NULL)
+    {
+      finish_run (task);
+      return;
+    }
+  send_bounded_async (self->session, msg, BD_STORE_MAX_ATTACHMENT_BYTES,
+                      g_task_get_cancellable (task), on_download, task);
+}
+
 static gboolean
 write_queued (gpointer user_data)
 {
@@ -1111,7 +1200,7 @@ write_queued (gpointer user_data)
   else if (error != NULL)
     fail_task (task, error->code, error->message);
   else if (last)
-    finish_run (task);
+    download_next (task);
   return G_SOURCE_REMOVE;
 }
 

@@ -510,6 +510,28 @@ test_photos (void)
   attachments = bd_report_get_attachments (pulled);
   g_assert_cmpuint (g_variant_n_children (attachments), ==, 1);
 
+  /* …and B fetched A's photo after the pull: it holds the very bytes, as
+   * already on the server (nothing to upload again) */
+  {
+    g_autoptr(GBytes) held = bd_store_get_attachment (b->store, sha256, NULL, &error);
+    g_auto(GStrv) wanted = bd_store_list_wanted_attachments (b->store, 10, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (held, bytes));
+    g_assert_false (bd_store_attachment_needs_upload (b->store, sha256));
+    g_assert_cmpuint (g_strv_length (wanted), ==, 0);
+  }
+
+  /* bytes that do not hash to the name are refused */
+  {
+    g_autoptr(GBytes) wrong = g_bytes_new_static ("not the photo", 13);
+
+    g_assert_false (bd_store_add_downloaded_attachment (b->store, sha256, wrong, "image/png",
+                                                        &error));
+    g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
   client_free (a);
   client_free (b);
   server_free (server);
