@@ -93,6 +93,7 @@ typedef struct
   GCancellable *cancellable;   /* the caller's, which cancels pull_cancel too */
   gulong        cancel_handler;
   gboolean      returned;
+  BdSyncState   state_before;
 } RunData;
 
 /* A server that answers every push with another change would make the
@@ -379,10 +380,13 @@ static void
 cancel_task (GTask  *task,
              GError *error)
 {
+  BdSync *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
 
   data->returned = TRUE;
   stop_pull (data);
+  /* no verdict: back to what was known before the run */
+  set_state (self, data->state_before);
   g_task_return_error (task, g_error_copy (error));
   g_object_unref (task);
 }
@@ -1251,6 +1255,7 @@ bd_sync_run_once_async (BdSync              *self,
   cursor = bd_store_get_sync_state (self->store, "cursor");
   data->cursor = cursor != NULL ? g_ascii_strtoll (cursor, NULL, 10) : 0;
 
+  data->state_before = self->state;
   set_state (self, BD_SYNC_STATE_SYNCING);
   push_next (task);
 }
