@@ -30,6 +30,7 @@
 #include "bd-report-editor.h"
 #include "bd-report-row.h"
 #include "bd-store.h"
+#include "ui-util.h"
 
 #define TIMEOUT_MS 60000
 #define KITA       "271276"
@@ -48,31 +49,8 @@ typedef struct
   BdReportEditor *editor;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
 
-static gboolean
-iterate_until (Condition condition,
-               gpointer  data,
-               guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
 
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 static gboolean
 photos_settled (gpointer data)
@@ -86,31 +64,7 @@ widget_has_height (gpointer data)
   return gtk_widget_get_height (GTK_WIDGET (data)) > 0;
 }
 
-static gboolean
-pointer_is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
 
-static int
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    return g_remove (path);
-
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-
-  return g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *f,

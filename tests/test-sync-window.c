@@ -30,6 +30,7 @@
 #include "bd-sync-indicator.h"
 #include "bd-window.h"
 #include "sync-harness.h"
+#include "ui-util.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
 #define TIMEOUT_MS 30000
@@ -37,60 +38,13 @@
 static char *tmp_dir;
 static char *tiles_dir;
 
-typedef gboolean (*Condition) (gpointer data);
 
-static gboolean
-iterate_until (Condition condition,
-               gpointer  data,
-               guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 /* A macro, so that a failure names the line that waited. */
 #define wait_until(condition, data) g_assert_true (iterate_until ((condition), (data), TIMEOUT_MS))
 
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
-static gboolean
-pointer_is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
 
-static int
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    return g_remove (path);
-
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-
-  return g_rmdir (path);
-}
 
 /* A few plain tiles around the city centre (zoom 12), so that the map needs
  * no network. */

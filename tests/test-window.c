@@ -25,6 +25,7 @@
 #include "bd-report-list.h"
 #include "bd-store.h"
 #include "bd-window.h"
+#include "ui-util.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
 #define TIMEOUT_MS 60000
@@ -32,25 +33,7 @@
 static char *tmp_dir;
 static char *tiles_dir;
 
-typedef gboolean (*Condition) (gpointer data);
 
-static gboolean
-iterate_until (Condition condition,
-               gpointer  data,
-               guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 static void
 iterate_for (guint ms)
@@ -62,11 +45,6 @@ iterate_for (guint ms)
       g_usleep (1000);
 }
 
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 /* The size restored from GSettings (the default size is what GTK keeps in
  * step with the real size, and what the window saves). */
@@ -169,25 +147,6 @@ write_tiles (const char *dir)
     write_tiles_at_zoom (dir, zoom);
 }
 
-static int
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    return g_remove (path);
-
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-
-  return g_rmdir (path);
-}
 
 /* Runs the real application with @args (after argv[0]); @scenario runs
  * inside "activate" once the window is mapped and must close the window. */
@@ -262,11 +221,6 @@ ward_index (const char *code)
   return 0;
 }
 
-static gboolean
-pointer_is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
 
 /* Closes like the user does (close-request saves the state), then waits
  * until the window is finalized. */
