@@ -49,9 +49,6 @@ typedef struct
   BdReportEditor *editor;
 } Fixture;
 
-
-
-
 static gboolean
 photos_settled (gpointer data)
 {
@@ -63,8 +60,6 @@ widget_has_height (gpointer data)
 {
   return gtk_widget_get_height (GTK_WIDGET (data)) > 0;
 }
-
-
 
 static void
 fixture_set_up (Fixture       *f,

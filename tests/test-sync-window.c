@@ -38,13 +38,8 @@
 static char *tmp_dir;
 static char *tiles_dir;
 
-
-
 /* A macro, so that a failure names the line that waited. */
 #define wait_until(condition, data) g_assert_true (iterate_until ((condition), (data), TIMEOUT_MS))
-
-
-
 
 /* A few plain tiles around the city centre (zoom 12), so that the map needs
  * no network. */

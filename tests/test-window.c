@@ -33,8 +33,6 @@
 static char *tmp_dir;
 static char *tiles_dir;
 
-
-
 static void
 iterate_for (guint ms)
 {
@@ -44,7 +42,6 @@ iterate_for (guint ms)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
 }
-
 
 /* The size restored from GSettings (the default size is what GTK keeps in
  * step with the real size, and what the window saves). */
@@ -147,7 +144,6 @@ write_tiles (const char *dir)
     write_tiles_at_zoom (dir, zoom);
 }
 
-
 /* Runs the real application with @args (after argv[0]); @scenario runs
  * inside "activate" once the window is mapped and must close the window. */
 typedef void (*Scenario) (BdWindow *window,
@@ -220,7 +216,6 @@ ward_index (const char *code)
   g_assert_not_reached ();
   return 0;
 }
-
 
 /* Closes like the user does (close-request saves the state), then waits
  * until the window is finalized. */
