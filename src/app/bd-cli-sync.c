@@ -168,6 +168,10 @@ bd_cli_sync_run (const char *database,
           g_clear_error (&wait.error);
           return 1;
         }
+      if (bd_store_count_rejected (store) > 0)
+        g_printerr (_("bosai-desk: %lld features from the server could not be read and are kept "
+                      "aside in the database (table pulled_rejects)\n"),
+                    (long long) bd_store_count_rejected (store));
       if (bd_store_count_conflicts (store) > 0)
         {
           g_printerr (_("bosai-desk: %lld fields changed both here and on the server wait to be "

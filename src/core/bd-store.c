@@ -145,12 +145,25 @@ static const char migration_5[] =
   ") WITHOUT ROWID;"
   "PRAGMA user_version = 5;";
 
+/* Features of the change feed this client could not take, kept aside. */
+static const char migration_6[] =
+  "CREATE TABLE pulled_rejects ("
+  "  id TEXT,"
+  "  seq INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL,"
+  "  feature TEXT NOT NULL,"
+  "  at TEXT NOT NULL,"
+  "  UNIQUE (id, seq)"
+  ");"
+  "PRAGMA user_version = 6;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
   migration_5,
+  migration_6,
 };
 
 /* Every field name a report has, for the history row of a create. */
@@ -209,6 +222,8 @@ typedef enum
   STMT_WANTED_LIST,
   STMT_WANTED_DELETE,
   STMT_WANTED_REPORT,
+  STMT_REJECT_INSERT,
+  STMT_REJECT_COUNT,
   N_STMTS
 } StmtId;
 
@@ -303,6 +318,10 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_WANTED_LIST] =
     "SELECT sha256 FROM attachments_wanted ORDER BY since, sha256 LIMIT ?1",
   [STMT_WANTED_DELETE] = "DELETE FROM attachments_wanted WHERE sha256 = ?1",
+  [STMT_REJECT_INSERT] =
+    "INSERT OR IGNORE INTO pulled_rejects (id, seq, reason, feature, at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects",
   [STMT_WANTED_REPORT] =
     "SELECT r.id, r.rowid FROM attachments_wanted w JOIN reports r ON r.id = w.report_id"
     " WHERE w.sha256 = ?1",
@@ -2395,17 +2414,63 @@ want_attachments (BdStore     *self,
   return TRUE;
 }
 
+void
+bd_rejected_free (BdRejected *rejected)
+{
+  if (rejected == NULL)
+    return;
+  g_free (rejected->id);
+  g_free (rejected->reason);
+  g_free (rejected->feature);
+  g_free (rejected);
+}
+
+gint64
+bd_store_count_rejected (BdStore *self)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), 0);
+
+  return count_rows (self, STMT_REJECT_COUNT);
+}
+
+static gboolean
+keep_rejected (BdStore     *self,
+               const char  *id,
+               gint64       seq,
+               const char  *reason,
+               const char  *feature,
+               const char  *now,
+               GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_message ("A feature of the change feed was kept aside (%s, seq %" G_GINT64_FORMAT "): %s",
+             id != NULL ? id : "no id", seq, reason);
+  if (!(stmt = get_stmt (self, STMT_REJECT_INSERT, error)))
+    return FALSE;
+  bind_text_or_null (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, feature, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, now, -1, SQLITE_TRANSIENT);
+  return step_done (self, stmt, error);
+}
+
 gboolean
 bd_store_apply_pulled (BdStore     *self,
                        GPtrArray   *reports,
                        GPtrArray   *features,
+                       GPtrArray   *rejected,
                        const char  *cursor_key,
                        gint64       cursor,
                        guint       *n_skipped,
                        GError     **error)
 {
   g_autoptr(GHashTable) pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *now_text = bd_format_timestamp (now);
   g_autofree char *cursor_text = NULL;
+  g_autofree gboolean *valid = NULL;
   sqlite3_stmt *stmt;
   guint written = 0, skipped = 0;
   guint i;
@@ -2416,9 +2481,9 @@ bd_store_apply_pulled (BdStore     *self,
   g_return_val_if_fail (features == NULL || features->len == reports->len, FALSE);
   g_return_val_if_fail (cursor_key != NULL, FALSE);
 
+  valid = g_new0 (gboolean, reports->len + 1);
   for (i = 0; i < reports->len; i++)
-    if (!bd_report_validate (g_ptr_array_index (reports, i), error))
-      return FALSE;
+    valid[i] = bd_report_validate (g_ptr_array_index (reports, i), NULL);
 
   if (!begin (self, error))
     return FALSE;
@@ -2443,20 +2508,40 @@ bd_store_apply_pulled (BdStore     *self,
       g_autofree char *feature = NULL;
       gint64 rowid;
 
+      if (features == NULL || !valid[i])
+        feature = bd_report_to_geojson (report);
+      if (!valid[i])
+        {
+          g_autoptr(GError) invalid = NULL;
+
+          bd_report_validate (report, &invalid);
+          if (!keep_rejected (self, bd_report_get_id (report), bd_report_get_seq (report),
+                              invalid->message,
+                              features != NULL ? g_ptr_array_index (features, i) : feature,
+                              now_text, error))
+            goto fail;
+          continue;
+        }
       /* a local edit waits: it wins here, and its push merges */
       if (g_hash_table_contains (pending, bd_report_get_id (report)))
         {
           skipped++;
           continue;
         }
-      if (features == NULL)
-        feature = bd_report_to_geojson (report);
       if (!write_row (self, report,
                       features != NULL ? g_ptr_array_index (features, i) : feature,
                       &rowid, error) ||
           !want_attachments (self, report, error))
         goto fail;
       written++;
+    }
+
+  for (i = 0; rejected != NULL && i < rejected->len; i++)
+    {
+      BdRejected *r = g_ptr_array_index (rejected, i);
+
+      if (!keep_rejected (self, r->id, r->seq, r->reason, r->feature, now_text, error))
+        goto fail;
     }
 
   cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);

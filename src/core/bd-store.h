@@ -26,7 +26,7 @@ typedef enum
 } BdStoreError;
 
 /* The latest schema version (PRAGMA user_version). */
-#define BD_STORE_SCHEMA_VERSION 5
+#define BD_STORE_SCHEMA_VERSION 6
 
 typedef enum
 {
@@ -260,14 +260,32 @@ gboolean    bd_store_apply_merge      (BdStore        *self,
                                        BdReport       *server_copy,
                                        const char * const *conflicts,
                                        GError        **error);
+/* A feature of the change feed that this client cannot take (malformed,
+ * or refused by its validation, say a newer server's category): kept
+ * aside as the server sent it, never dropped, and never in the way of the
+ * rest of the feed. */
+typedef struct
+{
+  char   *id;                  /* NULL when the feature has none */
+  gint64  seq;
+  char   *reason;
+  char   *feature;             /* the feature's JSON */
+} BdRejected;
+
+void bd_rejected_free (BdRejected *rejected);
+
 /* Pages of the change feed: every report that has no local edit waiting
- * is written as the server sent it, and @cursor_key is set to @cursor, all
- * in one transaction. @features, if not NULL, holds each report's GeoJSON
- * (bd_report_to_geojson(), made ahead on another thread). Returns how many
- * were skipped (local edits win until their push merges) in @n_skipped. */
+ * is written as the server sent it, @rejected (BdRejected*, may be NULL)
+ * and reports that do not validate are kept aside, and @cursor_key is set
+ * to @cursor, all in one transaction. @features, if not NULL, holds each
+ * report's GeoJSON (bd_report_to_geojson(), made ahead on another thread).
+ * Returns how many were skipped (local edits win until their push merges)
+ * in @n_skipped. */
+gint64      bd_store_count_rejected   (BdStore        *self);
 gboolean    bd_store_apply_pulled     (BdStore        *self,
                                        GPtrArray      *reports,
                                        GPtrArray      *features,
+                                       GPtrArray      *rejected,
                                        const char     *cursor_key,
                                        gint64          cursor,
                                        guint          *n_skipped,

@@ -846,6 +846,7 @@ struct _Page
 {
   GPtrArray *reports;    /* BdReport* */
   GPtrArray *features;   /* char*: their GeoJSON */
+  GPtrArray *rejected;   /* BdRejected*: features we cannot read */
   gint64     next;       /* the cursor after this page */
   gboolean   last;
   GError    *error;      /* instead of a page: why the pull stopped */
@@ -856,6 +857,7 @@ page_free (Page *page)
 {
   g_clear_pointer (&page->reports, g_ptr_array_unref);
   g_clear_pointer (&page->features, g_ptr_array_unref);
+  g_clear_pointer (&page->rejected, g_ptr_array_unref);
   g_clear_error (&page->error);
   g_free (page);
 }
@@ -889,16 +891,35 @@ parse_page (GBytes  *body,
   page->reports = g_ptr_array_new_full (n, g_object_unref);
   page->features = g_ptr_array_new_full (n, g_free);
 
+  page->rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_rejected_free);
+
   for (i = 0; i < n; i++)
     {
-      BdReport *report = bd_report_new_from_json (json_array_get_element (features, i), NULL);
+      JsonNode *node = json_array_get_element (features, i);
+      g_autoptr(GError) bad = NULL;
+      BdReport *report = bd_report_new_from_json (node, &bad);
 
       if (report == NULL)
         {
-          page_free (page);
-          g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s",
-                       _("the server sent a malformed feature"));
-          return NULL;
+          /* one feature we cannot read must not stop the feed: it is kept
+           * aside as it came, and the rest goes on */
+          BdRejected *rejected = g_new0 (BdRejected, 1);
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          JsonNode *id = object != NULL ? json_object_get_member (object, "id") : NULL;
+          JsonNode *props = object != NULL ? json_object_get_member (object, "properties") : NULL;
+
+          if (id != NULL && JSON_NODE_HOLDS_VALUE (id) &&
+              json_node_get_value_type (id) == G_TYPE_STRING)
+            rejected->id = g_strdup (json_node_get_string (id));
+          if (props != NULL && JSON_NODE_HOLDS_OBJECT (props))
+            rejected->seq = json_object_get_int_member_with_default (json_node_get_object (props),
+                                                                     "seq", 0);
+          rejected->reason = g_strdup (bad != NULL ? bad->message : "");
+          rejected->feature = json_to_string (node, FALSE);
+          if (rejected->seq > page->next)
+            page->next = rejected->seq;
+          g_ptr_array_add (page->rejected, rejected);
+          continue;
         }
       if (bd_report_get_seq (report) > page->next)
         page->next = bd_report_get_seq (report);
@@ -1154,6 +1175,7 @@ write_queued (gpointer user_data)
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_rejected_free);
   g_autoptr(GError) error = NULL;
   gboolean last = FALSE;
   gint64 cursor = -1;
@@ -1170,6 +1192,7 @@ write_queued (gpointer user_data)
         {
           g_ptr_array_extend_and_steal (reports, g_steal_pointer (&page->reports));
           g_ptr_array_extend_and_steal (features, g_steal_pointer (&page->features));
+          g_ptr_array_extend_and_steal (rejected, g_steal_pointer (&page->rejected));
           cursor = page->next;
           last = page->last;
         }
@@ -1189,7 +1212,7 @@ write_queued (gpointer user_data)
     {
       g_autoptr(GError) write_error = NULL;
 
-      if (!bd_store_apply_pulled (self->store, reports, features, "cursor", cursor, NULL,
+      if (!bd_store_apply_pulled (self->store, reports, features, rejected, "cursor", cursor, NULL,
                                   &write_error))
         {
           stop_pull (data);

@@ -844,6 +844,77 @@ test_push_soon (void)
   server_free (server);
 }
 
+static void
+on_feed (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  const char *page = user_data;
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/geo+json", SOUP_MEMORY_COPY,
+                                    page, strlen (page));
+}
+
+/* A feature this client cannot take (a category it does not know, a
+ * malformed one) is kept aside as it came; the rest of the feed goes on. */
+static void
+test_rejected_features (void)
+{
+  Client *client = client_new ("a.sqlite");
+  g_autoptr(BdReport) good = make_report ("停電", 34.70, 135.50);
+  g_autoptr(BdReport) unknown = NULL;
+  g_autoptr(SoupServer) feed = soup_server_new (NULL, NULL);
+  g_autoptr(GSList) uris = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good_json = NULL;
+  g_autofree char *unknown_json = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *cursor = NULL;
+
+  bd_report_set_id (good, "a0000000-0000-4000-8000-000000000001");
+  bd_report_set_rev (good, 1);
+  bd_report_set_seq (good, 1);
+  unknown = bd_report_copy (good);
+  bd_report_set_id (unknown, "a0000000-0000-4000-8000-000000000002");
+  bd_report_set_category (unknown, "meteorite");
+  bd_report_set_seq (unknown, 2);
+  good_json = bd_report_to_geojson (good);
+  unknown_json = bd_report_to_geojson (unknown);
+  page = g_strdup_printf ("{\"type\":\"FeatureCollection\",\"features\":[%s,%s,"
+                          "{\"type\":\"Feature\",\"id\":\"a0000000-0000-4000-8000-000000000003\","
+                          "\"geometry\":null,\"properties\":{\"seq\":3,\"severity\":\"very\"}}],"
+                          "\"next_since_seq\":3,\"numberReturned\":3}",
+                          good_json, unknown_json);
+
+  soup_server_add_handler (feed, NULL, on_feed, page, NULL);
+  soup_server_listen_local (feed, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (feed);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  bd_sync_set_server_url (client->sync, url);
+  error = client_sync (client);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count (client->store), ==, 1);
+  g_assert_cmpint (bd_store_count_rejected (client->store), ==, 2);
+  cursor = bd_store_get_sync_state (client->store, "cursor");
+  g_assert_cmpstr (cursor, ==, "3");
+
+  /* the same page again: kept aside once, not twice */
+  bd_store_set_sync_state (client->store, "cursor", "0", &error);
+  error = client_sync (client);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_rejected (client->store), ==, 2);
+
+  soup_server_disconnect (feed);
+  client_free (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -861,6 +932,7 @@ main (int   argc,
   g_test_add_func ("/bd/sync/server-killed", test_server_killed);
   g_test_add_func ("/bd/sync/faults-misc", test_faults_misc);
   g_test_add_func ("/bd/sync/push-soon", test_push_soon);
+  g_test_add_func ("/bd/sync/rejected-features", test_rejected_features);
 
   return g_test_run ();
 }
