@@ -3062,6 +3062,24 @@ bd_report_format_field (BdReport   *self,
   return g_strdup ("");
 }
 
+gboolean
+bd_report_same_content (BdReport *a,
+                        BdReport *b)
+{
+  static const char * const stamped[] = { "rev", "seq", "updated_at", NULL };
+  g_auto(GStrv) diff = NULL;
+  guint i;
+
+  g_return_val_if_fail (BD_IS_REPORT (a), FALSE);
+  g_return_val_if_fail (BD_IS_REPORT (b), FALSE);
+
+  diff = bd_report_diff (a, b);
+  for (i = 0; diff[i] != NULL; i++)
+    if (!g_strv_contains (stamped, diff[i]))
+      return FALSE;
+  return TRUE;
+}
+
 /* The server stamps these; they never conflict. */
 static gboolean
 is_stamped (const char *field)

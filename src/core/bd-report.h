@@ -175,6 +175,9 @@ gboolean     bd_report_validate             (BdReport      *self,
  * "geometry": null, which new_from_json refuses. Parsing checks JSON types
  * and structure only (BD_REPORT_ERROR_PARSE): call bd_report_validate ().
  * A single feature may be at most 16 MiB of text, a collection 64 MiB. */
+/* Equal but for what the server stamps: rev, seq and updated_at. */
+gboolean     bd_report_same_content         (BdReport     *a,
+                                             BdReport     *b);
 /* Field by field, for the three-way merge and the conflict view. @field is
  * a name from bd_report_diff(). */
 /* Copies one field's value from @source into @self. */

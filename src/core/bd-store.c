@@ -203,6 +203,7 @@ typedef enum
   STMT_BASE_DELETE,
   STMT_OUTBOX_LIST_READY,
   STMT_OUTBOX_FOR_REPORT,
+  STMT_OUTBOX_REPORT_OF,
   STMT_OUTBOX_REMOVE_REPORT,
   STMT_OUTBOX_REBASE,
   STMT_OUTBOX_SET_ERROR,
@@ -291,6 +292,7 @@ static const char * const stmt_sql[N_STMTS] = {
     "SELECT seq, report_id, op, base_rev, payload, created_at, error FROM outbox"
     " WHERE report_id NOT IN (SELECT report_id FROM conflicts) ORDER BY seq",
   [STMT_OUTBOX_FOR_REPORT] = "SELECT count(*) FROM outbox WHERE report_id = ?1",
+  [STMT_OUTBOX_REPORT_OF] = "SELECT report_id FROM outbox WHERE seq = ?1",
   [STMT_OUTBOX_REMOVE_REPORT] = "DELETE FROM outbox WHERE report_id = ?1",
   [STMT_OUTBOX_REBASE] = "UPDATE outbox SET base_rev = ?2 WHERE report_id = ?1",
   [STMT_OUTBOX_SET_ERROR] = "UPDATE outbox SET error = ?2 WHERE seq = ?1",
@@ -2117,21 +2119,6 @@ bd_store_set_sync_state (BdStore     *self,
 
 /* Sync */
 
-/* Equal but for what the server stamps: rev, seq, updated_at. */
-static gboolean
-same_content (BdReport *a,
-              BdReport *b)
-{
-  static const char * const stamped[] = { "rev", "seq", "updated_at", NULL };
-  g_auto(GStrv) diff = bd_report_diff (a, b);
-  guint i;
-
-  for (i = 0; diff != NULL && diff[i] != NULL; i++)
-    if (!g_strv_contains (stamped, diff[i]))
-      return FALSE;
-  return TRUE;
-}
-
 /* The server copy of a report: its base row while local edits wait, else
  * the report row itself once the server has it. NULL without error when
  * there is none. */
@@ -2222,19 +2209,15 @@ bd_store_ack_outbox_entry (BdStore     *self,
   if (!begin (self, error))
     return FALSE;
 
-  if (!(stmt = get_stmt (self, STMT_OUTBOX_LIST, error)))
+  /* the report id of row @seq */
+  if (!(stmt = get_stmt (self, STMT_OUTBOX_REPORT_OF, error)))
     goto fail;
   {
     g_autoptr(StmtScope) scope = stmt;
-    int rc;
 
-    /* the report id of row @seq */
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      if (sqlite3_column_int64 (stmt, 0) == seq)
-        {
-          id = column_dup (stmt, 1);
-          break;
-        }
+    sqlite3_bind_int64 (stmt, 1, seq);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      id = column_dup (stmt, 0);
   }
   if (id == NULL)
     {
@@ -2345,7 +2328,7 @@ bd_store_apply_merge (BdStore             *self,
       !run_with_id (self, STMT_OUTBOX_REMOVE_REPORT, id, error))
     goto fail;
 
-  if (same_content (merged, server_copy))
+  if (bd_report_same_content (merged, server_copy))
     {
       if (!run_with_id (self, STMT_BASE_DELETE, id, error))
         goto fail;
@@ -2433,6 +2416,13 @@ bd_store_count_rejected (BdStore *self)
   return count_rows (self, STMT_REJECT_COUNT);
 }
 
+static void
+free_error (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
 static gboolean
 keep_rejected (BdStore     *self,
                const char  *id,
@@ -2470,7 +2460,7 @@ bd_store_apply_pulled (BdStore     *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *now_text = bd_format_timestamp (now);
   g_autofree char *cursor_text = NULL;
-  g_autofree gboolean *valid = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
   sqlite3_stmt *stmt;
   guint written = 0, skipped = 0;
   guint i;
@@ -2481,9 +2471,15 @@ bd_store_apply_pulled (BdStore     *self,
   g_return_val_if_fail (features == NULL || features->len == reports->len, FALSE);
   g_return_val_if_fail (cursor_key != NULL, FALSE);
 
-  valid = g_new0 (gboolean, reports->len + 1);
+  /* why each report does not validate, or NULL */
+  problems = g_ptr_array_new_full (reports->len, (GDestroyNotify) free_error);
   for (i = 0; i < reports->len; i++)
-    valid[i] = bd_report_validate (g_ptr_array_index (reports, i), NULL);
+    {
+      GError *problem = NULL;
+
+      bd_report_validate (g_ptr_array_index (reports, i), &problem);
+      g_ptr_array_add (problems, problem);
+    }
 
   if (!begin (self, error))
     return FALSE;
@@ -2505,18 +2501,16 @@ bd_store_apply_pulled (BdStore     *self,
   for (i = 0; i < reports->len; i++)
     {
       BdReport *report = g_ptr_array_index (reports, i);
+      GError *problem = g_ptr_array_index (problems, i);
       g_autofree char *feature = NULL;
       gint64 rowid;
 
-      if (features == NULL || !valid[i])
+      if (features == NULL || problem != NULL)
         feature = bd_report_to_geojson (report);
-      if (!valid[i])
+      if (problem != NULL)
         {
-          g_autoptr(GError) invalid = NULL;
-
-          bd_report_validate (report, &invalid);
           if (!keep_rejected (self, bd_report_get_id (report), bd_report_get_seq (report),
-                              invalid->message,
+                              problem->message,
                               features != NULL ? g_ptr_array_index (features, i) : feature,
                               now_text, error))
             goto fail;
@@ -2687,7 +2681,7 @@ bd_store_settle_conflict (BdStore           *self,
   if ((left = count_with_id (self, STMT_CONFLICT_COUNT_REPORT, id, error)) < 0 ||
       !run_with_id (self, STMT_OUTBOX_REMOVE_REPORT, id, error))
     goto fail;
-  if (left == 0 && same_content (local, server))
+  if (left == 0 && bd_report_same_content (local, server))
     {
       /* every field settled the server's way: nothing left to push */
       if (!run_with_id (self, STMT_BASE_DELETE, id, error))

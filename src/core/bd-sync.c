@@ -176,22 +176,31 @@ item_url (BdSync     *self,
   return server_url (self, path);
 }
 
+/* A request carrying the bearer token (on any thread). */
 static SoupMessage *
-new_message (BdSync     *self,
-             const char *method,
-             const char *url)
+request_new (const char *method,
+             const char *url,
+             const char *token)
 {
   SoupMessage *msg = soup_message_new (method, url);
   g_autofree char *auth = NULL;
 
   if (msg == NULL)
     return NULL;
-  if (self->token != NULL)
+  if (token != NULL)
     {
-      auth = g_strdup_printf ("Bearer %s", self->token);
+      auth = g_strdup_printf ("Bearer %s", token);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     }
   return msg;
+}
+
+static SoupMessage *
+new_message (BdSync     *self,
+             const char *method,
+             const char *url)
+{
+  return request_new (method, url, self->token);
 }
 
 static void
@@ -448,21 +457,6 @@ refuse_entry (GTask         *task,
   data->refused_message = g_strdup (message);
 }
 
-/* Equal but for what the server stamps: rev, seq, updated_at. */
-static gboolean
-same_content (BdReport *a,
-              BdReport *b)
-{
-  static const char * const stamped[] = { "rev", "seq", "updated_at", NULL };
-  g_auto(GStrv) diff = bd_report_diff (a, b);
-  guint i;
-
-  for (i = 0; diff != NULL && diff[i] != NULL; i++)
-    if (!g_strv_contains (stamped, diff[i]))
-      return FALSE;
-  return TRUE;
-}
-
 /* After an acknowledgement: the run's later entries for the same report
  * build on the server's new revision (the store did the same). */
 static void
@@ -617,7 +611,7 @@ on_push (GObject      *source,
     {
       g_autoptr(BdReport) pushed = bd_report_new_from_geojson (entry->payload, -1, NULL);
 
-      if (pushed != NULL && same_content (pushed, server_copy))
+      if (pushed != NULL && bd_report_same_content (pushed, server_copy))
         {
           /* a lost response retried: the server holds our copy already */
           if (!bd_store_ack_outbox_entry (self->store, entry->seq, server_copy, &error))
@@ -941,24 +935,17 @@ fetch_page (RunData     *data,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
   Page *page;
   guint status;
 
   url = g_strdup_printf ("%scollections/reports/items?since_seq=%" G_GINT64_FORMAT "&limit=%d",
                          data->pull_url, cursor, PAGE_SIZE);
-  msg = soup_message_new ("GET", url);
+  msg = request_new ("GET", url, data->pull_token);
   if (msg == NULL)
     g_set_error (&error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s",
                  _("the server address is not a valid URL"));
   else
     {
-      if (data->pull_token != NULL)
-        {
-          auth = g_strdup_printf ("Bearer %s", data->pull_token);
-          soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                        "Authorization", auth);
-        }
       body = send_bounded (session, msg, MAX_PAGE_BYTES, data->pull_cancel, &error);
       status = soup_message_get_status (msg);
       if (body == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
