@@ -158,6 +158,14 @@ typedef struct
   GError   *error;
 } Wait;
 
+void
+client_use_server (Client *client,
+                   Server *server)
+{
+  bd_sync_set_server_url (client->sync, server->base);
+  bd_sync_set_token (client->sync, server->token);
+}
+
 static void
 on_synced (GObject      *source,
            GAsyncResult *result,

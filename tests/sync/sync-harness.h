@@ -47,6 +47,9 @@ void        server_free         (Server     *server);
 
 Client     *client_new          (const char *name);
 void        client_free         (Client     *client);
+/* Points the client's sync at @server, with its hq token. */
+void        client_use_server   (Client     *client,
+                                 Server     *server);
 /* Runs one sync to its end; returns its error (NULL: success). */
 GError     *client_sync         (Client     *client);
 

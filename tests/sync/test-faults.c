@@ -601,10 +601,8 @@ test_faults (void)
 
   bd_sync_set_server_url (a->sync, proxy->base);
   bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_server_url (b->sync, server->base);
-  bd_sync_set_token (b->sync, server->token);
-  bd_sync_set_server_url (fresh->sync, server->base);
-  bd_sync_set_token (fresh->sync, server->token);
+  client_use_server (b, server);
+  client_use_server (fresh, server);
 
   /* Rounds of a few edits each, one sync attempt of A after each (it may
    * fail: its outbox then grows), B's edits and syncs now and then. */
@@ -709,10 +707,8 @@ test_create_delete_one_run (void)
   g_autoptr(GError) error = NULL;
 
   server_start (server);
-  bd_sync_set_server_url (a->sync, server->base);
-  bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_server_url (fresh->sync, server->base);
-  bd_sync_set_token (fresh->sync, server->token);
+  client_use_server (a, server);
+  client_use_server (fresh, server);
 
   g_assert_true (bd_store_save_report (a->store, report, "a", &error));
   g_assert_true (bd_store_delete_report (a->store, bd_report_get_id (report), "a", &error));
@@ -758,10 +754,8 @@ test_lost_then_edited_elsewhere (void)
   g_assert_no_error (error);
   log_path = g_build_filename (dir, "proxy.log", NULL);
   proxy = fault_proxy_start (server->base, log_path, lose_all);
-  bd_sync_set_server_url (a->sync, server->base);
-  bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_server_url (b->sync, server->base);
-  bd_sync_set_token (b->sync, server->token);
+  client_use_server (a, server);
+  client_use_server (b, server);
 
   bd_report_set_severity (report, 1);
   g_assert_true (bd_store_save_report (a->store, report, "a", &error));
@@ -842,8 +836,7 @@ test_lost_create_then_edited_elsewhere (void)
   proxy = fault_proxy_start (server->base, log_path, lose_all);
   bd_sync_set_server_url (a->sync, proxy->base);
   bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_server_url (b->sync, server->base);
-  bd_sync_set_token (b->sync, server->token);
+  client_use_server (b, server);
 
   g_assert_true (bd_store_save_report (a->store, report, "a", &error));
   id = g_strdup (bd_report_get_id (report));
@@ -939,8 +932,7 @@ test_pull_pages (void)
   proxy = fault_proxy_start (server->base, log_path, faults);
   bd_sync_set_server_url (c->sync, proxy->base);
   bd_sync_set_token (c->sync, server->token);
-  bd_sync_set_server_url (fresh->sync, server->base);
-  bd_sync_set_token (fresh->sync, server->token);
+  client_use_server (fresh, server);
 
   for (runs = 0; runs < 100 && !synced; runs++)
     {

@@ -80,10 +80,8 @@ test_two_clients (void)
   g_assert_cmpint (bd_store_count_outbox (a->store), ==, 21);
 
   server_start (server);
-  bd_sync_set_server_url (a->sync, server->base);
-  bd_sync_set_server_url (b->sync, server->base);
-  bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_token (b->sync, server->token);
+  client_use_server (a, server);
+  client_use_server (b, server);
 
   for (i = 0; i < 2; i++)
     {
@@ -147,10 +145,8 @@ test_lost_response (void)
   g_assert_no_error (error);
   bd_store_save_report (b->store, twin, "b", &error);
   g_assert_no_error (error);
-  bd_sync_set_server_url (a->sync, server->base);
-  bd_sync_set_server_url (b->sync, server->base);
-  bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_token (b->sync, server->token);
+  client_use_server (a, server);
+  client_use_server (b, server);
 
   error = client_sync (a);
   g_assert_no_error (error);
@@ -203,8 +199,7 @@ test_loop (void)
   bd_sync_stop (client->sync);
 
   server_start (server);
-  bd_sync_set_server_url (client->sync, server->base);
-  bd_sync_set_token (client->sync, server->token);
+  client_use_server (client, server);
   bd_sync_start (client->sync, 1);
   for (i = 0; i < 50 && bd_store_count_outbox (client->store) > 0; i++)
     iterate_for (100);
@@ -249,10 +244,8 @@ test_concurrent_edits (void)
   BdConflict *conflict;
 
   server_start (server);
-  bd_sync_set_server_url (a->sync, server->base);
-  bd_sync_set_server_url (b->sync, server->base);
-  bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_token (b->sync, server->token);
+  client_use_server (a, server);
+  client_use_server (b, server);
 
   g_assert_true (bd_store_save_report (a->store, report, "a", &error));
   id = g_strdup (bd_report_get_id (report));
@@ -384,10 +377,8 @@ test_delete_edit_conflict (void)
   g_autofree char *id = NULL;
 
   server_start (server);
-  bd_sync_set_server_url (a->sync, server->base);
-  bd_sync_set_server_url (b->sync, server->base);
-  bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_token (b->sync, server->token);
+  client_use_server (a, server);
+  client_use_server (b, server);
   g_assert_true (bd_store_save_report (a->store, report, "a", &error));
   id = g_strdup (bd_report_get_id (report));
   error = client_sync (a);
@@ -449,10 +440,8 @@ test_photos (void)
   GVariantBuilder builder;
 
   server_start (server);
-  bd_sync_set_server_url (a->sync, server->base);
-  bd_sync_set_token (a->sync, server->token);
-  bd_sync_set_server_url (b->sync, server->base);
-  bd_sync_set_token (b->sync, server->token);
+  client_use_server (a, server);
+  client_use_server (b, server);
 
   sha256 = bd_store_add_attachment (a->store, bytes, "image/png", &error);
   g_assert_no_error (error);
@@ -584,8 +573,7 @@ test_server_killed (void)
   kd.start_outbox = bd_store_count_outbox (a->store);
 
   server_start (server);
-  bd_sync_set_server_url (a->sync, server->base);
-  bd_sync_set_token (a->sync, server->token);
+  client_use_server (a, server);
   handler = g_signal_connect (a->sync, "notify::pending", G_CALLBACK (on_pending), &kd);
   error = client_sync (a);
   g_signal_handler_disconnect (a->sync, handler);
@@ -603,8 +591,7 @@ test_server_killed (void)
   g_assert_cmpint (bd_store_count_outbox (a->store), ==, 0);
   g_assert_cmpint (bd_store_count (a->store), ==, 300);
 
-  bd_sync_set_server_url (fresh->sync, server->base);
-  bd_sync_set_token (fresh->sync, server->token);
+  client_use_server (fresh, server);
   error = client_sync (fresh);
   g_assert_no_error (error);
   g_assert_cmpint (bd_store_count (fresh->store), ==, 300);
@@ -821,8 +808,7 @@ test_push_soon (void)
   int i;
 
   server_start (server);
-  bd_sync_set_server_url (client->sync, server->base);
-  bd_sync_set_token (client->sync, server->token);
+  client_use_server (client, server);
   bd_sync_start (client->sync, 3600);
   for (i = 0; i < 50 && bd_sync_get_state (client->sync) != BD_SYNC_STATE_ONLINE; i++)
     iterate_for (100);
