@@ -41,35 +41,6 @@ static char *tiles_dir;
 /* A macro, so that a failure names the line that waited. */
 #define wait_until(condition, data) g_assert_true (iterate_until ((condition), (data), TIMEOUT_MS))
 
-/* A few plain tiles around the city centre (zoom 12), so that the map needs
- * no network. */
-static void
-write_tiles (const char *dir)
-{
-  const int zoom = 12;
-  double n = 1 << zoom;
-  double lat = BD_CITY_CENTER_LAT * G_PI / 180.0;
-  int cx = (int)floor ((BD_CITY_CENTER_LON + 180.0) / 360.0 * n);
-  int cy = (int)floor ((1.0 - log (tan (lat) + 1.0 / cos (lat)) / G_PI) / 2.0 * n);
-
-  for (int x = cx - 2; x <= cx + 2; x++)
-    {
-      g_autofree char *column = g_strdup_printf ("%s/%d/%d", dir, zoom, x);
-
-      g_assert_cmpint (g_mkdir_with_parents (column, 0700), ==, 0);
-      for (int y = cy - 2; y <= cy + 2; y++)
-        {
-          g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 256, 256);
-          g_autofree char *path = g_strdup_printf ("%s/%d.png", column, y);
-          g_autoptr(GError) error = NULL;
-
-          gdk_pixbuf_fill (pixbuf, 0xeeeeeeff);
-          gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-          g_assert_no_error (error);
-        }
-    }
-}
-
 /* The real application with @args; @scenario runs inside "activate" once
  * the window is mapped, and must close the window. */
 typedef void (*Scenario) (BdApplication *app,
@@ -689,7 +660,7 @@ main (int   argc,
 
   tiles_dir = g_build_filename (tmp_dir, "tiles", NULL);
   if (!g_test_subprocess ())
-    write_tiles (tiles_dir);
+    write_city_tiles (tiles_dir, 12);
 
   if (g_strcmp0 (g_getenv ("BD_TEST_KEYRING"), "none") == 0)
     {

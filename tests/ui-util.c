@@ -9,6 +9,9 @@
 
 #include <glib/gstdio.h>
 
+#include <math.h>
+
+#include "bd-catalog.h"
 #include "ui-util.h"
 
 gboolean
@@ -59,4 +62,35 @@ remove_tree (const char *path)
     }
 
   return g_rmdir (path);
+}
+
+/* Plain tiles (7 × 7 around the city centre) at @zoom, so that the map
+ * needs no network. */
+void
+write_city_tiles (const char *dir,
+                  int         zoom)
+{
+  double n = 1 << zoom;
+  double lat = BD_CITY_CENTER_LAT * G_PI / 180.0;
+  int cx = (int)floor ((BD_CITY_CENTER_LON + 180.0) / 360.0 * n);
+  int cy = (int)floor ((1.0 - log (tan (lat) + 1.0 / cos (lat)) / G_PI) / 2.0 * n);
+
+  for (int x = cx - 3; x <= cx + 3; x++)
+    {
+      g_autofree char *column = g_strdup_printf ("%s/%d/%d", dir, zoom, x);
+
+      g_assert_cmpint (g_mkdir_with_parents (column, 0700), ==, 0);
+
+      for (int y = cy - 3; y <= cy + 3; y++)
+        {
+          g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 256, 256);
+          g_autofree char *path = g_strdup_printf ("%s/%d.png", column, y);
+          g_autoptr(GError) error = NULL;
+          guint32 shade = ((x + y) % 2) ? 0xe8eef0ff : 0xf4f1eaff;
+
+          gdk_pixbuf_fill (pixbuf, shade);
+          gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+          g_assert_no_error (error);
+        }
+    }
 }

@@ -23,6 +23,9 @@ gboolean iterate_until    (Condition   condition,
 /* Conditions */
 gboolean widget_is_mapped (gpointer    data);   /* a GtkWidget */
 gboolean pointer_is_null  (gpointer    data);   /* a gpointer * */
+/* Plain PNG tiles around the city centre at @zoom, in @dir/z/x/y.png. */
+void     write_city_tiles (const char *dir,
+                           int         zoom);
 /* Removes a file or a folder with everything in it. */
 int      remove_tree      (const char *path);
 
