@@ -75,7 +75,7 @@ typedef struct
   char        **downloads;     /* sha256s of other clients' photos to fetch */
   guint         download_index;
   guint         upload_index;
-  gint64        cursor;
+  gint64        cursor;        /* where the pull starts: the stored cursor */
   /* the pull: shared with the pull thread, under lock */
   GMutex        lock;
   GCond         cond;
@@ -87,7 +87,6 @@ typedef struct
   char         *pull_token;
   GTlsDatabase *pull_tls;
   guint         pull_timeout;
-  gint64        pull_start;
   GMainContext *context;
   GCancellable *pull_cancel;   /* the page requests */
   GCancellable *cancellable;   /* the caller's, which cancels pull_cancel too */
@@ -1005,7 +1004,7 @@ pull_thread (gpointer user_data)
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(SoupSession) session = NULL;
-  gint64 cursor = data->pull_start;
+  gint64 cursor = data->cursor;   /* main no longer writes it */
 
   /* a session bound to this thread's own context */
   g_main_context_push_thread_default (context);
@@ -1063,7 +1062,6 @@ pull_page (GTask *task)
   data->pull_token = g_strdup (self->token);
   data->pull_tls = tls != NULL ? g_object_ref (tls) : NULL;
   data->pull_timeout = soup_session_get_timeout (self->session);
-  data->pull_start = data->cursor;
   data->context = g_main_context_ref (g_task_get_context (task));
   g_thread_unref (g_thread_new ("bd-sync-pull", pull_thread, g_object_ref (task)));
 }
@@ -1206,7 +1204,6 @@ write_queued (gpointer user_data)
           fail_task (task, BD_SYNC_ERROR_REFUSED, write_error->message);
           return G_SOURCE_REMOVE;
         }
-      data->cursor = cursor;
     }
 
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
