@@ -1,0 +1,64 @@
+/* bd-json.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The one way Bosai Desk reads JSON, in the client and in bosai-central.
+ *
+ * json-glib 1.6's parser is lenient (comments, single quotes, \x escapes,
+ * two concatenated values, a string cut at \u0000) and recursive (deep
+ * nesting overflows the stack). bd_json_parse() first checks the text
+ * against RFC 8259's grammar with a bound on size and nesting, without
+ * recursion, and only then hands it to json-glib. */
+
+#define BD_JSON_ERROR (bd_json_error_quark ())
+
+typedef enum
+{
+  BD_JSON_ERROR_INVALID,     /* not RFC 8259 JSON */
+  BD_JSON_ERROR_TOO_DEEP,    /* nested deeper than allowed */
+  BD_JSON_ERROR_TOO_LARGE,   /* more bytes than allowed */
+} BdJsonError;
+
+/* Nesting that no document of ours needs more than (a MultiPolygon in a
+ * feature in a collection is 7 deep). */
+#define BD_JSON_MAX_DEPTH 64
+
+GQuark    bd_json_error_quark (void);
+
+/* Checks @length bytes of @data (a UTF-8 byte-order mark at the start is
+ * allowed and skipped) without building anything. On success returns TRUE
+ * and, if @out_start is not NULL, the offset after the BOM. Errors name the
+ * byte offset. */
+gboolean  bd_json_validate    (const char  *data,
+                               gsize        length,
+                               guint        max_depth,
+                               gsize       *out_start,
+                               GError     **error);
+
+/* bd_json_validate() with BD_JSON_MAX_DEPTH and @max_bytes (0: no limit of
+ * its own), then json-glib. Returns the root (never NULL on success); free
+ * with json_node_unref(). */
+JsonNode *bd_json_parse       (const char  *data,
+                               gsize        length,
+                               gsize        max_bytes,
+                               GError     **error);
+
+/* Like bd_json_parse(), for a value of which only the end is unknown: the
+ * offset just after the first complete JSON value starting at @data (after
+ * leading white space), or 0 with an error. Used to read a large array one
+ * element at a time. */
+gsize     bd_json_value_end   (const char  *data,
+                               gsize        length,
+                               guint        max_depth,
+                               GError     **error);
+
+G_END_DECLS
