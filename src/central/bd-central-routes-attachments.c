@@ -1,0 +1,115 @@
+/* bd-central-routes-attachments.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Photos: PUT and GET /attachments/{sha256}, content-addressed. */
+
+#define G_LOG_DOMAIN "bd-central"
+
+#include "config.h"
+
+#include "bd-central-server-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+gboolean
+_bd_central_sha256_is_valid (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (guint i = 0; i < 64; i++)
+    {
+      if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_bd_central_handle_attachment_put (Request *r)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (r->msg);
+  const char *type =
+    soup_message_headers_get_content_type (soup_server_message_get_request_headers (r->msg), NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *etag = NULL;
+  gboolean created = FALSE;
+
+  if (g_object_get_data (G_OBJECT (r->msg), MSG_TOO_LARGE) != NULL)
+    {
+      _bd_central_respond_error (r->msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                                 _("The attachment is too large."));
+      return;
+    }
+  if (type == NULL || !g_str_has_prefix (type, "image/") || strlen (type) > 100)
+    {
+      _bd_central_respond_error (r->msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                                 "unsupported-media-type",
+                                 _("An attachment must be an image (Content-Type image/…)."));
+      return;
+    }
+
+  bytes = soup_message_body_flatten (body);
+  if (g_bytes_get_size (bytes) > BD_CENTRAL_MAX_ATTACHMENT_BYTES)
+    {
+      _bd_central_respond_error (r->msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                                 _("The attachment is too large."));
+      return;
+    }
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (strcmp (sha256, r->id) != 0)
+    {
+      _bd_central_respond_error (r->msg, SOUP_STATUS_BAD_REQUEST, "hash-mismatch",
+                                 _("The SHA-256 of the body differs from the one in the URL."));
+      return;
+    }
+
+  if (!bd_central_store_put_attachment (r->server->store, r->id, type, bytes, &created, &error))
+    {
+      g_warning ("%s", error->message);
+      _bd_central_respond_error (r->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                 error->message);
+      return;
+    }
+  etag = g_strdup_printf ("\"%s\"", sha256);
+  soup_message_headers_replace (soup_server_message_get_response_headers (r->msg), "ETag", etag);
+  _bd_central_respond_json (r->msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, JSON_TYPE,
+                            g_strdup_printf ("{\"sha256\":\"%s\",\"size\":%zu,\"created\":%s}", sha256,
+                                 g_bytes_get_size (bytes), created ? "true" : "false"));
+}
+
+void
+_bd_central_handle_attachment_get (Request *r)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media_type = NULL;
+  g_autofree char *etag = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (r->msg);
+
+  bytes = bd_central_store_get_attachment (r->server->store, r->id, &media_type, &error);
+  if (error != NULL)
+    {
+      _bd_central_respond_error (r->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                 error->message);
+      return;
+    }
+  if (bytes == NULL)
+    {
+      _bd_central_respond_error (r->msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                                 _("There is no such attachment."));
+      return;
+    }
+  etag = g_strdup_printf ("\"%s\"", r->id);
+  soup_message_headers_replace (headers, "ETag", etag);
+  soup_message_headers_replace (headers, "Cache-Control", "private, max-age=31536000, immutable");
+  soup_server_message_set_status (r->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (r->msg, media_type, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}

@@ -1,0 +1,125 @@
+/* bd-central-server-private.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "bd-central-server.h"
+
+G_BEGIN_DECLS
+
+/* What the files of the server share: the server's struct, the request a
+ * handler works on, and the helpers every handler uses. bd-central-server.c
+ * holds the life cycle and the request gate (got-headers, got-chunk);
+ * bd-central-routes.c dispatches to bd-central-routes-*.c. */
+
+#define CRS84 "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+#define GEOJSON_TYPE "application/geo+json"
+#define JSON_TYPE "application/json"
+
+/* Data attached to each message (g_object_set_data). */
+#define MSG_TOKEN "bd-token"
+#define MSG_IN_FLIGHT "bd-in-flight"
+#define MSG_TOO_LARGE "bd-too-large"
+#define MSG_BODY_BYTES "bd-body-bytes"
+
+struct _BdCentralServer
+{
+  SoupServer     *soup;
+  BdCentralStore *store;
+  guint           in_flight;
+  gboolean        shutting_down;
+};
+
+typedef struct
+{
+  BdCentralServer   *server;
+  SoupServerMessage *msg;
+  BdCentralToken    *token;       /* owned by msg */
+  const char        *collection;
+  const char        *id;
+  GHashTable        *query;
+  char              *base;        /* "http://host:port", no trailing slash */
+} Request;
+
+/* bd-central-responses.c */
+void      _bd_central_respond_json        (SoupServerMessage *msg,
+                                           guint              status,
+                                           const char        *content_type,
+                                           char              *text);
+void      _bd_central_respond_node        (SoupServerMessage *msg,
+                                           guint              status,
+                                           const char        *content_type,
+                                           JsonNode          *node);
+/* {"code": …, "description": …}; a 401 gets WWW-Authenticate. */
+void      _bd_central_respond_error       (SoupServerMessage *msg,
+                                           guint              status,
+                                           const char        *code,
+                                           const char        *description);
+void      _bd_central_set_etag            (SoupServerMessage *msg,
+                                           gint64             rev);
+void      _bd_central_add_link            (JsonBuilder       *builder,
+                                           const char        *href,
+                                           const char        *rel,
+                                           const char        *type,
+                                           const char        *title);
+void      _bd_central_add_link_printf     (JsonBuilder       *builder,
+                                           const char        *rel,
+                                           const char        *type,
+                                           const char        *title,
+                                           const char        *format,
+                                           ...) G_GNUC_PRINTF (5, 6);
+
+/* bd-central-auth.c */
+BdCentralToken *_bd_central_authenticate  (BdCentralServer   *self,
+                                           SoupServerMessage *msg);
+gboolean  _bd_central_path_is_public      (const char        *path);
+
+/* bd-central-body.c */
+gsize     _bd_central_body_limit_for      (const char        *path);
+void      _bd_central_refuse_early        (SoupServerMessage *msg,
+                                           guint              status,
+                                           const char        *code,
+                                           const char        *description);
+void      _bd_central_body_count_chunk    (SoupServerMessage *msg,
+                                           GBytes            *chunk);
+JsonNode *_bd_central_read_json_body      (Request           *r);
+
+/* bd-central-urls.c */
+char     *_bd_central_request_base        (SoupServerMessage *msg);
+
+/* bd-central-routes.c */
+void      _bd_central_route               (Request           *r,
+                                           const char        *path);
+
+/* bd-central-routes-landing.c */
+void      _bd_central_handle_landing      (Request           *r);
+void      _bd_central_handle_api          (Request           *r);
+void      _bd_central_handle_conformance  (Request           *r);
+void      _bd_central_handle_collections  (Request           *r);
+void      _bd_central_handle_collection   (Request           *r);
+
+/* bd-central-routes-items.c */
+void      _bd_central_handle_items        (Request           *r);
+void      _bd_central_handle_item_get     (Request           *r);
+void      _bd_central_respond_feature     (Request                *r,
+                                           guint                   status,
+                                           const BdCentralFeature *feature);
+
+/* bd-central-routes-writes.c */
+void      _bd_central_handle_items_post   (Request           *r);
+void      _bd_central_handle_item_put     (Request           *r);
+void      _bd_central_handle_item_delete  (Request           *r);
+
+/* bd-central-routes-attachments.c */
+gboolean  _bd_central_sha256_is_valid     (const char        *text);
+void      _bd_central_handle_attachment_put (Request         *r);
+void      _bd_central_handle_attachment_get (Request         *r);
+
+G_END_DECLS
