@@ -146,7 +146,7 @@ _bd_central_body_count_chunk (SoupServerMessage *msg,
                               GBytes            *chunk)
 {
   gsize total = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), MSG_BODY_BYTES));
-  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+  const char *path = _bd_central_request_path (msg);
 
   total += g_bytes_get_size (chunk);
   g_object_set_data (G_OBJECT (msg), MSG_BODY_BYTES, GSIZE_TO_POINTER (total));

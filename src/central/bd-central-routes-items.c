@@ -140,7 +140,7 @@ page_url (Request    *r,
 {
   g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *encoded = NULL;
-  const char *path = g_uri_get_path (soup_server_message_get_uri (r->msg));
+  const char *path = _bd_central_request_path (r->msg);
 
   if (r->query != NULL)
     {

@@ -28,6 +28,8 @@ G_BEGIN_DECLS
 #define MSG_IN_FLIGHT "bd-in-flight"
 #define MSG_TOO_LARGE "bd-too-large"
 #define MSG_BODY_BYTES "bd-body-bytes"
+#define MSG_PATH "bd-path"
+#define MSG_QUERY "bd-query"
 
 struct _BdCentralServer
 {
@@ -93,6 +95,11 @@ JsonNode *_bd_central_read_json_body      (Request           *r);
 
 /* bd-central-urls.c */
 char     *_bd_central_request_base        (SoupServerMessage *msg);
+/* The path the request names, without its query; the handler's query
+ * parameters are _bd_central_request_query (msg, the ones libsoup gave). */
+const char *_bd_central_request_path      (SoupServerMessage *msg);
+GHashTable *_bd_central_request_query     (SoupServerMessage *msg,
+                                           GHashTable        *soup_query);
 
 /* bd-central-routes.c */
 void      _bd_central_route               (Request           *r,

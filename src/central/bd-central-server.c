@@ -32,7 +32,7 @@ on_msg_got_headers_cb (SoupServerMessage *msg,
                        BdCentralServer   *self)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+  const char *path = _bd_central_request_path (msg);
   BdCentralToken *token;
   goffset length;
 
@@ -105,18 +105,19 @@ on_request_done_cb (SoupServer        *soup,
 static void
 server_callback (SoupServer        *soup,
                  SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
+                 const char        *soup_path,
+                 GHashTable        *soup_query,
                  gpointer           user_data)
 {
   BdCentralServer *self = user_data;
+  const char *path = _bd_central_request_path (msg);
   g_autofree char *base = _bd_central_request_base (msg);
   Request r = { 0 };
 
   r.server = self;
   r.msg = msg;
   r.token = g_object_get_data (G_OBJECT (msg), MSG_TOKEN);
-  r.query = query;
+  r.query = _bd_central_request_query (msg, soup_query);
   r.base = base;
 
   if (r.token == NULL && !_bd_central_path_is_public (path))

@@ -79,6 +79,18 @@ JsonObject *object          (Response           *response);
 void        assert_error    (Response           *response,
                              guint               status,
                              const char         *code);
+/* A report of @ward as a GeoJSON Feature (@id NULL: without one). */
+char       *report_json     (const char         *id,
+                             const char         *ward,
+                             const char         *title,
+                             double              lon,
+                             double              lat,
+                             int                 hour);
+/* Creates a feature with PUT If-None-Match: * as hq; asserts 201. */
+void        put_new         (Server             *server,
+                             const char         *collection,
+                             const char         *id,
+                             const char         *json);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Server, server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)

@@ -40,29 +40,6 @@ prop_int (JsonObject *feature,
 }
 
 static char *
-report_json (const char *id,
-             const char *ward,
-             const char *title,
-             double      lon,
-             double      lat,
-             int         hour)
-{
-  g_autofree char *id_member = id ? g_strdup_printf ("\"id\":\"%s\",", id) : g_strdup ("");
-  char lon_text[G_ASCII_DTOSTR_BUF_SIZE], lat_text[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_dtostr (lon_text, sizeof lon_text, lon);
-  g_ascii_dtostr (lat_text, sizeof lat_text, lat);
-  return g_strdup_printf ("{\"type\":\"Feature\",%s"
-                          "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%s,%s]},"
-                          "\"properties\":{\"ward\":\"%s\",\"category\":\"fire\",\"severity\":2,"
-                          "\"status\":\"new\",\"title\":\"%s\","
-                          "\"observed_at\":\"2026-01-01T%02d:00:00+09:00\","
-                          "\"created_at\":\"2026-01-01T%02d:00:00+09:00\","
-                          "\"updated_at\":\"2026-01-01T%02d:00:00+09:00\"}}",
-                          id_member, lon_text, lat_text, ward, title, hour, hour, hour);
-}
-
-static char *
 shelter_json (const char *id,
               const char *name,
               const char *coordinates)
@@ -73,20 +50,6 @@ shelter_json (const char *id,
                           "\"geometry\":{\"type\":\"Point\",\"coordinates\":%s},"
                           "\"properties\":{\"name\":\"%s\",\"capacity\":300}}",
                           id_member, coordinates, name);
-}
-
-/* Creates a report with PUT If-None-Match: * and returns nothing; asserts 201. */
-static void
-put_new (Server     *server,
-         const char *collection,
-         const char *id,
-         const char *json)
-{
-  g_autofree char *path = g_strdup_printf ("/collections/%s/items/%s", collection, id);
-  g_autoptr(Response) r = request (server, "PUT", path, server->hq, json, "If-None-Match", "*");
-
-  g_assert_cmpuint (r->status, ==, 201);
-  g_assert_cmpstr (r->etag, ==, "\"1\"");
 }
 
 static gboolean
