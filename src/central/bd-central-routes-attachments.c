@@ -29,6 +29,31 @@ _bd_central_sha256_is_valid (const char *text)
   return TRUE;
 }
 
+/* Are the bytes the photo type the client named? On failure responds 415
+ * and returns FALSE. */
+static gboolean
+bytes_match_type (Request    *r,
+                  const char *declared,
+                  GBytes     *bytes)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  const char *sniffed = _bd_central_media_sniff (data, size);
+  g_autofree char *description = NULL;
+
+  if (_bd_central_media_matches (declared, sniffed))
+    return TRUE;
+  if (sniffed == NULL)
+    description = g_strdup_printf (_("The body is not a JPEG, PNG, WebP or HEIC photo, "
+                                     "though its Content-Type says %s."), declared);
+  else
+    description = g_strdup_printf (_("The body is a %s photo, but its Content-Type says %s."),
+                                   sniffed, declared);
+  _bd_central_respond_error (r->msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                             "unsupported-media-type", description);
+  return FALSE;
+}
+
 void
 _bd_central_handle_attachment_put (Request *r)
 {
@@ -39,6 +64,7 @@ _bd_central_handle_attachment_put (Request *r)
   g_autoptr(GError) error = NULL;
   g_autofree char *sha256 = NULL;
   g_autofree char *etag = NULL;
+  g_autofree char *media_type = NULL;
   gboolean created = FALSE;
 
   if (g_object_get_data (G_OBJECT (r->msg), MSG_TOO_LARGE) != NULL)
@@ -47,11 +73,13 @@ _bd_central_handle_attachment_put (Request *r)
                                  _("The attachment is too large."));
       return;
     }
-  if (type == NULL || !g_str_has_prefix (type, "image/") || strlen (type) > 100)
+  if (!_bd_central_media_is_accepted (type))
     {
       _bd_central_respond_error (r->msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                                  "unsupported-media-type",
-                                 _("An attachment must be an image (Content-Type image/…)."));
+                                 _("An attachment must be a JPEG, PNG, WebP or HEIC photo "
+                                   "(Content-Type image/jpeg, image/png, image/webp or "
+                                   "image/heic)."));
       return;
     }
 
@@ -62,6 +90,8 @@ _bd_central_handle_attachment_put (Request *r)
                                  _("The attachment is too large."));
       return;
     }
+  if (!bytes_match_type (r, type, bytes))
+    return;
   sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   if (strcmp (sha256, r->id) != 0)
     {
@@ -70,7 +100,9 @@ _bd_central_handle_attachment_put (Request *r)
       return;
     }
 
-  if (!bd_central_store_put_attachment (r->server->store, r->id, type, bytes, &created, &error))
+  media_type = g_ascii_strdown (type, -1);
+  if (!bd_central_store_put_attachment (r->server->store, r->id, media_type, bytes, &created,
+                                        &error))
     {
       g_warning ("%s", error->message);
       _bd_central_respond_error (r->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
@@ -109,7 +141,12 @@ _bd_central_handle_attachment_get (Request *r)
   etag = g_strdup_printf ("\"%s\"", r->id);
   soup_message_headers_replace (headers, "ETag", etag);
   soup_message_headers_replace (headers, "Cache-Control", "private, max-age=31536000, immutable");
+  /* a download of the stored type, never read as anything else */
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Content-Disposition", "attachment");
+  soup_message_headers_set_content_type (headers, _bd_central_media_type_to_serve (media_type),
+                                         NULL);
   soup_server_message_set_status (r->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (r->msg, media_type, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  /* the body refers to the bytes: no second copy */
+  soup_message_body_append_bytes (soup_server_message_get_response_body (r->msg), bytes);
 }

@@ -190,6 +190,7 @@ response_free (Response *response)
   g_free (response->location);
   g_free (response->www_authenticate);
   g_free (response->content_type);
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
   g_clear_pointer (&response->body, g_bytes_unref);
   g_clear_pointer (&response->json, json_node_unref);
   g_free (response);
@@ -238,6 +239,7 @@ request_full (Server             *server,
   g_assert_no_error (error);
   response->status = soup_message_get_status (msg);
   response_headers = soup_message_get_response_headers (msg);
+  response->headers = soup_message_headers_ref (response_headers);
   response->etag = g_strdup (soup_message_headers_get_one (response_headers, "ETag"));
   response->location = g_strdup (soup_message_headers_get_one (response_headers, "Location"));
   response->www_authenticate =

@@ -38,6 +38,7 @@ typedef struct
   char       *location;
   char       *www_authenticate;
   char       *content_type;
+  SoupMessageHeaders *headers;   /* the response's */
   GBytes     *body;
   JsonNode   *json;
 } Response;

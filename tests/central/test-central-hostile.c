@@ -109,6 +109,90 @@ test_http10_no_host (void)
   g_assert_cmpuint (raw_status (one), ==, 200);
 }
 
+/* PUTs @data as @media_type under its SHA-256 with the ward token. */
+static Response *
+put_attachment (Server       *server,
+                const char   *media_type,
+                const void   *data,
+                gsize         size)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (data, size);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autofree char *path = g_strdup_printf ("/attachments/%s", sha);
+
+  return request_full (server, "PUT", path, server->ward, media_type, bytes, NULL);
+}
+
+static const guint8 jpeg[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1 };
+static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+static const guint8 webp[] = { 'R', 'I', 'F', 'F', 36, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' ' };
+static const guint8 heic[] = { 0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0,
+                               'm', 'i', 'f', '1', 'h', 'e', 'i', 'c' };
+static const guint8 heif_mif1[] = { 0, 0, 0, 16, 'f', 't', 'y', 'p', 'm', 'i', 'f', '1', 0, 0, 0, 0 };
+static const guint8 mp4[] = { 0, 0, 0, 16, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 0, 0 };
+static const char svg[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+static const char html[] = "<!DOCTYPE html><html><script>alert(document.cookie)</script></html>";
+
+/* Defect 10: only JPEG, PNG, WebP and HEIC whose bytes are what the
+ * Content-Type says are accepted; what is served cannot be sniffed into
+ * something else nor shown inline. */
+static void
+test_attachment_types (void)
+{
+  g_autoptr(Server) server = server_start ();
+  const struct { const char *type; const void *data; gsize size; guint status; } cases[] = {
+    { "image/jpeg", jpeg, sizeof jpeg, 201 },
+    { "image/png", png, sizeof png, 201 },
+    { "image/webp", webp, sizeof webp, 201 },
+    { "image/heic", heic, sizeof heic, 201 },
+    { "image/heif", heif_mif1, sizeof heif_mif1, 201 },
+    { "image/svg+xml", svg, strlen (svg), 415 },
+    { "image/png", svg, strlen (svg), 415 },
+    { "image/png", html, strlen (html), 415 },
+    { "image/jpeg", html, strlen (html), 415 },
+    { "image/jpeg", png, sizeof png, 415 },
+    { "image/png", jpeg, sizeof jpeg, 415 },
+    { "image/heic", mp4, sizeof mp4, 415 },
+    { "image/webp", "RIFF", 4, 415 },
+    { "image/gif", "GIF89a\x01\x00\x01\x00", 10, 415 },
+    { "text/html", html, strlen (html), 415 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Response) put = put_attachment (server, cases[i].type, cases[i].data, cases[i].size);
+
+      g_test_message ("%s, case %u", cases[i].type, i);
+      if (cases[i].status == 201)
+        g_assert_cmpuint (put->status, ==, 201);
+      else
+        assert_error (put, 415, "unsupported-media-type");
+    }
+
+  /* served as a download of the declared type, never sniffed */
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new_static (png, sizeof png);
+    g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+    g_autofree char *path = g_strdup_printf ("/attachments/%s", sha);
+    g_autoptr(Response) get = request_full (server, "GET", path, server->ward, NULL, NULL, NULL);
+    g_autofree char *html_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                             (const guint8 *) html, strlen (html));
+    g_autofree char *html_path = g_strdup_printf ("/attachments/%s", html_sha);
+    g_autoptr(Response) refused = request_full (server, "GET", html_path, server->ward,
+                                                NULL, NULL, NULL);
+
+    g_assert_cmpuint (get->status, ==, 200);
+    g_assert_true (g_bytes_equal (get->body, bytes));
+    g_assert_cmpstr (get->content_type, ==, "image/png");
+    g_assert_cmpstr (soup_message_headers_get_one (get->headers, "X-Content-Type-Options"), ==,
+                     "nosniff");
+    g_assert_true (g_str_has_prefix (soup_message_headers_get_one (get->headers,
+                                                                   "Content-Disposition"),
+                                     "attachment"));
+    assert_error (refused, 404, "not-found");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -116,6 +200,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/bd/central/hostile/http10-no-host", test_http10_no_host);
+
+  g_test_add_func ("/bd/central/hostile/attachment-types", test_attachment_types);
 
   return g_test_run ();
 }
