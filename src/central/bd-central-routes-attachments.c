@@ -29,16 +29,15 @@ _bd_central_sha256_is_valid (const char *text)
   return TRUE;
 }
 
-/* Are the bytes the photo type the client named? On failure responds 415
- * and returns FALSE. */
+/* Are the bytes (@head, the first of them) the photo type the client named?
+ * On failure responds 415 and returns FALSE. */
 static gboolean
-bytes_match_type (Request    *r,
-                  const char *declared,
-                  GBytes     *bytes)
+bytes_match_type (Request      *r,
+                  const char   *declared,
+                  const guint8 *head,
+                  gsize         head_length)
 {
-  gsize size;
-  const guint8 *data = g_bytes_get_data (bytes, &size);
-  const char *sniffed = _bd_central_media_sniff (data, size);
+  const char *sniffed = _bd_central_media_sniff (head, head_length);
   g_autofree char *description = NULL;
 
   if (_bd_central_media_matches (declared, sniffed))
@@ -54,10 +53,11 @@ bytes_match_type (Request    *r,
   return FALSE;
 }
 
+/* The body was written to a file as it arrived (bd-central-uploads.c). */
 void
 _bd_central_handle_attachment_put (Request *r)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (r->msg);
+  BdCentralUpload *upload = g_object_get_data (G_OBJECT (r->msg), MSG_UPLOAD);
   const char *type =
     soup_message_headers_get_content_type (soup_server_message_get_request_headers (r->msg), NULL);
   g_autoptr(GBytes) bytes = NULL;
@@ -65,9 +65,12 @@ _bd_central_handle_attachment_put (Request *r)
   g_autofree char *sha256 = NULL;
   g_autofree char *etag = NULL;
   g_autofree char *media_type = NULL;
+  const guint8 *head;
+  gsize head_length;
   gboolean created = FALSE;
 
-  if (g_object_get_data (G_OBJECT (r->msg), MSG_TOO_LARGE) != NULL)
+  if (g_object_get_data (G_OBJECT (r->msg), MSG_TOO_LARGE) != NULL ||
+      (upload != NULL && _bd_central_upload_get_size (upload) > BD_CENTRAL_MAX_ATTACHMENT_BYTES))
     {
       _bd_central_respond_error (r->msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
                                  _("The attachment is too large."));
@@ -82,17 +85,25 @@ _bd_central_handle_attachment_put (Request *r)
                                    "image/heic)."));
       return;
     }
-
-  bytes = soup_message_body_flatten (body);
-  if (g_bytes_get_size (bytes) > BD_CENTRAL_MAX_ATTACHMENT_BYTES)
+  if (upload == NULL)
     {
-      _bd_central_respond_error (r->msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
-                                 _("The attachment is too large."));
+      g_warning ("An attachment's body was not streamed to a file");
+      _bd_central_respond_error (r->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                 _("The server cannot store an upload now."));
       return;
     }
-  if (!bytes_match_type (r, type, bytes))
+
+  head = _bd_central_upload_get_head (upload, &head_length);
+  if (!bytes_match_type (r, type, head, head_length))
     return;
-  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  bytes = _bd_central_upload_finish (upload, &sha256, &error);
+  if (bytes == NULL)
+    {
+      g_warning ("%s", error->message);
+      _bd_central_respond_error (r->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                 _("The server cannot store an upload now."));
+      return;
+    }
   if (strcmp (sha256, r->id) != 0)
     {
       _bd_central_respond_error (r->msg, SOUP_STATUS_BAD_REQUEST, "hash-mismatch",
@@ -112,8 +123,10 @@ _bd_central_handle_attachment_put (Request *r)
   etag = g_strdup_printf ("\"%s\"", sha256);
   soup_message_headers_replace (soup_server_message_get_response_headers (r->msg), "ETag", etag);
   _bd_central_respond_json (r->msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, JSON_TYPE,
-                            g_strdup_printf ("{\"sha256\":\"%s\",\"size\":%zu,\"created\":%s}", sha256,
-                                 g_bytes_get_size (bytes), created ? "true" : "false"));
+                            g_strdup_printf ("{\"sha256\":\"%s\",\"size\":%zu,"
+                                             "\"created\":%s}", sha256,
+                                             g_bytes_get_size (bytes),
+                                             created ? "true" : "false"));
 }
 
 void

@@ -30,6 +30,9 @@ G_BEGIN_DECLS
 #define MSG_BODY_BYTES "bd-body-bytes"
 #define MSG_PATH "bd-path"
 #define MSG_QUERY "bd-query"
+#define MSG_UPLOAD "bd-upload"
+
+typedef struct _BdCentralUpload BdCentralUpload;
 
 struct _BdCentralServer
 {
@@ -37,6 +40,9 @@ struct _BdCentralServer
   BdCentralStore *store;
   guint           in_flight;
   gboolean        shutting_down;
+  GPtrArray      *uploads;         /* BdCentralUpload*, those under way */
+  char           *upload_dir;      /* NULL until the first upload */
+  gboolean        own_upload_dir;  /* made here: removed on free */
 };
 
 typedef struct
@@ -92,6 +98,26 @@ void      _bd_central_refuse_early        (SoupServerMessage *msg,
 void      _bd_central_body_count_chunk    (SoupServerMessage *msg,
                                            GBytes            *chunk);
 JsonNode *_bd_central_read_json_body      (Request           *r);
+
+/* bd-central-uploads.c: attachment bodies streamed to a file */
+void      _bd_central_uploads_init        (BdCentralServer   *self);
+void      _bd_central_uploads_clear       (BdCentralServer   *self);
+/* At got-headers of an authorised PUT /attachments/…: refuses (429, 503)
+ * beyond the bounds and returns FALSE, or attaches a BdCentralUpload to
+ * @msg (MSG_UPLOAD) that the body's chunks are written to. */
+gboolean  _bd_central_upload_begin        (BdCentralServer   *self,
+                                           SoupServerMessage *msg,
+                                           BdCentralToken    *token);
+void      _bd_central_upload_write        (BdCentralUpload   *upload,
+                                           GBytes            *chunk);
+void      _bd_central_upload_abandon      (BdCentralUpload   *upload);
+/* The body, mapped from its file, and its hex SHA-256. */
+GBytes   *_bd_central_upload_finish       (BdCentralUpload   *upload,
+                                           char             **sha256,
+                                           GError           **error);
+const guint8 *_bd_central_upload_get_head (BdCentralUpload   *upload,
+                                           gsize             *length);
+gsize     _bd_central_upload_get_size     (BdCentralUpload   *upload);
 
 /* bd-central-urls.c */
 char     *_bd_central_request_base        (SoupServerMessage *msg);

@@ -16,6 +16,7 @@
 #include "bd-central-server-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 /* The request gate */
 
@@ -24,7 +25,15 @@ on_msg_got_chunk_cb (SoupServerMessage *msg,
                      GBytes            *chunk,
                      BdCentralServer   *self)
 {
+  BdCentralUpload *upload = g_object_get_data (G_OBJECT (msg), MSG_UPLOAD);
+
   _bd_central_body_count_chunk (msg, chunk);
+  if (upload == NULL)
+    return;
+  if (g_object_get_data (G_OBJECT (msg), MSG_TOO_LARGE) != NULL)
+    _bd_central_upload_abandon (upload);
+  else
+    _bd_central_upload_write (upload, chunk);
 }
 
 static void
@@ -78,6 +87,10 @@ on_msg_got_headers_cb (SoupServerMessage *msg,
     }
   g_object_set_data_full (G_OBJECT (msg), MSG_TOKEN, token,
                           (GDestroyNotify) bd_central_token_free);
+
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_PUT &&
+      g_str_has_prefix (path, "/attachments/"))
+    _bd_central_upload_begin (self, msg, token);
 }
 
 static void
@@ -100,6 +113,8 @@ on_request_done_cb (SoupServer        *soup,
       g_assert (self->in_flight > 0);
       self->in_flight--;
     }
+  /* its file goes, and its place among the uploads under way */
+  g_object_set_data (G_OBJECT (msg), MSG_UPLOAD, NULL);
 }
 
 static void
@@ -139,6 +154,7 @@ bd_central_server_new (BdCentralStore *store)
   BdCentralServer *self = g_new0 (BdCentralServer, 1);
 
   self->store = store;
+  _bd_central_uploads_init (self);
   self->soup = soup_server_new ("server-header", "bosai-central/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), self);
@@ -182,6 +198,19 @@ bd_central_server_listen (BdCentralServer  *self,
 }
 
 void
+bd_central_server_set_upload_dir (BdCentralServer *self,
+                                  const char      *dir)
+{
+  g_return_if_fail (self->uploads->len == 0);
+
+  if (self->own_upload_dir)
+    g_rmdir (self->upload_dir);
+  g_free (self->upload_dir);
+  self->upload_dir = g_strdup (dir);
+  self->own_upload_dir = FALSE;
+}
+
+void
 bd_central_server_begin_shutdown (BdCentralServer *self)
 {
   self->shutting_down = TRUE;
@@ -207,5 +236,6 @@ bd_central_server_free (BdCentralServer *self)
   g_signal_handlers_disconnect_by_data (self->soup, self);
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  _bd_central_uploads_clear (self);
   g_free (self);
 }

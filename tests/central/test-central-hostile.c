@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "bd-central-server.h"
 #include "central-harness.h"
 
 /* Sends @text on a new loopback connection and returns everything the
@@ -193,6 +194,184 @@ test_attachment_types (void)
   }
 }
 
+/* An upload that stops after @sent of its @size bytes: the connection is
+ * kept open until it is unreffed. */
+static GSocketConnection *
+start_upload (Server     *server,
+              const char *token,
+              gsize       size,
+              gsize       sent)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *headers = NULL;
+  g_autofree guint8 *chunk = g_malloc0 (1 << 20);
+  GOutputStream *out;
+
+  /* the name does not matter: the body never ends */
+  headers = g_strdup_printf ("PUT /attachments/%064d HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Authorization: Bearer %s\r\nContent-Type: image/jpeg\r\n"
+                             "Content-Length: %zu\r\n\r\n", 0, token, size);
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) server->port,
+                                                NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_output_stream_write_all (out, headers, strlen (headers), NULL, NULL, &error);
+  g_assert_no_error (error);
+  memcpy (chunk, jpeg, sizeof jpeg);
+  while (sent > 0)
+    {
+      gsize n = MIN (sent, (gsize) 1 << 20);
+
+      g_output_stream_write_all (out, chunk, n, NULL, NULL, &error);
+      g_assert_no_error (error);
+      sent -= n;
+    }
+  return g_steal_pointer (&connection);
+}
+
+/* Lets the server read what was sent. */
+static void
+settle (void)
+{
+  g_usleep (200 * 1000);
+}
+
+/* Defect 9: one token has at most BD_CENTRAL_MAX_UPLOADS_PER_TOKEN uploads
+ * under way; more get 429 with Retry-After, others' tokens go on, and an
+ * upload cut short gives its place back. */
+static void
+test_upload_bound_per_token (void)
+{
+  g_autoptr(Server) server = server_start ();
+  g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < BD_CENTRAL_MAX_UPLOADS_PER_TOKEN; i++)
+    g_ptr_array_add (stalled, start_upload (server, server->ward, 19 << 20, 64 << 10));
+  settle ();
+
+  {
+    g_autoptr(Response) refused = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
+    g_autoptr(GBytes) bytes = g_bytes_new_static (png, sizeof png);
+    g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+    g_autofree char *path = g_strdup_printf ("/attachments/%s", sha);
+    g_autoptr(Response) other = request_full (server, "PUT", path, server->hq, "image/png",
+                                              bytes, NULL);
+
+    assert_error (refused, 429, "too-many-uploads");
+    g_assert_nonnull (soup_message_headers_get_one (refused->headers, "Retry-After"));
+    g_assert_cmpuint (other->status, ==, 201);
+  }
+
+  /* one cut short: its place is free again once the server sees it */
+  g_io_stream_close (g_ptr_array_index (stalled, 0), NULL, NULL);
+  for (guint i = 0; i < 100 && !accepted; i++)
+    {
+      g_autoptr(Response) put = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
+
+      accepted = put->status == 201;
+      if (!accepted)
+        {
+          assert_error (put, 429, "too-many-uploads");
+          g_usleep (20 * 1000);
+        }
+    }
+  g_assert_true (accepted);
+}
+
+/* Defect 9: at most BD_CENTRAL_MAX_UPLOADS at once in all: 503 beyond,
+ * whichever token asks. */
+static void
+test_upload_bound_total (void)
+{
+  g_autoptr(Server) server = server_start ();
+  g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(Response) refused = NULL;
+  g_autofree char *token = NULL;
+
+  for (guint i = 0; i < BD_CENTRAL_MAX_UPLOADS; i++)
+    {
+      if (i % BD_CENTRAL_MAX_UPLOADS_PER_TOKEN == 0)
+        {
+          g_free (token);
+          token = add_token (server->db, "hq", NULL);
+        }
+      g_ptr_array_add (stalled, start_upload (server, token, 19 << 20, 64 << 10));
+    }
+  settle ();
+
+  /* the ward token has none under way */
+  refused = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
+  assert_error (refused, 503, "busy");
+  g_assert_nonnull (soup_message_headers_get_one (refused->headers, "Retry-After"));
+}
+
+typedef struct
+{
+  Server     *server;
+  const char *token;
+  GSocketConnection *connection;
+} Sender;
+
+static gpointer
+send_most_of_upload (gpointer data)
+{
+  Sender *sender = data;
+
+  sender->connection = start_upload (sender->server, sender->token, 19 << 20, 18 << 20);
+  return NULL;
+}
+
+static gsize
+server_rss (Server *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) server->pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "\nVmRSS:");
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10) * 1024;
+}
+
+/* Defect 9: bodies of uploads under way are not kept in memory. Four
+ * uploads of 19 MB each have sent 18 MB; the server grew by 72 MB when it
+ * kept them. */
+static void
+test_upload_memory (void)
+{
+  g_autoptr(Server) server = server_start ();
+  Sender senders[4];
+  GThread *threads[4];
+  gsize before, most = 0;
+
+  settle ();
+  before = server_rss (server);
+  for (guint i = 0; i < G_N_ELEMENTS (senders); i++)
+    {
+      senders[i] = (Sender) { server, i < 2 ? server->ward : server->hq, NULL };
+      threads[i] = g_thread_new ("upload", send_most_of_upload, &senders[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (senders); i++)
+    g_thread_join (threads[i]);
+  /* what is still in the sockets' buffers arrives meanwhile */
+  for (guint i = 0; i < 20; i++)
+    {
+      most = MAX (most, server_rss (server));
+      g_usleep (50 * 1000);
+    }
+  g_test_message ("server RSS %zu KiB before, at most %zu KiB with 72 MB under way",
+                  before / 1024, most / 1024);
+  g_assert_cmpuint (most, <, before + (24 << 20));
+
+  for (guint i = 0; i < G_N_ELEMENTS (senders); i++)
+    g_object_unref (senders[i].connection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -202,6 +381,10 @@ main (int   argc,
   g_test_add_func ("/bd/central/hostile/http10-no-host", test_http10_no_host);
 
   g_test_add_func ("/bd/central/hostile/attachment-types", test_attachment_types);
+
+  g_test_add_func ("/bd/central/hostile/upload-bound-per-token", test_upload_bound_per_token);
+  g_test_add_func ("/bd/central/hostile/upload-bound-total", test_upload_bound_total);
+  g_test_add_func ("/bd/central/hostile/upload-memory", test_upload_memory);
 
   return g_test_run ();
 }
