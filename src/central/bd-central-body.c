@@ -101,10 +101,12 @@ _bd_central_read_json_body (Request *r)
   data = g_bytes_get_data (bytes, &size);
   if (size == 0 || size > BD_CENTRAL_MAX_FEATURE_BYTES)
     {
-      _bd_central_respond_error (r->msg, size == 0 ? SOUP_STATUS_BAD_REQUEST
-                                       : SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+      _bd_central_respond_error (r->msg,
+                                 size == 0 ? SOUP_STATUS_BAD_REQUEST
+                                           : SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                                  size == 0 ? "bad-request" : "payload-too-large",
-                                 size == 0 ? _("The request has no body.") : _("The request body is too large."));
+                                 size == 0 ? _("The request has no body.")
+                                           : _("The request body is too large."));
       return NULL;
     }
   if (!g_utf8_validate (data, (gssize) size, NULL))

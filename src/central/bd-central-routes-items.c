@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Reading features: the items page (bbox, datetime, limit, offset), the
- * since_seq change feed and one feature. */
+/* Reading features: the items page (bbox, datetime, limit, offset; the
+ * since_seq change feed is in bd-central-routes-feed.c) and one feature. */
 
 #define G_LOG_DOMAIN "bd-central"
 
@@ -133,10 +133,10 @@ rfc3339_now (void)
 }
 
 /* The URL of this request with some query parameters replaced. */
-static char *
-page_url (Request    *r,
-          const char *name,
-          const char *value)
+char *
+_bd_central_page_url (Request    *r,
+                      const char *name,
+                      const char *value)
 {
   g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *encoded = NULL;
@@ -175,18 +175,54 @@ append_features (GString   *out,
   g_string_append (out, "]}");
 }
 
+/* A FeatureCollection page: @count_member ("numberMatched", or the feed's
+ * "next_since_seq") set to @count, then numberReturned, timeStamp, the
+ * self, collection and (when @next_url) next links, and @features. */
 void
-_bd_central_handle_items (Request *r)
+_bd_central_respond_page (Request    *r,
+                          GPtrArray  *features,
+                          const char *count_member,
+                          gint64      count,
+                          const char *next_url)
 {
-  BdCentralQuery query = { 0 };
-  g_autoptr(GPtrArray) features = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) links = json_builder_new ();
   g_autoptr(JsonNode) links_node = NULL;
   g_autofree char *links_text = NULL;
   g_autofree char *self_url = NULL;
   g_autofree char *stamp = rfc3339_now ();
   GString *out;
+
+  self_url = _bd_central_page_url (r, NULL, NULL);
+  json_builder_begin_array (links);
+  _bd_central_add_link (links, self_url, "self", GEOJSON_TYPE, NULL);
+  _bd_central_add_link_printf (links, "collection", JSON_TYPE, NULL, "%s/collections/%s", r->base,
+                               r->collection);
+  if (next_url != NULL)
+    _bd_central_add_link (links, next_url, "next", GEOJSON_TYPE, NULL);
+  json_builder_end_array (links);
+  links_node = json_builder_get_root (links);
+  links_text = json_to_string (links_node, FALSE);
+
+  out = g_string_sized_new (4096);
+  g_string_append (out, "{\"type\":\"FeatureCollection\"");
+  g_string_append_printf (out, ",\"%s\":%" G_GINT64_FORMAT, count_member, count);
+  g_string_append_printf (out, ",\"numberReturned\":%u,\"timeStamp\":\"%s\",\"links\":%s,",
+                          features->len, stamp, links_text);
+  append_features (out, features);
+
+  soup_server_message_set_status (r->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (r->msg, GEOJSON_TYPE, SOUP_MEMORY_TAKE,
+                                    out->str, out->len);
+  g_string_free (out, FALSE);
+}
+
+void
+_bd_central_handle_items (Request *r)
+{
+  BdCentralQuery query = { 0 };
+  g_autoptr(GPtrArray) features = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
   gint64 since_seq = -1, n_matched = 0;
   const char *text;
 
@@ -220,24 +256,26 @@ _bd_central_handle_items (Request *r)
   if (text != NULL && !parse_datetime (text, &query))
     {
       _bd_central_respond_error (r->msg, SOUP_STATUS_BAD_REQUEST, "bad-parameter",
-                                 _("The parameter “datetime” must be an RFC 3339 instant or an interval "
-                       "start/end (either end may be “..”)."));
+                                 _("The parameter “datetime” must be an RFC 3339 instant or an "
+                                   "interval start/end (either end may be “..”)."));
       return;
     }
   if (since_seq >= 0 && (query.has_bbox || query.has_start || query.has_end || query.offset > 0))
     {
       _bd_central_respond_error (r->msg, SOUP_STATUS_BAD_REQUEST, "bad-parameter",
-                                 _("The parameter “since_seq” cannot be combined with bbox, datetime "
-                       "or offset."));
+                                 _("The parameter “since_seq” cannot be combined with bbox, "
+                                   "datetime or offset."));
       return;
     }
 
   if (since_seq >= 0)
-    features = bd_central_store_changes (r->server->store, r->collection, since_seq,
-                                         query.limit, &error);
-  else
-    features = bd_central_store_list (r->server->store, r->collection, &query,
-                                      &n_matched, &error);
+    {
+      _bd_central_respond_feed (r, since_seq, query.limit);
+      return;
+    }
+
+  features = bd_central_store_list (r->server->store, r->collection, &query,
+                                    &n_matched, &error);
   if (features == NULL)
     {
       g_warning ("%s", error->message);
@@ -245,52 +283,14 @@ _bd_central_handle_items (Request *r)
                                  error->message);
       return;
     }
-
-  self_url = page_url (r, NULL, NULL);
-  json_builder_begin_array (links);
-  _bd_central_add_link (links, self_url, "self", GEOJSON_TYPE, NULL);
-  _bd_central_add_link_printf (links, "collection", JSON_TYPE, NULL, "%s/collections/%s", r->base,
-                               r->collection);
-  if (since_seq >= 0 && features->len > 0 && (gint64) features->len == query.limit)
-    {
-      BdCentralFeature *last = g_ptr_array_index (features, features->len - 1);
-      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, last->seq);
-      g_autofree char *next = page_url (r, "since_seq", seq);
-
-      _bd_central_add_link (links, next, "next", GEOJSON_TYPE, NULL);
-    }
-  else if (since_seq < 0 && query.offset + (gint64) features->len < n_matched)
+  if (query.offset + (gint64) features->len < n_matched)
     {
       g_autofree char *offset = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                  query.offset + (gint64) features->len);
-      g_autofree char *next = page_url (r, "offset", offset);
 
-      _bd_central_add_link (links, next, "next", GEOJSON_TYPE, NULL);
+      next = _bd_central_page_url (r, "offset", offset);
     }
-  json_builder_end_array (links);
-  links_node = json_builder_get_root (links);
-  links_text = json_to_string (links_node, FALSE);
-
-  out = g_string_sized_new (4096);
-  g_string_append (out, "{\"type\":\"FeatureCollection\"");
-  if (since_seq >= 0)
-    {
-      gint64 next_since = since_seq;
-
-      if (features->len > 0)
-        next_since = ((BdCentralFeature *) g_ptr_array_index (features, features->len - 1))->seq;
-      g_string_append_printf (out, ",\"next_since_seq\":%" G_GINT64_FORMAT, next_since);
-    }
-  else
-    g_string_append_printf (out, ",\"numberMatched\":%" G_GINT64_FORMAT, n_matched);
-  g_string_append_printf (out, ",\"numberReturned\":%u,\"timeStamp\":\"%s\",\"links\":%s,",
-                          features->len, stamp, links_text);
-  append_features (out, features);
-
-  soup_server_message_set_status (r->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (r->msg, GEOJSON_TYPE, SOUP_MEMORY_TAKE,
-                                    out->str, out->len);
-  g_string_free (out, FALSE);
+  _bd_central_respond_page (r, features, "numberMatched", n_matched, next);
 }
 
 void

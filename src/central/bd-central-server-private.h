@@ -155,10 +155,24 @@ void      _bd_central_handle_collection   (Request           *r);
 
 /* bd-central-routes-items.c */
 void      _bd_central_handle_items        (Request           *r);
+/* The URL of this request with the parameter @name (unless NULL) set. */
+char     *_bd_central_page_url            (Request           *r,
+                                           const char        *name,
+                                           const char        *value);
+void      _bd_central_respond_page        (Request           *r,
+                                           GPtrArray         *features,
+                                           const char        *count_member,
+                                           gint64             count,
+                                           const char        *next_url);
 void      _bd_central_handle_item_get     (Request           *r);
 void      _bd_central_respond_feature     (Request                *r,
                                            guint                   status,
                                            const BdCentralFeature *feature);
+
+/* bd-central-routes-feed.c: the items page when since_seq is given */
+void      _bd_central_respond_feed        (Request           *r,
+                                           gint64             since_seq,
+                                           gint64             limit);
 
 /* bd-central-routes-writes.c */
 void      _bd_central_handle_items_post   (Request           *r);
