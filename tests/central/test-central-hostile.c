@@ -232,6 +232,31 @@ start_upload (Server     *server,
   return g_steal_pointer (&connection);
 }
 
+/* The files in the servers' upload directories: the servers of these tests
+ * have a TMPDIR of their own (main). */
+static guint
+count_upload_files (void)
+{
+  g_autoptr(GDir) tmp = g_dir_open (g_getenv ("TMPDIR"), 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (tmp);
+  while ((name = g_dir_read_name (tmp)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("TMPDIR"), name, NULL);
+      g_autoptr(GDir) dir = NULL;
+
+      if (!g_str_has_prefix (name, "bosai-central-uploads-"))
+        continue;
+      dir = g_dir_open (path, 0, NULL);
+      g_assert_nonnull (dir);
+      while (g_dir_read_name (dir) != NULL)
+        n++;
+    }
+  return n;
+}
+
 /* Lets the server read what was sent. */
 static void
 settle (void)
@@ -280,6 +305,13 @@ test_upload_bound_per_token (void)
         }
     }
   g_assert_true (accepted);
+
+  /* only the upload still under way has a file; cut short, it has none */
+  g_assert_cmpuint (count_upload_files (), ==, 1);
+  g_io_stream_close (g_ptr_array_index (stalled, 1), NULL, NULL);
+  for (guint i = 0; i < 100 && count_upload_files () > 0; i++)
+    g_usleep (20 * 1000);
+  g_assert_cmpuint (count_upload_files (), ==, 0);
 }
 
 /* Defect 9: at most BD_CENTRAL_MAX_UPLOADS at once in all: 503 beyond,
@@ -376,7 +408,16 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  int status;
+
   g_test_init (&argc, &argv, NULL);
+
+  /* the servers' upload directories go here, where the tests look */
+  tmp = g_dir_make_tmp ("bd-central-hostile-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("TMPDIR", tmp, TRUE);
 
   g_test_add_func ("/bd/central/hostile/http10-no-host", test_http10_no_host);
 
@@ -386,5 +427,7 @@ main (int   argc,
   g_test_add_func ("/bd/central/hostile/upload-bound-total", test_upload_bound_total);
   g_test_add_func ("/bd/central/hostile/upload-memory", test_upload_memory);
 
-  return g_test_run ();
+  status = g_test_run ();
+  remove_dir (tmp);
+  return status;
 }
