@@ -15,9 +15,19 @@
 G_BEGIN_DECLS
 
 /* What the files of the server share: the server's struct, the request a
- * handler works on, and the helpers every handler uses. bd-central-server.c
- * holds the life cycle and the request gate (got-headers, got-chunk);
- * bd-central-routes.c dispatches to bd-central-routes-*.c. */
+ * handler works on, and the helpers every handler uses.
+ *
+ *   bd-central-server.c        life cycle; the request gate (got-headers:
+ *                              shutdown, size, token; got-chunk)
+ *   bd-central-auth.c          bearer tokens
+ *   bd-central-body.c          bounded bodies; the one JSON parse
+ *   bd-central-uploads.c       attachment bodies streamed to disk, bounded
+ *   bd-central-media.c         photo types told by their bytes
+ *   bd-central-urls.c          a request's base URL, path and query
+ *   bd-central-responses.c     JSON answers, errors, ETags, links
+ *   bd-central-routes.c        method and path to a handler:
+ *   bd-central-routes-landing.c, -items.c, -feed.c, -writes.c,
+ *   -attachments.c */
 
 #define CRS84 "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 #define GEOJSON_TYPE "application/geo+json"
