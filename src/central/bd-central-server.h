@@ -20,6 +20,9 @@ G_BEGIN_DECLS
 
 #define BD_CENTRAL_MAX_FEATURE_BYTES    (1 << 20)          /* 1 MiB */
 #define BD_CENTRAL_MAX_ATTACHMENT_BYTES (20 << 20)         /* 20 MiB */
+/* Attachment uploads under way at once: per token, and in all. */
+#define BD_CENTRAL_MAX_UPLOADS_PER_TOKEN 2
+#define BD_CENTRAL_MAX_UPLOADS          8
 #define BD_CENTRAL_DEFAULT_LIMIT        100
 #define BD_CENTRAL_MAX_LIMIT            1000
 
@@ -33,6 +36,11 @@ guint            bd_central_server_listen         (BdCentralServer  *self,
                                                    const char       *address,
                                                    guint             port,
                                                    GError          **error);
+/* Where attachment bodies are written while they arrive (best beside the
+ * database, on the same disk); by default a new directory in the temporary
+ * directory, made at the first upload. Call before listening. */
+void             bd_central_server_set_upload_dir (BdCentralServer  *self,
+                                                   const char       *dir);
 /* From now on new requests get 503; requests already being read or
  * answered go on. */
 void             bd_central_server_begin_shutdown (BdCentralServer  *self);
