@@ -406,7 +406,7 @@ bd_json_parse (const char  *data,
   if (!bd_json_validate (data, length, BD_JSON_MAX_DEPTH, &start, error))
     return NULL;
 
-  parser = json_parser_new_immutable ();
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data + start, (gssize) (length - start), &local_error) ||
       json_parser_get_root (parser) == NULL)
     {
