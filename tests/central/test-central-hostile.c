@@ -264,6 +264,16 @@ settle (void)
   g_usleep (200 * 1000);
 }
 
+/* Waits (10 s at most, for a loaded machine) until the upload directories
+ * hold @n files, and asserts that they do. */
+static void
+wait_for_upload_files (guint n)
+{
+  for (guint i = 0; i < 1000 && count_upload_files () != n; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (count_upload_files (), ==, n);
+}
+
 /* Defect 9: one token has at most BD_CENTRAL_MAX_UPLOADS_PER_TOKEN uploads
  * under way; more get 429 with Retry-After, others' tokens go on, and an
  * upload cut short gives its place back. */
@@ -276,7 +286,7 @@ test_upload_bound_per_token (void)
 
   for (guint i = 0; i < BD_CENTRAL_MAX_UPLOADS_PER_TOKEN; i++)
     g_ptr_array_add (stalled, start_upload (server, server->ward, 19 << 20, 64 << 10));
-  settle ();
+  wait_for_upload_files (BD_CENTRAL_MAX_UPLOADS_PER_TOKEN);
 
   {
     g_autoptr(Response) refused = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
@@ -307,11 +317,9 @@ test_upload_bound_per_token (void)
   g_assert_true (accepted);
 
   /* only the upload still under way has a file; cut short, it has none */
-  g_assert_cmpuint (count_upload_files (), ==, 1);
+  wait_for_upload_files (1);
   g_io_stream_close (g_ptr_array_index (stalled, 1), NULL, NULL);
-  for (guint i = 0; i < 100 && count_upload_files () > 0; i++)
-    g_usleep (20 * 1000);
-  g_assert_cmpuint (count_upload_files (), ==, 0);
+  wait_for_upload_files (0);
 }
 
 /* Defect 9: at most BD_CENTRAL_MAX_UPLOADS at once in all: 503 beyond,
@@ -333,7 +341,7 @@ test_upload_bound_total (void)
         }
       g_ptr_array_add (stalled, start_upload (server, token, 19 << 20, 64 << 10));
     }
-  settle ();
+  wait_for_upload_files (BD_CENTRAL_MAX_UPLOADS);
 
   /* the ward token has none under way */
   refused = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
