@@ -28,7 +28,7 @@
 #include "bd-secret.h"
 #include "bd-store.h"
 #include "bd-sync-indicator.h"
-#include "bd-window.h"
+#include "bd-window-private.h"
 #include "sync-harness.h"
 #include "ui-util.h"
 
@@ -212,7 +212,7 @@ offline_scenario (BdApplication *app,
                   BdWindow      *window,
                   gpointer       user_data)
 {
-  BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
+  BdSyncIndicator *indicator = _bd_window_get_sync_indicator (window);
   GtkLabel *error_label = bd_sync_indicator_get_error_label (indicator);
   GAction *sync_now;
   IndicatorWait offline = { indicator, BD_SYNC_STATE_OFFLINE, 0 };
@@ -288,7 +288,7 @@ create_report_via_editor (BdWindow   *window,
                           double      longitude,
                           const char *title)
 {
-  BdReportEditor *editor = bd_window_get_editor (window);
+  BdReportEditor *editor = _bd_window_get_editor (window);
   BdReport *working;
   char *id;
 
@@ -321,8 +321,8 @@ push_scenario (BdApplication *app,
                gpointer       user_data)
 {
   PushData *data = user_data;
-  BdStore *store = bd_window_get_store (window);
-  BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
+  BdStore *store = _bd_window_get_store (window);
+  BdSyncIndicator *indicator = _bd_window_get_sync_indicator (window);
   IndicatorWait online = { indicator, BD_SYNC_STATE_ONLINE, 0 };
   IndicatorWait waiting = { indicator, BD_SYNC_STATE_ONLINE, 1 };
   Client *check;
@@ -460,7 +460,7 @@ preferences_scenario (BdApplication *app,
                       gpointer       user_data)
 {
   PrefsData *data = user_data;
-  BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
+  BdSyncIndicator *indicator = _bd_window_get_sync_indicator (window);
   IndicatorWait online = { indicator, BD_SYNC_STATE_ONLINE, 0 };
   BdPreferencesWindow *prefs;
   g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
@@ -561,7 +561,7 @@ restart_scenario (BdApplication *app,
                   gpointer       user_data)
 {
   PrefsData *data = user_data;
-  BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
+  BdSyncIndicator *indicator = _bd_window_get_sync_indicator (window);
   IndicatorWait online = { indicator, BD_SYNC_STATE_ONLINE, 0 };
 
   wait_until (app_has_sync, app);

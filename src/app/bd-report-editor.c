@@ -15,6 +15,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "bd-app-util.h"
 #include "bd-catalog.h"
 #include "bd-conflict-row.h"
 #include "bd-photo-loader.h"
@@ -144,25 +145,6 @@ static const BdReportField checked_fields[] = {
 static void validate          (BdReportEditor *self);
 static void rebuild_photos    (BdReportEditor *self);
 static void refresh_conflicts (BdReportEditor *self);
-
-/* A label in the UI language, with an English first letter in upper case
- * (the catalog's English names are lower case: "road"). */
-static char *
-dup_display_label (const char *ja,
-                   const char *en)
-{
-  const char *label = bd_catalog_label (ja, en);
-  char *copy;
-
-  if (label == NULL)
-    return g_strdup ("");
-
-  copy = g_strdup (label);
-  if (g_ascii_islower (copy[0]))
-    copy[0] = g_ascii_toupper (copy[0]);
-
-  return copy;
-}
 
 static char *
 format_local_time (GDateTime *when)
@@ -505,7 +487,7 @@ make_count_row (BdReportEditor     *self,
   g_autofree char *title = NULL;
   double upper;
 
-  title = dup_display_label (field->label_ja, field->label_en);
+  title = bd_dup_catalog_label (field->label_ja, field->label_en);
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
 
@@ -968,17 +950,7 @@ cancel_action (GtkWidget  *widget,
 
   /* Nothing typed is lost without asking. */
   root = gtk_widget_get_root (widget);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Discard Changes?"),
-                                   _("The changes to this report have not been saved."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Editing"),
-                                    "discard", _("_Discard"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  dialog = bd_discard_changes_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1975,7 +1947,7 @@ bd_report_editor_init (BdReportEditor *self)
   wards = bd_catalog_get_wards (&n_wards);
   for (guint i = 0; i < n_wards; i++)
     {
-      g_autofree char *label = dup_display_label (wards[i].name_ja, wards[i].name_en);
+      g_autofree char *label = bd_dup_catalog_label (wards[i].name_ja, wards[i].name_en);
 
       gtk_string_list_append (self->ward_model, label);
     }
@@ -1985,7 +1957,7 @@ bd_report_editor_init (BdReportEditor *self)
   categories = bd_catalog_get_categories (&n_categories);
   for (guint i = 0; i < n_categories; i++)
     {
-      g_autofree char *label = dup_display_label (categories[i].name_ja, categories[i].name_en);
+      g_autofree char *label = bd_dup_catalog_label (categories[i].name_ja, categories[i].name_en);
 
       gtk_string_list_append (self->category_model, label);
     }
@@ -1995,7 +1967,7 @@ bd_report_editor_init (BdReportEditor *self)
   statuses = bd_catalog_get_statuses (&n_statuses);
   for (guint i = 0; i < n_statuses; i++)
     {
-      g_autofree char *label = dup_display_label (statuses[i].name_ja, statuses[i].name_en);
+      g_autofree char *label = bd_dup_catalog_label (statuses[i].name_ja, statuses[i].name_en);
 
       gtk_string_list_append (self->status_model, label);
     }
@@ -2012,7 +1984,7 @@ bd_report_editor_init (BdReportEditor *self)
       g_autofree char *label = NULL;
 
       if (severity != NULL)
-        label = dup_display_label (severity->name_ja, severity->name_en);
+        label = bd_dup_catalog_label (severity->name_ja, severity->name_en);
       else
         label = g_strdup_printf ("%u", i + 1);
       gtk_button_set_label (GTK_BUTTON (severity_buttons[i]), label);
@@ -2023,7 +1995,7 @@ bd_report_editor_init (BdReportEditor *self)
   extra = bd_catalog_get_extra_counts (&n_extra);
   for (guint i = 0; i < n_extra; i++)
     {
-      g_autofree char *title = dup_display_label (extra[i].label_ja, extra[i].label_en);
+      g_autofree char *title = bd_dup_catalog_label (extra[i].label_ja, extra[i].label_en);
       AdwActionRow *row = NULL;
       GtkSpinButton *spin = NULL;
 
