@@ -875,6 +875,80 @@ test_save_over_newer (Fixture       *f,
   g_assert_cmpint (bd_report_get_rev (after), ==, 7);
 }
 
+/* The history names the person using the app (the "reporter-name"
+ * setting), not the report's reporter, for an edit, a settled conflict and
+ * a delete made in the editor. */
+static void
+assert_last_history (BdStore    *store,
+                     const char *id,
+                     const char *op,
+                     const char *actor)
+{
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  BdHistoryEntry *entry;
+
+  history = bd_store_list_history (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, >, 0);
+  entry = g_ptr_array_index (history, history->len - 1);
+  g_assert_cmpstr (entry->op, ==, op);
+  g_assert_cmpstr (entry->actor, ==, actor);
+}
+
+static void
+on_deleted_cb (BdReportEditor *editor,
+               const char     *id,
+               gpointer        data)
+{
+  (*(guint *)data)++;
+}
+
+static void
+test_history_actor (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.bosai_desk.BosaiDesk");
+  const char *fields[] = { "title", NULL };
+  g_autoptr(BdReport) stored = NULL;
+  g_autofree char *remembered = NULL;
+  guint deleted = 0;
+  g_autofree char *id = NULL;
+  gulong handler;
+
+  g_settings_set_string (settings, "reporter-name", "中央区役所 佐藤");
+
+  /* Someone else's report, with a conflict on its title. */
+  stored = make_conflict (f->store, fields, NULL);
+  id = g_strdup (bd_report_get_id (stored));
+  g_assert_cmpstr (bd_report_get_reporter (stored), ==, "北区役所 防災担当");
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+
+  /* Settling the conflict */
+  click (bd_conflict_row_get_server_button (bd_report_editor_get_conflict_row (f->editor, "title")));
+  assert_last_history (f->store, id, "update", "中央区役所 佐藤");
+
+  /* An edit */
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（解消）");
+  save (f);
+  assert_last_history (f->store, id, "update", "中央区役所 佐藤");
+  /* Saving someone else's report does not make them the one using the app. */
+  remembered = g_settings_get_string (settings, "reporter-name");
+  g_assert_cmpstr (remembered, ==, "中央区役所 佐藤");
+
+  /* A delete */
+  g_clear_object (&stored);
+  stored = bd_store_get_report (f->store, id, NULL);
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  handler = g_signal_connect (f->editor, "deleted", G_CALLBACK (on_deleted_cb), &deleted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.delete", NULL));
+  g_signal_handler_disconnect (f->editor, handler);
+  g_assert_cmpuint (deleted, ==, 1);
+  assert_last_history (f->store, id, "delete", "中央区役所 佐藤");
+
+  g_settings_reset (settings, "reporter-name");
+}
+
 /* A conflict made while the report is open (a sync) shows up. */
 static void
 test_conflict_arrives (Fixture       *f,
@@ -1077,6 +1151,7 @@ main (int   argc,
   ADD ("/bd/editor/conflict/unsaved-edits", test_conflict_unsaved_edits);
   ADD ("/bd/editor/conflict/arrives", test_conflict_arrives);
   ADD ("/bd/editor/save-over-newer", test_save_over_newer);
+  ADD ("/bd/editor/history-actor", test_history_actor);
   ADD ("/bd/report-row/conflict", test_row_conflict);
   ADD ("/bd/editor/render", test_render);
 

@@ -816,22 +816,6 @@ on_affected_changed_cb (BdReportEditor *self,
 
 /* actions */
 
-static char *
-dup_actor (BdReportEditor *self)
-{
-  const char *reporter = self->report != NULL ? bd_report_get_reporter (self->report) : NULL;
-  const char *real_name;
-
-  if (reporter != NULL && reporter[0] != '\0')
-    return g_strdup (reporter);
-
-  real_name = g_get_real_name ();
-  if (real_name != NULL && real_name[0] != '\0' && g_strcmp0 (real_name, "Unknown") != 0)
-    return g_strdup (real_name);
-
-  return g_strdup (g_get_user_name ());
-}
-
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -851,7 +835,7 @@ save_action (GtkWidget  *widget,
   if (!self->valid)
     return;
 
-  actor = dup_actor (self);
+  actor = bd_dup_actor (self->settings);
 
   /* The store's copy changed while the form was open (a sync brought
    * another office's edit): save what was typed over that copy, not over
@@ -879,9 +863,10 @@ save_action (GtkWidget  *widget,
       return;
     }
 
-  /* Remember who reports, for the next new report. */
+  /* Remember who reports, for the next new report: the one typed into a
+   * new report, not the reporter of someone else's report. */
   reporter = bd_report_get_reporter (self->report);
-  if (reporter != NULL && reporter[0] != '\0')
+  if (self->is_new && reporter != NULL && reporter[0] != '\0')
     g_settings_set_string (self->settings, "reporter-name", reporter);
 
   saved = g_object_ref (self->report);
@@ -902,7 +887,7 @@ delete_action (GtkWidget  *widget,
   if (self->report == NULL || self->store == NULL || self->is_new)
     return;
 
-  actor = dup_actor (self);
+  actor = bd_dup_actor (self->settings);
   id = g_strdup (bd_report_get_id (self->report));
   if (!bd_store_delete_report (self->store, id, actor, &error))
     {
@@ -1530,7 +1515,7 @@ on_conflict_settle_cb (BdConflictRow  *row,
   field = g_strdup (bd_conflict_row_get_field (row));
   id = g_strdup (bd_report_get_id (self->report));
   modified = bd_report_editor_get_modified (self);
-  actor = dup_actor (self);
+  actor = bd_dup_actor (self->settings);
 
   self->settling = TRUE;
   ok = bd_store_settle_conflict (self->store, id, field, (BdConflictChoice)choice, actor, &error);
