@@ -24,7 +24,7 @@
 #include "bd-application.h"
 #include "bd-catalog.h"
 #include "bd-preferences.h"
-#include "bd-report-editor.h"
+#include "bd-report-editor-private.h"
 #include "bd-secret.h"
 #include "bd-store.h"
 #include "bd-sync-indicator.h"
@@ -298,7 +298,7 @@ create_report_via_editor (BdWindow   *window,
   g_assert_nonnull (working);
 
   gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (editor)), title);
-  adw_combo_row_set_selected (bd_report_editor_get_category_row (editor),
+  adw_combo_row_set_selected (_bd_report_editor_get_category_row (editor),
                               (guint)bd_catalog_category_index ("road"));
   g_assert_true (bd_report_editor_get_valid (editor));
   id = g_strdup (bd_report_get_id (working));

@@ -20,7 +20,7 @@
 
 #include "bd-application.h"
 #include "bd-catalog.h"
-#include "bd-report-editor.h"
+#include "bd-report-editor-private.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
 #include "bd-store.h"
@@ -218,9 +218,9 @@ create_report_via_editor (BdWindow   *window,
   g_assert_nonnull (working);
 
   gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (editor)), title);
-  adw_combo_row_set_selected (bd_report_editor_get_category_row (editor),
+  adw_combo_row_set_selected (_bd_report_editor_get_category_row (editor),
                               (guint)bd_catalog_category_index ("road"));
-  spin = bd_report_editor_get_count_spin (editor, "sites");
+  spin = _bd_report_editor_get_count_spin (editor, "sites");
   g_assert_nonnull (spin);
   gtk_spin_button_set_value (spin, sites);
 
@@ -272,19 +272,19 @@ new_report_scenario (BdWindow *window,
   g_assert_true (bd_window_get_editing (window));
   working = bd_report_editor_get_report (editor);
   g_assert_nonnull (working);
-  g_assert_true (bd_report_editor_get_is_new (editor));
+  g_assert_true (_bd_report_editor_get_is_new (editor));
   g_assert_cmpstr (bd_report_get_ward (working), ==, "271276");
-  g_assert_cmpuint (adw_combo_row_get_selected (bd_report_editor_get_ward_row (editor)), ==,
+  g_assert_cmpuint (adw_combo_row_get_selected (_bd_report_editor_get_ward_row (editor)), ==,
                     ward_index ("271276"));
   g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.7040, 1e-9);
   g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.5040, 1e-9);
 
   /* Empty title: invalid, Save disabled, the inline error says why. */
   title_row = bd_report_editor_get_title_row (editor);
-  title_error = bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_TITLE);
+  title_error = _bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_TITLE);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "");
   g_assert_false (bd_report_editor_get_valid (editor));
-  g_assert_false (gtk_widget_get_sensitive (bd_report_editor_get_save_button (editor)));
+  g_assert_false (gtk_widget_get_sensitive (_bd_report_editor_get_save_button (editor)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (title_error)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
   g_assert_false (bd_report_check_field (working, BD_REPORT_FIELD_TITLE, &expected));
@@ -303,26 +303,26 @@ new_report_scenario (BdWindow *window,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
 
-  adw_combo_row_set_selected (bd_report_editor_get_category_row (editor),
+  adw_combo_row_set_selected (_bd_report_editor_get_category_row (editor),
                               (guint)bd_catalog_category_index ("road"));
   g_assert_cmpstr (bd_report_get_category (working), ==, "road");
-  spin = bd_report_editor_get_count_spin (editor, "sites");
+  spin = _bd_report_editor_get_count_spin (editor, "sites");
   g_assert_nonnull (spin);
   gtk_spin_button_set_value (spin, 3);
   g_assert_cmpfloat (bd_report_get_count (working, "sites"), ==, 3);
-  gtk_toggle_button_set_active (bd_report_editor_get_severity_button (editor, 3), TRUE);
+  gtk_toggle_button_set_active (_bd_report_editor_get_severity_button (editor, 3), TRUE);
   g_assert_cmpint (bd_report_get_severity (working), ==, 3);
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_reporter_row (editor)), "北区役所 山田");
+  gtk_editable_set_text (GTK_EDITABLE (_bd_report_editor_get_reporter_row (editor)), "北区役所 山田");
 
   /* A bad time blocks saving until it is fixed. */
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_observed_row (editor)), "yesterday");
+  gtk_editable_set_text (GTK_EDITABLE (_bd_report_editor_get_observed_row (editor)), "yesterday");
   g_assert_false (bd_report_editor_get_valid (editor));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_observed_row (editor)), "2026-09-01 14:30");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
+  gtk_editable_set_text (GTK_EDITABLE (_bd_report_editor_get_observed_row (editor)), "2026-09-01 14:30");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
 
   g_assert_true (bd_report_editor_get_valid (editor));
-  g_assert_true (gtk_widget_get_sensitive (bd_report_editor_get_save_button (editor)));
+  g_assert_true (gtk_widget_get_sensitive (_bd_report_editor_get_save_button (editor)));
 
   data->id = g_strdup (bd_report_get_id (working));
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
@@ -406,7 +406,7 @@ reopen_scenario (BdWindow *window,
   /* Opening it from the list's model goes through the editor. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", "s", data->id);
   g_assert_true (bd_window_get_editing (window));
-  g_assert_false (bd_report_editor_get_is_new (_bd_window_get_editor (window)));
+  g_assert_false (_bd_report_editor_get_is_new (_bd_window_get_editor (window)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (_bd_window_get_editor (window)))),
                    ==, "梅田の地下道が冠水");
   gtk_widget_activate_action (GTK_WIDGET (_bd_window_get_editor (window)), "editor.cancel", NULL);
@@ -587,7 +587,7 @@ map_click_scenario (BdWindow *window,
   click_map (window, 34.6500, 135.4800);
   g_assert_true (bd_window_get_editing (window));
   working = bd_report_editor_get_report (editor);
-  g_assert_true (bd_report_editor_get_is_new (editor));
+  g_assert_true (_bd_report_editor_get_is_new (editor));
   /* within a pixel at zoom 12 (about 30 m) */
   g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.6500, 0.0005);
   g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.4800, 0.0005);
@@ -613,7 +613,7 @@ map_click_scenario (BdWindow *window,
   iterate_for (200);
   click_map (window, 34.6650, 135.5010);
   g_assert_true (bd_window_get_editing (window));
-  g_assert_false (bd_report_editor_get_is_new (editor));
+  g_assert_false (_bd_report_editor_get_is_new (editor));
   g_assert_cmpstr (bd_report_get_id (bd_report_editor_get_report (editor)), ==, id);
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL);
 
