@@ -6,8 +6,9 @@
  */
 
 /* What the files of BdWindow share (bd-window.c: construction, layout,
- * the list, the map and the editor; bd-window-actions.c: the win.*
- * actions), and the accessors the tests use. */
+ * the list, the editor and the window's state; bd-window-map.c: the map,
+ * its sources and clicks; bd-window-actions.c: the win.* actions), and the
+ * accessors the tests use. */
 
 #pragma once
 
@@ -96,6 +97,17 @@ void             _bd_window_request_new       (BdWindow   *self,
                                                double      latitude,
                                                double      longitude);
 void             _bd_window_request_search    (BdWindow   *self);
+
+/* bd-window-map.c */
+/* Sets up the base map (before the saved place is restored)… */
+void             _bd_window_init_map_source   (BdWindow   *self);
+/* …then the layers and the click handler. */
+void             _bd_window_init_map_layers   (BdWindow   *self);
+/* The marker of the report being edited. */
+void             _bd_window_show_marker       (BdWindow   *self,
+                                               double      latitude,
+                                               double      longitude);
+void             _bd_window_hide_marker       (BdWindow   *self);
 
 /* bd-window-actions.c */
 void             _bd_window_init_actions      (BdWindow   *self);
