@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "bd-app-util.h"
 #include "bd-application.h"
 #include "bd-catalog.h"
 #include "bd-report-editor-private.h"
@@ -740,6 +741,45 @@ test_demo_data (void)
   g_assert_cmpint (bd_store_count (store), ==, 25);
 }
 
+/* /bd/app-util: the helpers the window, the editor and the rows share. */
+
+static void
+test_app_util (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *label = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *actor = NULL;
+  g_autofree char *fallback = NULL;
+  GtkWidget *dialog;
+
+  /* In English (the tests' locale), its first letter in upper case. */
+  label = bd_dup_catalog_label ("道路", "road");
+  g_assert_cmpstr (label, ==, "Road");
+  empty = bd_dup_catalog_label (NULL, NULL);
+  g_assert_cmpstr (empty, ==, "");
+
+  /* The actor is the person using the app: the setting, else the account. */
+  g_settings_set_string (settings, "reporter-name", "中央区役所 佐藤");
+  actor = bd_dup_actor (settings);
+  g_assert_cmpstr (actor, ==, "中央区役所 佐藤");
+  g_settings_reset (settings, "reporter-name");
+  fallback = bd_dup_actor (settings);
+  g_assert_nonnull (fallback);
+  g_assert_cmpstr (fallback, !=, "");
+
+  dialog = bd_discard_changes_dialog_new (NULL);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Discard Changes?");
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "keep"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "discard"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "keep");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (dialog)), ==, "keep");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* /bd/toast-queue/one-at-a-time: a newer toast waits until the older one
  * has been shown long enough for its show animation to end (libadwaita 1.2). */
 
@@ -838,6 +878,7 @@ main (int   argc,
   g_test_add_func ("/bd/window/map-click", test_map_click);
   g_test_add_func ("/bd/window/filters", test_filters);
   g_test_add_func ("/bd/toast-queue/one-at-a-time", test_toast_queue);
+  g_test_add_func ("/bd/app-util/helpers", test_app_util);
 
   status = g_test_run ();
 
