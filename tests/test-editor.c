@@ -24,10 +24,12 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
-#include "bd-conflict-row.h"
+#include "bd-conflict-list-private.h"
+#include "bd-conflict-row-private.h"
 #include "bd-photo-loader.h"
-#include "bd-photo-thumbnail.h"
-#include "bd-report-editor.h"
+#include "bd-photo-strip.h"
+#include "bd-photo-thumbnail-private.h"
+#include "bd-report-editor-private.h"
 #include "bd-report-row.h"
 #include "bd-store.h"
 #include "ui-util.h"
@@ -52,7 +54,7 @@ typedef struct
 static gboolean
 photos_settled (gpointer data)
 {
-  return !bd_report_editor_get_loading_photos (BD_REPORT_EDITOR (data));
+  return !_bd_report_editor_get_loading_photos (BD_REPORT_EDITOR (data));
 }
 
 static gboolean
@@ -227,7 +229,7 @@ static BdPhotoThumbnail *
 nth_thumbnail (BdReportEditor *editor,
                guint           n)
 {
-  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (bd_report_editor_get_photo_box (editor), n);
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (_bd_report_editor_get_photo_box (editor), n);
 
   if (child == NULL)
     return NULL;
@@ -287,13 +289,13 @@ test_photo_add (Fixture       *f,
   BdPhotoThumbnail *thumbnail;
 
   bd_report_editor_set_report (f->editor, stored, FALSE);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_photo_box (f->editor))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_bd_report_editor_get_photo_box (f->editor))));
 
-  bd_report_editor_add_photo_file (f->editor, file);
-  g_assert_true (bd_report_editor_get_loading_photos (f->editor));
+  _bd_report_editor_add_photo_file (f->editor, file);
+  g_assert_true (_bd_report_editor_get_loading_photos (f->editor));
   wait_for_photos (f->editor);
 
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_photo_error_label (f->editor))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_bd_report_editor_get_photo_error_label (f->editor))));
   g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
   g_assert_true (bd_report_editor_get_modified (f->editor));
 
@@ -303,7 +305,7 @@ test_photo_add (Fixture       *f,
   g_assert_null (nth_thumbnail (f->editor, 1));
   g_assert_cmpint (bd_photo_thumbnail_get_state (thumbnail), ==, BD_PHOTO_STATE_READY);
   g_assert_cmpstr (bd_photo_thumbnail_get_name (thumbnail), ==, "photo.png");
-  g_assert_true (gtk_widget_get_visible (bd_photo_thumbnail_get_remove_button (thumbnail)));
+  g_assert_true (gtk_widget_get_visible (_bd_photo_thumbnail_get_remove_button (thumbnail)));
 
   /* The bytes are in the store as soon as they were read. */
   held = bd_store_get_attachment (f->store, expected_sha, &media_type, &error);
@@ -331,10 +333,10 @@ test_photo_add (Fixture       *f,
   g_assert_false (bd_report_editor_get_modified (f->editor));
 
   /* The same photo twice is named once. */
-  bd_report_editor_add_photo_file (f->editor, file);
+  _bd_report_editor_add_photo_file (f->editor, file);
   wait_for_photos (f->editor);
   g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_photo_error_label (f->editor))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_bd_report_editor_get_photo_error_label (f->editor))));
   g_assert_false (bd_report_editor_get_modified (f->editor));
 }
 
@@ -374,7 +376,7 @@ test_photo_chooser (Fixture       *f,
 {
   g_autoptr(BdReport) report = make_report ();
   g_autoptr(BdReport) stored = save_report (f->store, report);
-  GtkWidget *button = bd_report_editor_get_add_photo_button (f->editor);
+  GtkWidget *button = _bd_report_editor_get_add_photo_button (f->editor);
   GtkWidget *chooser;
   g_autoptr(GListModel) filters = NULL;
 
@@ -393,7 +395,7 @@ test_photo_chooser (Fixture       *f,
 
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   g_assert_true (iterate_until (chooser_gone, NULL, TIMEOUT_MS));
-  g_assert_false (bd_report_editor_get_loading_photos (f->editor));
+  g_assert_false (_bd_report_editor_get_loading_photos (f->editor));
   g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 0);
 
   /* Left open, it goes with the editor (the tear-down destroys both). */
@@ -433,7 +435,7 @@ test_photo_remove (Fixture       *f,
   /* The first one's remove button. */
   thumbnail = nth_thumbnail (f->editor, 0);
   g_assert_cmpstr (bd_photo_thumbnail_get_name (thumbnail), ==, "red.png");
-  click (GTK_BUTTON (bd_photo_thumbnail_get_remove_button (thumbnail)));
+  click (GTK_BUTTON (_bd_photo_thumbnail_get_remove_button (thumbnail)));
 
   g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
   g_assert_cmpstr (bd_photo_thumbnail_get_name (nth_thumbnail (f->editor, 0)), ==, "blue.png");
@@ -480,8 +482,8 @@ test_photo_on_server (Fixture       *f,
 
   thumbnail = nth_thumbnail (f->editor, 0);
   g_assert_cmpint (bd_photo_thumbnail_get_state (thumbnail), ==, BD_PHOTO_STATE_ON_SERVER);
-  g_assert_cmpstr (gtk_label_get_text (bd_photo_thumbnail_get_status_label (thumbnail)), ==, "On the server");
-  g_assert_true (gtk_widget_get_visible (bd_photo_thumbnail_get_remove_button (thumbnail)));
+  g_assert_cmpstr (gtk_label_get_text (_bd_photo_thumbnail_get_status_label (thumbnail)), ==, "On the server");
+  g_assert_true (gtk_widget_get_visible (_bd_photo_thumbnail_get_remove_button (thumbnail)));
 
   thumbnail = nth_thumbnail (f->editor, 1);
   g_assert_cmpint (bd_photo_thumbnail_get_state (thumbnail), ==, BD_PHOTO_STATE_BROKEN);
@@ -496,11 +498,11 @@ check_refused (Fixture    *f,
                const char *name,
                GBytes     *bytes)
 {
-  GtkLabel *error_label = bd_report_editor_get_photo_error_label (f->editor);
+  GtkLabel *error_label = _bd_report_editor_get_photo_error_label (f->editor);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) held = NULL;
 
-  bd_report_editor_add_photo_file (f->editor, file);
+  _bd_report_editor_add_photo_file (f->editor, file);
   wait_for_photos (f->editor);
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
@@ -540,7 +542,7 @@ test_photo_bad (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *big_path = g_build_filename (f->dir, "huge.jpg", NULL);
   g_autofree char *missing_path = g_build_filename (f->dir, "gone.png", NULL);
-  GtkLabel *error_label = bd_report_editor_get_photo_error_label (f->editor);
+  GtkLabel *error_label = _bd_report_editor_get_photo_error_label (f->editor);
   guint8 noise[4096];
   int fd;
 
@@ -582,7 +584,7 @@ test_photo_bad (Fixture       *f,
   check_refused (f, missing_file, "gone.png", NULL);
 
   /* Saving was never offered, and the store holds the report as it was. */
-  g_assert_false (gtk_widget_is_sensitive (bd_report_editor_get_save_button (f->editor)));
+  g_assert_false (gtk_widget_is_sensitive (_bd_report_editor_get_save_button (f->editor)));
   after = bd_store_get_report (f->store, bd_report_get_id (report), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (n_attachments (after), ==, 0);
@@ -592,7 +594,7 @@ test_photo_bad (Fixture       *f,
   {
     g_autoptr(GFile) good = write_file (f, "good.png", png);
 
-    bd_report_editor_add_photo_file (f->editor, good);
+    _bd_report_editor_add_photo_file (f->editor, good);
     wait_for_photos (f->editor);
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
     g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
@@ -676,7 +678,7 @@ test_conflict_show (Fixture       *f,
   g_autoptr(GString) long_text = g_string_new (NULL);
   g_autoptr(BdReport) stored = NULL;
   BdConflictRow *row;
-  GtkWidget *box = bd_report_editor_get_conflict_box (f->editor);
+  GtkWidget *box = _bd_report_editor_get_conflict_box (f->editor);
 
   for (int i = 0; i < 40; i++)
     g_string_append (long_text, "梅田一丁目の交差点で冠水、深さ約30センチ。車両の通行は困難。");
@@ -693,22 +695,22 @@ test_conflict_show (Fixture       *f,
   bd_report_editor_set_report (f->editor, stored, FALSE);
   g_assert_true (gtk_widget_get_visible (box));
 
-  row = bd_report_editor_get_conflict_row (f->editor, "title");
+  row = _bd_report_editor_get_conflict_row (f->editor, "title");
   g_assert_nonnull (row);
-  g_assert_cmpstr (gtk_label_get_text (bd_conflict_row_get_local_label (row)), ==, LOCAL_TITLE);
-  g_assert_cmpstr (gtk_label_get_text (bd_conflict_row_get_server_label (row)), ==, SERVER_TITLE);
+  g_assert_cmpstr (gtk_label_get_text (_bd_conflict_row_get_local_label (row)), ==, LOCAL_TITLE);
+  g_assert_cmpstr (gtk_label_get_text (_bd_conflict_row_get_server_label (row)), ==, SERVER_TITLE);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (bd_conflict_row_get_keep_button (row))));
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (bd_conflict_row_get_server_button (row))));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_bd_conflict_row_get_server_button (row))));
 
-  row = bd_report_editor_get_conflict_row (f->editor, "description");
+  row = _bd_report_editor_get_conflict_row (f->editor, "description");
   g_assert_nonnull (row);
-  g_assert_cmpstr (gtk_label_get_text (bd_conflict_row_get_local_label (row)), ==, LOCAL_DESC);
-  g_assert_cmpstr (gtk_label_get_text (bd_conflict_row_get_server_label (row)), ==, long_text->str);
+  g_assert_cmpstr (gtk_label_get_text (_bd_conflict_row_get_local_label (row)), ==, LOCAL_DESC);
+  g_assert_cmpstr (gtk_label_get_text (_bd_conflict_row_get_server_label (row)), ==, long_text->str);
   /* A long value is cut after a few lines, not a page of text. */
-  g_assert_true (iterate_until (widget_has_height, bd_conflict_row_get_server_label (row), TIMEOUT_MS));
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (bd_conflict_row_get_server_label (row))), <, 200);
+  g_assert_true (iterate_until (widget_has_height, _bd_conflict_row_get_server_label (row), TIMEOUT_MS));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (_bd_conflict_row_get_server_label (row))), <, 200);
 
-  g_assert_null (bd_report_editor_get_conflict_row (f->editor, "severity"));
+  g_assert_null (_bd_report_editor_get_conflict_row (f->editor, "severity"));
 
   /* In the order of the form: the title first. */
   row = BD_CONFLICT_ROW (gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (row))));
@@ -734,13 +736,13 @@ test_conflict_take_server (Fixture       *f,
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GError) error = NULL;
   const char *id = bd_report_get_id (stored);
-  GtkWidget *box = bd_report_editor_get_conflict_box (f->editor);
+  GtkWidget *box = _bd_report_editor_get_conflict_box (f->editor);
 
   bd_report_editor_set_report (f->editor, stored, FALSE);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor))),
                    ==, LOCAL_TITLE);
 
-  click (bd_conflict_row_get_server_button (bd_report_editor_get_conflict_row (f->editor, "title")));
+  click (_bd_conflict_row_get_server_button (_bd_report_editor_get_conflict_row (f->editor, "title")));
 
   /* The store holds the server's title, and that conflict is gone. */
   after = bd_store_get_report (f->store, id, &error);
@@ -756,12 +758,12 @@ test_conflict_take_server (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor))),
                    ==, SERVER_TITLE);
   g_assert_true (gtk_widget_get_visible (box));
-  g_assert_null (bd_report_editor_get_conflict_row (f->editor, "title"));
-  g_assert_nonnull (bd_report_editor_get_conflict_row (f->editor, "description"));
+  g_assert_null (_bd_report_editor_get_conflict_row (f->editor, "title"));
+  g_assert_nonnull (_bd_report_editor_get_conflict_row (f->editor, "description"));
   g_assert_false (bd_report_editor_get_modified (f->editor));
 
   /* Keeping the local description settles the last one. */
-  click (bd_conflict_row_get_keep_button (bd_report_editor_get_conflict_row (f->editor, "description")));
+  click (bd_conflict_row_get_keep_button (_bd_report_editor_get_conflict_row (f->editor, "description")));
   g_assert_false (gtk_widget_get_visible (box));
   g_assert_cmpint (bd_store_count_conflicts (f->store), ==, 0);
   g_clear_object (&after);
@@ -791,13 +793,13 @@ test_conflict_keep_mine (Fixture       *f,
   g_clear_pointer (&ready, g_ptr_array_unref);
 
   bd_report_editor_set_report (f->editor, stored, FALSE);
-  click (bd_conflict_row_get_keep_button (bd_report_editor_get_conflict_row (f->editor, "title")));
+  click (bd_conflict_row_get_keep_button (_bd_report_editor_get_conflict_row (f->editor, "title")));
 
   after = bd_store_get_report (f->store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bd_report_get_title (after), ==, LOCAL_TITLE);
   g_assert_cmpint (bd_store_count_conflicts (f->store), ==, 0);
-  g_assert_false (gtk_widget_get_visible (bd_report_editor_get_conflict_box (f->editor)));
+  g_assert_false (gtk_widget_get_visible (_bd_report_editor_get_conflict_box (f->editor)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor))),
                    ==, LOCAL_TITLE);
 
@@ -822,14 +824,14 @@ test_conflict_unsaved_edits (Fixture       *f,
   const char *id = bd_report_get_id (stored);
 
   bd_report_editor_set_report (f->editor, stored, FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_reporter_row (f->editor)), "北区役所 土木担当");
+  gtk_editable_set_text (GTK_EDITABLE (_bd_report_editor_get_reporter_row (f->editor)), "北区役所 土木担当");
   g_assert_true (bd_report_editor_get_modified (f->editor));
 
-  click (bd_conflict_row_get_server_button (bd_report_editor_get_conflict_row (f->editor, "title")));
+  click (_bd_conflict_row_get_server_button (_bd_report_editor_get_conflict_row (f->editor, "title")));
 
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor))),
                    ==, SERVER_TITLE);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_reporter_row (f->editor))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_bd_report_editor_get_reporter_row (f->editor))),
                    ==, "北区役所 土木担当");
   g_assert_true (bd_report_editor_get_modified (f->editor));
 
@@ -875,6 +877,134 @@ test_save_over_newer (Fixture       *f,
   g_assert_cmpint (bd_report_get_rev (after), ==, 7);
 }
 
+/* The history names the person using the app (the "reporter-name"
+ * setting), not the report's reporter, for an edit, a settled conflict and
+ * a delete made in the editor. */
+static void
+assert_last_history (BdStore    *store,
+                     const char *id,
+                     const char *op,
+                     const char *actor)
+{
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  BdHistoryEntry *entry;
+
+  history = bd_store_list_history (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, >, 0);
+  entry = g_ptr_array_index (history, history->len - 1);
+  g_assert_cmpstr (entry->op, ==, op);
+  g_assert_cmpstr (entry->actor, ==, actor);
+}
+
+static void
+on_deleted_cb (BdReportEditor *editor,
+               const char     *id,
+               gpointer        data)
+{
+  (*(guint *)data)++;
+}
+
+static void
+test_history_actor (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.bosai_desk.BosaiDesk");
+  const char *fields[] = { "title", NULL };
+  g_autoptr(BdReport) stored = NULL;
+  g_autofree char *remembered = NULL;
+  guint deleted = 0;
+  g_autofree char *id = NULL;
+  gulong handler;
+
+  g_settings_set_string (settings, "reporter-name", "中央区役所 佐藤");
+
+  /* Someone else's report, with a conflict on its title. */
+  stored = make_conflict (f->store, fields, NULL);
+  id = g_strdup (bd_report_get_id (stored));
+  g_assert_cmpstr (bd_report_get_reporter (stored), ==, "北区役所 防災担当");
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+
+  /* Settling the conflict */
+  click (_bd_conflict_row_get_server_button (_bd_report_editor_get_conflict_row (f->editor, "title")));
+  assert_last_history (f->store, id, "update", "中央区役所 佐藤");
+
+  /* An edit */
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（解消）");
+  save (f);
+  assert_last_history (f->store, id, "update", "中央区役所 佐藤");
+  /* Saving someone else's report does not make them the one using the app. */
+  remembered = g_settings_get_string (settings, "reporter-name");
+  g_assert_cmpstr (remembered, ==, "中央区役所 佐藤");
+
+  /* A delete */
+  g_clear_object (&stored);
+  stored = bd_store_get_report (f->store, id, NULL);
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  handler = g_signal_connect (f->editor, "deleted", G_CALLBACK (on_deleted_cb), &deleted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.delete", NULL));
+  g_signal_handler_disconnect (f->editor, handler);
+  g_assert_cmpuint (deleted, ==, 1);
+  assert_last_history (f->store, id, "delete", "中央区役所 佐藤");
+
+  g_settings_reset (settings, "reporter-name");
+}
+
+/* The editor's parts alone: the photo strip follows its attachments and
+ * says when there is room for another photo; the conflict list hides
+ * itself without conflicts and lists them with a report that has some. */
+static void
+test_parts (Fixture       *f,
+            gconstpointer  data)
+{
+  const char *fields[] = { "title", NULL };
+  g_autoptr(BdReport) stored = make_conflict (f->store, fields, NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *strip = bd_photo_strip_new ();
+  GtkWidget *list = bd_conflict_list_new ();
+  g_autoptr(GVariant) attachments = NULL;
+  gpointer window_ptr = window;
+
+  g_object_ref_sink (strip);
+  g_object_ref_sink (list);
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_box_append (GTK_BOX (box), strip);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* No report: nothing shown, nothing to add to. */
+  g_assert_null (bd_photo_strip_get_attachments (BD_PHOTO_STRIP (strip)));
+  g_assert_false (bd_photo_strip_get_can_add (BD_PHOTO_STRIP (strip)));
+  g_assert_false (gtk_widget_get_visible (list));
+
+  bd_photo_strip_set_store (BD_PHOTO_STRIP (strip), f->store);
+  bd_photo_strip_set_attachments (BD_PHOTO_STRIP (strip),
+                                  g_variant_new_array (G_VARIANT_TYPE ("(sss)"), NULL, 0));
+  g_assert_true (bd_photo_strip_get_can_add (BD_PHOTO_STRIP (strip)));
+  g_object_get (strip, "attachments", &attachments, NULL);
+  g_assert_cmpuint (g_variant_n_children (attachments), ==, 0);
+  bd_photo_strip_reset (BD_PHOTO_STRIP (strip));
+  g_assert_null (bd_photo_strip_get_attachments (BD_PHOTO_STRIP (strip)));
+  g_assert_false (bd_photo_strip_get_can_add (BD_PHOTO_STRIP (strip)));
+
+  bd_conflict_list_set_store (BD_CONFLICT_LIST (list), f->store);
+  bd_conflict_list_set_report (BD_CONFLICT_LIST (list), stored);
+  g_assert_true (gtk_widget_get_visible (list));
+  g_assert_cmpuint (bd_conflict_list_get_n_conflicts (BD_CONFLICT_LIST (list)), ==, 1);
+  g_assert_nonnull (_bd_conflict_list_get_row (BD_CONFLICT_LIST (list), "title"));
+  bd_conflict_list_set_report (BD_CONFLICT_LIST (list), NULL);
+  g_assert_false (gtk_widget_get_visible (list));
+  g_assert_cmpuint (bd_conflict_list_get_n_conflicts (BD_CONFLICT_LIST (list)), ==, 0);
+
+  g_object_add_weak_pointer (G_OBJECT (window), &window_ptr);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (iterate_until (pointer_is_null, &window_ptr, TIMEOUT_MS));
+  g_assert_finalize_object (strip);
+  g_assert_finalize_object (list);
+}
+
 /* A conflict made while the report is open (a sync) shows up. */
 static void
 test_conflict_arrives (Fixture       *f,
@@ -888,15 +1018,15 @@ test_conflict_arrives (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   bd_report_editor_set_report (f->editor, stored, FALSE);
-  g_assert_false (gtk_widget_get_visible (bd_report_editor_get_conflict_box (f->editor)));
+  g_assert_false (gtk_widget_get_visible (_bd_report_editor_get_conflict_box (f->editor)));
 
   bd_report_set_rev (server, 3);
   bd_report_set_title (server, SERVER_TITLE);
   g_assert_true (bd_store_apply_merge (f->store, merged, server, fields, &error));
   g_assert_no_error (error);
 
-  g_assert_true (gtk_widget_get_visible (bd_report_editor_get_conflict_box (f->editor)));
-  g_assert_nonnull (bd_report_editor_get_conflict_row (f->editor, "title"));
+  g_assert_true (gtk_widget_get_visible (_bd_report_editor_get_conflict_box (f->editor)));
+  g_assert_nonnull (_bd_report_editor_get_conflict_row (f->editor, "title"));
 }
 
 /* The sidebar row */
@@ -995,7 +1125,7 @@ test_render (Fixture       *f,
   bd_report_set_attachments (stored, g_variant_builder_end (&builder));
 
   bd_report_editor_set_report (f->editor, stored, FALSE);
-  bd_report_editor_add_photo_file (f->editor, file);
+  _bd_report_editor_add_photo_file (f->editor, file);
   wait_for_photos (f->editor);
   attachments = bd_report_get_attachments (bd_report_editor_get_report (f->editor));
   g_assert_cmpuint (g_variant_n_children (attachments), ==, 2);
@@ -1006,7 +1136,7 @@ test_render (Fixture       *f,
 
   /* The form shows the report (the default severity, 2). */
   g_assert_cmpint (bd_report_get_severity (stored), ==, 2);
-  g_assert_true (gtk_toggle_button_get_active (bd_report_editor_get_severity_button (f->editor, 2)));
+  g_assert_true (gtk_toggle_button_get_active (_bd_report_editor_get_severity_button (f->editor, 2)));
 
   width = gtk_widget_get_width (f->window);
   height = gtk_widget_get_height (f->window);
@@ -1077,6 +1207,8 @@ main (int   argc,
   ADD ("/bd/editor/conflict/unsaved-edits", test_conflict_unsaved_edits);
   ADD ("/bd/editor/conflict/arrives", test_conflict_arrives);
   ADD ("/bd/editor/save-over-newer", test_save_over_newer);
+  ADD ("/bd/editor/history-actor", test_history_actor);
+  ADD ("/bd/editor/parts", test_parts);
   ADD ("/bd/report-row/conflict", test_row_conflict);
   ADD ("/bd/editor/render", test_render);
 

@@ -23,12 +23,12 @@
 
 #include "bd-application.h"
 #include "bd-catalog.h"
-#include "bd-preferences.h"
-#include "bd-report-editor.h"
+#include "bd-preferences-private.h"
+#include "bd-report-editor-private.h"
 #include "bd-secret.h"
 #include "bd-store.h"
-#include "bd-sync-indicator.h"
-#include "bd-window.h"
+#include "bd-sync-indicator-private.h"
+#include "bd-window-private.h"
 #include "sync-harness.h"
 #include "ui-util.h"
 
@@ -199,7 +199,7 @@ assert_label (GtkLabel   *label,
 static void
 open_popover (BdSyncIndicator *indicator)
 {
-  GtkPopover *popover = bd_sync_indicator_get_popover (indicator);
+  GtkPopover *popover = _bd_sync_indicator_get_popover (indicator);
 
   gtk_popover_popup (popover);
   wait_until (widget_is_mapped, popover);
@@ -212,8 +212,8 @@ offline_scenario (BdApplication *app,
                   BdWindow      *window,
                   gpointer       user_data)
 {
-  BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
-  GtkLabel *error_label = bd_sync_indicator_get_error_label (indicator);
+  BdSyncIndicator *indicator = _bd_window_get_sync_indicator (window);
+  GtkLabel *error_label = _bd_sync_indicator_get_error_label (indicator);
   GAction *sync_now;
   IndicatorWait offline = { indicator, BD_SYNC_STATE_OFFLINE, 0 };
 
@@ -222,16 +222,16 @@ offline_scenario (BdApplication *app,
   wait_until (sync_has_error, app);
   wait_until (indicator_shows, &offline);
 
-  assert_label (bd_sync_indicator_get_state_label (indicator), "Offline");
-  assert_label (bd_sync_indicator_get_pending_label (indicator), "0 waiting");
+  assert_label (_bd_sync_indicator_get_state_label (indicator), "Offline");
+  assert_label (_bd_sync_indicator_get_pending_label (indicator), "0 waiting");
   g_assert_true (g_str_has_prefix (bd_sync_indicator_get_summary (indicator), "Sync status: Offline"));
 
   open_popover (indicator);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (error_label), "Last error: cannot reach the server"));
-  g_assert_cmpstr (gtk_label_get_text (bd_sync_indicator_get_server_label (indicator)), ==,
+  g_assert_cmpstr (gtk_label_get_text (_bd_sync_indicator_get_server_label (indicator)), ==,
                    bd_application_get_server_url (app));
-  gtk_popover_popdown (bd_sync_indicator_get_popover (indicator));
+  gtk_popover_popdown (_bd_sync_indicator_get_popover (indicator));
 
   /* Sync now is there, and tries again (still offline). */
   sync_now = g_action_map_lookup_action (G_ACTION_MAP (app), "sync-now");
@@ -288,7 +288,7 @@ create_report_via_editor (BdWindow   *window,
                           double      longitude,
                           const char *title)
 {
-  BdReportEditor *editor = bd_window_get_editor (window);
+  BdReportEditor *editor = _bd_window_get_editor (window);
   BdReport *working;
   char *id;
 
@@ -298,7 +298,7 @@ create_report_via_editor (BdWindow   *window,
   g_assert_nonnull (working);
 
   gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (editor)), title);
-  adw_combo_row_set_selected (bd_report_editor_get_category_row (editor),
+  adw_combo_row_set_selected (_bd_report_editor_get_category_row (editor),
                               (guint)bd_catalog_category_index ("road"));
   g_assert_true (bd_report_editor_get_valid (editor));
   id = g_strdup (bd_report_get_id (working));
@@ -321,8 +321,8 @@ push_scenario (BdApplication *app,
                gpointer       user_data)
 {
   PushData *data = user_data;
-  BdStore *store = bd_window_get_store (window);
-  BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
+  BdStore *store = _bd_window_get_store (window);
+  BdSyncIndicator *indicator = _bd_window_get_sync_indicator (window);
   IndicatorWait online = { indicator, BD_SYNC_STATE_ONLINE, 0 };
   IndicatorWait waiting = { indicator, BD_SYNC_STATE_ONLINE, 1 };
   Client *check;
@@ -331,26 +331,26 @@ push_scenario (BdApplication *app,
   gulong handler;
 
   wait_until (indicator_shows, &online);
-  assert_label (bd_sync_indicator_get_state_label (indicator), "Online");
-  assert_label (bd_sync_indicator_get_pending_label (indicator), "0 waiting");
+  assert_label (_bd_sync_indicator_get_state_label (indicator), "Online");
+  assert_label (_bd_sync_indicator_get_pending_label (indicator), "0 waiting");
   g_assert_null (bd_sync_get_last_error (bd_application_get_sync (app)));
 
   open_popover (indicator);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_sync_indicator_get_error_label (indicator))));
-  gtk_popover_popdown (bd_sync_indicator_get_popover (indicator));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_bd_sync_indicator_get_error_label (indicator))));
+  gtk_popover_popdown (_bd_sync_indicator_get_popover (indicator));
 
   handler = g_signal_connect (indicator, "notify::pending", G_CALLBACK (on_pending_changed_cb), data);
 
   data->id = create_report_via_editor (window, 34.7040, 135.5040, "扇町の交差点が冠水");
   wait_until (indicator_shows, &waiting);
-  assert_label (bd_sync_indicator_get_pending_label (indicator), "1 waiting");
+  assert_label (_bd_sync_indicator_get_pending_label (indicator), "1 waiting");
   g_assert_cmpstr (bd_sync_indicator_get_summary (indicator), ==,
                    "Sync status: Online, 1 change waiting to be sent");
 
   /* The interval is an hour: only "sync now" sends it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sync-now", NULL));
   wait_until (indicator_shows, &online);
-  assert_label (bd_sync_indicator_get_pending_label (indicator), "0 waiting");
+  assert_label (_bd_sync_indicator_get_pending_label (indicator), "0 waiting");
   g_signal_handler_disconnect (indicator, handler);
 
   /* Up, then down. */
@@ -367,7 +367,7 @@ push_scenario (BdApplication *app,
   g_assert_no_error (error);
   g_assert_cmpstr (bd_report_get_title (on_server), ==, "扇町の交差点が冠水");
   g_assert_cmpint (bd_report_get_rev (on_server), >, 0);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_sync_indicator_get_conflicts_label (indicator))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_bd_sync_indicator_get_conflicts_label (indicator))));
 
   /* The same title changed on the server and here: a conflict to settle. */
   bd_report_set_title (on_server, "扇町の交差点が冠水（サーバー）");
@@ -384,7 +384,7 @@ push_scenario (BdApplication *app,
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sync-now", NULL));
   wait_until (indicator_has_conflict, indicator);
-  assert_label (bd_sync_indicator_get_conflicts_label (indicator), "1 conflict");
+  assert_label (_bd_sync_indicator_get_conflicts_label (indicator), "1 conflict");
   g_assert_nonnull (strstr (bd_sync_indicator_get_summary (indicator), "1 conflict to settle"));
   g_assert_cmpint (bd_sync_get_conflicts (bd_application_get_sync (app)), ==, 1);
   client_free (check);
@@ -444,7 +444,7 @@ find_preferences (void)
 static gboolean
 preferences_has_toast (gpointer data)
 {
-  return bd_preferences_window_get_last_toast (data) != NULL;
+  return _bd_preferences_window_get_last_toast (data) != NULL;
 }
 
 static void
@@ -460,7 +460,7 @@ preferences_scenario (BdApplication *app,
                       gpointer       user_data)
 {
   PrefsData *data = user_data;
-  BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
+  BdSyncIndicator *indicator = _bd_window_get_sync_indicator (window);
   IndicatorWait online = { indicator, BD_SYNC_STATE_ONLINE, 0 };
   BdPreferencesWindow *prefs;
   g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
@@ -477,7 +477,7 @@ preferences_scenario (BdApplication *app,
   /* No server yet: offline, sync now disabled, the popover says why. */
   g_assert_null (bd_application_get_sync (app));
   g_assert_null (bd_sync_indicator_get_sync (indicator));
-  assert_label (bd_sync_indicator_get_state_label (indicator), "Offline");
+  assert_label (_bd_sync_indicator_get_state_label (indicator), "Offline");
   g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "sync-now")));
   {
     g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
@@ -490,40 +490,40 @@ preferences_scenario (BdApplication *app,
   prefs = find_preferences ();
   g_assert_nonnull (prefs);
   wait_until (widget_is_mapped, prefs);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_preferences_window_get_server_row (prefs))), ==, "");
-  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (bd_preferences_window_get_token_row (prefs)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_bd_preferences_window_get_server_row (prefs))), ==, "");
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (_bd_preferences_window_get_token_row (prefs)));
 
   /* Refused: not http(s); no token; a CA file that is not there. */
-  set_row (bd_preferences_window_get_server_row (prefs), "ftp://127.0.0.1/");
+  set_row (_bd_preferences_window_get_server_row (prefs), "ftp://127.0.0.1/");
   g_assert_false (bd_preferences_window_apply (prefs));
   g_assert_nonnull (bd_preferences_window_get_error (prefs));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (bd_preferences_window_get_server_row (prefs)), "error"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (_bd_preferences_window_get_server_row (prefs)), "error"));
   g_assert_null (bd_application_get_sync (app));
 
-  set_row (bd_preferences_window_get_server_row (prefs), with_slash);
+  set_row (_bd_preferences_window_get_server_row (prefs), with_slash);
   g_assert_false (bd_preferences_window_apply (prefs));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (bd_preferences_window_get_token_row (prefs)), "error"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (_bd_preferences_window_get_token_row (prefs)), "error"));
 
-  set_row (bd_preferences_window_get_token_row (prefs), data->server->token);
-  set_row (bd_preferences_window_get_ca_row (prefs), "/nonexistent/ca.pem");
+  set_row (_bd_preferences_window_get_token_row (prefs), data->server->token);
+  set_row (_bd_preferences_window_get_ca_row (prefs), "/nonexistent/ca.pem");
   g_assert_false (bd_preferences_window_apply (prefs));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (bd_preferences_window_get_ca_row (prefs)), "error"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (_bd_preferences_window_get_ca_row (prefs)), "error"));
   g_assert_null (bd_application_get_sync (app));
 
   /* Accepted. */
-  set_row (bd_preferences_window_get_ca_row (prefs), "");
+  set_row (_bd_preferences_window_get_ca_row (prefs), "");
   g_assert_true (bd_preferences_window_apply (prefs));
   g_assert_null (bd_preferences_window_get_error (prefs));
   g_assert_nonnull (bd_application_get_sync (app));
   g_assert_cmpstr (bd_application_get_server_url (app), ==, expected_url);
   g_assert_cmpstr (bd_application_get_token (app), ==, data->server->token);
   wait_until (indicator_shows, &online);
-  assert_label (bd_sync_indicator_get_state_label (indicator), "Online");
+  assert_label (_bd_sync_indicator_get_state_label (indicator), "Online");
   g_assert_true (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "sync-now")));
 
   wait_until (token_store_settled, app);
   wait_until (preferences_has_toast, prefs);
-  toast = bd_preferences_window_get_last_toast (prefs);
+  toast = _bd_preferences_window_get_last_toast (prefs);
   g_test_message ("toast: %s", adw_toast_get_title (toast));
   if (data->keyring)
     {
@@ -561,7 +561,7 @@ restart_scenario (BdApplication *app,
                   gpointer       user_data)
 {
   PrefsData *data = user_data;
-  BdSyncIndicator *indicator = bd_window_get_sync_indicator (window);
+  BdSyncIndicator *indicator = _bd_window_get_sync_indicator (window);
   IndicatorWait online = { indicator, BD_SYNC_STATE_ONLINE, 0 };
 
   wait_until (app_has_sync, app);

@@ -18,13 +18,15 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "bd-app-util.h"
 #include "bd-application.h"
 #include "bd-catalog.h"
-#include "bd-report-editor.h"
+#include "bd-report-editor-private.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
 #include "bd-store.h"
-#include "bd-window.h"
+#include "bd-toast-queue.h"
+#include "bd-window-private.h"
 #include "ui-util.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
@@ -206,7 +208,7 @@ create_report_via_editor (BdWindow   *window,
                           const char *title,
                           double      sites)
 {
-  BdReportEditor *editor = bd_window_get_editor (window);
+  BdReportEditor *editor = _bd_window_get_editor (window);
   BdReport *working;
   GtkSpinButton *spin;
   char *id;
@@ -217,9 +219,9 @@ create_report_via_editor (BdWindow   *window,
   g_assert_nonnull (working);
 
   gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (editor)), title);
-  adw_combo_row_set_selected (bd_report_editor_get_category_row (editor),
+  adw_combo_row_set_selected (_bd_report_editor_get_category_row (editor),
                               (guint)bd_catalog_category_index ("road"));
-  spin = bd_report_editor_get_count_spin (editor, "sites");
+  spin = _bd_report_editor_get_count_spin (editor, "sites");
   g_assert_nonnull (spin);
   gtk_spin_button_set_value (spin, sites);
 
@@ -243,9 +245,9 @@ new_report_scenario (BdWindow *window,
                      gpointer  user_data)
 {
   NewReportData *data = user_data;
-  BdReportEditor *editor = bd_window_get_editor (window);
-  BdStore *store = bd_window_get_store (window);
-  ShumateViewport *viewport = bd_window_get_viewport (window);
+  BdReportEditor *editor = _bd_window_get_editor (window);
+  BdStore *store = _bd_window_get_store (window);
+  ShumateViewport *viewport = _bd_window_get_viewport (window);
   ShumateMapSource *source;
   AdwEntryRow *title_row;
   GtkLabel *title_error;
@@ -264,26 +266,26 @@ new_report_scenario (BdWindow *window,
   g_assert_cmpstr (shumate_map_source_get_id (source), ==, "local");
 
   g_assert_false (bd_window_get_editing (window));
-  g_assert_cmpuint (g_list_model_get_n_items (bd_window_get_report_list (window)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (_bd_window_get_report_list (window)), ==, 0);
 
   /* A new report at Kita ward's centre: the nearest ward is preselected. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-report-at", "(dd)", 34.7040, 135.5040);
   g_assert_true (bd_window_get_editing (window));
   working = bd_report_editor_get_report (editor);
   g_assert_nonnull (working);
-  g_assert_true (bd_report_editor_get_is_new (editor));
+  g_assert_true (_bd_report_editor_get_is_new (editor));
   g_assert_cmpstr (bd_report_get_ward (working), ==, "271276");
-  g_assert_cmpuint (adw_combo_row_get_selected (bd_report_editor_get_ward_row (editor)), ==,
+  g_assert_cmpuint (adw_combo_row_get_selected (_bd_report_editor_get_ward_row (editor)), ==,
                     ward_index ("271276"));
   g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.7040, 1e-9);
   g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.5040, 1e-9);
 
   /* Empty title: invalid, Save disabled, the inline error says why. */
   title_row = bd_report_editor_get_title_row (editor);
-  title_error = bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_TITLE);
+  title_error = _bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_TITLE);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "");
   g_assert_false (bd_report_editor_get_valid (editor));
-  g_assert_false (gtk_widget_get_sensitive (bd_report_editor_get_save_button (editor)));
+  g_assert_false (gtk_widget_get_sensitive (_bd_report_editor_get_save_button (editor)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (title_error)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
   g_assert_false (bd_report_check_field (working, BD_REPORT_FIELD_TITLE, &expected));
@@ -302,33 +304,33 @@ new_report_scenario (BdWindow *window,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
 
-  adw_combo_row_set_selected (bd_report_editor_get_category_row (editor),
+  adw_combo_row_set_selected (_bd_report_editor_get_category_row (editor),
                               (guint)bd_catalog_category_index ("road"));
   g_assert_cmpstr (bd_report_get_category (working), ==, "road");
-  spin = bd_report_editor_get_count_spin (editor, "sites");
+  spin = _bd_report_editor_get_count_spin (editor, "sites");
   g_assert_nonnull (spin);
   gtk_spin_button_set_value (spin, 3);
   g_assert_cmpfloat (bd_report_get_count (working, "sites"), ==, 3);
-  gtk_toggle_button_set_active (bd_report_editor_get_severity_button (editor, 3), TRUE);
+  gtk_toggle_button_set_active (_bd_report_editor_get_severity_button (editor, 3), TRUE);
   g_assert_cmpint (bd_report_get_severity (working), ==, 3);
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_reporter_row (editor)), "北区役所 山田");
+  gtk_editable_set_text (GTK_EDITABLE (_bd_report_editor_get_reporter_row (editor)), "北区役所 山田");
 
   /* A bad time blocks saving until it is fixed. */
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_observed_row (editor)), "yesterday");
+  gtk_editable_set_text (GTK_EDITABLE (_bd_report_editor_get_observed_row (editor)), "yesterday");
   g_assert_false (bd_report_editor_get_valid (editor));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_observed_row (editor)), "2026-09-01 14:30");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
+  gtk_editable_set_text (GTK_EDITABLE (_bd_report_editor_get_observed_row (editor)), "2026-09-01 14:30");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_OBSERVED_AT))));
 
   g_assert_true (bd_report_editor_get_valid (editor));
-  g_assert_true (gtk_widget_get_sensitive (bd_report_editor_get_save_button (editor)));
+  g_assert_true (gtk_widget_get_sensitive (_bd_report_editor_get_save_button (editor)));
 
   data->id = g_strdup (bd_report_get_id (working));
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
 
   /* Back to the list, with a toast. */
   g_assert_false (bd_window_get_editing (window));
-  toast = bd_window_get_last_toast (window);
+  toast = _bd_window_get_last_toast (window);
   g_assert_nonnull (toast);
   g_assert_cmpstr (adw_toast_get_title (toast), ==, "Report saved");
 
@@ -361,7 +363,7 @@ new_report_scenario (BdWindow *window,
   g_assert_true (in_outbox);
 
   /* The sidebar list shows it. */
-  wait_for_list (bd_window_get_report_list (window), data->id, TRUE);
+  wait_for_list (_bd_window_get_report_list (window), data->id, TRUE);
 
   /* The size came from GSettings; the map position is saved on close. */
   g_assert_true (iterate_until (window_has_test_size, window, TIMEOUT_MS));
@@ -382,17 +384,17 @@ reopen_scenario (BdWindow *window,
                  gpointer  user_data)
 {
   ReopenData *data = user_data;
-  ShumateViewport *viewport = bd_window_get_viewport (window);
+  ShumateViewport *viewport = _bd_window_get_viewport (window);
   g_autoptr(GError) error = NULL;
   g_autoptr(BdReport) stored = NULL;
   int width = 0, height = 0;
 
-  stored = bd_store_get_report (bd_window_get_store (window), data->id, &error);
+  stored = bd_store_get_report (_bd_window_get_store (window), data->id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (stored);
   g_assert_cmpstr (bd_report_get_title (stored), ==, "梅田の地下道が冠水");
 
-  wait_for_list (bd_window_get_report_list (window), data->id, TRUE);
+  wait_for_list (_bd_window_get_report_list (window), data->id, TRUE);
 
   /* State restored from GSettings. */
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
@@ -405,10 +407,10 @@ reopen_scenario (BdWindow *window,
   /* Opening it from the list's model goes through the editor. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", "s", data->id);
   g_assert_true (bd_window_get_editing (window));
-  g_assert_false (bd_report_editor_get_is_new (bd_window_get_editor (window)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (bd_window_get_editor (window)))),
+  g_assert_false (_bd_report_editor_get_is_new (_bd_window_get_editor (window)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bd_report_editor_get_title_row (_bd_window_get_editor (window)))),
                    ==, "梅田の地下道が冠水");
-  gtk_widget_activate_action (GTK_WIDGET (bd_window_get_editor (window)), "editor.cancel", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (_bd_window_get_editor (window)), "editor.cancel", NULL);
   g_assert_false (bd_window_get_editing (window));
 
   close_window (window);
@@ -453,8 +455,8 @@ static void
 delete_undo_scenario (BdWindow *window,
                       gpointer  user_data)
 {
-  BdReportEditor *editor = bd_window_get_editor (window);
-  BdStore *store = bd_window_get_store (window);
+  BdReportEditor *editor = _bd_window_get_editor (window);
+  BdStore *store = _bd_window_get_store (window);
   g_autofree char *id = NULL;
   g_autoptr(BdReport) deleted = NULL;
   g_autoptr(BdReport) restored = NULL;
@@ -462,7 +464,7 @@ delete_undo_scenario (BdWindow *window,
   AdwToast *toast;
 
   id = create_report_via_editor (window, 34.6650, 135.5010, "倒壊したブロック塀", 1);
-  wait_for_list (bd_window_get_report_list (window), id, TRUE);
+  wait_for_list (_bd_window_get_report_list (window), id, TRUE);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", "s", id);
   g_assert_true (bd_window_get_editing (window));
@@ -474,9 +476,9 @@ delete_undo_scenario (BdWindow *window,
   deleted = bd_store_get_report (store, id, &error);
   g_assert_no_error (error);
   g_assert_true (bd_report_get_deleted (deleted));
-  wait_for_list (bd_window_get_report_list (window), id, FALSE);
+  wait_for_list (_bd_window_get_report_list (window), id, FALSE);
 
-  toast = bd_window_get_last_toast (window);
+  toast = _bd_window_get_last_toast (window);
   g_assert_nonnull (toast);
   g_assert_cmpstr (adw_toast_get_title (toast), ==, "Report deleted");
   g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
@@ -491,7 +493,7 @@ delete_undo_scenario (BdWindow *window,
   g_assert_no_error (error);
   g_assert_false (bd_report_get_deleted (restored));
   g_assert_cmpstr (bd_report_get_title (restored), ==, "倒壊したブロック塀");
-  wait_for_list (bd_window_get_report_list (window), id, TRUE);
+  wait_for_list (_bd_window_get_report_list (window), id, TRUE);
 
   close_window (window);
 }
@@ -513,7 +515,7 @@ click_map (BdWindow *window,
            double    latitude,
            double    longitude)
 {
-  ShumateMap *map = bd_window_get_map (window);
+  ShumateMap *map = _bd_window_get_map (window);
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (map));
   GtkEventController *click = NULL;
   double x, y;
@@ -527,7 +529,7 @@ click_map (BdWindow *window,
     }
   g_assert_nonnull (click);
 
-  shumate_viewport_location_to_widget_coords (bd_window_get_viewport (window), GTK_WIDGET (map),
+  shumate_viewport_location_to_widget_coords (_bd_window_get_viewport (window), GTK_WIDGET (map),
                                               latitude, longitude, &x, &y);
   g_assert_cmpfloat (x, >=, 0);
   g_assert_cmpfloat (y, >=, 0);
@@ -572,8 +574,8 @@ static void
 map_click_scenario (BdWindow *window,
                     gpointer  user_data)
 {
-  BdReportEditor *editor = bd_window_get_editor (window);
-  ShumateViewport *viewport = bd_window_get_viewport (window);
+  BdReportEditor *editor = _bd_window_get_editor (window);
+  ShumateViewport *viewport = _bd_window_get_viewport (window);
   g_autofree char *id = NULL;
   BdReport *working;
 
@@ -586,7 +588,7 @@ map_click_scenario (BdWindow *window,
   click_map (window, 34.6500, 135.4800);
   g_assert_true (bd_window_get_editing (window));
   working = bd_report_editor_get_report (editor);
-  g_assert_true (bd_report_editor_get_is_new (editor));
+  g_assert_true (_bd_report_editor_get_is_new (editor));
   /* within a pixel at zoom 12 (about 30 m) */
   g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.6500, 0.0005);
   g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.4800, 0.0005);
@@ -608,11 +610,11 @@ map_click_scenario (BdWindow *window,
 
   /* A click on a report opens it. */
   id = create_report_via_editor (window, 34.6650, 135.5010, "護岸の亀裂", 1);
-  g_assert_true (iterate_until (layer_has_points, bd_window_get_report_layer (window), TIMEOUT_MS));
+  g_assert_true (iterate_until (layer_has_points, _bd_window_get_report_layer (window), TIMEOUT_MS));
   iterate_for (200);
   click_map (window, 34.6650, 135.5010);
   g_assert_true (bd_window_get_editing (window));
-  g_assert_false (bd_report_editor_get_is_new (editor));
+  g_assert_false (_bd_report_editor_get_is_new (editor));
   g_assert_cmpstr (bd_report_get_id (bd_report_editor_get_report (editor)), ==, id);
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL);
 
@@ -622,7 +624,7 @@ map_click_scenario (BdWindow *window,
   g_assert_false (bd_catalog_point_in_city (34.8400, 135.5200));
   click_map (window, 34.8400, 135.5200);
   g_assert_false (bd_window_get_editing (window));
-  g_assert_cmpstr (adw_toast_get_title (bd_window_get_last_toast (window)), ==,
+  g_assert_cmpstr (adw_toast_get_title (_bd_window_get_last_toast (window)), ==,
                    "This place is outside Osaka City: reports must be inside the city");
 
   close_window (window);
@@ -643,7 +645,7 @@ static void
 filter_scenario (BdWindow *window,
                  gpointer  user_data)
 {
-  GListModel *list = bd_window_get_report_list (window);
+  GListModel *list = _bd_window_get_report_list (window);
   g_autofree char *kita = NULL;
   g_autofree char *chuo = NULL;
 
@@ -739,6 +741,108 @@ test_demo_data (void)
   g_assert_cmpint (bd_store_count (store), ==, 25);
 }
 
+/* /bd/app-util: the helpers the window, the editor and the rows share. */
+
+static void
+test_app_util (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *label = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *actor = NULL;
+  g_autofree char *fallback = NULL;
+  GtkWidget *dialog;
+
+  /* In English (the tests' locale), its first letter in upper case. */
+  label = bd_dup_catalog_label ("道路", "road");
+  g_assert_cmpstr (label, ==, "Road");
+  empty = bd_dup_catalog_label (NULL, NULL);
+  g_assert_cmpstr (empty, ==, "");
+
+  /* The actor is the person using the app: the setting, else the account. */
+  g_settings_set_string (settings, "reporter-name", "中央区役所 佐藤");
+  actor = bd_dup_actor (settings);
+  g_assert_cmpstr (actor, ==, "中央区役所 佐藤");
+  g_settings_reset (settings, "reporter-name");
+  fallback = bd_dup_actor (settings);
+  g_assert_nonnull (fallback);
+  g_assert_cmpstr (fallback, !=, "");
+
+  dialog = bd_discard_changes_dialog_new (NULL);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Discard Changes?");
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "keep"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "discard"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "keep");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (dialog)), ==, "keep");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* /bd/toast-queue/one-at-a-time: a newer toast waits until the older one
+ * has been shown long enough for its show animation to end (libadwaita 1.2). */
+
+static gboolean
+toast_is_shown (gpointer data)
+{
+  AdwToast **toasts = data;
+
+  return bd_toast_queue_get_shown (BD_TOAST_QUEUE (toasts[0])) == toasts[1];
+}
+
+static void
+test_toast_queue (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  g_autoptr(BdToastQueue) queue = NULL;
+  AdwToast *first = adw_toast_new ("first");
+  AdwToast *second = adw_toast_new ("second");
+  gpointer wait_second[2];
+  gpointer window_ptr = window;
+  gint64 start;
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), gtk_label_new ("map"));
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (iterate_until (widget_is_mapped, overlay, TIMEOUT_MS));
+
+  queue = bd_toast_queue_new (ADW_TOAST_OVERLAY (overlay));
+  g_assert_true (bd_toast_queue_get_overlay (queue) == ADW_TOAST_OVERLAY (overlay));
+  g_assert_null (bd_toast_queue_get_last (queue));
+
+  start = g_get_monotonic_time ();
+  bd_toast_queue_add (queue, first);
+  g_assert_true (bd_toast_queue_get_shown (queue) == first);
+  g_assert_true (bd_toast_queue_get_last (queue) == first);
+
+  bd_toast_queue_add (queue, second);
+  g_assert_true (bd_toast_queue_get_last (queue) == second);
+  g_assert_true (bd_toast_queue_get_shown (queue) == first);
+  g_assert_cmpuint (bd_toast_queue_get_n_waiting (queue), ==, 1);
+
+  /* The second replaces the first only after the first's minimum time and
+   * its hide animation. */
+  wait_second[0] = queue;
+  wait_second[1] = second;
+  g_assert_true (iterate_until (toast_is_shown, wait_second, TIMEOUT_MS));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=,
+                   (BD_TOAST_QUEUE_MIN_SHOWN_MS + BD_TOAST_QUEUE_HIDE_MS) * 1000);
+  g_assert_cmpuint (bd_toast_queue_get_n_waiting (queue), ==, 0);
+
+  /* clear () lets go of the toast and the overlay (a window going away). */
+  bd_toast_queue_clear (queue);
+  g_assert_null (bd_toast_queue_get_shown (queue));
+  g_assert_null (bd_toast_queue_get_overlay (queue));
+
+  g_object_add_weak_pointer (G_OBJECT (window), &window_ptr);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (iterate_until (pointer_is_null, &window_ptr, TIMEOUT_MS));
+  g_assert_finalize_object (g_steal_pointer (&queue));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -773,6 +877,8 @@ main (int   argc,
   g_test_add_func ("/bd/window/delete-undo", test_delete_undo);
   g_test_add_func ("/bd/window/map-click", test_map_click);
   g_test_add_func ("/bd/window/filters", test_filters);
+  g_test_add_func ("/bd/toast-queue/one-at-a-time", test_toast_queue);
+  g_test_add_func ("/bd/app-util/helpers", test_app_util);
 
   status = g_test_run ();
 

@@ -9,7 +9,7 @@
 
 #include "config.h"
 
-#include "bd-conflict-row.h"
+#include "bd-conflict-row-private.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -197,7 +197,7 @@ bd_conflict_row_get_field (BdConflictRow *self)
 }
 
 GtkLabel *
-bd_conflict_row_get_local_label (BdConflictRow *self)
+_bd_conflict_row_get_local_label (BdConflictRow *self)
 {
   g_return_val_if_fail (BD_IS_CONFLICT_ROW (self), NULL);
 
@@ -205,7 +205,7 @@ bd_conflict_row_get_local_label (BdConflictRow *self)
 }
 
 GtkLabel *
-bd_conflict_row_get_server_label (BdConflictRow *self)
+_bd_conflict_row_get_server_label (BdConflictRow *self)
 {
   g_return_val_if_fail (BD_IS_CONFLICT_ROW (self), NULL);
 
@@ -221,7 +221,7 @@ bd_conflict_row_get_keep_button (BdConflictRow *self)
 }
 
 GtkButton *
-bd_conflict_row_get_server_button (BdConflictRow *self)
+_bd_conflict_row_get_server_button (BdConflictRow *self)
 {
   g_return_val_if_fail (BD_IS_CONFLICT_ROW (self), NULL);
 

@@ -33,9 +33,6 @@ GtkWidget  *bd_conflict_row_new               (const char    *field,
                                                const char    *local_value,
                                                const char    *server_value);
 const char *bd_conflict_row_get_field         (BdConflictRow *self);
-GtkLabel   *bd_conflict_row_get_local_label   (BdConflictRow *self);
-GtkLabel   *bd_conflict_row_get_server_label  (BdConflictRow *self);
 GtkButton  *bd_conflict_row_get_keep_button   (BdConflictRow *self);
-GtkButton  *bd_conflict_row_get_server_button (BdConflictRow *self);
 
 G_END_DECLS

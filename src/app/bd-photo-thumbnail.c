@@ -9,7 +9,7 @@
 
 #include "config.h"
 
-#include "bd-photo-thumbnail.h"
+#include "bd-photo-thumbnail-private.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -374,7 +374,7 @@ bd_photo_thumbnail_set_state (BdPhotoThumbnail *self,
 }
 
 GtkWidget *
-bd_photo_thumbnail_get_remove_button (BdPhotoThumbnail *self)
+_bd_photo_thumbnail_get_remove_button (BdPhotoThumbnail *self)
 {
   g_return_val_if_fail (BD_IS_PHOTO_THUMBNAIL (self), NULL);
 
@@ -382,7 +382,7 @@ bd_photo_thumbnail_get_remove_button (BdPhotoThumbnail *self)
 }
 
 GtkLabel *
-bd_photo_thumbnail_get_status_label (BdPhotoThumbnail *self)
+_bd_photo_thumbnail_get_status_label (BdPhotoThumbnail *self)
 {
   g_return_val_if_fail (BD_IS_PHOTO_THUMBNAIL (self), NULL);
 

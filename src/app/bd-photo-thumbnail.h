@@ -42,8 +42,5 @@ void          bd_photo_thumbnail_set_texture       (BdPhotoThumbnail *self,
 /* LOADING, ON_SERVER or BROKEN (READY comes with set_texture). */
 void          bd_photo_thumbnail_set_state         (BdPhotoThumbnail *self,
                                                     BdPhotoState      state);
-GtkWidget    *bd_photo_thumbnail_get_remove_button (BdPhotoThumbnail *self);
-/* The text under the placeholder icon ("On the server"…). */
-GtkLabel     *bd_photo_thumbnail_get_status_label  (BdPhotoThumbnail *self);
 
 G_END_DECLS

@@ -9,7 +9,7 @@
 
 #include "config.h"
 
-#include "bd-preferences.h"
+#include "bd-preferences-private.h"
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -383,7 +383,7 @@ bd_preferences_window_add_toast (BdPreferencesWindow *self,
 }
 
 AdwToast *
-bd_preferences_window_get_last_toast (BdPreferencesWindow *self)
+_bd_preferences_window_get_last_toast (BdPreferencesWindow *self)
 {
   g_return_val_if_fail (BD_IS_PREFERENCES_WINDOW (self), NULL);
 
@@ -391,7 +391,7 @@ bd_preferences_window_get_last_toast (BdPreferencesWindow *self)
 }
 
 AdwEntryRow *
-bd_preferences_window_get_server_row (BdPreferencesWindow *self)
+_bd_preferences_window_get_server_row (BdPreferencesWindow *self)
 {
   g_return_val_if_fail (BD_IS_PREFERENCES_WINDOW (self), NULL);
 
@@ -399,7 +399,7 @@ bd_preferences_window_get_server_row (BdPreferencesWindow *self)
 }
 
 AdwEntryRow *
-bd_preferences_window_get_token_row (BdPreferencesWindow *self)
+_bd_preferences_window_get_token_row (BdPreferencesWindow *self)
 {
   g_return_val_if_fail (BD_IS_PREFERENCES_WINDOW (self), NULL);
 
@@ -407,7 +407,7 @@ bd_preferences_window_get_token_row (BdPreferencesWindow *self)
 }
 
 AdwEntryRow *
-bd_preferences_window_get_ca_row (BdPreferencesWindow *self)
+_bd_preferences_window_get_ca_row (BdPreferencesWindow *self)
 {
   g_return_val_if_fail (BD_IS_PREFERENCES_WINDOW (self), NULL);
 

@@ -29,13 +29,6 @@ const char          *bd_preferences_window_get_error       (BdPreferencesWindow 
 /* Shows @toast (taking it) in the window. */
 void                 bd_preferences_window_add_toast       (BdPreferencesWindow *self,
                                                             AdwToast            *toast);
-/* The last toast shown, for tests (NULL if none). */
-AdwToast            *bd_preferences_window_get_last_toast  (BdPreferencesWindow *self);
-
-/* For tests: the rows. The token row is an AdwPasswordEntryRow. */
-AdwEntryRow         *bd_preferences_window_get_server_row  (BdPreferencesWindow *self);
-AdwEntryRow         *bd_preferences_window_get_token_row   (BdPreferencesWindow *self);
-AdwEntryRow         *bd_preferences_window_get_ca_row      (BdPreferencesWindow *self);
 
 /* "" or NULL gives "" (no server). Otherwise an absolute http:// or
  * https:// URL with a host, without user info, query or fragment; returns

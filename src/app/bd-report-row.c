@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bd-app-util.h"
 #include "bd-catalog.h"
 
 struct _BdReportRow
@@ -66,19 +67,6 @@ draw_dot (GtkDrawingArea *area,
   cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
-}
-
-static char *
-dup_label (const char *ja,
-           const char *en)
-{
-  const char *label = bd_catalog_label (ja, en);
-  char *copy = g_strdup (label != NULL ? label : "");
-
-  if (g_ascii_islower (copy[0]))
-    copy[0] = g_ascii_toupper (copy[0]);
-
-  return copy;
 }
 
 /* One indexed lookup (the conflicts table is keyed by report id). */
@@ -144,10 +132,10 @@ update (BdReportRow *self)
   if (bd_report_get_status (self->report) != NULL)
     status = bd_catalog_lookup_status (bd_report_get_status (self->report));
 
-  ward_name = ward != NULL ? dup_label (ward->name_ja, ward->name_en) : g_strdup ("—");
-  category_name = category != NULL ? dup_label (category->name_ja, category->name_en) : g_strdup ("—");
-  severity_name = severity != NULL ? dup_label (severity->name_ja, severity->name_en) : g_strdup ("");
-  status_name = status != NULL ? dup_label (status->name_ja, status->name_en) : g_strdup ("");
+  ward_name = ward != NULL ? bd_dup_catalog_label (ward->name_ja, ward->name_en) : g_strdup ("—");
+  category_name = category != NULL ? bd_dup_catalog_label (category->name_ja, category->name_en) : g_strdup ("—");
+  severity_name = severity != NULL ? bd_dup_catalog_label (severity->name_ja, severity->name_en) : g_strdup ("");
+  status_name = status != NULL ? bd_dup_catalog_label (status->name_ja, status->name_en) : g_strdup ("");
 
   now = g_date_time_new_now_local ();
   when = bd_format_observed_time (bd_report_get_observed_at (self->report), now);

@@ -9,7 +9,7 @@
 
 #include "config.h"
 
-#include "bd-sync-indicator.h"
+#include "bd-sync-indicator-private.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -563,7 +563,7 @@ bd_sync_indicator_get_summary (BdSyncIndicator *self)
 }
 
 GtkLabel *
-bd_sync_indicator_get_state_label (BdSyncIndicator *self)
+_bd_sync_indicator_get_state_label (BdSyncIndicator *self)
 {
   g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
 
@@ -571,7 +571,7 @@ bd_sync_indicator_get_state_label (BdSyncIndicator *self)
 }
 
 GtkLabel *
-bd_sync_indicator_get_pending_label (BdSyncIndicator *self)
+_bd_sync_indicator_get_pending_label (BdSyncIndicator *self)
 {
   g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
 
@@ -579,7 +579,7 @@ bd_sync_indicator_get_pending_label (BdSyncIndicator *self)
 }
 
 GtkLabel *
-bd_sync_indicator_get_conflicts_label (BdSyncIndicator *self)
+_bd_sync_indicator_get_conflicts_label (BdSyncIndicator *self)
 {
   g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
 
@@ -587,7 +587,7 @@ bd_sync_indicator_get_conflicts_label (BdSyncIndicator *self)
 }
 
 GtkLabel *
-bd_sync_indicator_get_error_label (BdSyncIndicator *self)
+_bd_sync_indicator_get_error_label (BdSyncIndicator *self)
 {
   g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
 
@@ -595,7 +595,7 @@ bd_sync_indicator_get_error_label (BdSyncIndicator *self)
 }
 
 GtkLabel *
-bd_sync_indicator_get_server_label (BdSyncIndicator *self)
+_bd_sync_indicator_get_server_label (BdSyncIndicator *self)
 {
   g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
 
@@ -603,7 +603,7 @@ bd_sync_indicator_get_server_label (BdSyncIndicator *self)
 }
 
 GtkPopover *
-bd_sync_indicator_get_popover (BdSyncIndicator *self)
+_bd_sync_indicator_get_popover (BdSyncIndicator *self)
 {
   g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
 

@@ -38,12 +38,4 @@ gint64       bd_sync_indicator_get_pending   (BdSyncIndicator *self);
 gint64       bd_sync_indicator_get_conflicts (BdSyncIndicator *self);
 const char  *bd_sync_indicator_get_summary   (BdSyncIndicator *self);
 
-/* For tests: the labels shown in the header bar and the popover. */
-GtkLabel    *bd_sync_indicator_get_state_label   (BdSyncIndicator *self);
-GtkLabel    *bd_sync_indicator_get_pending_label (BdSyncIndicator *self);
-GtkLabel    *bd_sync_indicator_get_conflicts_label (BdSyncIndicator *self);
-GtkLabel    *bd_sync_indicator_get_error_label   (BdSyncIndicator *self);
-GtkLabel    *bd_sync_indicator_get_server_label  (BdSyncIndicator *self);
-GtkPopover  *bd_sync_indicator_get_popover       (BdSyncIndicator *self);
-
 G_END_DECLS

@@ -9,95 +9,19 @@
 
 #include "config.h"
 
-#include "bd-window.h"
+#include "bd-window-private.h"
 
 #include <math.h>
 #include <glib/gi18n-lib.h>
 
+#include "bd-app-util.h"
 #include "bd-catalog.h"
-#include "bd-map-sources.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
 #include "bd-report-row.h"
 #include "bd-sync-indicator.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
-#define PICK_RADIUS 14.0
-/* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping when its
- * hide animation ends, while its show animation may still be playing and
- * call back into it (a use-after-free seen under valgrind, where frames are
- * slow). So the window shows one toast at a time, and a newer toast
- * dismisses the older one only once the overlay's frame clock has advanced
- * TOAST_MIN_SHOWN_MS since the older one appeared (the show animation, at
- * most 500 ms on that clock, is then over); the newer one appears once the
- * older one has finished hiding. */
-#define TOAST_MIN_SHOWN_MS 700
-#define TOAST_HIDE_MS 400
-
-typedef enum
-{
-  PENDING_NONE,
-  PENDING_OPEN,        /* open pending_report */
-  PENDING_NEW,         /* a new report at pending_lat, pending_lon */
-  PENDING_SEARCH,      /* show the list and focus the search entry */
-} PendingKind;
-
-struct _BdWindow
-{
-  AdwApplicationWindow      parent_instance;
-
-  BdStore                  *store;
-  char                     *offline_map;
-  BdReportList             *report_list;
-  GtkSingleSelection       *selection;
-  GSettings                *settings;
-  ShumateMapSourceRegistry *registry;
-  BdReportLayer            *report_layer;
-  ShumateMarkerLayer       *marker_layer;
-  ShumateMarker            *marker;
-  AdwToast                 *last_toast;
-  GQueue                    pending_toasts;
-  AdwToast                 *shown_toast;
-  gint64                    shown_frame_start;  /* µs, frame clock; -1 before the first frame */
-  gboolean                  shown_settled;
-  guint                     toast_tick_id;
-  gint64                    hidden_at;
-  guint                     toast_timeout_id;
-  GtkStringList            *ward_filter_model;
-  GtkStringList            *category_filter_model;
-  GtkStringList            *status_filter_model;
-
-  PendingKind               pending;
-  BdReport                 *pending_report;
-  gint64                    pending_rowid;
-  double                    pending_lat;
-  double                    pending_lon;
-
-  gboolean                  force_close;
-  GBinding                 *sync_binding;
-
-  /* template children */
-  AdwToastOverlay          *toast_overlay;
-  AdwFlap                  *flap;
-  GtkToggleButton          *search_button;
-  GtkSearchBar             *search_bar;
-  GtkSearchEntry           *search_entry;
-  GtkDropDown              *ward_dropdown;
-  GtkDropDown              *category_dropdown;
-  GtkDropDown              *status_dropdown;
-  GtkLabel                 *count_label;
-  GtkSpinner               *loading_spinner;
-  GtkStack                 *list_stack;
-  GtkListView              *list_view;
-  AdwStatusPage            *empty_page;
-  GtkStack                 *sidebar_stack;
-  BdReportEditor           *editor;
-  ShumateSimpleMap         *map;
-  GtkMenuButton            *map_source_button;
-  GtkLabel                 *map_source_label;
-  AdwWindowTitle           *window_title;
-  BdSyncIndicator          *sync_indicator;
-};
 
 G_DEFINE_FINAL_TYPE (BdWindow, bd_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -110,160 +34,23 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-dup_label (const char *ja,
-           const char *en)
-{
-  const char *label = bd_catalog_label (ja, en);
-  char *copy = g_strdup (label != NULL ? label : "");
-
-  if (g_ascii_islower (copy[0]))
-    copy[0] = g_ascii_toupper (copy[0]);
-
-  return copy;
-}
-
-static char *
-dup_actor (BdWindow *self)
-{
-  g_autofree char *name = g_settings_get_string (self->settings, "reporter-name");
-  const char *real_name;
-
-  if (name[0] != '\0')
-    return g_steal_pointer (&name);
-
-  real_name = g_get_real_name ();
-  if (real_name != NULL && real_name[0] != '\0' && g_strcmp0 (real_name, "Unknown") != 0)
-    return g_strdup (real_name);
-
-  return g_strdup (g_get_user_name ());
-}
-
-static ShumateViewport *
-get_viewport (BdWindow *self)
+ShumateViewport *
+_bd_window_get_viewport (BdWindow *self)
 {
   return shumate_simple_map_get_viewport (self->map);
 }
 
-static ShumateMap *
-get_map (BdWindow *self)
+ShumateMap *
+_bd_window_get_map (BdWindow *self)
 {
   return shumate_simple_map_get_map (self->map);
 }
 
-static void pump_toasts (BdWindow *self);
-
-static gboolean
-pump_toasts_cb (gpointer user_data)
+void
+_bd_window_add_toast (BdWindow *self,
+                      AdwToast *toast)
 {
-  BdWindow *self = user_data;
-
-  self->toast_timeout_id = 0;
-  pump_toasts (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_pump (BdWindow *self,
-               gint64    delay_us)
-{
-  if (self->toast_timeout_id != 0)
-    return;
-
-  self->toast_timeout_id = g_timeout_add ((guint)MAX (delay_us / 1000, 1), pump_toasts_cb, self);
-}
-
-static gboolean
-toast_tick_cb (GtkWidget     *widget,
-               GdkFrameClock *frame_clock,
-               gpointer       user_data)
-{
-  BdWindow *self = user_data;
-  gint64 frame_time = gdk_frame_clock_get_frame_time (frame_clock);
-
-  if (self->shown_toast == NULL)
-    {
-      self->toast_tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-
-  if (self->shown_frame_start < 0)
-    self->shown_frame_start = frame_time;
-
-  if (frame_time - self->shown_frame_start < TOAST_MIN_SHOWN_MS * 1000)
-    return G_SOURCE_CONTINUE;
-
-  self->shown_settled = TRUE;
-  self->toast_tick_id = 0;
-  if (!g_queue_is_empty (&self->pending_toasts))
-    schedule_pump (self, 0);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_shown_toast_dismissed_cb (AdwToast *toast,
-                             BdWindow *self)
-{
-  g_signal_handlers_disconnect_by_func (toast, on_shown_toast_dismissed_cb, self);
-  if (self->shown_toast == toast)
-    {
-      g_clear_object (&self->shown_toast);
-      self->hidden_at = g_get_monotonic_time ();
-    }
-
-  if (!g_queue_is_empty (&self->pending_toasts))
-    schedule_pump (self, TOAST_HIDE_MS * 1000);
-}
-
-static void
-pump_toasts (BdWindow *self)
-{
-  gint64 now = g_get_monotonic_time ();
-  AdwToast *toast;
-
-  if (g_queue_is_empty (&self->pending_toasts))
-    return;
-
-  if (self->shown_toast != NULL)
-    {
-      /* The tick callback pumps again once the toast has settled. */
-      if (!self->shown_settled)
-        return;
-
-      /* The "dismissed" handler schedules the next one. */
-      adw_toast_dismiss (self->shown_toast);
-      return;
-    }
-
-  if (self->hidden_at != 0 && now - self->hidden_at < TOAST_HIDE_MS * 1000)
-    {
-      schedule_pump (self, TOAST_HIDE_MS * 1000 - (now - self->hidden_at));
-      return;
-    }
-
-  toast = g_queue_pop_head (&self->pending_toasts);
-  self->shown_toast = g_object_ref (toast);
-  self->shown_settled = FALSE;
-  self->shown_frame_start = -1;
-  g_signal_connect (toast, "dismissed", G_CALLBACK (on_shown_toast_dismissed_cb), self);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-
-  /* Added after the toast's show animation, so it runs after it in a frame. */
-  if (self->toast_tick_id == 0)
-    self->toast_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->toast_overlay),
-                                                        toast_tick_cb, self, NULL);
-}
-
-/* Takes ownership of @toast. */
-static void
-add_toast (BdWindow *self,
-           AdwToast *toast)
-{
-  g_set_object (&self->last_toast, toast);
-  g_queue_push_tail (&self->pending_toasts, toast);
-  pump_toasts (self);
+  bd_toast_queue_add (self->toasts, toast);
 }
 
 /* Sync: the indicator follows the application's BdSync. */
@@ -420,7 +207,7 @@ fill_filter_models (BdWindow *self)
   wards = bd_catalog_get_wards (&n_wards);
   for (guint i = 0; i < n_wards; i++)
     {
-      g_autofree char *label = dup_label (wards[i].name_ja, wards[i].name_en);
+      g_autofree char *label = bd_dup_catalog_label (wards[i].name_ja, wards[i].name_en);
 
       gtk_string_list_append (self->ward_filter_model, label);
     }
@@ -430,7 +217,7 @@ fill_filter_models (BdWindow *self)
   categories = bd_catalog_get_categories (&n_categories);
   for (guint i = 0; i < n_categories; i++)
     {
-      g_autofree char *label = dup_label (categories[i].name_ja, categories[i].name_en);
+      g_autofree char *label = bd_dup_catalog_label (categories[i].name_ja, categories[i].name_en);
 
       gtk_string_list_append (self->category_filter_model, label);
     }
@@ -440,7 +227,7 @@ fill_filter_models (BdWindow *self)
   statuses = bd_catalog_get_statuses (&n_statuses);
   for (guint i = 0; i < n_statuses; i++)
     {
-      g_autofree char *label = dup_label (statuses[i].name_ja, statuses[i].name_en);
+      g_autofree char *label = bd_dup_catalog_label (statuses[i].name_ja, statuses[i].name_en);
 
       gtk_string_list_append (self->status_filter_model, label);
     }
@@ -483,25 +270,10 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
 /* The editor and the map */
 
 static void
-show_marker (BdWindow *self,
-             double    latitude,
-             double    longitude)
-{
-  shumate_location_set_location (SHUMATE_LOCATION (self->marker), latitude, longitude);
-  gtk_widget_set_visible (GTK_WIDGET (self->marker), TRUE);
-}
-
-static void
-hide_marker (BdWindow *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->marker), FALSE);
-}
-
-static void
 show_list (BdWindow *self)
 {
   gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
-  hide_marker (self);
+  _bd_window_hide_marker (self);
   if (self->report_layer != NULL)
     bd_report_layer_set_selected (self->report_layer, 0);
 }
@@ -518,13 +290,13 @@ open_in_editor (BdWindow *self,
   bd_report_editor_set_report (self->editor, report, is_new);
   gtk_stack_set_visible_child_name (self->sidebar_stack, "editor");
   adw_flap_set_reveal_flap (self->flap, TRUE);
-  show_marker (self, latitude, longitude);
+  _bd_window_show_marker (self, latitude, longitude);
 
   if (self->report_layer != NULL)
     bd_report_layer_set_selected (self->report_layer, rowid);
 
   if (!is_new)
-    shumate_map_center_on (get_map (self), latitude, longitude);
+    shumate_map_center_on (_bd_window_get_map (self), latitude, longitude);
   else
     gtk_widget_grab_focus (GTK_WIDGET (bd_report_editor_get_title_row (self->editor)));
 }
@@ -538,7 +310,7 @@ new_report_at (BdWindow *self,
 
   if (!bd_catalog_point_in_city (latitude, longitude))
     {
-      add_toast (self, adw_toast_new (_("This place is outside Osaka City: reports must be inside the city")));
+      _bd_window_add_toast (self, adw_toast_new (_("This place is outside Osaka City: reports must be inside the city")));
       return;
     }
 
@@ -616,25 +388,15 @@ leave_editor_then_run_pending (BdWindow *self)
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self),
-                                   _("Discard Changes?"),
-                                   _("The report being edited has changes that have not been saved."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Editing"),
-                                    "discard", _("_Discard"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  dialog = bd_discard_changes_dialog_new (GTK_WINDOW (self));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_leave_editor_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-request_open (BdWindow *self,
-              BdReport *report,
-              gint64    rowid)
+void
+_bd_window_request_open (BdWindow *self,
+                         BdReport *report,
+                         gint64    rowid)
 {
   g_clear_object (&self->pending_report);
   self->pending = PENDING_OPEN;
@@ -643,15 +405,23 @@ request_open (BdWindow *self,
   leave_editor_then_run_pending (self);
 }
 
-static void
-request_new (BdWindow *self,
-             double    latitude,
-             double    longitude)
+void
+_bd_window_request_new (BdWindow *self,
+                        double    latitude,
+                        double    longitude)
 {
   g_clear_object (&self->pending_report);
   self->pending = PENDING_NEW;
   self->pending_lat = latitude;
   self->pending_lon = longitude;
+  leave_editor_then_run_pending (self);
+}
+
+void
+_bd_window_request_search (BdWindow *self)
+{
+  g_clear_object (&self->pending_report);
+  self->pending = PENDING_SEARCH;
   leave_editor_then_run_pending (self);
 }
 
@@ -664,62 +434,7 @@ on_list_view_activate_cb (BdWindow    *self,
 
   report = g_list_model_get_item (G_LIST_MODEL (self->report_list), position);
   if (report != NULL)
-    request_open (self, report, 0);
-}
-
-static void
-on_map_click_released_cb (GtkGestureClick *gesture,
-                          int              n_press,
-                          double           x,
-                          double           y,
-                          BdWindow        *self)
-{
-  ShumateViewport *viewport = get_viewport (self);
-  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-  double latitude, longitude;
-  double cluster_lat, cluster_lon;
-  guint n_reports = 0;
-  gint64 rowid;
-
-  if (n_press != 1)
-    return;
-
-  shumate_viewport_widget_coords_to_location (viewport, widget, x, y, &latitude, &longitude);
-
-  /* While editing, a click moves the report. */
-  if (bd_window_get_editing (self))
-    {
-      bd_report_editor_set_location (self->editor, latitude, longitude);
-      show_marker (self, latitude, longitude);
-      return;
-    }
-
-  /* A click on a cluster zooms in on it. */
-  if (bd_report_layer_pick_cluster (self->report_layer, x, y, &n_reports, &cluster_lat, &cluster_lon))
-    {
-      double zoom = shumate_viewport_get_zoom_level (viewport) + 2;
-
-      zoom = MIN (zoom, (double)shumate_viewport_get_max_zoom_level (viewport));
-      shumate_map_go_to_full (get_map (self), cluster_lat, cluster_lon, zoom);
-      return;
-    }
-
-  rowid = bd_report_layer_pick (self->report_layer, x, y, PICK_RADIUS);
-  if (rowid > 0)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BdReport) report = bd_store_get_report_by_rowid (self->store, rowid, &error);
-
-      if (report != NULL)
-        {
-          request_open (self, report, rowid);
-          return;
-        }
-      g_debug ("Picked report %" G_GINT64_FORMAT " is gone: %s",
-               rowid, error != NULL ? error->message : "");
-    }
-
-  request_new (self, latitude, longitude);
+    _bd_window_request_open (self, report, 0);
 }
 
 static void
@@ -728,7 +443,7 @@ on_editor_saved_cb (BdWindow       *self,
                     BdReportEditor *editor)
 {
   show_list (self);
-  add_toast (self, adw_toast_new (_("Report saved")));
+  _bd_window_add_toast (self, adw_toast_new (_("Report saved")));
 }
 
 static void
@@ -745,7 +460,7 @@ on_editor_deleted_cb (BdWindow       *self,
   adw_toast_set_action_name (toast, "win.undo-delete");
   adw_toast_set_action_target_value (toast, g_variant_new_string (id));
   adw_toast_set_timeout (toast, 10);
-  add_toast (self, toast);
+  _bd_window_add_toast (self, toast);
 }
 
 static void
@@ -764,81 +479,7 @@ on_editor_failed_cb (BdWindow       *self,
 
   /* Stays until dismissed: the editor keeps everything typed. */
   adw_toast_set_timeout (toast, 0);
-  add_toast (self, toast);
-}
-
-/* Map sources */
-
-static void
-update_map_source_label (BdWindow         *self,
-                         ShumateMapSource *source)
-{
-  const char *id = shumate_map_source_get_id (source);
-  const char *name = bd_map_sources_get_display_name (id);
-
-  if (name == NULL || name[0] == '\0')
-    name = shumate_map_source_get_name (source);
-
-  gtk_label_set_text (self->map_source_label, name != NULL ? name : id);
-}
-
-static void
-apply_map_source (BdWindow *self)
-{
-  g_autofree char *id = g_settings_get_string (self->settings, "map-source");
-  ShumateMapSource *source;
-
-  source = shumate_map_source_registry_get_by_id (self->registry, id);
-  if (source == NULL)
-    source = shumate_map_source_registry_get_by_id (self->registry, BD_MAP_SOURCE_GSI_STD);
-  if (source == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->registry)) > 0)
-    {
-      g_autoptr(ShumateMapSource) first = g_list_model_get_item (G_LIST_MODEL (self->registry), 0);
-
-      source = first;
-    }
-
-  if (source == NULL)
-    return;
-
-  if (shumate_simple_map_get_map_source (self->map) != source)
-    shumate_simple_map_set_map_source (self->map, source);
-
-  update_map_source_label (self, source);
-}
-
-static void
-on_map_source_setting_changed_cb (GSettings  *settings,
-                                  const char *key,
-                                  BdWindow   *self)
-{
-  apply_map_source (self);
-}
-
-static void
-build_map_source_menu (BdWindow *self)
-{
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) section = g_menu_new ();
-  guint n_sources = g_list_model_get_n_items (G_LIST_MODEL (self->registry));
-
-  for (guint i = 0; i < n_sources; i++)
-    {
-      g_autoptr(ShumateMapSource) source = g_list_model_get_item (G_LIST_MODEL (self->registry), i);
-      g_autoptr(GMenuItem) item = NULL;
-      const char *id = shumate_map_source_get_id (source);
-      const char *name = bd_map_sources_get_display_name (id);
-
-      if (name == NULL || name[0] == '\0')
-        name = shumate_map_source_get_name (source);
-
-      item = g_menu_item_new (name, NULL);
-      g_menu_item_set_action_and_target_value (item, "win.map-source", g_variant_new_string (id));
-      g_menu_append_item (section, item);
-    }
-
-  g_menu_append_section (menu, _("Base Map"), G_MENU_MODEL (section));
-  gtk_menu_button_set_menu_model (self->map_source_button, G_MENU_MODEL (menu));
+  _bd_window_add_toast (self, toast);
 }
 
 /* Window state */
@@ -846,7 +487,7 @@ build_map_source_menu (BdWindow *self)
 static void
 save_state (BdWindow *self)
 {
-  ShumateViewport *viewport = get_viewport (self);
+  ShumateViewport *viewport = _bd_window_get_viewport (self);
   int width = 0, height = 0;
   gboolean maximized;
 
@@ -873,7 +514,7 @@ save_state (BdWindow *self)
 static void
 restore_state (BdWindow *self)
 {
-  ShumateViewport *viewport = get_viewport (self);
+  ShumateViewport *viewport = _bd_window_get_viewport (self);
   double latitude = g_settings_get_double (self->settings, "map-latitude");
   double longitude = g_settings_get_double (self->settings, "map-longitude");
   double zoom = g_settings_get_double (self->settings, "map-zoom");
@@ -951,105 +592,13 @@ bd_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (bd_window_parent_class)->close_request (window);
 }
 
-/* Actions */
-
-static void
-new_report_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  BdWindow *self = user_data;
-  ShumateViewport *viewport = get_viewport (self);
-
-  request_new (self,
-               shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
-               shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
-}
-
-static void
-new_report_at_activated (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
-{
-  BdWindow *self = user_data;
-  double latitude, longitude;
-
-  g_variant_get (parameter, "(dd)", &latitude, &longitude);
-  request_new (self, latitude, longitude);
-}
-
-static void
-open_report_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  BdWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BdReport) report = NULL;
-
-  report = bd_store_get_report (self->store, g_variant_get_string (parameter, NULL), &error);
-  if (report == NULL || bd_report_get_deleted (report))
-    {
-      add_toast (self, adw_toast_new (_("This report no longer exists")));
-      return;
-    }
-
-  request_open (self, report, 0);
-}
-
-static void
-search_activated (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  BdWindow *self = user_data;
-
-  g_clear_object (&self->pending_report);
-  self->pending = PENDING_SEARCH;
-  leave_editor_then_run_pending (self);
-}
-
-static void
-undo_delete_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  BdWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *actor = dup_actor (self);
-
-  if (!bd_store_restore_report (self->store, g_variant_get_string (parameter, NULL), actor, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The report could not be restored: %s"),
-                                                  error->message);
-      AdwToast *toast = adw_toast_new (message);
-
-      adw_toast_set_timeout (toast, 0);
-      add_toast (self, toast);
-      return;
-    }
-
-  add_toast (self, adw_toast_new (_("Report restored")));
-}
-
-static const GActionEntry win_entries[] = {
-  { "new-report", new_report_activated },
-  { "new-report-at", new_report_at_activated, "(dd)" },
-  { "open-report", open_report_activated, "s" },
-  { "search", search_activated },
-  { "undo-delete", undo_delete_activated, "s" },
-};
-
 /* GObject */
 
 static void
 bd_window_constructed (GObject *object)
 {
   BdWindow *self = (BdWindow *)object;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAction) map_source_action = NULL;
   g_autoptr(GtkListItemFactory) factory = NULL;
-  ShumateMap *map;
 
   G_OBJECT_CLASS (bd_window_parent_class)->constructed (object);
 
@@ -1079,62 +628,10 @@ bd_window_constructed (GObject *object)
   bd_report_editor_set_store (self->editor, self->store);
   bd_sync_indicator_set_store (self->sync_indicator, self->store);
 
-  /* The map: its source first, then the layers. */
-  self->registry = bd_map_sources_new_registry (self->offline_map, &error);
-  if (error != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The offline map could not be opened: %s"),
-                                                  error->message);
-
-      g_message ("%s", message);
-      add_toast (self, adw_toast_new (message));
-    }
-  else if (self->offline_map != NULL &&
-           shumate_map_source_registry_get_by_id (self->registry, BD_MAP_SOURCE_LOCAL) != NULL)
-    {
-      /* An offline map given for this session is what the user wants to see. */
-      g_settings_set_string (self->settings, "map-source", BD_MAP_SOURCE_LOCAL);
-    }
-
-  apply_map_source (self);
-  build_map_source_menu (self);
-
-  map_source_action = g_settings_create_action (self->settings, "map-source");
-  g_action_map_add_action (G_ACTION_MAP (self), map_source_action);
-  g_signal_connect_object (self->settings, "changed::map-source",
-                           G_CALLBACK (on_map_source_setting_changed_cb), self, 0);
-
+  _bd_window_init_map_source (self);
   restore_state (self);
 
-  self->report_layer = bd_report_layer_new (get_viewport (self), self->store);
-  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->report_layer));
-
-  self->marker_layer = shumate_marker_layer_new (get_viewport (self));
-  self->marker = shumate_marker_new ();
-  {
-    GtkWidget *dot = gtk_image_new_from_icon_name ("mark-location-symbolic");
-
-    gtk_widget_add_css_class (dot, "bd-edit-marker");
-    gtk_image_set_pixel_size (GTK_IMAGE (dot), 36);
-    /* The pin's tip, not its middle, marks the place. */
-    gtk_widget_set_margin_bottom (dot, 36);
-    shumate_marker_set_child (self->marker, dot);
-  }
-  gtk_widget_set_visible (GTK_WIDGET (self->marker), FALSE);
-  shumate_marker_layer_add_marker (self->marker_layer, self->marker);
-  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->marker_layer));
-
-  map = get_map (self);
-  shumate_map_set_zoom_on_double_click (map, FALSE);
-  {
-    GtkGesture *click = gtk_gesture_click_new ();
-
-    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-    gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (click), FALSE);
-    gtk_event_controller_set_name (GTK_EVENT_CONTROLLER (click), "bd-map-click");
-    g_signal_connect (click, "released", G_CALLBACK (on_map_click_released_cb), self);
-    gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
-  }
+  _bd_window_init_map_layers (self);
 }
 
 static void
@@ -1145,14 +642,9 @@ bd_window_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
-  g_clear_handle_id (&self->toast_timeout_id, g_source_remove);
-  if (self->toast_tick_id != 0 && self->toast_overlay != NULL)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->toast_overlay), self->toast_tick_id);
-  self->toast_tick_id = 0;
-  g_queue_clear_full (&self->pending_toasts, g_object_unref);
-  if (self->shown_toast != NULL)
-    g_signal_handlers_disconnect_by_func (self->shown_toast, on_shown_toast_dismissed_cb, self);
-  g_clear_object (&self->shown_toast);
+  if (self->toasts != NULL)
+    bd_toast_queue_clear (self->toasts);
+  g_clear_object (&self->toasts);
 
   g_signal_handlers_disconnect_by_func (self, on_application_changed_cb, NULL);
   g_clear_pointer (&self->sync_binding, g_binding_unbind);
@@ -1166,7 +658,6 @@ bd_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->report_list);
   g_clear_object (&self->registry);
-  g_clear_object (&self->last_toast);
   g_clear_object (&self->pending_report);
   g_clear_object (&self->ward_filter_model);
   g_clear_object (&self->category_filter_model);
@@ -1310,8 +801,8 @@ bd_window_init (BdWindow *self)
   /* Japan measures in metres: no miles on the scale. */
   shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,
-                                   G_N_ELEMENTS (win_entries), self);
+  self->toasts = bd_toast_queue_new (self->toast_overlay);
+  _bd_window_init_actions (self);
 
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_changed_cb), NULL);
 
@@ -1337,7 +828,7 @@ bd_window_new (BdApplication *application,
 }
 
 BdStore *
-bd_window_get_store (BdWindow *self)
+_bd_window_get_store (BdWindow *self)
 {
   g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
 
@@ -1345,7 +836,7 @@ bd_window_get_store (BdWindow *self)
 }
 
 BdReportEditor *
-bd_window_get_editor (BdWindow *self)
+_bd_window_get_editor (BdWindow *self)
 {
   g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
 
@@ -1353,35 +844,19 @@ bd_window_get_editor (BdWindow *self)
 }
 
 GListModel *
-bd_window_get_report_list (BdWindow *self)
+_bd_window_get_report_list (BdWindow *self)
 {
   g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
 
   return G_LIST_MODEL (self->report_list);
 }
 
-ShumateViewport *
-bd_window_get_viewport (BdWindow *self)
-{
-  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
-
-  return get_viewport (self);
-}
-
 BdReportLayer *
-bd_window_get_report_layer (BdWindow *self)
+_bd_window_get_report_layer (BdWindow *self)
 {
   g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
 
   return self->report_layer;
-}
-
-ShumateMap *
-bd_window_get_map (BdWindow *self)
-{
-  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
-
-  return get_map (self);
 }
 
 gboolean
@@ -1416,11 +891,11 @@ bd_window_add_toast (BdWindow   *self,
   else if (target != NULL)
     g_variant_unref (g_variant_ref_sink (target));
 
-  add_toast (self, toast);
+  _bd_window_add_toast (self, toast);
 }
 
 BdSyncIndicator *
-bd_window_get_sync_indicator (BdWindow *self)
+_bd_window_get_sync_indicator (BdWindow *self)
 {
   g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
 
@@ -1428,9 +903,9 @@ bd_window_get_sync_indicator (BdWindow *self)
 }
 
 AdwToast *
-bd_window_get_last_toast (BdWindow *self)
+_bd_window_get_last_toast (BdWindow *self)
 {
   g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
 
-  return self->last_toast;
+  return bd_toast_queue_get_last (self->toasts);
 }

@@ -1,0 +1,34 @@
+/* bd-app-util.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* What several widgets of the application share: the display label of a
+ * catalog entry, the name history rows record, and the one "Discard
+ * Changes?" dialog. */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* The label of a catalog entry (ward, category, severity, status, count
+ * field) in the UI language, with an English first letter in upper case
+ * (the catalog's English names are lower case: "road"). Never NULL. */
+char      *bd_dup_catalog_label          (const char *ja,
+                                          const char *en);
+
+/* Who is using the app, as the store's history records it: the
+ * "reporter-name" setting of @settings, else the account's real name,
+ * else its user name. */
+char      *bd_dup_actor                  (GSettings  *settings);
+
+/* "Discard Changes?" about the report being edited, with the responses
+ * "keep" (the default and close response) and "discard" (destructive).
+ * Connect to "response", then present it. */
+GtkWidget *bd_discard_changes_dialog_new (GtkWindow  *parent);
+
+G_END_DECLS

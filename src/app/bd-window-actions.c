@@ -1,0 +1,116 @@
+/* bd-window-actions.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The window's actions: win.new-report, win.new-report-at, win.open-report,
+ * win.search, win.undo-delete and win.map-source (the base map setting). */
+
+#define G_LOG_DOMAIN "bd-window"
+
+#include "config.h"
+
+#include "bd-window-private.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bd-app-util.h"
+
+static void
+new_report_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  ShumateViewport *viewport = _bd_window_get_viewport (self);
+
+  _bd_window_request_new (self,
+                          shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                          shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
+}
+
+static void
+new_report_at_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  double latitude, longitude;
+
+  g_variant_get (parameter, "(dd)", &latitude, &longitude);
+  _bd_window_request_new (self, latitude, longitude);
+}
+
+static void
+open_report_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = NULL;
+
+  report = bd_store_get_report (self->store, g_variant_get_string (parameter, NULL), &error);
+  if (report == NULL || bd_report_get_deleted (report))
+    {
+      _bd_window_add_toast (self, adw_toast_new (_("This report no longer exists")));
+      return;
+    }
+
+  _bd_window_request_open (self, report, 0);
+}
+
+static void
+search_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  BdWindow *self = user_data;
+
+  _bd_window_request_search (self);
+}
+
+static void
+undo_delete_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = bd_dup_actor (self->settings);
+
+  if (!bd_store_restore_report (self->store, g_variant_get_string (parameter, NULL), actor, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The report could not be restored: %s"),
+                                                  error->message);
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_timeout (toast, 0);
+      _bd_window_add_toast (self, toast);
+      return;
+    }
+
+  _bd_window_add_toast (self, adw_toast_new (_("Report restored")));
+}
+
+static const GActionEntry win_entries[] = {
+  { "new-report", new_report_activated },
+  { "new-report-at", new_report_at_activated, "(dd)" },
+  { "open-report", open_report_activated, "s" },
+  { "search", search_activated },
+  { "undo-delete", undo_delete_activated, "s" },
+};
+
+void
+_bd_window_init_actions (BdWindow *self)
+{
+  g_autoptr(GAction) map_source_action = NULL;
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,
+                                   G_N_ELEMENTS (win_entries), self);
+
+  map_source_action = g_settings_create_action (self->settings, "map-source");
+  g_action_map_add_action (G_ACTION_MAP (self), map_source_action);
+}

@@ -1,0 +1,126 @@
+/* bd-window-private.h
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* What the files of BdWindow share (bd-window.c: construction, layout,
+ * the list, the editor and the window's state; bd-window-map.c: the map,
+ * its sources and clicks; bd-window-actions.c: the win.* actions), and the
+ * accessors the tests use. */
+
+#pragma once
+
+#include "bd-window.h"
+
+#include <shumate/shumate.h>
+
+#include "bd-report-editor.h"
+#include "bd-report-layer.h"
+#include "bd-report-list.h"
+#include "bd-sync-indicator.h"
+#include "bd-toast-queue.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PENDING_NONE,
+  PENDING_OPEN,        /* open pending_report */
+  PENDING_NEW,         /* a new report at pending_lat, pending_lon */
+  PENDING_SEARCH,      /* show the list and focus the search entry */
+} PendingKind;
+
+struct _BdWindow
+{
+  AdwApplicationWindow      parent_instance;
+
+  BdStore                  *store;
+  char                     *offline_map;
+  BdReportList             *report_list;
+  GtkSingleSelection       *selection;
+  GSettings                *settings;
+  ShumateMapSourceRegistry *registry;
+  BdReportLayer            *report_layer;
+  ShumateMarkerLayer       *marker_layer;
+  ShumateMarker            *marker;
+  BdToastQueue             *toasts;
+  GtkStringList            *ward_filter_model;
+  GtkStringList            *category_filter_model;
+  GtkStringList            *status_filter_model;
+
+  PendingKind               pending;
+  BdReport                 *pending_report;
+  gint64                    pending_rowid;
+  double                    pending_lat;
+  double                    pending_lon;
+
+  gboolean                  force_close;
+  GBinding                 *sync_binding;
+
+  /* template children */
+  AdwToastOverlay          *toast_overlay;
+  AdwFlap                  *flap;
+  GtkToggleButton          *search_button;
+  GtkSearchBar             *search_bar;
+  GtkSearchEntry           *search_entry;
+  GtkDropDown              *ward_dropdown;
+  GtkDropDown              *category_dropdown;
+  GtkDropDown              *status_dropdown;
+  GtkLabel                 *count_label;
+  GtkSpinner               *loading_spinner;
+  GtkStack                 *list_stack;
+  GtkListView              *list_view;
+  AdwStatusPage            *empty_page;
+  GtkStack                 *sidebar_stack;
+  BdReportEditor           *editor;
+  ShumateSimpleMap         *map;
+  GtkMenuButton            *map_source_button;
+  GtkLabel                 *map_source_label;
+  AdwWindowTitle           *window_title;
+  BdSyncIndicator          *sync_indicator;
+};
+
+/* bd-window.c */
+ShumateViewport *_bd_window_get_viewport      (BdWindow   *self);
+ShumateMap      *_bd_window_get_map           (BdWindow   *self);
+/* Takes ownership of @toast. */
+void             _bd_window_add_toast         (BdWindow   *self,
+                                               AdwToast   *toast);
+/* Each runs at once, or after asking whether to drop the changes of the
+ * report being edited. */
+void             _bd_window_request_open      (BdWindow   *self,
+                                               BdReport   *report,
+                                               gint64      rowid);
+void             _bd_window_request_new       (BdWindow   *self,
+                                               double      latitude,
+                                               double      longitude);
+void             _bd_window_request_search    (BdWindow   *self);
+
+/* bd-window-map.c */
+/* Sets up the base map (before the saved place is restored)… */
+void             _bd_window_init_map_source   (BdWindow   *self);
+/* …then the layers and the click handler. */
+void             _bd_window_init_map_layers   (BdWindow   *self);
+/* The marker of the report being edited. */
+void             _bd_window_show_marker       (BdWindow   *self,
+                                               double      latitude,
+                                               double      longitude);
+void             _bd_window_hide_marker       (BdWindow   *self);
+
+/* bd-window-actions.c */
+void             _bd_window_init_actions      (BdWindow   *self);
+
+/* For tests */
+BdStore         *_bd_window_get_store         (BdWindow   *self);
+BdReportEditor  *_bd_window_get_editor        (BdWindow   *self);
+/* The sidebar's list (a BdReportList: BdReport items). */
+GListModel      *_bd_window_get_report_list   (BdWindow   *self);
+BdReportLayer   *_bd_window_get_report_layer  (BdWindow   *self);
+/* The header bar's sync status. */
+BdSyncIndicator *_bd_window_get_sync_indicator (BdWindow  *self);
+/* The last toast shown (NULL if none). */
+AdwToast        *_bd_window_get_last_toast    (BdWindow   *self);
+
+G_END_DECLS
