@@ -17,6 +17,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bd-json.h"
+
 #define READ_CHUNK (64 << 10)
 
 char *
@@ -215,4 +217,34 @@ _bd_sync_send_bounded_finish (GAsyncResult  *result,
 
   *msg = read->msg;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+_bd_sync_set_malformed (GError       **error,
+                        const GError  *reason)
+{
+  if (reason != NULL)
+    g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s: %s",
+                 _("the server sent a malformed answer"), reason->message);
+  else
+    g_set_error_literal (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE,
+                         _("the server sent a malformed answer"));
+}
+
+BdReport *
+_bd_sync_parse_feature (const char  *text,
+                        gsize        length,
+                        GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) reason = NULL;
+  BdReport *report;
+
+  root = bd_json_parse (text, length, BD_SYNC_MAX_ANSWER_BYTES, &reason);
+  if (root == NULL || (report = bd_report_new_from_json (root, &reason)) == NULL)
+    {
+      _bd_sync_set_malformed (error, reason);
+      return NULL;
+    }
+  return report;
 }

@@ -159,6 +159,16 @@ void         _bd_sync_send_bounded_async (SoupSession          *session,
                                           GCancellable         *cancellable,
                                           GAsyncReadyCallback   callback,
                                           gpointer              user_data);
+/* Every JSON answer the engine reads goes through bd_json_parse() (bounded
+ * size and nesting, strict RFC 8259). A feature answer (a push's 2xx or
+ * 412), or NULL with a BD_SYNC_ERROR_UNREACHABLE error saying why. */
+BdReport    *_bd_sync_parse_feature      (const char           *text,
+                                          gsize                 length,
+                                          GError              **error);
+/* A malformed answer: BD_SYNC_ERROR_UNREACHABLE (the server is at fault;
+ * what was sent stays in the outbox), naming @reason if not NULL. */
+void         _bd_sync_set_malformed      (GError              **error,
+                                          const GError         *reason);
 /* @msg is the message sent (not a new reference). */
 GBytes      *_bd_sync_send_bounded_finish (GAsyncResult        *result,
                                            SoupMessage        **msg,

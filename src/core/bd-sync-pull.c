@@ -25,6 +25,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bd-json.h"
+
 #define PAGE_SIZE        1000   /* features a page: the server's largest */
 #define BATCH_SIZE       5000   /* reports written in one transaction, at most */
 #define MAX_QUEUED_PAGES 8      /* parsed pages waiting to be written, at most */
@@ -54,20 +56,21 @@ parse_page (GBytes  *body,
             gint64   cursor,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) reason = NULL;
   Page *page;
   JsonObject *root;
   JsonArray *features;
   guint n, i;
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      !json_object_has_member ((root = json_node_get_object (json_parser_get_root (parser))), "features") ||
+  /* bounded and strict: a hostile page cannot overflow this thread's stack */
+  node = bd_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                        BD_SYNC_MAX_PAGE_BYTES, &reason);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      !json_object_has_member ((root = json_node_get_object (node)), "features") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
     {
-      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s",
-                   _("the server sent a malformed answer"));
+      _bd_sync_set_malformed (error, reason);
       return NULL;
     }
 

@@ -18,7 +18,11 @@
 
 #include "bd-sync-private.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
+
+#include "bd-json.h"
 
 /* A server that answers every push with another change would make the
  * merge go round for ever; after this many, the report waits for the next
@@ -26,6 +30,19 @@
 #define MAX_MERGES_PER_RUN 3
 
 static void upload_next (GTask *task);
+
+/* What an outbox row carries: the report's GeoJSON as this client wrote
+ * it; read like every other JSON (NULL if it cannot be). */
+static BdReport *
+read_payload (BdOutboxEntry *entry)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  if (entry->payload == NULL)
+    return NULL;
+  root = bd_json_parse (entry->payload, strlen (entry->payload), 0, NULL);
+  return root != NULL ? bd_report_new_from_json (root, NULL) : NULL;
+}
 
 /* Handles what every answer may be: no answer, 401, 5xx. Returns FALSE
  * (and ends the run) when the run cannot go on. */
@@ -135,7 +152,7 @@ merge_entry (GTask         *task,
       return FALSE;
     }
   base = bd_store_get_server_copy (self->store, entry->report_id, NULL);
-  pushed = bd_report_new_from_geojson (entry->payload, -1, NULL);
+  pushed = read_payload (entry);
   /* A create whose answer was lost: what we pushed is what the server
    * started from. */
   if (base == NULL && pushed != NULL && entry->base_rev <= 0)
@@ -203,11 +220,15 @@ on_push (GObject      *source,
 
   if (size > 0 && (status == 412 || (status >= 200 && status < 300)))
     {
-      server_copy = bd_report_new_from_geojson (text, size, NULL);
-      if (server_copy == NULL ||
-          g_strcmp0 (bd_report_get_id (server_copy), entry->report_id) != 0)
+      server_copy = _bd_sync_parse_feature (text, size, &error);
+      if (server_copy == NULL)
         {
           /* a cut or garbled answer: try again later, the retry is safe */
+          _bd_sync_run_end (task, g_steal_pointer (&error));
+          return;
+        }
+      if (g_strcmp0 (bd_report_get_id (server_copy), entry->report_id) != 0)
+        {
           _bd_sync_run_fail (task, BD_SYNC_ERROR_UNREACHABLE,
                              _("the server sent a malformed answer"));
           return;
@@ -233,7 +254,7 @@ on_push (GObject      *source,
     }
   else if (status == 412 && server_copy != NULL)
     {
-      g_autoptr(BdReport) pushed = bd_report_new_from_geojson (entry->payload, -1, NULL);
+      g_autoptr(BdReport) pushed = read_payload (entry);
 
       if (pushed != NULL && bd_report_same_content (pushed, server_copy))
         {
@@ -416,7 +437,7 @@ _bd_sync_push_next (GTask *task)
   run->upload_index = 0;
   if (g_strcmp0 (entry->op, "delete") != 0)
     {
-      g_autoptr(BdReport) report = bd_report_new_from_geojson (entry->payload, -1, NULL);
+      g_autoptr(BdReport) report = read_payload (entry);
       g_autoptr(GVariant) attachments = report != NULL ? bd_report_get_attachments (report) : NULL;
       GVariantIter iter;
       const char *sha256;
