@@ -312,6 +312,7 @@ on_download (GObject      *source,
   SoupMessage *msg = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean forget = TRUE;   /* the server does not have it, or it is not a photo */
   guint status;
 
   body = _bd_sync_send_bounded_finish (result, &msg, &error);
@@ -331,17 +332,26 @@ on_download (GObject      *source,
 
   if (status == 200)
     {
-      const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
-                                                                NULL);
+      SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+      const char *type = soup_message_headers_get_content_type (headers, NULL);
 
-      if (!bd_store_add_downloaded_attachment (self->store, sha256, body, type, &error))
+      if (bd_store_add_downloaded_attachment (self->store, sha256, body, type, &error))
+        forget = FALSE;
+      else if (!g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID))
         {
-          g_debug ("photo %s refused: %s", sha256, error->message);
-          bd_store_forget_wanted_attachment (self->store, sha256, NULL);
+          /* the store failed, not the photo: it stays wanted */
+          _bd_sync_run_end (task, g_steal_pointer (&error));
+          return;
         }
+      else
+        g_debug ("photo %s refused: %s", sha256, error->message);
+      g_clear_error (&error);
     }
-  else
-    bd_store_forget_wanted_attachment (self->store, sha256, NULL);
+  if (forget && !bd_store_forget_wanted_attachment (self->store, sha256, &error))
+    {
+      _bd_sync_run_end (task, g_steal_pointer (&error));
+      return;
+    }
 
   run->download_index++;
   download_next (task);
@@ -358,10 +368,19 @@ download_next (GTask *task)
 
   if (run->downloads == NULL)
     {
-      run->downloads = bd_store_list_wanted_attachments (self->store, DOWNLOADS_PER_RUN, NULL);
+      g_autoptr(GError) error = NULL;
+
+      run->downloads = bd_store_list_wanted_attachments (self->store, DOWNLOADS_PER_RUN, &error);
+      if (error != NULL)
+        {
+          _bd_sync_run_end (task, g_steal_pointer (&error));
+          return;
+        }
+      if (run->downloads == NULL)
+        run->downloads = g_new0 (char *, 1);
       run->download_index = 0;
     }
-  if (run->downloads == NULL || run->downloads[run->download_index] == NULL)
+  if (run->downloads[run->download_index] == NULL)
     {
       _bd_sync_run_end (task, NULL);
       return;

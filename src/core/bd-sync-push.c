@@ -92,21 +92,28 @@ check_answer (GTask        *task,
 }
 
 /* The entry cannot go now (4xx): it stays in the outbox with the reason,
- * and later edits of the same report wait behind it. */
-static void
+ * and later edits of the same report wait behind it. Returns FALSE (and
+ * ends the run) when the reason cannot be written. */
+static gboolean
 refuse_entry (GTask         *task,
               BdOutboxEntry *entry,
               const char    *message)
 {
   BdSync *self = g_task_get_source_object (task);
   BdSyncRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
 
   g_debug ("refused %s: %s", entry->report_id, message);
-  bd_store_set_outbox_error (self->store, entry->seq, message, NULL);
+  if (!bd_store_set_outbox_error (self->store, entry->seq, message, &error))
+    {
+      _bd_sync_run_end (task, g_steal_pointer (&error));
+      return FALSE;
+    }
   g_hash_table_add (run->skip, g_strdup (entry->report_id));
   run->refused++;
   g_free (run->refused_message);
   run->refused_message = g_strdup (message);
+  return TRUE;
 }
 
 /* After an acknowledgement: the run's later entries for the same report
@@ -154,17 +161,24 @@ merge_entry (GTask         *task,
       g_autofree char *message =
         g_strdup_printf (_("report %s keeps changing on the server; it will be tried again"),
                          entry->report_id);
-      refuse_entry (task, entry, message);
-      return TRUE;
+      return refuse_entry (task, entry, message);
     }
 
   local = bd_store_get_report (self->store, entry->report_id, &error);
   if (local == NULL)
     {
-      _bd_sync_run_fail (task, BD_SYNC_ERROR_REFUSED, error->message);
+      _bd_sync_run_end (task, g_steal_pointer (&error));
       return FALSE;
     }
-  base = bd_store_get_server_copy (self->store, entry->report_id, NULL);
+  /* no copy: the server never had the report as far as we know; a copy
+   * that cannot be read is an error, not "no copy" */
+  base = bd_store_get_server_copy (self->store, entry->report_id, &error);
+  if (base == NULL && !g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND))
+    {
+      _bd_sync_run_end (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+  g_clear_error (&error);
   pushed = read_payload (entry);
   /* A create whose answer was lost: what we pushed is what the server
    * started from. */
@@ -290,7 +304,8 @@ on_push (GObject      *source,
         g_strdup_printf (_("report %s: the server refused it (%u): %.*s"),
                          entry->report_id, status, (int) MIN (size, 200),
                          text != NULL ? text : "");
-      refuse_entry (task, entry, message);
+      if (!refuse_entry (task, entry, message))
+        return;
       run->index++;
     }
 
@@ -378,7 +393,8 @@ on_upload (GObject      *source,
       g_strdup_printf (_("report %s: the server refused its photo (%u): %.*s"),
                        entry->report_id, status, (int) MIN (size, 200), text != NULL ? text : "");
 
-    refuse_entry (task, entry, message);
+    if (!refuse_entry (task, entry, message))
+      return;
     run->index++;
     _bd_sync_push_next (task);
   }

@@ -169,6 +169,21 @@ _bd_sync_run_fail (GTask       *task,
   _bd_sync_run_end (task, g_error_new_literal (BD_SYNC_ERROR, code, message));
 }
 
+/* Where the pull starts: the stored cursor, 0 when the feed was never
+ * pulled. A cursor that cannot be read must end the run, not start a full
+ * re-pull. (bd_store_get_sync_state() gains a GError in the store split;
+ * until then it has no error to give.) */
+static gboolean
+read_cursor (BdSync   *self,
+             gint64   *cursor,
+             GError  **error)
+{
+  g_autofree char *value = bd_store_get_sync_state (self->store, "cursor");
+
+  *cursor = value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+  return TRUE;
+}
+
 void
 bd_sync_run_once_async (BdSync              *self,
                         GCancellable        *cancellable,
@@ -177,7 +192,6 @@ bd_sync_run_once_async (BdSync              *self,
 {
   GTask *task;
   BdSyncRun *run;
-  g_autofree char *cursor = NULL;
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (BD_IS_SYNC (self));
@@ -200,8 +214,11 @@ bd_sync_run_once_async (BdSync              *self,
       _bd_sync_run_end (task, g_steal_pointer (&error));
       return;
     }
-  cursor = bd_store_get_sync_state (self->store, "cursor");
-  run->pull.cursor = cursor != NULL ? g_ascii_strtoll (cursor, NULL, 10) : 0;
+  if (!read_cursor (self, &run->pull.cursor, &error))
+    {
+      _bd_sync_run_end (task, g_steal_pointer (&error));
+      return;
+    }
 
   set_state (self, BD_SYNC_STATE_SYNCING);
   _bd_sync_push_next (task);

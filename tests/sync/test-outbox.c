@@ -12,7 +12,26 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "sync-harness.h"
+
+/* Runs @sql on the client's database through a connection of the test's
+ * own, as damage from outside would. */
+static void
+client_exec (Client     *client,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (client->path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  g_assert_cmpint (sqlite3_changes (db), >, 0);
+  sqlite3_close (db);
+}
 
 /* Deleting a report the server never had (demo data: revision 0, no
  * create queued) used to send DELETE with If-None-Match: *; the server
@@ -84,6 +103,69 @@ test_delete_never_pushed (void)
   server_free (server);
 }
 
+/* A 412 merges base, local and server copies. A base this client cannot
+ * read used to be taken as no base at all: the merge went on without it
+ * and invented conflicts (here two, though only one side changed each
+ * field). The run ends with the store's error instead, and the edit
+ * waits, untouched. */
+static void
+test_unreadable_base (void)
+{
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  Client *b = client_new ("b.sqlite");
+  g_autoptr(BdReport) report = make_report ("冠水", 34.70, 135.50);
+  g_autoptr(BdReport) theirs = NULL;
+  g_autoptr(BdReport) mine = NULL;
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  const char *id = bd_report_get_id (report);
+
+  server_start (server);
+  client_use_server (a, server);
+  client_use_server (b, server);
+  g_assert_true (bd_store_save_report (a->store, report, "a", &error));
+  error = client_sync (a);
+  g_assert_no_error (error);
+  error = client_sync (b);
+  g_assert_no_error (error);
+
+  /* B changes the title and syncs; A changes the description */
+  theirs = bd_store_get_report (b->store, id, &error);
+  g_assert_no_error (error);
+  bd_report_set_title (theirs, "冠水（B）");
+  g_assert_true (bd_store_save_report (b->store, theirs, "b", &error));
+  error = client_sync (b);
+  g_assert_no_error (error);
+  mine = bd_store_get_report (a->store, id, &error);
+  g_assert_no_error (error);
+  bd_report_set_description (mine, "A の追記。");
+  g_assert_true (bd_store_save_report (a->store, mine, "a", &error));
+  g_assert_no_error (error);
+
+  /* A's copy of the server's revision 1 is damaged */
+  sql = g_strdup_printf ("UPDATE reports_base SET feature = '{\"type\": \"Feat' WHERE id = '%s'", id);
+  client_exec (a, sql);
+
+  error = client_sync (a);
+  g_assert_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_REFUSED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "cannot be read"));
+  g_assert_cmpstr (bd_sync_get_last_error (a->sync), ==, error->message);
+  g_assert_cmpint (bd_store_count_outbox (a->store), ==, 1);
+  g_assert_cmpint (bd_store_count_conflicts (a->store), ==, 0);
+  g_clear_error (&error);
+  after = bd_store_get_report (a->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (after), ==, "冠水");
+  g_assert_cmpstr (bd_report_get_description (after), ==, "A の追記。");
+
+  client_free (a);
+  client_free (b);
+  server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -91,6 +173,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/bd/sync/outbox/delete-never-pushed", test_delete_never_pushed);
+  g_test_add_func ("/bd/sync/outbox/unreadable-base", test_unreadable_base);
 
   return g_test_run ();
 }
