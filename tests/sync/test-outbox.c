@@ -12,26 +12,7 @@
 
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "sync-harness.h"
-
-/* Runs @sql on the client's database through a connection of the test's
- * own, as damage from outside would. */
-static void
-client_exec (Client     *client,
-             const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open (client->path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  g_assert_cmpint (sqlite3_changes (db), >, 0);
-  sqlite3_close (db);
-}
 
 /* Deleting a report the server never had (demo data: revision 0, no
  * create queued) used to send DELETE with If-None-Match: *; the server
