@@ -52,7 +52,7 @@ ok $? "the next sync-once catches up"
 sed 's/冠水（更新）/冠水（A）/' "$dir/r.geojson" > "$dir/ra.geojson"
 sed 's/冠水（更新）/冠水（B）/' "$dir/r.geojson" > "$dir/rb.geojson"
 "$desk" --database "$dir/b.db" --server "$url" --token "$token" --sync-once &&
-  "$desk" --database "$dir/a.db" --server "$url" --token "$token" --import "$dir/ra.geojson" --sync-once
+  "$desk" --database "$dir/a.db" --server "$url" --token "$token" --import "$dir/ra.geojson" --sync-once > /dev/null
 ok $? "A changes the title and syncs"
 "$desk" --database "$dir/b.db" --server "$url" --token "$token" --import "$dir/rb.geojson" \
   --sync-once 2> "$dir/err" > /dev/null
