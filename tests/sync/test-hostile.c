@@ -98,9 +98,11 @@ hostile_new (char *page)
   return hostile;
 }
 
+/* After the clients are gone: the server sees their connections close. */
 static void
 hostile_free (Hostile *hostile)
 {
+  iterate_for (50);
   soup_server_disconnect (hostile->server);
   g_clear_object (&hostile->server);
   g_free (hostile->url);
@@ -201,8 +203,8 @@ test_nested_page (void)
   error = client_sync (client);
   assert_bad_answer_kept (client, hostile, error, pulled_id, local_id);
 
-  hostile_free (hostile);
   client_free (client);
+  hostile_free (hostile);
 }
 
 /* The same nesting inside one feature's properties, beside a good one:
@@ -237,8 +239,8 @@ test_nested_properties (void)
   assert_bad_answer_kept (client, hostile, error, pulled_id, local_id);
   g_assert_cmpint (bd_store_count_rejected (client->store), ==, 0);
 
-  hostile_free (hostile);
   client_free (client);
+  hostile_free (hostile);
 }
 
 /* An outbox row that cannot be read when its push is acknowledged was
@@ -301,8 +303,8 @@ test_ack_unreadable (void)
       g_assert_cmpint (bd_store_count_outbox (client->store), ==, 0);
     }
 
-  hostile_free (hostile);
   client_free (client);
+  hostile_free (hostile);
 }
 
 int
