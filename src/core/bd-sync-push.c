@@ -136,6 +136,29 @@ rebase_later (BdSyncRun  *run,
     }
 }
 
+/* The server took the entry (@server_copy is its answer, NULL for a
+ * delete): the store drops the row, and the run goes on to the next.
+ * Returns FALSE (and ends the run) on a store failure. */
+static gboolean
+ack_entry (GTask         *task,
+           BdOutboxEntry *entry,
+           BdReport      *server_copy)
+{
+  BdSync *self = g_task_get_source_object (task);
+  BdSyncRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!bd_store_ack_outbox_entry (self->store, entry->seq, server_copy, &error))
+    {
+      _bd_sync_run_end (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+  rebase_later (run, entry->report_id, server_copy);
+  _bd_sync_notify_counts (self);
+  run->index++;
+  return TRUE;
+}
+
 /* A 412 with real differences: merge base, local and server three ways.
  * Returns FALSE (and ends the run) on a store failure. */
 static gboolean
@@ -227,7 +250,6 @@ on_push (GObject      *source,
          gpointer      user_data)
 {
   GTask *task = user_data;
-  BdSync *self = g_task_get_source_object (task);
   BdSyncRun *run = g_task_get_task_data (task);
   BdOutboxEntry *entry = g_ptr_array_index (run->outbox, run->index);
   SoupMessage *msg = NULL;
@@ -264,14 +286,8 @@ on_push (GObject      *source,
 
   if (status >= 200 && status < 300 && (server_copy != NULL || is_delete))
     {
-      if (!bd_store_ack_outbox_entry (self->store, entry->seq, server_copy, &error))
-        {
-          _bd_sync_run_fail (task, BD_SYNC_ERROR_REFUSED, error->message);
-          return;
-        }
-      rebase_later (run, entry->report_id, server_copy);
-      _bd_sync_notify_counts (self);
-      run->index++;
+      if (!ack_entry (task, entry, server_copy))
+        return;
     }
   else if (status >= 200 && status < 300)
     {
@@ -286,14 +302,8 @@ on_push (GObject      *source,
       if (pushed != NULL && bd_report_same_content (pushed, server_copy))
         {
           /* a lost response retried: the server holds our copy already */
-          if (!bd_store_ack_outbox_entry (self->store, entry->seq, server_copy, &error))
-            {
-              _bd_sync_run_fail (task, BD_SYNC_ERROR_REFUSED, error->message);
-              return;
-            }
-          rebase_later (run, entry->report_id, server_copy);
-          _bd_sync_notify_counts (self);
-          run->index++;
+          if (!ack_entry (task, entry, server_copy))
+            return;
         }
       else if (!merge_entry (task, entry, server_copy))
         return;
@@ -449,22 +459,19 @@ _bd_sync_push_next (GTask *task)
   BdSyncRun *run = g_task_get_task_data (task);
   BdOutboxEntry *entry = NULL;
 
-  for (; run->index < run->outbox->len; run->index++)
+  while (run->index < run->outbox->len)
     {
-      g_autoptr(GError) error = NULL;
-
       entry = g_ptr_array_index (run->outbox, run->index);
       if (g_hash_table_contains (run->skip, entry->report_id))
-        continue;
-      if (!is_unknown_delete (entry))
-        break;
-      if (!bd_store_ack_outbox_entry (self->store, entry->seq, NULL, &error))
+        run->index++;
+      else if (is_unknown_delete (entry))
         {
-          _bd_sync_run_end (task, g_steal_pointer (&error));
-          return;
+          g_debug ("delete of %s acknowledged here: the server never had it", entry->report_id);
+          if (!ack_entry (task, entry, NULL))
+            return;
         }
-      g_debug ("delete of %s acknowledged here: the server never had it", entry->report_id);
-      _bd_sync_notify_counts (self);
+      else
+        break;
     }
 
   if (run->index >= run->outbox->len)
