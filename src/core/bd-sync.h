@@ -56,7 +56,10 @@ const char  *bd_sync_get_last_error    (BdSync               *self);
 gint64       bd_sync_get_conflicts     (BdSync               *self);
 
 /* Pushes the outbox in order, then pulls the change feed until nothing is
- * left. Never blocks: libsoup's async API on the thread-default context. */
+ * left, then fetches a few photos other clients took. Never blocks: the
+ * push uses libsoup's async API on the thread-default context, the pull
+ * fetches and parses pages on a thread of its own, and the store is
+ * written on the thread-default context. */
 void         bd_sync_run_once_async    (BdSync               *self,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,

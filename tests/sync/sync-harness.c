@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <gio/gunixinputstream.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 
 #include "sync-harness.h"
@@ -255,4 +256,18 @@ iterate_for (guint ms)
   g_timeout_add (ms, on_deadline, &expired);
   while (!expired)
     g_main_context_iteration (NULL, TRUE);
+}
+
+void
+client_exec (Client     *client,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (client->path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
 }

@@ -50,6 +50,10 @@ void        client_free         (Client     *client);
 /* Points the client's sync at @server, with its hq token. */
 void        client_use_server   (Client     *client,
                                  Server     *server);
+/* Runs @sql on the client's database through a connection of the test's
+ * own, as damage from outside would. */
+void        client_exec         (Client     *client,
+                                 const char *sql);
 /* Runs one sync to its end; returns its error (NULL: success). */
 GError     *client_sync         (Client     *client);
 
