@@ -448,17 +448,11 @@ test_outbox_history (Fixture       *f,
   g_assert_true (bd_store_restore_report (f->store, id, "HQ", &error));
   g_assert_no_error (error);
 
+  /* the delete was taken back before it was sent: nothing more to send */
   outbox = bd_store_list_outbox (f->store, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (outbox->len, ==, 4);
-  o = g_ptr_array_index (outbox, 2);
-  g_assert_cmpstr (o->op, ==, "delete");
-  g_assert_cmpint (o->base_rev, ==, 7);
-  payload = bd_report_new_from_geojson (o->payload, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (bd_report_get_deleted (payload));
-  g_clear_object (&payload);
-  o = g_ptr_array_index (outbox, 3);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  o = g_ptr_array_index (outbox, 1);
   g_assert_cmpstr (o->op, ==, "update");
   payload = bd_report_new_from_geojson (o->payload, -1, &error);
   g_assert_no_error (error);
@@ -483,7 +477,261 @@ test_outbox_history (Fixture       *f,
                                                ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq,
                                                &error));
   g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+}
+
+static const char *
+outbox_op (BdStore *store,
+           guint    index)
+{
+  static char op[16];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = bd_store_list_outbox (store, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (index, <, outbox->len);
+  g_strlcpy (op, ((BdOutboxEntry *) g_ptr_array_index (outbox, index))->op, sizeof op);
+  return op;
+}
+
+static guint
+history_length (BdStore    *store,
+                const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = bd_store_list_history (store, id, &error);
+
+  g_assert_no_error (error);
+  return history->len;
+}
+
+/* Issue 9, defect 3: deleting a report the server never had (rev 0) queues
+ * no DELETE (the server answers 428 to it, at every run); deleting an
+ * unpushed create cancels it, and the undo queues the create again. A
+ * change undone before it was sent is not sent (issue 11, item 8). */
+static void
+test_delete_unsent (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) created = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) demo = make_report ("北区 中津付近 停電", "electricity", 34.71, 135.49);
+  g_autoptr(BdReport) synced = make_report ("北区 天満付近 断水", "water", 34.70, 135.51);
+  g_autoptr(BdReport) copy = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autofree char *created_id = g_strdup (bd_report_get_id (created));
+  g_autofree char *demo_id = g_strdup (bd_report_get_id (demo));
+  g_autofree char *synced_id = g_strdup (bd_report_get_id (synced));
+
+  /* a create not pushed yet: the delete cancels it, the undo queues it again */
+  g_assert_true (bd_store_save_report (f->store, created, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_assert_true (bd_store_delete_report (f->store, created_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+  g_assert_cmpuint (history_length (f->store, created_id), ==, 2);
+  g_assert_true (bd_store_restore_report (f->store, created_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_assert_cmpstr (outbox_op (f->store, 0), ==, "create");
+  g_assert_cmpuint (history_length (f->store, created_id), ==, 3);
+  /* and again: still one create */
+  g_assert_true (bd_store_delete_report (f->store, created_id, "北区役所", &error));
+  g_assert_true (bd_store_restore_report (f->store, created_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+
+  /* demo data (never queued): neither the delete nor its undo sends anything */
+  g_ptr_array_add (batch, demo);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_delete_report (f->store, demo_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  copy = bd_store_get_report (f->store, demo_id, &error);
+  g_assert_true (bd_report_get_deleted (copy));
+  g_clear_object (&copy);
+  g_assert_true (bd_store_restore_report (f->store, demo_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_assert_cmpuint (history_length (f->store, demo_id), ==, 2);
+
+  /* a report the server has (rev 3): the delete is sent, unless undone first */
+  bd_report_set_rev (synced, 3);
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, synced);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_delete_report (f->store, synced_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 2);
+  g_assert_cmpstr (outbox_op (f->store, 1), ==, "delete");
+  g_assert_true (bd_store_restore_report (f->store, synced_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  copy = bd_store_get_server_copy (f->store, synced_id, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (copy));
+  g_assert_cmpint (bd_report_get_rev (copy), ==, 3);
+}
+
+/* Issue 9, defect 7: a sync state that cannot be read is an error, not an
+ * unset cursor (which would mean a full pull). */
+static void
+test_sync_state_error (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  sqlite3 *db = _bd_store_get_connection (f->store);
+
+  g_assert_true (bd_store_set_sync_state (f->store, "cursor:reports", "42", &error));
+  g_assert_true (bd_store_read_sync_state (f->store, "cursor:reports", &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "42");
+  g_clear_pointer (&value, g_free);
+  g_assert_true (bd_store_read_sync_state (f->store, "no-such-key", &value, &error));
+  g_assert_no_error (error);
+  g_assert_null (value);
+
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE sync_state RENAME TO sync_state_gone",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (bd_store_read_sync_state (f->store, "cursor:reports", &value, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_SQL);
+  g_assert_null (value);
+}
+
+static GPtrArray *
+make_reports (guint n)
+{
+  GPtrArray *reports = g_ptr_array_new_with_free_func (g_object_unref);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("北区 梅田付近 道路冠水 %u", i);
+
+      g_ptr_array_add (reports, make_report (title, "road", KITA_LAT + i * 0.001, KITA_LON));
+    }
+  return reports;
+}
+
+/* Issue 9, defects 5 and 6: an import is all or nothing, each report with
+ * its outbox and history rows, and an id named twice is refused. */
+static void
+test_import (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reports = make_reports (3);
+  g_autoptr(GPtrArray) twice = make_reports (2);
+  g_autoptr(GPtrArray) history = NULL;
+  sqlite3 *db = _bd_store_get_connection (f->store);
+  guint imported = 99, unchanged = 99;
+
+  /* the same id twice: refused, naming both features */
+  g_ptr_array_add (twice, bd_report_copy (g_ptr_array_index (twice, 0)));
+  g_assert_false (bd_store_import_reports (f->store, twice, "import", &imported, &unchanged,
+                                           &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "feature 3"));
+  g_assert_nonnull (strstr (error->message, "feature 1"));
+  g_assert_nonnull (strstr (error->message,
+                            bd_report_get_id (g_ptr_array_index (twice, 0))));
+  g_clear_error (&error);
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+
+  g_assert_true (bd_store_import_reports (f->store, reports, "import", &imported, &unchanged,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 3);
+  g_assert_cmpuint (unchanged, ==, 0);
+  g_assert_cmpint (bd_store_count (f->store), ==, 3);
   g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_cmpuint (history->len, ==, 3);
+  g_assert_cmpstr (((BdHistoryEntry *) g_ptr_array_index (history, 0))->actor, ==, "import");
+
+  /* the same file again: nothing to write */
+  g_assert_true (bd_store_import_reports (f->store, reports, "import", &imported, &unchanged,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 0);
+  g_assert_cmpuint (unchanged, ==, 3);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+
+  /* a write failing midway (the third new row) leaves nothing of the file */
+  g_clear_pointer (&reports, g_ptr_array_unref);
+  reports = make_reports (5);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TEMP TRIGGER fail_third AFTER INSERT ON main.reports"
+                                 " WHEN (SELECT count(*) FROM main.reports) > 5"
+                                 " BEGIN SELECT RAISE (ABORT, 'disk full'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (bd_store_import_reports (f->store, reports, "import", NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "feature 3"));
+  g_clear_error (&error);
+  g_assert_cmpint (bd_store_count (f->store), ==, 3);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+  g_clear_pointer (&history, g_ptr_array_unref);
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_cmpuint (history->len, ==, 3);
+}
+
+/* Saving over a copy that changed while the form was open: the merge and
+ * the save are one transaction of the store. */
+static void
+test_save_over (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) original = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) edited = NULL;
+  g_autoptr(BdReport) other = NULL;
+  g_autoptr(BdReport) saved = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  g_autofree char *id = g_strdup (bd_report_get_id (original));
+
+  g_assert_true (bd_store_save_report (f->store, original, "北区役所", &error));
+  g_assert_no_error (error);
+  g_clear_object (&original);
+  original = bd_store_get_report (f->store, id, &error);
+
+  /* the form changes the title; meanwhile another edit changes the status */
+  edited = bd_report_copy (original);
+  bd_report_set_title (edited, "北区 梅田付近 道路冠水（通行止め）");
+  other = bd_report_copy (original);
+  bd_report_set_status (other, "confirmed");
+  g_assert_true (bd_store_save_report (f->store, other, "HQ", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (bd_store_save_report_over (f->store, original, edited, "北区役所", &saved,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (saved), ==, "北区 梅田付近 道路冠水（通行止め）");
+  g_assert_cmpstr (bd_report_get_status (saved), ==, "confirmed");
+  stored = bd_store_get_report (f->store, id, &error);
+  g_assert_cmpstr (bd_report_get_title (stored), ==, "北区 梅田付近 道路冠水（通行止め）");
+  g_assert_cmpstr (bd_report_get_status (stored), ==, "confirmed");
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+  g_clear_object (&saved);
+  g_clear_object (&stored);
+
+  /* nothing changed meanwhile: the edit as typed */
+  g_clear_object (&original);
+  original = bd_store_get_report (f->store, id, &error);
+  g_clear_object (&edited);
+  edited = bd_report_copy (original);
+  bd_report_set_severity (edited, 4);
+  g_assert_true (bd_store_save_report_over (f->store, original, edited, "北区役所", &saved,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_report_get_severity (saved), ==, 4);
+  g_assert_cmpstr (bd_report_get_status (saved), ==, "confirmed");
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 4);
 }
 
 typedef struct
@@ -1256,6 +1504,10 @@ main (int   argc,
   ADD ("/bd/store/points-many", test_points_many);
   ADD ("/bd/store/attachments", test_attachments);
   ADD ("/bd/store/merge-settle", test_merge_settle);
+  ADD ("/bd/store/delete-unsent", test_delete_unsent);
+  ADD ("/bd/store/sync-state-error", test_sync_state_error);
+  ADD ("/bd/store/import", test_import);
+  ADD ("/bd/store/save-over", test_save_over);
 
   return g_test_run ();
 }

@@ -149,8 +149,6 @@ bind_report (sqlite3_stmt *stmt,
   sqlite3_bind_text (stmt, 17, feature, -1, SQLITE_STATIC);
 }
 
-/* Inserts or updates the row of @report (by id), with its R*Tree and FTS
- * rows; must run inside a transaction. */
 /* Adds, moves or removes the R*Tree entry of a row. */
 static gboolean
 write_rtree (BdStore     *self,

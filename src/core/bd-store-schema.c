@@ -257,6 +257,14 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT OR IGNORE INTO pulled_rejects (id, seq, reason, feature, at)"
     " VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects",
+  /* a restore takes back the delete still waiting to be sent */
+  [STMT_OUTBOX_CANCEL_DELETE] =
+    "DELETE FROM outbox WHERE op = 'delete' AND seq ="
+    " (SELECT max(seq) FROM outbox WHERE report_id = ?1)",
+  /* whether a report was ever meant to reach the server: each create or
+   * update was written with its outbox row */
+  [STMT_HISTORY_QUEUED] =
+    "SELECT count(*) FROM history WHERE report_id = ?1 AND op IN ('create', 'update')",
   [STMT_WANTED_REPORT] =
     "SELECT r.id, r.rowid FROM attachments_wanted w JOIN reports r ON r.id = w.report_id"
     " WHERE w.sha256 = ?1",

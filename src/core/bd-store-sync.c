@@ -83,29 +83,52 @@ bd_store_remove_outbox_entry (BdStore  *self,
   return TRUE;
 }
 
+gboolean
+bd_store_read_sync_state (BdStore     *self,
+                          const char  *key,
+                          char       **value,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(StmtScope) scope = NULL;
+  int rc;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  *value = NULL;
+  if (!(stmt = _bd_store_get_stmt (self, STMT_SYNC_GET, error)))
+    return FALSE;
+  scope = stmt;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = column_dup (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      _bd_store_set_sql_error (self->db, error, rc, _("Cannot read the sync state"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 char *
 bd_store_get_sync_state (BdStore    *self,
                          const char *key)
 {
-  sqlite3_stmt *stmt;
-  g_autoptr(StmtScope) scope = NULL;
   g_autoptr(GError) error = NULL;
+  char *value = NULL;
 
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  if (!(stmt = _bd_store_get_stmt (self, STMT_SYNC_GET, &error)))
-    {
-      g_warning ("%s", error->message);
-      return NULL;
-    }
-  scope = stmt;
+  if (!bd_store_read_sync_state (self, key, &value, &error))
+    g_warning ("%s", error->message);
 
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    return column_dup (stmt, 0);
-
-  return NULL;
+  return value;
 }
 
 gboolean
@@ -222,6 +245,7 @@ bd_store_ack_outbox_entry (BdStore     *self,
   sqlite3_stmt *stmt;
   gint64 waiting;
   gint64 rowid = 0;
+  int rc;
 
   g_return_val_if_fail (BD_IS_STORE (self), FALSE);
   g_return_val_if_fail (server_copy == NULL || BD_IS_REPORT (server_copy), FALSE);
@@ -236,8 +260,15 @@ bd_store_ack_outbox_entry (BdStore     *self,
     g_autoptr(StmtScope) scope = stmt;
 
     sqlite3_bind_int64 (stmt, 1, seq);
-    if (sqlite3_step (stmt) == SQLITE_ROW)
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
       id = column_dup (stmt, 0);
+    else if (rc != SQLITE_DONE)
+      {
+        /* a row that cannot be read is not one already acknowledged */
+        _bd_store_set_sql_error (self->db, error, rc, _("Cannot read the outbox"));
+        goto fail;
+      }
   }
   if (id == NULL)
     {

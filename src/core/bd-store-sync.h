@@ -101,7 +101,16 @@ gboolean    bd_store_set_outbox_error (BdStore        *self,
                                        const char     *message,
                                        GError        **error);
 
-/* Key/value state of the sync client (the change-feed cursor…). */
+/* Key/value state of the sync client (the change-feed cursor…).
+ * bd_store_read_sync_state sets *@value to NULL when @key is unset and
+ * fails (FALSE, @error set) when it cannot be read: a read error is not
+ * an unset cursor. */
+gboolean    bd_store_read_sync_state  (BdStore        *self,
+                                       const char     *key,
+                                       char          **value,
+                                       GError        **error);
+/* Deprecated: a read error gives NULL as if @key were unset (and a
+ * warning); use bd_store_read_sync_state. */
 char       *bd_store_get_sync_state   (BdStore        *self,
                                        const char     *key);
 gboolean    bd_store_set_sync_state   (BdStore        *self,

@@ -106,8 +106,57 @@ changed_fields (BdReport *stored,
   return fields_to_json ((const char * const *) fields->pdata, fields->len);
 }
 
-/* Writes one edit inside an open transaction: the row (and, through the
- * triggers, its R*Tree and FTS rows), then the outbox and history rows.
+/* What the outbox must still tell the server after an edit of the report
+ * @id (@stored: its copy before the edit, NULL for a new one). A change
+ * undone before it was sent is not sent:
+ * - deleting a report the server never had (rev 0: demo data, or a create
+ *   not pushed yet) cancels what waits for it and queues nothing;
+ * - restoring such a report queues its create again, if it was ever meant
+ *   to reach the server;
+ * - restoring a report whose delete still waits takes that delete back. */
+static gboolean
+queue_edit (BdStore     *self,
+            BdReport    *stored,
+            const char  *id,
+            const char  *op,
+            gboolean     restore,
+            const char  *feature,
+            const char  *now_text,
+            GError     **error)
+{
+  gint64 rev = stored != NULL ? bd_report_get_rev (stored) : 0;
+  gint64 count;
+
+  if (stored != NULL && rev == 0 && g_str_equal (op, "delete"))
+    return _bd_store_run_with_id (self, STMT_OUTBOX_REMOVE_REPORT, id, error);
+
+  if (restore && rev == 0)
+    {
+      if ((count = _bd_store_count_with_id (self, STMT_HISTORY_QUEUED, id, error)) < 0)
+        return FALSE;
+      return count == 0 ||
+             _bd_store_write_outbox (self, id, "create", 0, feature, now_text, error);
+    }
+
+  if (restore)
+    {
+      if (!_bd_store_run_with_id (self, STMT_OUTBOX_CANCEL_DELETE, id, error))
+        return FALSE;
+      if (sqlite3_changes (self->db) > 0)
+        {
+          /* nothing else waits: the server's copy is the report again */
+          if ((count = _bd_store_count_with_id (self, STMT_OUTBOX_FOR_REPORT, id, error)) < 0)
+            return FALSE;
+          return count > 0 || _bd_store_run_with_id (self, STMT_BASE_DELETE, id, error);
+        }
+    }
+
+  return _bd_store_write_outbox (self, id, op, rev, feature, now_text, error);
+}
+
+/* Writes one edit inside an open transaction: the row with its R*Tree and
+ * FTS rows (written by the store, not by triggers), then what the outbox
+ * must send (queue_edit ()) and the history row.
  * @report is updated in place (timestamps). *@written is FALSE when the
  * edit changes nothing. */
 gboolean
@@ -193,8 +242,8 @@ _bd_store_write_edit (BdStore        *self,
     return FALSE;
 
   if (!_bd_store_write_row (self, report, feature, rowid, error) ||
-      !_bd_store_write_outbox (self, id, op, stored != NULL ? bd_report_get_rev (stored) : 0,
-                               feature, now_text, error) ||
+      !queue_edit (self, stored, id, op, g_str_equal (history_op, "restore"),
+                   feature, now_text, error) ||
       !_bd_store_write_history (self, id, actor, now_text, history_op, fields, error))
     return FALSE;
 
@@ -430,4 +479,153 @@ bd_store_insert_batch (BdStore     *self,
 
   _bd_store_emit_changed (self, BD_STORE_CHANGE_RELOADED, NULL, 0);
   return TRUE;
+}
+
+gboolean
+bd_store_import_reports (BdStore     *self,
+                         GPtrArray   *reports,
+                         const char  *actor,
+                         guint       *n_imported,
+                         guint       *n_unchanged,
+                         GError     **error)
+{
+  g_autoptr(GHashTable) positions = NULL;
+  g_autoptr(GString) problems = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *now_text = NULL;
+  guint imported = 0;
+  guint i;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (reports != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Every problem of the file at once, before anything is written. */
+  positions = g_hash_table_new (g_str_hash, g_str_equal);
+  problems = g_string_new (NULL);
+  for (i = 0; i < reports->len; i++)
+    {
+      BdReport *report = g_ptr_array_index (reports, i);
+      g_autoptr(GError) invalid = NULL;
+      const char *id = bd_report_get_id (report);
+      gpointer first;
+
+      if (!bd_report_validate (report, &invalid))
+        g_string_append_printf (problems, _("feature %u: %s\n"), i + 1, invalid->message);
+      else if ((first = g_hash_table_lookup (positions, id)) != NULL)
+        g_string_append_printf (problems,
+                                _("feature %u: a duplicate of feature %u (the same id “%s”)\n"),
+                                i + 1, GPOINTER_TO_UINT (first), id);
+      else
+        g_hash_table_insert (positions, (gpointer) id, GUINT_TO_POINTER (i + 1));
+    }
+  if (problems->len > 0)
+    {
+      g_string_truncate (problems, problems->len - 1);
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID, "%s", problems->str);
+      return FALSE;
+    }
+
+  now = g_date_time_new_now_local ();
+  now_text = bd_format_timestamp (now);
+
+  if (!_bd_store_begin (self, error))
+    return FALSE;
+
+  for (i = 0; i < reports->len; i++)
+    {
+      BdStoreChange change;
+      gint64 rowid;
+      gboolean written;
+
+      if (!_bd_store_write_edit (self, g_ptr_array_index (reports, i), actor, now, now_text,
+                                 TRUE, &change, &rowid, &written, error))
+        {
+          _bd_store_rollback (self);
+          g_prefix_error (error, _("feature %u: "), i + 1);
+          return FALSE;
+        }
+      if (written)
+        imported++;
+    }
+
+  if (!_bd_store_commit (self, error))
+    return FALSE;
+
+  if (n_imported != NULL)
+    *n_imported = imported;
+  if (n_unchanged != NULL)
+    *n_unchanged = reports->len - imported;
+  if (imported > 0)
+    _bd_store_emit_changed (self, BD_STORE_CHANGE_RELOADED, NULL, 0);
+  return TRUE;
+}
+
+gboolean
+bd_store_save_report_over (BdStore     *self,
+                           BdReport    *original,
+                           BdReport    *edited,
+                           const char  *actor,
+                           BdReport   **out_saved,
+                           GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *now_text = bd_format_timestamp (now);
+  g_autofree char *id = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  g_autoptr(BdReport) saved = NULL;
+  g_autoptr(GError) local_error = NULL;
+  BdStoreChange change = BD_STORE_CHANGE_UPDATED;
+  gint64 rowid = 0;
+  gboolean written = FALSE;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (original == NULL || BD_IS_REPORT (original), FALSE);
+  g_return_val_if_fail (BD_IS_REPORT (edited), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  id = g_strdup (bd_report_get_id (edited));
+
+  if (!_bd_store_begin (self, error))
+    return FALSE;
+
+  stored = _bd_store_load_stored (self, id, NULL, &local_error);
+  if (local_error != NULL)
+    goto fail;
+
+  if (original != NULL && stored != NULL && !bd_report_equal (stored, original))
+    {
+      g_auto(GStrv) both = NULL;
+
+      /* the stored copy changed while @edited was being typed (a sync
+       * brought another office's edit): save what was typed over that
+       * copy, not over @original, so the other edit is not reverted; a
+       * field changed on both sides takes what was typed */
+      saved = bd_report_merge3 (original, edited, stored, &both);
+      g_debug ("saving over a copy changed meanwhile; %u fields changed on both sides",
+               both != NULL ? g_strv_length (both) : 0);
+    }
+  else
+    saved = bd_report_copy (edited);
+
+  if (!bd_report_validate (saved, &local_error) ||
+      !_bd_store_write_edit (self, saved, actor, now, now_text, TRUE,
+                             &change, &rowid, &written, &local_error))
+    goto fail;
+
+  if (!written)
+    _bd_store_rollback (self);
+  else if (!_bd_store_commit (self, error))
+    return FALSE;
+  else
+    _bd_store_emit_changed (self, change, id, rowid);
+
+  if (out_saved != NULL)
+    *out_saved = g_steal_pointer (&saved);
+  return TRUE;
+
+fail:
+  _bd_store_rollback (self);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }

@@ -116,6 +116,31 @@ gboolean    bd_store_insert_batch     (BdStore        *self,
                                        const char     *actor,
                                        GError        **error);
 
+/* A file of reports (bosai-desk --import), all or nothing: every report
+ * is validated and no id may appear twice (BD_STORE_ERROR_INVALID naming
+ * each refused feature by its position, 1-based), then all are written in
+ * ONE transaction, each with its outbox and history rows as a save would.
+ * @n_imported: how many were written; @n_unchanged: how many were skipped
+ * because the store already held them as they are. */
+gboolean    bd_store_import_reports   (BdStore        *self,
+                                       GPtrArray      *reports,
+                                       const char     *actor,
+                                       guint          *n_imported,
+                                       guint          *n_unchanged,
+                                       GError        **error);
+/* Saves @edited, which was made from @original (NULL: a new report), in
+ * one transaction: when the stored copy is no longer @original (a sync
+ * brought another edit meanwhile), what was typed is merged three ways
+ * over the stored copy (bd_report_merge3 (); a field changed on both sides
+ * takes the typed value) and the merge is saved. @edited is not changed;
+ * @out_saved (may be NULL) receives what was saved. */
+gboolean    bd_store_save_report_over (BdStore        *self,
+                                       BdReport       *original,
+                                       BdReport       *edited,
+                                       const char     *actor,
+                                       BdReport      **out_saved,
+                                       GError        **error);
+
 /* NULL with BD_STORE_ERROR_NOT_FOUND when there is no such report.
  * Tombstones are returned too (deleted=true). */
 BdReport   *bd_store_get_report       (BdStore        *self,
