@@ -13,6 +13,7 @@
 #include "bd-catalog.h"
 #include "bd-demo.h"
 #include "bd-store.h"
+#include "bd-store-private.h"
 
 #define KITA "271276"
 #define KITA_LAT 34.704
@@ -1476,6 +1477,89 @@ test_merge_settle (Fixture       *f,
                             "橋梁損傷（通行止め）"));
 }
 
+static void
+on_async_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* Photos off the main thread: hashed, written and read by the store on a
+ * worker, through one connection of its own opened once. */
+static void
+test_attachments_async (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("\x89PNG\r\n\x1a\n....", 12);
+  g_autoptr(GBytes) other = g_bytes_new_static ("\xff\xd8\xff\xe0 jpeg", 10);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStore) found = NULL;
+  GAsyncResult *result = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *sha256_2 = NULL;
+  g_autofree char *type = NULL;
+  g_autoptr(GBytes) read = NULL;
+  gpointer photo_db;
+
+  found = bd_store_find_open (f->path);
+  g_assert_true (found == f->store);
+  g_clear_object (&found);
+
+  bd_store_add_attachment_async (f->store, bytes, "image/png", NULL, on_async_done_cb, &result);
+  sha256 = bd_store_add_attachment_finish (f->store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (sha256), ==, 64);
+  g_clear_object (&result);
+  /* the main connection sees it at once */
+  read = bd_store_get_attachment (f->store, sha256, &type, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, bytes));
+  g_assert_true (bd_store_attachment_needs_upload (f->store, sha256));
+  g_clear_pointer (&read, g_bytes_unref);
+  g_clear_pointer (&type, g_free);
+
+  /* the same connection serves every photo */
+  photo_db = f->store->photo_db;
+  g_assert_nonnull (photo_db);
+  bd_store_add_attachment_async (f->store, other, "image/jpeg", NULL, on_async_done_cb, &result);
+  sha256_2 = bd_store_add_attachment_finish (f->store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (f->store->photo_db == photo_db);
+
+  bd_store_read_attachment_async (f->store, sha256, NULL, on_async_done_cb, &result);
+  read = bd_store_read_attachment_finish (f->store, wait_result (&result), &type, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, bytes));
+  g_assert_cmpstr (type, ==, "image/png");
+  g_clear_object (&result);
+  g_clear_pointer (&read, g_bytes_unref);
+
+  /* refused and missing photos */
+  bd_store_add_attachment_async (f->store, bytes, "text/html", NULL, on_async_done_cb, &result);
+  g_assert_null (bd_store_add_attachment_finish (f->store, wait_result (&result), &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  bd_store_read_attachment_async (f->store, "00", NULL, on_async_done_cb, &result);
+  g_assert_null (bd_store_read_attachment_finish (f->store, wait_result (&result), NULL, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -1508,6 +1592,7 @@ main (int   argc,
   ADD ("/bd/store/sync-state-error", test_sync_state_error);
   ADD ("/bd/store/import", test_import);
   ADD ("/bd/store/save-over", test_save_over);
+  ADD ("/bd/store/attachments-async", test_attachments_async);
 
   return g_test_run ();
 }

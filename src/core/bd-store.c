@@ -337,6 +337,9 @@ bd_store_finalize (GObject *object)
   for (i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
   g_clear_pointer (&self->query_stmts, g_hash_table_unref);
+  _bd_store_unregister_open (self);
+  _bd_store_close_photo_connection (self);
+  g_mutex_clear (&self->photo_lock);
   if (self->db != NULL)
     {
       if (sqlite3_close (self->db) != SQLITE_OK)
@@ -375,6 +378,7 @@ static void
 bd_store_init (BdStore *self)
 {
   self->query_stmts = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
+  g_mutex_init (&self->photo_lock);
 }
 
 gboolean

@@ -188,6 +188,31 @@ GBytes     *bd_store_get_attachment   (BdStore        *self,
                                        char          **media_type,
                                        GError        **error);
 
+/* The same off the calling thread: hashed and written (or read) on a
+ * worker through a connection the store opens once for photos. */
+void        bd_store_add_attachment_async   (BdStore             *self,
+                                             GBytes              *bytes,
+                                             const char          *media_type,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+char       *bd_store_add_attachment_finish  (BdStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void        bd_store_read_attachment_async  (BdStore             *self,
+                                             const char          *sha256,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GBytes     *bd_store_read_attachment_finish (BdStore             *self,
+                                             GAsyncResult        *result,
+                                             char               **media_type,
+                                             GError             **error);
+
+/* The store open at @path in this process (a new reference), or NULL. For
+ * callers that were given a database path rather than the store. */
+BdStore    *bd_store_find_open        (const char     *path);
+
 /* Conflicts: a field changed both here and on the server since the last
  * copy both sides shared. The report holds the local value; the server's
  * value is in bd_store_get_server_copy(). Until every conflict of a report
