@@ -577,6 +577,50 @@ test_delete_unsent (Fixture       *f,
   g_assert_cmpint (bd_report_get_rev (copy), ==, 3);
 }
 
+/* A create whose push reached the server but whose answer was lost, then
+ * deleted here (nothing queued: it looked unsent): when the server's copy
+ * comes back with a pull, the tombstone stays and its delete is queued. */
+static void
+test_delete_unsent_lost_answer (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(GPtrArray) pulled = g_ptr_array_new ();
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autofree char *id = g_strdup (bd_report_get_id (report));
+  BdOutboxEntry *o;
+  guint skipped = 0;
+
+  g_assert_true (bd_store_save_report (f->store, report, "北区役所", &error));
+  server = bd_report_copy (report);
+  bd_report_set_rev (server, 1);
+  bd_report_set_seq (server, 10);
+  g_assert_true (bd_store_delete_report (f->store, id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+
+  g_ptr_array_add (pulled, server);
+  g_assert_true (bd_store_apply_pulled (f->store, pulled, NULL, NULL, "cursor:reports", 10,
+                                        &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (skipped, ==, 1);
+  local = bd_store_get_report (f->store, id, &error);
+  g_assert_true (bd_report_get_deleted (local));
+  g_assert_cmpint (bd_report_get_rev (local), ==, 1);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->op, ==, "delete");
+  g_assert_cmpint (o->base_rev, ==, 1);
+  g_clear_object (&local);
+  local = bd_store_get_server_copy (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (local));
+}
+
 /* Issue 9, defect 7: a sync state that cannot be read is an error, not an
  * unset cursor (which would mean a full pull). */
 static void
@@ -1589,6 +1633,7 @@ main (int   argc,
   ADD ("/bd/store/attachments", test_attachments);
   ADD ("/bd/store/merge-settle", test_merge_settle);
   ADD ("/bd/store/delete-unsent", test_delete_unsent);
+  ADD ("/bd/store/delete-unsent-lost-answer", test_delete_unsent_lost_answer);
   ADD ("/bd/store/sync-state-error", test_sync_state_error);
   ADD ("/bd/store/import", test_import);
   ADD ("/bd/store/save-over", test_save_over);

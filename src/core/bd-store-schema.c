@@ -265,6 +265,8 @@ static const char * const stmt_sql[N_STMTS] = {
    * update was written with its outbox row */
   [STMT_HISTORY_QUEUED] =
     "SELECT count(*) FROM history WHERE report_id = ?1 AND op IN ('create', 'update')",
+  /* reports deleted here that the server never acknowledged */
+  [STMT_UNSENT_TOMBSTONES] = "SELECT id FROM reports WHERE deleted = 1 AND rev = 0",
   [STMT_WANTED_REPORT] =
     "SELECT r.id, r.rowid FROM attachments_wanted w JOIN reports r ON r.id = w.report_id"
     " WHERE w.sha256 = ?1",

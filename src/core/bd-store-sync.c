@@ -459,6 +459,71 @@ keep_rejected (BdStore     *self,
   return _bd_store_step_done (self, stmt, error);
 }
 
+/* Adds the ids statement @sid finds to @ids. */
+static gboolean
+collect_ids (BdStore     *self,
+             StmtId       sid,
+             GHashTable  *ids,
+             GError     **error)
+{
+  g_autoptr(StmtScope) scope = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _bd_store_get_stmt (self, sid, error)))
+    return FALSE;
+  scope = stmt;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (ids, column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      _bd_store_set_sql_error (self->db, error, rc, _("Database error"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A report deleted here while its create waited (so nothing was queued,
+ * bd-store.c) came back from the server: the create did reach it, only
+ * its answer was lost. The local tombstone stays and builds on the
+ * server's copy, and its delete is queued. */
+static gboolean
+send_delete_after_all (BdStore     *self,
+                       BdReport    *server_copy,
+                       const char  *now_text,
+                       GError     **error)
+{
+  const char *id = bd_report_get_id (server_copy);
+  g_autoptr(BdReport) tombstone = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *feature = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(tombstone = _bd_store_load_stored (self, id, NULL, &local_error)))
+    {
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  bd_report_set_rev (tombstone, bd_report_get_rev (server_copy));
+  bd_report_set_seq (tombstone, bd_report_get_seq (server_copy));
+  feature = bd_report_to_geojson (tombstone);
+
+  if (!set_base (self, server_copy, error) ||
+      !(stmt = _bd_store_get_stmt (self, STMT_SET_REV, error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
+  sqlite3_bind_int64 (stmt, 3, bd_report_get_seq (server_copy));
+
+  return _bd_store_step_done (self, stmt, error) &&
+         _bd_store_write_outbox (self, id, "delete", bd_report_get_rev (server_copy),
+                                 feature, now_text, error);
+}
+
 gboolean
 bd_store_apply_pulled (BdStore     *self,
                        GPtrArray   *reports,
@@ -470,6 +535,7 @@ bd_store_apply_pulled (BdStore     *self,
                        GError     **error)
 {
   g_autoptr(GHashTable) pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *now_text = bd_format_timestamp (now);
   g_autofree char *cursor_text = NULL;
@@ -477,7 +543,6 @@ bd_store_apply_pulled (BdStore     *self,
   sqlite3_stmt *stmt;
   guint written = 0, skipped = 0;
   guint i;
-  int rc;
 
   g_return_val_if_fail (BD_IS_STORE (self), FALSE);
   g_return_val_if_fail (reports != NULL, FALSE);
@@ -497,19 +562,9 @@ bd_store_apply_pulled (BdStore     *self,
   if (!_bd_store_begin (self, error))
     return FALSE;
 
-  if (!(stmt = _bd_store_get_stmt (self, STMT_OUTBOX_PENDING, error)))
+  if (!collect_ids (self, STMT_OUTBOX_PENDING, pending, error) ||
+      !collect_ids (self, STMT_UNSENT_TOMBSTONES, unsent, error))
     goto fail;
-  {
-    g_autoptr(StmtScope) scope = stmt;
-
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      g_hash_table_add (pending, column_dup (stmt, 0));
-    if (rc != SQLITE_DONE)
-      {
-        _bd_store_set_sql_error (self->db, error, rc, _("Cannot read the outbox"));
-        goto fail;
-      }
-  }
 
   for (i = 0; i < reports->len; i++)
     {
@@ -532,6 +587,16 @@ bd_store_apply_pulled (BdStore     *self,
       /* a local edit waits: it wins here, and its push merges */
       if (g_hash_table_contains (pending, bd_report_get_id (report)))
         {
+          skipped++;
+          continue;
+        }
+      /* deleted here before the server acknowledged its create: it has it
+       * after all (the answer was lost), so the delete is sent now */
+      if (g_hash_table_contains (unsent, bd_report_get_id (report)) &&
+          !bd_report_get_deleted (report))
+        {
+          if (!send_delete_after_all (self, report, now_text, error))
+            goto fail;
           skipped++;
           continue;
         }
