@@ -621,6 +621,77 @@ test_delete_unsent_lost_answer (Fixture       *f,
   g_assert_false (bd_report_get_deleted (local));
 }
 
+/* A delete or a restore here takes back an outbox row whose push is under
+ * way; when the server's answer then comes, what the report says here is
+ * queued on top of the server's copy. */
+static void
+test_taken_back_in_flight (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) created = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) synced = make_report ("北区 天満付近 断水", "water", 34.70, 135.51);
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autofree char *created_id = g_strdup (bd_report_get_id (created));
+  g_autofree char *synced_id = g_strdup (bd_report_get_id (synced));
+  BdOutboxEntry *o;
+  gint64 seq;
+
+  /* a create being pushed, deleted here: the server's answer queues the delete */
+  g_assert_true (bd_store_save_report (f->store, created, "北区役所", &error));
+  outbox = bd_store_list_outbox (f->store, &error);
+  seq = ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq;
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_assert_true (bd_store_delete_report (f->store, created_id, "北区役所", &error));
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+  server = bd_report_copy (created);
+  bd_report_set_rev (server, 1);
+  g_assert_true (bd_store_ack_outbox_entry (f->store, seq, server, &error));
+  g_assert_no_error (error);
+  local = bd_store_get_report (f->store, created_id, &error);
+  g_assert_true (bd_report_get_deleted (local));
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->op, ==, "delete");
+  g_assert_cmpint (o->base_rev, ==, 1);
+  /* the same answer again (a retry after a crash) adds nothing */
+  g_assert_true (bd_store_ack_outbox_entry (f->store, seq, server, &error));
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_assert_true (bd_store_remove_outbox_entry (f->store, o->seq, &error));
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_clear_object (&server);
+  g_clear_object (&local);
+
+  /* a delete being pushed, restored here: the answer queues the restore */
+  bd_report_set_rev (synced, 3);
+  g_ptr_array_add (batch, synced);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_true (bd_store_delete_report (f->store, synced_id, "北区役所", &error));
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  seq = ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq;
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_assert_true (bd_store_restore_report (f->store, synced_id, "北区役所", &error));
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+  server = bd_report_copy (synced);
+  bd_report_set_deleted (server, TRUE);
+  bd_report_set_rev (server, 4);
+  g_assert_true (bd_store_ack_outbox_entry (f->store, seq, server, &error));
+  g_assert_no_error (error);
+  local = bd_store_get_report (f->store, synced_id, &error);
+  g_assert_false (bd_report_get_deleted (local));
+  g_assert_cmpint (bd_report_get_rev (local), ==, 4);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->op, ==, "update");
+  g_assert_cmpint (o->base_rev, ==, 4);
+}
+
 /* Issue 9, defect 7: a sync state that cannot be read is an error, not an
  * unset cursor (which would mean a full pull). */
 static void
@@ -1634,6 +1705,7 @@ main (int   argc,
   ADD ("/bd/store/merge-settle", test_merge_settle);
   ADD ("/bd/store/delete-unsent", test_delete_unsent);
   ADD ("/bd/store/delete-unsent-lost-answer", test_delete_unsent_lost_answer);
+  ADD ("/bd/store/taken-back-in-flight", test_taken_back_in_flight);
   ADD ("/bd/store/sync-state-error", test_sync_state_error);
   ADD ("/bd/store/import", test_import);
   ADD ("/bd/store/save-over", test_save_over);

@@ -235,6 +235,77 @@ bd_store_get_server_copy (BdStore     *self,
   return copy;
 }
 
+/* The local report @id (and the edits waiting for it) now build on
+ * @server_copy: it becomes the base, its rev the report's. */
+static gboolean
+rebase_on (BdStore     *self,
+           const char  *id,
+           BdReport    *server_copy,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!set_base (self, server_copy, error) ||
+      !(stmt = _bd_store_get_stmt (self, STMT_SET_REV, error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
+  sqlite3_bind_int64 (stmt, 3, bd_report_get_seq (server_copy));
+  if (!_bd_store_step_done (self, stmt, error) ||
+      !(stmt = _bd_store_get_stmt (self, STMT_OUTBOX_REBASE, error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
+  return _bd_store_step_done (self, stmt, error);
+}
+
+/* The server has @server_copy, but a delete or restore here took back the
+ * outbox row that made it (a create deleted, or a delete restored, before
+ * the answer came: bd-store.c cancels a change not sent yet). When the
+ * local report still says otherwise (deleted or not) and is behind the
+ * server, what it says is queued on top of the server's copy. */
+static gboolean
+send_taken_back (BdStore     *self,
+                 BdReport    *server_copy,
+                 GError     **error)
+{
+  const char *id = bd_report_get_id (server_copy);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *now_text = NULL;
+  g_autofree char *feature = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean deleted;
+  gint64 waiting;
+
+  if (!(local = _bd_store_load_stored (self, id, NULL, &local_error)))
+    {
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  deleted = bd_report_get_deleted (local);
+  if (bd_report_get_rev (local) >= bd_report_get_rev (server_copy) ||
+      deleted == bd_report_get_deleted (server_copy))
+    return TRUE;
+
+  if ((waiting = _bd_store_count_with_id (self, STMT_OUTBOX_FOR_REPORT, id, error)) < 0 ||
+      !rebase_on (self, id, server_copy, error))
+    return FALSE;
+  if (waiting > 0)
+    return TRUE;
+
+  now = g_date_time_new_now_local ();
+  now_text = bd_format_timestamp (now);
+  bd_report_set_rev (local, bd_report_get_rev (server_copy));
+  bd_report_set_seq (local, bd_report_get_seq (server_copy));
+  feature = bd_report_to_geojson (local);
+  return _bd_store_write_outbox (self, id, deleted ? "delete" : "update",
+                                 bd_report_get_rev (server_copy), feature, now_text, error);
+}
+
 gboolean
 bd_store_ack_outbox_entry (BdStore     *self,
                            gint64       seq,
@@ -272,9 +343,11 @@ bd_store_ack_outbox_entry (BdStore     *self,
   }
   if (id == NULL)
     {
-      /* acknowledged already (a retry after a crash): nothing to do */
-      _bd_store_rollback (self);
-      return TRUE;
+      /* acknowledged already (a retry after a crash), or taken back here
+       * while its push was under way */
+      if (server_copy != NULL && !send_taken_back (self, server_copy, error))
+        goto fail;
+      return _bd_store_commit (self, error);
     }
 
   if (!(stmt = _bd_store_get_stmt (self, STMT_OUTBOX_REMOVE, error)))
@@ -298,20 +371,7 @@ bd_store_ack_outbox_entry (BdStore     *self,
   else if (server_copy != NULL)
     {
       /* later edits wait: they now build on the server's new revision */
-      if (!set_base (self, server_copy, error))
-        goto fail;
-      if (!(stmt = _bd_store_get_stmt (self, STMT_SET_REV, error)))
-        goto fail;
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
-      sqlite3_bind_int64 (stmt, 3, bd_report_get_seq (server_copy));
-      if (!_bd_store_step_done (self, stmt, error))
-        goto fail;
-      if (!(stmt = _bd_store_get_stmt (self, STMT_OUTBOX_REBASE, error)))
-        goto fail;
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
-      if (!_bd_store_step_done (self, stmt, error))
+      if (!rebase_on (self, id, server_copy, error))
         goto fail;
     }
   else if (waiting == 0 && !_bd_store_run_with_id (self, STMT_BASE_DELETE, id, error))
@@ -485,45 +545,6 @@ collect_ids (BdStore     *self,
   return TRUE;
 }
 
-/* A report deleted here while its create waited (so nothing was queued,
- * bd-store.c) came back from the server: the create did reach it, only
- * its answer was lost. The local tombstone stays and builds on the
- * server's copy, and its delete is queued. */
-static gboolean
-send_delete_after_all (BdStore     *self,
-                       BdReport    *server_copy,
-                       const char  *now_text,
-                       GError     **error)
-{
-  const char *id = bd_report_get_id (server_copy);
-  g_autoptr(BdReport) tombstone = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *feature = NULL;
-  sqlite3_stmt *stmt;
-
-  if (!(tombstone = _bd_store_load_stored (self, id, NULL, &local_error)))
-    {
-      if (local_error == NULL)
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  bd_report_set_rev (tombstone, bd_report_get_rev (server_copy));
-  bd_report_set_seq (tombstone, bd_report_get_seq (server_copy));
-  feature = bd_report_to_geojson (tombstone);
-
-  if (!set_base (self, server_copy, error) ||
-      !(stmt = _bd_store_get_stmt (self, STMT_SET_REV, error)))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, bd_report_get_rev (server_copy));
-  sqlite3_bind_int64 (stmt, 3, bd_report_get_seq (server_copy));
-
-  return _bd_store_step_done (self, stmt, error) &&
-         _bd_store_write_outbox (self, id, "delete", bd_report_get_rev (server_copy),
-                                 feature, now_text, error);
-}
-
 gboolean
 bd_store_apply_pulled (BdStore     *self,
                        GPtrArray   *reports,
@@ -591,11 +612,12 @@ bd_store_apply_pulled (BdStore     *self,
           continue;
         }
       /* deleted here before the server acknowledged its create: it has it
-       * after all (the answer was lost), so the delete is sent now */
+       * after all (the answer was lost), so the delete is sent now
+       * (the report stays deleted here) */
       if (g_hash_table_contains (unsent, bd_report_get_id (report)) &&
           !bd_report_get_deleted (report))
         {
-          if (!send_delete_after_all (self, report, now_text, error))
+          if (!send_taken_back (self, report, error))
             goto fail;
           skipped++;
           continue;
