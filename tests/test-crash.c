@@ -78,6 +78,51 @@ run_child (const char *path)
   return 0;
 }
 
+/* Imports files of IMPORT_SIZE reports, one after the other, and prints
+ * a line once each bd_store_import_reports () has returned. */
+#define IMPORT_SIZE 2000
+
+static int
+run_import_child (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStore) store = bd_store_open (path, &error);
+  guint round, i;
+
+  if (store == NULL)
+    {
+      fprintf (stderr, "child: %s\n", error->message);
+      return 1;
+    }
+
+  for (round = 0; ; round++)
+    {
+      g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (i = 0; i < IMPORT_SIZE; i++)
+        {
+          BdReport *report = bd_report_new ();
+          g_autofree char *title = g_strdup_printf ("北区 梅田付近 道路冠水 %u-%u", round, i);
+
+          bd_report_set_location (report, 34.70 + (i % 100) * 0.0005, 135.50 + (i % 37) * 0.0005);
+          bd_report_set_ward (report, "271276");
+          bd_report_set_category (report, "road");
+          bd_report_set_title (report, title);
+          g_ptr_array_add (reports, report);
+        }
+
+      if (!bd_store_import_reports (store, reports, "import", NULL, NULL, &error))
+        {
+          fprintf (stderr, "child: import failed: %s\n", error->message);
+          return 1;
+        }
+      printf ("imported %u\n", round);
+      fflush (stdout);
+    }
+
+  return 0;
+}
+
 static gint64
 query_int (sqlite3    *db,
            const char *sql)
@@ -266,6 +311,67 @@ test_kill (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* An import killed midway leaves none of its file: every import is whole
+ * or absent, each report with its outbox and history rows. */
+static void
+test_import_kill (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-crash-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "reports.db", NULL);
+  const char *argv[] = { self_path, "--import-child", path, NULL };
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+  char line[64];
+  guint imported = 0;
+  gint64 n;
+  sqlite3 *db = NULL;
+  GPid pid;
+  FILE *out;
+  int out_fd;
+  int status = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                           G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid,
+                                           NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (fgets (line, sizeof line, out));
+  imported++;
+  /* into the second import, then pull the plug */
+  g_usleep (g_test_rand_int_range (1000, 150000));
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  while (fgets (line, sizeof line, out) != NULL)
+    imported++;
+  fclose (out);
+  while (waitpid (pid, &status, 0) < 0)
+    g_assert_cmpint (errno, ==, EINTR);
+  g_assert_true (WIFSIGNALED (status));
+  g_spawn_close_pid (pid);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  n = query_int (db, "SELECT count(*) FROM reports");
+  g_test_message ("%u imports reported, %" G_GINT64_FORMAT " reports in the database",
+                  imported, n);
+  g_assert_cmpint (n % IMPORT_SIZE, ==, 0);
+  g_assert_cmpint (n, >=, (gint64) imported * IMPORT_SIZE);
+  g_assert_cmpint (n, <=, (gint64) (imported + 1) * IMPORT_SIZE);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM outbox"), ==, n);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM history"), ==, n);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_remove (file), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,11 +379,14 @@ main (int   argc,
   /* the child, before g_test_init sees the arguments */
   if (argc == 3 && g_str_equal (argv[1], "--child"))
     return run_child (argv[2]);
+  if (argc == 3 && g_str_equal (argv[1], "--import-child"))
+    return run_import_child (argv[2]);
 
   self_path = argv[0];
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/bd/crash/kill", test_kill);
+  g_test_add_func ("/bd/crash/import-kill", test_import_kill);
 
   return g_test_run ();
 }

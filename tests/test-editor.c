@@ -32,6 +32,7 @@
 #include "bd-report-editor-private.h"
 #include "bd-report-row.h"
 #include "bd-store.h"
+#include "bd-store-sync.h"
 #include "ui-util.h"
 
 #define TIMEOUT_MS 60000

@@ -13,6 +13,7 @@
 #include "bd-catalog.h"
 #include "bd-demo.h"
 #include "bd-store.h"
+#include "bd-store-private.h"
 
 #define KITA "271276"
 #define KITA_LAT 34.704
@@ -448,17 +449,11 @@ test_outbox_history (Fixture       *f,
   g_assert_true (bd_store_restore_report (f->store, id, "HQ", &error));
   g_assert_no_error (error);
 
+  /* the delete was taken back before it was sent: nothing more to send */
   outbox = bd_store_list_outbox (f->store, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (outbox->len, ==, 4);
-  o = g_ptr_array_index (outbox, 2);
-  g_assert_cmpstr (o->op, ==, "delete");
-  g_assert_cmpint (o->base_rev, ==, 7);
-  payload = bd_report_new_from_geojson (o->payload, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (bd_report_get_deleted (payload));
-  g_clear_object (&payload);
-  o = g_ptr_array_index (outbox, 3);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  o = g_ptr_array_index (outbox, 1);
   g_assert_cmpstr (o->op, ==, "update");
   payload = bd_report_new_from_geojson (o->payload, -1, &error);
   g_assert_no_error (error);
@@ -483,7 +478,376 @@ test_outbox_history (Fixture       *f,
                                                ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq,
                                                &error));
   g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+}
+
+static const char *
+outbox_op (BdStore *store,
+           guint    index)
+{
+  static char op[16];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = bd_store_list_outbox (store, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (index, <, outbox->len);
+  g_strlcpy (op, ((BdOutboxEntry *) g_ptr_array_index (outbox, index))->op, sizeof op);
+  return op;
+}
+
+static guint
+history_length (BdStore    *store,
+                const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = bd_store_list_history (store, id, &error);
+
+  g_assert_no_error (error);
+  return history->len;
+}
+
+/* Issue 9, defect 3: deleting a report the server never had (rev 0) queues
+ * no DELETE (the server answers 428 to it, at every run); deleting an
+ * unpushed create cancels it, and the undo queues the create again. A
+ * change undone before it was sent is not sent (issue 11, item 8). */
+static void
+test_delete_unsent (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) created = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) demo = make_report ("北区 中津付近 停電", "electricity", 34.71, 135.49);
+  g_autoptr(BdReport) synced = make_report ("北区 天満付近 断水", "water", 34.70, 135.51);
+  g_autoptr(BdReport) copy = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autofree char *created_id = g_strdup (bd_report_get_id (created));
+  g_autofree char *demo_id = g_strdup (bd_report_get_id (demo));
+  g_autofree char *synced_id = g_strdup (bd_report_get_id (synced));
+
+  /* a create not pushed yet: the delete cancels it, the undo queues it again */
+  g_assert_true (bd_store_save_report (f->store, created, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_assert_true (bd_store_delete_report (f->store, created_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+  g_assert_cmpuint (history_length (f->store, created_id), ==, 2);
+  g_assert_true (bd_store_restore_report (f->store, created_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_assert_cmpstr (outbox_op (f->store, 0), ==, "create");
+  g_assert_cmpuint (history_length (f->store, created_id), ==, 3);
+  /* and again: still one create */
+  g_assert_true (bd_store_delete_report (f->store, created_id, "北区役所", &error));
+  g_assert_true (bd_store_restore_report (f->store, created_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+
+  /* demo data (never queued): neither the delete nor its undo sends anything */
+  g_ptr_array_add (batch, demo);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_delete_report (f->store, demo_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  copy = bd_store_get_report (f->store, demo_id, &error);
+  g_assert_true (bd_report_get_deleted (copy));
+  g_clear_object (&copy);
+  g_assert_true (bd_store_restore_report (f->store, demo_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_assert_cmpuint (history_length (f->store, demo_id), ==, 2);
+
+  /* a report the server has (rev 3): the delete is sent, unless undone first */
+  bd_report_set_rev (synced, 3);
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, synced);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_delete_report (f->store, synced_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 2);
+  g_assert_cmpstr (outbox_op (f->store, 1), ==, "delete");
+  g_assert_true (bd_store_restore_report (f->store, synced_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  copy = bd_store_get_server_copy (f->store, synced_id, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (copy));
+  g_assert_cmpint (bd_report_get_rev (copy), ==, 3);
+}
+
+/* A create whose push reached the server but whose answer was lost, then
+ * deleted here (nothing queued: it looked unsent): when the server's copy
+ * comes back with a pull, the tombstone stays and its delete is queued. */
+static void
+test_delete_unsent_lost_answer (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(GPtrArray) pulled = g_ptr_array_new ();
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autofree char *id = g_strdup (bd_report_get_id (report));
+  BdOutboxEntry *o;
+  guint skipped = 0;
+
+  g_assert_true (bd_store_save_report (f->store, report, "北区役所", &error));
+  server = bd_report_copy (report);
+  bd_report_set_rev (server, 1);
+  bd_report_set_seq (server, 10);
+  g_assert_true (bd_store_delete_report (f->store, id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+
+  g_ptr_array_add (pulled, server);
+  g_assert_true (bd_store_apply_pulled (f->store, pulled, NULL, NULL, "cursor:reports", 10,
+                                        &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (skipped, ==, 1);
+  local = bd_store_get_report (f->store, id, &error);
+  g_assert_true (bd_report_get_deleted (local));
+  g_assert_cmpint (bd_report_get_rev (local), ==, 1);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->op, ==, "delete");
+  g_assert_cmpint (o->base_rev, ==, 1);
+  g_clear_object (&local);
+  local = bd_store_get_server_copy (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (local));
+}
+
+/* A delete or a restore here takes back an outbox row whose push is under
+ * way; when the server's answer then comes, what the report says here is
+ * queued on top of the server's copy. */
+static void
+test_taken_back_in_flight (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) created = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) synced = make_report ("北区 天満付近 断水", "water", 34.70, 135.51);
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autofree char *created_id = g_strdup (bd_report_get_id (created));
+  g_autofree char *synced_id = g_strdup (bd_report_get_id (synced));
+  BdOutboxEntry *o;
+  gint64 seq;
+
+  /* a create being pushed, deleted here: the server's answer queues the delete */
+  g_assert_true (bd_store_save_report (f->store, created, "北区役所", &error));
+  outbox = bd_store_list_outbox (f->store, &error);
+  seq = ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq;
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_assert_true (bd_store_delete_report (f->store, created_id, "北区役所", &error));
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+  server = bd_report_copy (created);
+  bd_report_set_rev (server, 1);
+  g_assert_true (bd_store_ack_outbox_entry (f->store, seq, server, &error));
+  g_assert_no_error (error);
+  local = bd_store_get_report (f->store, created_id, &error);
+  g_assert_true (bd_report_get_deleted (local));
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->op, ==, "delete");
+  g_assert_cmpint (o->base_rev, ==, 1);
+  /* the same answer again (a retry after a crash) adds nothing */
+  g_assert_true (bd_store_ack_outbox_entry (f->store, seq, server, &error));
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 1);
+  g_assert_true (bd_store_remove_outbox_entry (f->store, o->seq, &error));
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_clear_object (&server);
+  g_clear_object (&local);
+
+  /* a delete being pushed, restored here: the answer queues the restore */
+  bd_report_set_rev (synced, 3);
+  g_ptr_array_add (batch, synced);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_true (bd_store_delete_report (f->store, synced_id, "北区役所", &error));
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  seq = ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq;
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_assert_true (bd_store_restore_report (f->store, synced_id, "北区役所", &error));
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+  server = bd_report_copy (synced);
+  bd_report_set_deleted (server, TRUE);
+  bd_report_set_rev (server, 4);
+  g_assert_true (bd_store_ack_outbox_entry (f->store, seq, server, &error));
+  g_assert_no_error (error);
+  local = bd_store_get_report (f->store, synced_id, &error);
+  g_assert_false (bd_report_get_deleted (local));
+  g_assert_cmpint (bd_report_get_rev (local), ==, 4);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->op, ==, "update");
+  g_assert_cmpint (o->base_rev, ==, 4);
+}
+
+/* Issue 9, defect 7: a sync state that cannot be read is an error, not an
+ * unset cursor (which would mean a full pull). */
+static void
+test_sync_state_error (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  sqlite3 *db = _bd_store_get_connection (f->store);
+
+  g_assert_true (bd_store_set_sync_state (f->store, "cursor:reports", "42", &error));
+  g_assert_true (bd_store_read_sync_state (f->store, "cursor:reports", &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "42");
+  g_clear_pointer (&value, g_free);
+  g_assert_true (bd_store_read_sync_state (f->store, "no-such-key", &value, &error));
+  g_assert_no_error (error);
+  g_assert_null (value);
+
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE sync_state RENAME TO sync_state_gone",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (bd_store_read_sync_state (f->store, "cursor:reports", &value, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_SQL);
+  g_assert_null (value);
+}
+
+static GPtrArray *
+make_reports (guint n)
+{
+  GPtrArray *reports = g_ptr_array_new_with_free_func (g_object_unref);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("北区 梅田付近 道路冠水 %u", i);
+
+      g_ptr_array_add (reports, make_report (title, "road", KITA_LAT + i * 0.001, KITA_LON));
+    }
+  return reports;
+}
+
+/* Issue 9, defects 5 and 6: an import is all or nothing, each report with
+ * its outbox and history rows, and an id named twice is refused. */
+static void
+test_import (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reports = make_reports (3);
+  g_autoptr(GPtrArray) twice = make_reports (2);
+  g_autoptr(GPtrArray) history = NULL;
+  sqlite3 *db = _bd_store_get_connection (f->store);
+  guint imported = 99, unchanged = 99;
+
+  /* the same id twice: refused, naming both features */
+  g_ptr_array_add (twice, bd_report_copy (g_ptr_array_index (twice, 0)));
+  g_assert_false (bd_store_import_reports (f->store, twice, "import", &imported, &unchanged,
+                                           &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "feature 3"));
+  g_assert_nonnull (strstr (error->message, "feature 1"));
+  g_assert_nonnull (strstr (error->message,
+                            bd_report_get_id (g_ptr_array_index (twice, 0))));
+  g_clear_error (&error);
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+
+  g_assert_true (bd_store_import_reports (f->store, reports, "import", &imported, &unchanged,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 3);
+  g_assert_cmpuint (unchanged, ==, 0);
+  g_assert_cmpint (bd_store_count (f->store), ==, 3);
   g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_cmpuint (history->len, ==, 3);
+  g_assert_cmpstr (((BdHistoryEntry *) g_ptr_array_index (history, 0))->actor, ==, "import");
+
+  /* the same file again: nothing to write */
+  g_assert_true (bd_store_import_reports (f->store, reports, "import", &imported, &unchanged,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 0);
+  g_assert_cmpuint (unchanged, ==, 3);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+
+  /* a write failing midway (the third new row) leaves nothing of the file */
+  g_clear_pointer (&reports, g_ptr_array_unref);
+  reports = make_reports (5);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TEMP TRIGGER fail_third AFTER INSERT ON main.reports"
+                                 " WHEN (SELECT count(*) FROM main.reports) > 5"
+                                 " BEGIN SELECT RAISE (ABORT, 'disk full'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (bd_store_import_reports (f->store, reports, "import", NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "feature 3"));
+  g_clear_error (&error);
+  g_assert_cmpint (bd_store_count (f->store), ==, 3);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+  g_clear_pointer (&history, g_ptr_array_unref);
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_cmpuint (history->len, ==, 3);
+}
+
+/* Saving over a copy that changed while the form was open: the merge and
+ * the save are one transaction of the store. */
+static void
+test_save_over (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) original = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) edited = NULL;
+  g_autoptr(BdReport) other = NULL;
+  g_autoptr(BdReport) saved = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  g_autofree char *id = g_strdup (bd_report_get_id (original));
+
+  g_assert_true (bd_store_save_report (f->store, original, "北区役所", &error));
+  g_assert_no_error (error);
+  g_clear_object (&original);
+  original = bd_store_get_report (f->store, id, &error);
+
+  /* the form changes the title; meanwhile another edit changes the status */
+  edited = bd_report_copy (original);
+  bd_report_set_title (edited, "北区 梅田付近 道路冠水（通行止め）");
+  other = bd_report_copy (original);
+  bd_report_set_status (other, "confirmed");
+  g_assert_true (bd_store_save_report (f->store, other, "HQ", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (bd_store_save_report_over (f->store, original, edited, "北区役所", &saved,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (saved), ==, "北区 梅田付近 道路冠水（通行止め）");
+  g_assert_cmpstr (bd_report_get_status (saved), ==, "confirmed");
+  stored = bd_store_get_report (f->store, id, &error);
+  g_assert_cmpstr (bd_report_get_title (stored), ==, "北区 梅田付近 道路冠水（通行止め）");
+  g_assert_cmpstr (bd_report_get_status (stored), ==, "confirmed");
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
+  g_clear_object (&saved);
+  g_clear_object (&stored);
+
+  /* nothing changed meanwhile: the edit as typed */
+  g_clear_object (&original);
+  original = bd_store_get_report (f->store, id, &error);
+  g_clear_object (&edited);
+  edited = bd_report_copy (original);
+  bd_report_set_severity (edited, 4);
+  g_assert_true (bd_store_save_report_over (f->store, original, edited, "北区役所", &saved,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_report_get_severity (saved), ==, 4);
+  g_assert_cmpstr (bd_report_get_status (saved), ==, "confirmed");
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 4);
 }
 
 typedef struct
@@ -1076,17 +1440,19 @@ test_sync_state (Fixture       *f,
   g_autofree char *v1 = NULL;
   g_autofree char *v2 = NULL;
   g_autofree char *v3 = NULL;
+  g_autofree char *v0 = NULL;
 
-  g_assert_null (bd_store_get_sync_state (f->store, "cursor"));
+  g_assert_true (bd_store_read_sync_state (f->store, "cursor", &v0, &error));
+  g_assert_null (v0);
   g_assert_true (bd_store_set_sync_state (f->store, "cursor", "17", &error));
   g_assert_no_error (error);
-  v1 = bd_store_get_sync_state (f->store, "cursor");
+  g_assert_true (bd_store_read_sync_state (f->store, "cursor", &v1, &error));
   g_assert_cmpstr (v1, ==, "17");
   g_assert_true (bd_store_set_sync_state (f->store, "cursor", "1024", &error));
-  v2 = bd_store_get_sync_state (f->store, "cursor");
+  g_assert_true (bd_store_read_sync_state (f->store, "cursor", &v2, &error));
   g_assert_cmpstr (v2, ==, "1024");
   g_assert_true (bd_store_set_sync_state (f->store, "server", "http://127.0.0.1:8080", &error));
-  v3 = bd_store_get_sync_state (f->store, "cursor");
+  g_assert_true (bd_store_read_sync_state (f->store, "cursor", &v3, &error));
   g_assert_cmpstr (v3, ==, "1024");
 }
 
@@ -1228,6 +1594,89 @@ test_merge_settle (Fixture       *f,
                             "橋梁損傷（通行止め）"));
 }
 
+static void
+on_async_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* Photos off the main thread: hashed, written and read by the store on a
+ * worker, through one connection of its own opened once. */
+static void
+test_attachments_async (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("\x89PNG\r\n\x1a\n....", 12);
+  g_autoptr(GBytes) other = g_bytes_new_static ("\xff\xd8\xff\xe0 jpeg", 10);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStore) found = NULL;
+  GAsyncResult *result = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *sha256_2 = NULL;
+  g_autofree char *type = NULL;
+  g_autoptr(GBytes) read = NULL;
+  gpointer photo_db;
+
+  found = bd_store_find_open (f->path);
+  g_assert_true (found == f->store);
+  g_clear_object (&found);
+
+  bd_store_add_attachment_async (f->store, bytes, "image/png", NULL, on_async_done_cb, &result);
+  sha256 = bd_store_add_attachment_finish (f->store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (sha256), ==, 64);
+  g_clear_object (&result);
+  /* the main connection sees it at once */
+  read = bd_store_get_attachment (f->store, sha256, &type, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, bytes));
+  g_assert_true (bd_store_attachment_needs_upload (f->store, sha256));
+  g_clear_pointer (&read, g_bytes_unref);
+  g_clear_pointer (&type, g_free);
+
+  /* the same connection serves every photo */
+  photo_db = f->store->photo_db;
+  g_assert_nonnull (photo_db);
+  bd_store_add_attachment_async (f->store, other, "image/jpeg", NULL, on_async_done_cb, &result);
+  sha256_2 = bd_store_add_attachment_finish (f->store, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (f->store->photo_db == photo_db);
+
+  bd_store_read_attachment_async (f->store, sha256, NULL, on_async_done_cb, &result);
+  read = bd_store_read_attachment_finish (f->store, wait_result (&result), &type, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, bytes));
+  g_assert_cmpstr (type, ==, "image/png");
+  g_clear_object (&result);
+  g_clear_pointer (&read, g_bytes_unref);
+
+  /* refused and missing photos */
+  bd_store_add_attachment_async (f->store, bytes, "text/html", NULL, on_async_done_cb, &result);
+  g_assert_null (bd_store_add_attachment_finish (f->store, wait_result (&result), &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  bd_store_read_attachment_async (f->store, "00", NULL, on_async_done_cb, &result);
+  g_assert_null (bd_store_read_attachment_finish (f->store, wait_result (&result), NULL, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -1256,6 +1705,13 @@ main (int   argc,
   ADD ("/bd/store/points-many", test_points_many);
   ADD ("/bd/store/attachments", test_attachments);
   ADD ("/bd/store/merge-settle", test_merge_settle);
+  ADD ("/bd/store/delete-unsent", test_delete_unsent);
+  ADD ("/bd/store/delete-unsent-lost-answer", test_delete_unsent_lost_answer);
+  ADD ("/bd/store/taken-back-in-flight", test_taken_back_in_flight);
+  ADD ("/bd/store/sync-state-error", test_sync_state_error);
+  ADD ("/bd/store/import", test_import);
+  ADD ("/bd/store/save-over", test_save_over);
+  ADD ("/bd/store/attachments-async", test_attachments_async);
 
   return g_test_run ();
 }

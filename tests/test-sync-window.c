@@ -27,6 +27,7 @@
 #include "bd-report-editor-private.h"
 #include "bd-secret.h"
 #include "bd-store.h"
+#include "bd-store-sync.h"
 #include "bd-sync-indicator-private.h"
 #include "bd-window-private.h"
 #include "sync-harness.h"

@@ -44,8 +44,8 @@ import_file (BdStore    *store,
   gsize length = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) reports = NULL;
-  gboolean valid = TRUE;
-  guint i;
+  guint n_imported = 0;
+  guint n_unchanged = 0;
 
   if (!g_file_get_contents (path, &text, &length, &error))
     {
@@ -59,31 +59,19 @@ import_file (BdStore    *store,
       return FALSE;
     }
 
-  /* All or nothing: validate every feature first. */
-  for (i = 0; i < reports->len; i++)
+  /* All or nothing: every feature is checked (valid, no id twice), then
+   * all are written in one transaction. */
+  if (!bd_store_import_reports (store, reports, "import", &n_imported, &n_unchanged, &error))
     {
-      g_autoptr(GError) invalid = NULL;
-
-      if (!bd_report_validate (g_ptr_array_index (reports, i), &invalid))
-        {
-          g_printerr (_("feature %u: %s\n"), i + 1, invalid->message);
-          valid = FALSE;
-        }
+      g_printerr (_("bosai-desk: nothing was imported from “%s”:\n%s\n"), path, error->message);
+      return FALSE;
     }
-  if (!valid)
-    return FALSE;
-
-  for (i = 0; i < reports->len; i++)
-    {
-      BdReport *report = g_ptr_array_index (reports, i);
-
-      if (!bd_store_save_report (store, report, "import", &error))
-        {
-          g_printerr (_("feature %u: %s\n"), i + 1, error->message);
-          return FALSE;
-        }
-    }
-  g_print (_("Imported %u reports\n"), reports->len);
+  g_print (ngettext ("%u report imported", "%u reports imported", n_imported), n_imported);
+  if (n_unchanged > 0)
+    g_print (ngettext (", %u skipped (already stored as it is)",
+                       ", %u skipped (already stored as they are)", n_unchanged),
+             n_unchanged);
+  g_print ("\n");
   return TRUE;
 }
 

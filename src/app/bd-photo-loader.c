@@ -490,42 +490,31 @@ bd_photo_load_file_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Keeping a photo in the store */
+/* Keeping a photo in the store: the store open at the path does the
+ * work, off the main thread, through its own connection for photos. */
 
-typedef struct
+static BdStore *
+find_store (GTask      *task,
+            const char *database_path)
 {
-  char   *path;
-  GBytes *bytes;
-  char   *media_type;
-} StoreData;
+  BdStore *store = bd_store_find_open (database_path);
 
-static void
-store_data_free (StoreData *data)
-{
-  g_clear_pointer (&data->path, g_free);
-  g_clear_pointer (&data->bytes, g_bytes_unref);
-  g_clear_pointer (&data->media_type, g_free);
-  g_free (data);
+  if (store == NULL)
+    g_task_return_new_error (task, BD_STORE_ERROR, BD_STORE_ERROR_OPEN,
+                             _("The report database “%s” is not open"), database_path);
+  return store;
 }
 
 static void
-store_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+on_stored_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  StoreData *data = task_data;
-  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   char *sha256;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  /* WAL lets this connection write while the app's reads go on; a write
-   * of the app's waits for it (busy timeout), and the other way round. */
-  if (!(store = bd_store_open (data->path, &error)) ||
-      !(sha256 = bd_store_add_attachment (store, data->bytes, data->media_type, &error)))
+  if (!(sha256 = bd_store_add_attachment_finish (BD_STORE (object), result, &error)))
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, sha256, g_free);
@@ -540,21 +529,18 @@ bd_photo_store_async (const char          *database_path,
                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  StoreData *data;
+  g_autoptr(BdStore) store = NULL;
 
   g_return_if_fail (database_path != NULL);
   g_return_if_fail (bytes != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  data = g_new0 (StoreData, 1);
-  data->path = g_strdup (database_path);
-  data->bytes = g_bytes_ref (bytes);
-  data->media_type = g_strdup (media_type);
-
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, bd_photo_store_async);
-  g_task_set_task_data (task, data, (GDestroyNotify)store_data_free);
-  g_task_run_in_thread (task, store_thread);
+  if (!(store = find_store (task, database_path)))
+    return;
+  bd_store_add_attachment_async (store, bytes, media_type, cancellable,
+                                 on_stored_cb, g_steal_pointer (&task));
 }
 
 char *
@@ -567,49 +553,42 @@ bd_photo_store_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Thumbnails of stored photos */
-
-typedef struct
-{
-  char *path;
-  char *sha256;
-} ThumbnailData;
+/* Thumbnails of stored photos: read by the store, decoded on a worker */
 
 static void
-thumbnail_data_free (ThumbnailData *data)
+on_thumbnail_decoded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
-  g_clear_pointer (&data->path, g_free);
-  g_clear_pointer (&data->sha256, g_free);
-  g_free (data);
-}
-
-static void
-load_thumbnail_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  ThumbnailData *data = task_data;
-  g_autoptr(BdStore) store = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   GdkTexture *texture;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
+  if (!(texture = bd_photo_decode_thumbnail_finish (result, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
 
-  if (!(store = bd_store_open (data->path, &error)) ||
-      !(bytes = bd_store_get_attachment (store, data->sha256, NULL, &error)))
+static void
+on_thumbnail_read_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!(bytes = bd_store_read_attachment_finish (BD_STORE (object), result, NULL, &error)))
     {
       g_task_return_error (task, error);
       return;
     }
-  g_clear_object (&store);
 
-  if (!(texture = bd_photo_decode_thumbnail (bytes, cancellable, &error)))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
+  cancellable = g_task_get_cancellable (task);
+  bd_photo_decode_thumbnail_async (bytes, cancellable,
+                                   on_thumbnail_decoded_cb, g_steal_pointer (&task));
 }
 
 void
@@ -620,20 +599,18 @@ bd_photo_load_thumbnail_async (const char          *database_path,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  ThumbnailData *data;
+  g_autoptr(BdStore) store = NULL;
 
   g_return_if_fail (database_path != NULL);
   g_return_if_fail (sha256 != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  data = g_new0 (ThumbnailData, 1);
-  data->path = g_strdup (database_path);
-  data->sha256 = g_strdup (sha256);
-
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, bd_photo_load_thumbnail_async);
-  g_task_set_task_data (task, data, (GDestroyNotify)thumbnail_data_free);
-  g_task_run_in_thread (task, load_thumbnail_thread);
+  if (!(store = find_store (task, database_path)))
+    return;
+  bd_store_read_attachment_async (store, sha256, cancellable,
+                                  on_thumbnail_read_cb, g_steal_pointer (&task));
 }
 
 GdkTexture *

@@ -71,10 +71,12 @@ void         bd_photo_decode_thumbnail_async  (GBytes              *bytes,
 GdkTexture  *bd_photo_decode_thumbnail_finish (GAsyncResult        *result,
                                                GError             **error);
 
-/* Adds @bytes to the store at @database_path (bd_store_add_attachment)
- * through a connection of its own on a worker thread: hashing and writing
- * up to 20 MB with synchronous=FULL takes a few hundred milliseconds, too
- * long for the main thread. Returns the sha256. */
+/* Adds @bytes to the store open at @database_path
+ * (bd_store_add_attachment_async (): hashed and written on a worker
+ * through the store's own connection for photos; hashing and writing up
+ * to 20 MB with synchronous=FULL takes a few hundred milliseconds, too
+ * long for the main thread). BD_STORE_ERROR_OPEN when no store is open at
+ * that path. Returns the sha256. */
 void         bd_photo_store_async             (const char          *database_path,
                                                GBytes              *bytes,
                                                const char          *media_type,
@@ -84,8 +86,9 @@ void         bd_photo_store_async             (const char          *database_pat
 char        *bd_photo_store_finish            (GAsyncResult        *result,
                                                GError             **error);
 
-/* A thumbnail of the photo @sha256 held by the store at @database_path,
- * read through a connection of its own and decoded on a worker thread.
+/* A thumbnail of the photo @sha256 held by the store open at
+ * @database_path, read by bd_store_read_attachment_async () and decoded
+ * on a worker thread.
  * BD_STORE_ERROR_NOT_FOUND when the store does not hold it. */
 void         bd_photo_load_thumbnail_async    (const char          *database_path,
                                                const char          *sha256,

@@ -18,11 +18,10 @@
 
 #include "bd-central-geo.h"
 #include "bd-report.h"
+#include "bd-sqlite.h"
 
 /* PRAGMA application_id of a bosai-central database ("BdCt"). */
 #define BD_CENTRAL_APPLICATION_ID 0x42644374
-
-#define BUSY_TIMEOUT_MS 5000
 
 static const char migration_1[] =
   "PRAGMA application_id = 1113867124;"
@@ -71,9 +70,6 @@ static const char * const collections[] = {
 
 typedef enum
 {
-  STMT_BEGIN,
-  STMT_COMMIT,
-  STMT_ROLLBACK,
   STMT_GET,
   STMT_NEXT_SEQ,
   STMT_INSERT,
@@ -95,9 +91,6 @@ typedef enum
 #define FEATURE_COLUMNS "collection, id, feature, rev, seq, deleted, updated_at, rowid"
 
 static const char * const stmt_sql[N_STMTS] = {
-  [STMT_BEGIN] = "BEGIN IMMEDIATE",
-  [STMT_COMMIT] = "COMMIT",
-  [STMT_ROLLBACK] = "ROLLBACK",
   [STMT_GET] = "SELECT " FEATURE_COLUMNS " FROM features WHERE collection = ?1 AND id = ?2",
   [STMT_NEXT_SEQ] = "SELECT COALESCE (MAX (seq), 0) + 1 FROM features",
   [STMT_INSERT] =
@@ -161,69 +154,40 @@ stmt (BdCentralStore *self,
   return s;
 }
 
-static gboolean
-exec_sql (sqlite3     *db,
-          const char  *sql,
-          GError     **error)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    {
-      g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_DATABASE,
-                   _("Database error: %s"), message ? message : "?");
-      sqlite3_free (message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-pragma_int (sqlite3     *db,
-            const char  *sql,
-            int         *value,
-            GError     **error)
-{
-  sqlite3_stmt *s = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &s, NULL) != SQLITE_OK)
-    return db_error (db, error, "pragma");
-  rc = sqlite3_step (s);
-  *value = rc == SQLITE_ROW ? sqlite3_column_int (s, 0) : 0;
-  sqlite3_finalize (s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return db_error (db, error, "pragma");
-  return TRUE;
-}
+static const BdSqliteSchema schema = {
+  .name = "bosai-central",
+  .application_id = BD_CENTRAL_APPLICATION_ID,
+  .version = BD_CENTRAL_SCHEMA_VERSION,
+  .migrations = migrations,
+  .error_quark = bd_central_store_error_quark,
+  .error_open = BD_CENTRAL_STORE_ERROR_DATABASE,
+  .error_corrupt = BD_CENTRAL_STORE_ERROR_DATABASE,
+  .error_version = BD_CENTRAL_STORE_ERROR_DATABASE,
+  .error_sql = BD_CENTRAL_STORE_ERROR_DATABASE,
+  .msg_damaged = N_("“%s” is not a bosai-central database, or it is damaged (%s)"),
+  .msg_foreign = N_("“%s” is not a bosai-central database (an SQLite database of another application)"),
+  .msg_newer = N_("The database “%s” was made by a newer bosai-central "
+                  "(schema %d, this version knows %d)."),
+};
 
 static gboolean
 begin (BdCentralStore  *self,
        GError         **error)
 {
-  if (sqlite3_step (stmt (self, STMT_BEGIN)) != SQLITE_DONE)
-    return db_error (self->db, error, "begin");
-  return TRUE;
+  return bd_sqlite_begin (&schema, self->db, error);
 }
 
 static gboolean
 commit (BdCentralStore  *self,
         GError         **error)
 {
-  if (sqlite3_step (stmt (self, STMT_COMMIT)) != SQLITE_DONE)
-    {
-      db_error (self->db, error, "commit");
-      sqlite3_step (stmt (self, STMT_ROLLBACK));
-      return FALSE;
-    }
-  return TRUE;
+  return bd_sqlite_commit (&schema, self->db, error);
 }
 
 static void
 rollback (BdCentralStore *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_step (stmt (self, STMT_ROLLBACK));
+  bd_sqlite_rollback (self->db);
 }
 
 static char *
@@ -317,92 +281,29 @@ token_from_row (sqlite3_stmt *s)
   return token;
 }
 
-static gboolean
-migrate (sqlite3  *db,
-         GError  **error)
-{
-  int version = 0, app_id = 0;
-
-  if (!pragma_int (db, "PRAGMA user_version", &version, error) ||
-      !pragma_int (db, "PRAGMA application_id", &app_id, error))
-    return FALSE;
-
-  if (version > BD_CENTRAL_SCHEMA_VERSION)
-    {
-      g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_DATABASE,
-                   _("The database was made by a newer bosai-central (schema %d)."), version);
-      return FALSE;
-    }
-  if (version > 0 && app_id != BD_CENTRAL_APPLICATION_ID)
-    {
-      g_set_error_literal (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_DATABASE,
-                           _("The file is not a bosai-central database."));
-      return FALSE;
-    }
-
-  for (int v = version; v < BD_CENTRAL_SCHEMA_VERSION; v++)
-    {
-      if (!exec_sql (db, "BEGIN IMMEDIATE", error))
-        return FALSE;
-      if (!exec_sql (db, migrations[v], error))
-        {
-          exec_sql (db, "ROLLBACK", NULL);
-          return FALSE;
-        }
-      if (!exec_sql (db, "COMMIT", error))
-        {
-          exec_sql (db, "ROLLBACK", NULL);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 BdCentralStore *
 bd_central_store_open (const char  *path,
                        GError     **error)
 {
   g_autoptr(BdCentralStore) self = g_new0 (BdCentralStore, 1);
-  int journal_wal = 0;
-  sqlite3_stmt *s = NULL;
+  gint64 version = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (sqlite3_open_v2 (path, &self->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK)
-    {
-      db_error (self->db, error, "open");
-      return NULL;
-    }
-  sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &s, NULL) != SQLITE_OK)
-    {
-      db_error (self->db, error, "journal_mode");
-      return NULL;
-    }
-  if (sqlite3_step (s) == SQLITE_ROW)
-    journal_wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (s, 0), "wal") == 0;
-  sqlite3_finalize (s);
-  if (!journal_wal)
-    {
-      g_set_error_literal (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_DATABASE,
-                           _("The database cannot use write-ahead logging."));
-      return NULL;
-    }
-
-  if (!exec_sql (self->db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", error) ||
-      !migrate (self->db, error))
+  if (!(self->db = bd_sqlite_open (&schema, path, FALSE, error)) ||
+      !bd_sqlite_check (&schema, self->db, path, &version, error) ||
+      !bd_sqlite_setup_writer (&schema, self->db, error) ||
+      !bd_sqlite_migrate (&schema, self->db, (int) version, BD_CENTRAL_SCHEMA_VERSION, error))
     return NULL;
 
   for (guint i = 0; i < N_STMTS; i++)
     {
-      if (sqlite3_prepare_v3 (self->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                              &self->stmts[i], NULL) != SQLITE_OK)
+      int rc = sqlite3_prepare_v3 (self->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                   &self->stmts[i], NULL);
+
+      if (rc != SQLITE_OK)
         {
-          db_error (self->db, error, stmt_sql[i]);
+          bd_sqlite_set_error (&schema, self->db, rc, stmt_sql[i], error);
           return NULL;
         }
     }

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "bd-geo.h"
 #include "bd-report.h"
 
 G_BEGIN_DECLS
@@ -48,18 +49,6 @@ typedef struct
   const char *text;            /* full-text search over title and description */
   guint       limit;           /* 0: no limit */
 } BdQuery;
-
-/* One report as the map needs it: pre-projected Web Mercator coordinates
- * in [0,1) (x grows east, y grows south), category index, severity. */
-typedef struct
-{
-  gint64  rowid;
-  double  x, y;
-  guint8  category;            /* bd_catalog_category_index() */
-  guint8  severity;
-  guint8  status;              /* index in bd_catalog_get_statuses() */
-  guint8  _pad;
-} BdPoint;
 
 /* An outbox row: one local edit waiting to be pushed. */
 typedef struct
@@ -127,6 +116,31 @@ gboolean    bd_store_insert_batch     (BdStore        *self,
                                        const char     *actor,
                                        GError        **error);
 
+/* A file of reports (bosai-desk --import), all or nothing: every report
+ * is validated and no id may appear twice (BD_STORE_ERROR_INVALID naming
+ * each refused feature by its position, 1-based), then all are written in
+ * ONE transaction, each with its outbox and history rows as a save would.
+ * @n_imported: how many were written; @n_unchanged: how many were skipped
+ * because the store already held them as they are. */
+gboolean    bd_store_import_reports   (BdStore        *self,
+                                       GPtrArray      *reports,
+                                       const char     *actor,
+                                       guint          *n_imported,
+                                       guint          *n_unchanged,
+                                       GError        **error);
+/* Saves @edited, which was made from @original (NULL: a new report), in
+ * one transaction: when the stored copy is no longer @original (a sync
+ * brought another edit meanwhile), what was typed is merged three ways
+ * over the stored copy (bd_report_merge3 (); a field changed on both sides
+ * takes the typed value) and the merge is saved. @edited is not changed;
+ * @out_saved (may be NULL) receives what was saved. */
+gboolean    bd_store_save_report_over (BdStore        *self,
+                                       BdReport       *original,
+                                       BdReport       *edited,
+                                       const char     *actor,
+                                       BdReport      **out_saved,
+                                       GError        **error);
+
 /* NULL with BD_STORE_ERROR_NOT_FOUND when there is no such report.
  * Tombstones are returned too (deleted=true). */
 BdReport   *bd_store_get_report       (BdStore        *self,
@@ -155,10 +169,8 @@ GPtrArray  *bd_store_list_history     (BdStore        *self,
 
 /* Number of outbox rows (local edits waiting to be pushed). */
 gint64      bd_store_count_outbox     (BdStore        *self);
-/* Removes one outbox row, once the server has accepted it. */
-gboolean    bd_store_remove_outbox_entry (BdStore     *self,
-                                          gint64       seq,
-                                          GError     **error);
+/* Number of features of the change feed kept aside (bd-store-sync.h). */
+gint64      bd_store_count_rejected   (BdStore        *self);
 
 /* Photos. The store keeps each photo's bytes, named by the lowercase hex
  * SHA-256 of its bytes, until the server has it. Only images (media type
@@ -175,31 +187,31 @@ GBytes     *bd_store_get_attachment   (BdStore        *self,
                                        const char     *sha256,
                                        char          **media_type,
                                        GError        **error);
-/* TRUE when the store holds @sha256 and the server does not have it yet. */
-gboolean    bd_store_attachment_needs_upload (BdStore *self,
-                                              const char *sha256);
-gboolean    bd_store_mark_attachment_uploaded (BdStore    *self,
-                                               const char *sha256,
-                                               GError    **error);
 
-/* Photos other clients took: a pulled report naming a photo this store
- * does not hold puts it on a list, and the sync engine downloads it. */
-/* Up to @limit sha256s (a NULL-terminated array), oldest wish first. */
-char      **bd_store_list_wanted_attachments (BdStore    *self,
-                                              guint       limit,
-                                              GError    **error);
-/* Keeps the photo the server sent for @sha256 (refused unless the bytes
- * hash to it), takes it off the list and emits "changed" for the report
- * that named it, so that views show it. */
-gboolean    bd_store_add_downloaded_attachment (BdStore    *self,
-                                                const char *sha256,
-                                                GBytes     *bytes,
-                                                const char *media_type,
-                                                GError    **error);
-/* Takes @sha256 off the list (the server does not have it either). */
-gboolean    bd_store_forget_wanted_attachment (BdStore    *self,
-                                               const char *sha256,
-                                               GError    **error);
+/* The same off the calling thread: hashed and written (or read) on a
+ * worker through a connection the store opens once for photos. */
+void        bd_store_add_attachment_async   (BdStore             *self,
+                                             GBytes              *bytes,
+                                             const char          *media_type,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+char       *bd_store_add_attachment_finish  (BdStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void        bd_store_read_attachment_async  (BdStore             *self,
+                                             const char          *sha256,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GBytes     *bd_store_read_attachment_finish (BdStore             *self,
+                                             GAsyncResult        *result,
+                                             char               **media_type,
+                                             GError             **error);
+
+/* The store open at @path in this process (a new reference), or NULL. For
+ * callers that were given a database path rather than the store. */
+BdStore    *bd_store_find_open        (const char     *path);
 
 /* Conflicts: a field changed both here and on the server since the last
  * copy both sides shared. The report holds the local value; the server's
@@ -243,71 +255,7 @@ BdReport   *bd_store_get_server_copy  (BdStore        *self,
                                        const char     *id,
                                        GError        **error);
 
-/* For the sync engine. Each is one transaction. */
-/* The server accepted outbox row @seq and answered with @server_copy:
- * removes the row and takes the server's rev; the copy replaces the local
- * row unless later local edits of the report are waiting. */
-gboolean    bd_store_ack_outbox_entry (BdStore        *self,
-                                       gint64          seq,
-                                       BdReport       *server_copy,
-                                       GError        **error);
-/* A 412 merged three ways: writes @merged (with @server_copy's rev) as the
- * local report, @server_copy as the new base, replaces the report's outbox
- * rows by one carrying @merged (none when it equals the server copy) and
- * records @conflicts (NULL-terminated field names, may be NULL). */
-gboolean    bd_store_apply_merge      (BdStore        *self,
-                                       BdReport       *merged,
-                                       BdReport       *server_copy,
-                                       const char * const *conflicts,
-                                       GError        **error);
-/* A feature of the change feed that this client cannot take (malformed,
- * or refused by its validation, say a newer server's category): kept
- * aside as the server sent it, never dropped, and never in the way of the
- * rest of the feed. */
-typedef struct
-{
-  char   *id;                  /* NULL when the feature has none */
-  gint64  seq;
-  char   *reason;
-  char   *feature;             /* the feature's JSON */
-} BdRejected;
-
-void bd_rejected_free (BdRejected *rejected);
-
-/* Pages of the change feed: every report that has no local edit waiting
- * is written as the server sent it, @rejected (BdRejected*, may be NULL)
- * and reports that do not validate are kept aside, and @cursor_key is set
- * to @cursor, all in one transaction. @features, if not NULL, holds each
- * report's GeoJSON (bd_report_to_geojson(), made ahead on another thread).
- * Returns how many were skipped (local edits win until their push merges)
- * in @n_skipped. */
-gint64      bd_store_count_rejected   (BdStore        *self);
-gboolean    bd_store_apply_pulled     (BdStore        *self,
-                                       GPtrArray      *reports,
-                                       GPtrArray      *features,
-                                       GPtrArray      *rejected,
-                                       const char     *cursor_key,
-                                       gint64          cursor,
-                                       guint          *n_skipped,
-                                       GError        **error);
-/* Outbox rows that are not held back by a conflict, in order. */
-GPtrArray  *bd_store_list_outbox_ready (BdStore       *self,
-                                        GError       **error);
-/* Why the server refused an outbox row (shown to the user; NULL clears). */
-gboolean    bd_store_set_outbox_error (BdStore        *self,
-                                       gint64          seq,
-                                       const char     *message,
-                                       GError        **error);
-
-/* Key/value state of the sync client (the change-feed cursor…). */
-char       *bd_store_get_sync_state   (BdStore        *self,
-                                       const char     *key);
-gboolean    bd_store_set_sync_state   (BdStore        *self,
-                                       const char     *key,
-                                       const char     *value,
-                                       GError        **error);
-
-/* Reading on another thread. bd_store_open_reader opens a read-only
+/* Reading on another thread. bd_store_reader_open opens a read-only
  * connection of its own (WAL lets it read while the app writes); use it on
  * one thread only and close it with bd_store_reader_free. */
 typedef struct _BdStoreReader BdStoreReader;
@@ -339,12 +287,6 @@ void        bd_store_load_points_async   (BdStore             *self,
 GArray     *bd_store_load_points_finish  (BdStore             *self,
                                           GAsyncResult        *result,
                                           GError             **error);
-
-/* Web Mercator projection to [0,1) used by BdPoint. */
-void        bd_project_mercator       (double          latitude,
-                                       double          longitude,
-                                       double         *x,
-                                       double         *y);
 
 /* Signals:
  *   "changed" (BdStoreChange change, const char *report_id, gint64 rowid)

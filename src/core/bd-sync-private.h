@@ -24,6 +24,7 @@
 #include <libsoup/soup.h>
 
 #include "bd-sync.h"
+#include "bd-store-sync.h"
 
 G_BEGIN_DECLS
 

@@ -170,16 +170,17 @@ _bd_sync_run_fail (GTask       *task,
 }
 
 /* Where the pull starts: the stored cursor, 0 when the feed was never
- * pulled. A cursor that cannot be read must end the run, not start a full
- * re-pull. (bd_store_get_sync_state() gains a GError in the store split;
- * until then it has no error to give.) */
+ * pulled. A cursor that cannot be read ends the run, not start a full
+ * re-pull. */
 static gboolean
 read_cursor (BdSync   *self,
              gint64   *cursor,
              GError  **error)
 {
-  g_autofree char *value = bd_store_get_sync_state (self->store, "cursor");
+  g_autofree char *value = NULL;
 
+  if (!bd_store_read_sync_state (self->store, "cursor", &value, error))
+    return FALSE;
   *cursor = value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
   return TRUE;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bd-catalog.h"
+#include "bd-geo.h"
 
 /* How the layer works
  *
@@ -165,23 +166,6 @@ static void load_points (BdReportLayer *self);
 
 /* ------------------------------------------------------------- geometry */
 
-static double
-mercator_x (double longitude)
-{
-  longitude = CLAMP (longitude, -180.0, 180.0);
-  return (longitude + 180.0) / 360.0;
-}
-
-static double
-mercator_y (double latitude)
-{
-  double s;
-
-  latitude = CLAMP (latitude, -85.0511287798, 85.0511287798);
-  s = sin (latitude * G_PI / 180.0);
-  return 0.5 - log ((1.0 + s) / (1.0 - s)) / (4.0 * G_PI);
-}
-
 static gboolean
 get_view (BdReportLayer *self,
           View          *view)
@@ -202,8 +186,8 @@ get_view (BdReportLayer *self,
 
   view->zoom = shumate_viewport_get_zoom_level (viewport);
   view->world = tile_size * exp2 (view->zoom);
-  view->cx = mercator_x (shumate_location_get_longitude (SHUMATE_LOCATION (viewport))) * view->world;
-  view->cy = mercator_y (shumate_location_get_latitude (SHUMATE_LOCATION (viewport))) * view->world;
+  view->cx = bd_geo_mercator_x (shumate_location_get_longitude (SHUMATE_LOCATION (viewport))) * view->world;
+  view->cy = bd_geo_mercator_y (shumate_location_get_latitude (SHUMATE_LOCATION (viewport))) * view->world;
 
   rotation = shumate_viewport_get_rotation (viewport);
   view->cos_r = cos (rotation);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "bd-store.h"
+#include "bd-store-sync.h"
 #include "bd-sync.h"
 
 G_BEGIN_DECLS

@@ -483,6 +483,9 @@ assert_tracked (Run     *run,
       g_autoptr(GError) error = NULL;
 
       report = bd_store_get_report (store, t->id, &error);
+      /* deleted before its create was pushed: the server never had it */
+      if (t->deleted && g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND))
+        continue;
       g_assert_no_error (error);
       g_assert_cmpint (bd_report_get_deleted (report), ==, t->deleted);
       if (t->deleted)
@@ -507,6 +510,7 @@ assert_server_holds (Run    *run,
   g_autofree char *auth = g_strdup_printf ("Bearer %s", server->token);
   gint64 since = 0;
   guint features = 0, tombstones = 0, writes = 0, max_writes = 0, pages = 0;
+  guint never_sent = 0;
   guint i;
 
   for (;;)
@@ -559,10 +563,23 @@ assert_server_holds (Run    *run,
       if (n < 1000)
         break;
     }
-  g_assert_cmpuint (features, ==, run->tracked->len);
-  g_assert_cmpuint (tombstones, ==, run->deletes);
-  g_test_message ("server: %u reports (%u tombstones), %u writes for %u edits",
-                  features, tombstones, writes, max_writes);
+  /* a report deleted before its create was pushed never reached the
+   * server (issue 9, defect 3): every other one is there */
+  for (i = 0; i < run->tracked->len; i++)
+    {
+      Tracked *t = g_ptr_array_index (run->tracked, i);
+
+      if (!g_hash_table_contains (seen, t->id))
+        {
+          g_assert_true (t->deleted);
+          never_sent++;
+        }
+    }
+  g_assert_cmpuint (features + never_sent, ==, run->tracked->len);
+  g_assert_cmpuint (tombstones + never_sent, ==, run->deletes);
+  g_test_message ("server: %u reports (%u tombstones), %u writes for %u edits; "
+                  "%u deleted before they were sent",
+                  features, tombstones, writes, max_writes, never_sent);
 }
 
 static void
@@ -693,9 +710,9 @@ test_faults (void)
   server_free (server);
 }
 
-/* Made and deleted between two syncs: both rows go in one run. The
- * delete must carry the rev the create got (If-Match), not the 0 it was
- * queued with; no fault needed. */
+/* Made and deleted between two syncs: the delete cancels the create,
+ * nothing is pushed and the server never has the report (issue 9,
+ * defect 3); no fault needed. */
 static void
 test_create_delete_one_run (void)
 {
@@ -720,8 +737,8 @@ test_create_delete_one_run (void)
   error = client_sync (fresh);
   g_assert_no_error (error);
   pulled = bd_store_get_report (fresh->store, bd_report_get_id (report), &error);
-  g_assert_no_error (error);
-  g_assert_true (bd_report_get_deleted (pulled));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND);
+  g_assert_null (pulled);
 
   client_free (a);
   client_free (fresh);

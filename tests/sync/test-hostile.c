@@ -174,7 +174,7 @@ assert_bad_answer_kept (Client     *client,
 
   g_assert_cmpint (bd_store_count_outbox (client->store), ==, 0);
   g_assert_cmpint (bd_store_count (client->store), ==, 2);
-  cursor = bd_store_get_sync_state (client->store, "cursor");
+  g_assert_true (bd_store_read_sync_state (client->store, "cursor", &cursor, NULL));
   g_assert_cmpstr (cursor, ==, "3");
   pulled = bd_store_get_report (client->store, pulled_id, &read_error);
   g_assert_no_error (read_error);

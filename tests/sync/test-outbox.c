@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "sync-harness.h"
 
 /* Deleting a report the server never had (demo data: revision 0, no
@@ -40,8 +42,25 @@ test_delete_never_pushed (void)
   g_assert_true (bd_store_save_report (a->store, mine, "test", &error));
   g_assert_true (bd_store_delete_report (a->store, bd_report_get_id (demo), "test", &error));
   g_assert_no_error (error);
+  /* this version queues nothing for it */
+  g_assert_cmpint (bd_store_count_outbox (a->store), ==, 1);
 
   /* what an older version left: the delete, refused by earlier runs */
+  {
+    sqlite3 *db = _bd_store_get_connection (a->store);
+    sqlite3_stmt *stmt = NULL;
+    g_autofree char *payload = bd_report_to_geojson (demo);
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                         "INSERT INTO outbox (report_id, op, base_rev, payload,"
+                                         " created_at) VALUES (?1, 'delete', 0, ?2,"
+                                         " '2026-01-01T00:00:00Z')", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    sqlite3_bind_text (stmt, 1, bd_report_get_id (demo), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, payload, -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_finalize (stmt);
+  }
   outbox = bd_store_list_outbox (a->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (outbox->len, ==, 2);

@@ -888,7 +888,7 @@ test_rejected_features (void)
   g_assert_no_error (error);
   g_assert_cmpint (bd_store_count (client->store), ==, 1);
   g_assert_cmpint (bd_store_count_rejected (client->store), ==, 2);
-  cursor = bd_store_get_sync_state (client->store, "cursor");
+  g_assert_true (bd_store_read_sync_state (client->store, "cursor", &cursor, NULL));
   g_assert_cmpstr (cursor, ==, "3");
 
   /* the same page again: kept aside once, not twice */

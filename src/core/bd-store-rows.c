@@ -1,0 +1,552 @@
+/* bd-store-rows.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-store"
+
+#include "config.h"
+
+#include "bd-store-private.h"
+
+#include <glib/gi18n-lib.h>
+
+/* Report rows with their R*Tree and FTS entries, outbox and history rows:
+ * what every write of the store is made of, and the plain reads. */
+
+BdReport *
+_bd_store_report_from_row (sqlite3_stmt  *stmt,
+                           int            first,
+                           GError       **error)
+{
+  const char *feature = (const char *) sqlite3_column_text (stmt, first);
+  int length = sqlite3_column_bytes (stmt, first);
+  g_autoptr(BdReport) report = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (feature == NULL ||
+      !(report = bd_report_new_from_geojson (feature, length, &local_error)))
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_CORRUPT,
+                   _("A stored report cannot be read: %s"),
+                   local_error != NULL ? local_error->message : "no data");
+      return NULL;
+    }
+
+  /* The columns are authoritative for what the store itself manages. */
+  bd_report_set_rev (report, sqlite3_column_int64 (stmt, first + 1));
+  bd_report_set_seq (report, sqlite3_column_int64 (stmt, first + 2));
+  bd_report_set_deleted (report, sqlite3_column_int (stmt, first + 3) != 0);
+
+  return g_steal_pointer (&report);
+}
+
+/* Loads the stored copy of a report; NULL without error when there is none. */
+BdReport *
+_bd_store_load_stored (BdStore     *self,
+                       const char  *id,
+                       gint64      *rowid,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _bd_store_get_stmt (self, STMT_GET_BY_ID, error)))
+    return NULL;
+
+  {
+    g_autoptr(StmtScope) scope = stmt;
+
+    sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+      {
+        if (rowid != NULL)
+          *rowid = sqlite3_column_int64 (stmt, 0);
+        return _bd_store_report_from_row (stmt, 1, error);
+      }
+    if (rc != SQLITE_DONE)
+      _bd_store_set_sql_error (self->db, error, rc, _("Cannot read a report"));
+  }
+
+  return NULL;
+}
+
+/* The indexed columns of a stored row, as they were before an edit. */
+typedef struct
+{
+  gint64   rowid;
+  double   lat;
+  double   lon;
+  gint64   updated_at;
+  gboolean deleted;
+  char    *title;
+  char    *description;
+} OldRow;
+
+static gboolean
+lookup_row (BdStore     *self,
+            const char  *id,
+            OldRow      *old,
+            gboolean    *found,
+            GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(StmtScope) scope = NULL;
+  int rc;
+
+  *found = FALSE;
+  if (!(stmt = _bd_store_get_stmt (self, STMT_LOOKUP, error)))
+    return FALSE;
+  scope = stmt;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *found = TRUE;
+      old->rowid = sqlite3_column_int64 (stmt, 0);
+      old->lat = sqlite3_column_double (stmt, 1);
+      old->lon = sqlite3_column_double (stmt, 2);
+      old->updated_at = sqlite3_column_int64 (stmt, 3);
+      old->deleted = sqlite3_column_int (stmt, 4) != 0;
+      old->title = column_dup (stmt, 5);
+      old->description = column_dup (stmt, 6);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _bd_store_set_sql_error (self->db, error, rc, _("Cannot read a report"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+bind_report (sqlite3_stmt *stmt,
+             BdReport     *report,
+             const char   *feature)
+{
+  sqlite3_bind_text (stmt, 1, bd_report_get_id (report), -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, bd_report_get_ward (report));
+  bind_text_or_null (stmt, 3, bd_report_get_category (report));
+  sqlite3_bind_int (stmt, 4, bd_report_get_severity (report));
+  bind_text_or_null (stmt, 5, bd_report_get_status (report));
+  sqlite3_bind_double (stmt, 6, bd_report_get_latitude (report));
+  sqlite3_bind_double (stmt, 7, bd_report_get_longitude (report));
+  bind_time (stmt, 8, bd_report_get_observed_at (report));
+  bind_time (stmt, 9, bd_report_get_created_at (report));
+  bind_time (stmt, 10, bd_report_get_updated_at (report));
+  sqlite3_bind_int64 (stmt, 11, bd_report_get_rev (report));
+  sqlite3_bind_int64 (stmt, 12, bd_report_get_seq (report));
+  sqlite3_bind_int (stmt, 13, bd_report_get_deleted (report) ? 1 : 0);
+  bind_text_or_null (stmt, 14, bd_report_get_title (report));
+  bind_text_or_null (stmt, 15, bd_report_get_reporter (report));
+  bind_text_or_null (stmt, 16, bd_report_get_description (report));
+  sqlite3_bind_text (stmt, 17, feature, -1, SQLITE_STATIC);
+}
+
+/* Adds, moves or removes the R*Tree entry of a row. */
+static gboolean
+write_rtree (BdStore     *self,
+             StmtId       id,
+             gint64       rowid,
+             double       lat,
+             double       lon,
+             gint64       updated_at,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _bd_store_get_stmt (self, id, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  if (id != STMT_RTREE_DELETE)
+    {
+      sqlite3_bind_int64 (stmt, 2, rtree_degrees (lon));
+      sqlite3_bind_int64 (stmt, 3, rtree_degrees (lat));
+      sqlite3_bind_int64 (stmt, 4, rtree_time (updated_at));
+    }
+
+  return _bd_store_step_done (self, stmt, error);
+}
+
+static gboolean
+write_fts (BdStore     *self,
+           StmtId       id,
+           gint64       rowid,
+           const char  *title,
+           const char  *description,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _bd_store_get_stmt (self, id, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  bind_text_or_null (stmt, 2, title);
+  bind_text_or_null (stmt, 3, description);
+
+  return _bd_store_step_done (self, stmt, error);
+}
+
+/* Inserts or updates the row of @report (by id), with its R*Tree and FTS
+ * rows; must run inside a transaction. */
+gboolean
+_bd_store_write_row (BdStore     *self,
+                     BdReport    *report,
+                     const char  *feature,
+                     gint64      *rowid,
+                     GError     **error)
+{
+  OldRow old = { 0 };
+  g_autofree char *old_title = NULL;
+  g_autofree char *old_description = NULL;
+  const char *title = bd_report_get_title (report);
+  const char *description = bd_report_get_description (report);
+  double lat = bd_report_get_latitude (report);
+  double lon = bd_report_get_longitude (report);
+  GDateTime *updated = bd_report_get_updated_at (report);
+  gint64 updated_at = updated != NULL ? g_date_time_to_unix (updated) : 0;
+  gboolean live = !bd_report_get_deleted (report);
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!lookup_row (self, bd_report_get_id (report), &old, &found, error))
+    return FALSE;
+  old_title = old.title;
+  old_description = old.description;
+
+  if (!found)
+    {
+      if (!(stmt = _bd_store_get_stmt (self, STMT_INSERT, error)))
+        return FALSE;
+      bind_report (stmt, report, feature);
+      if (!_bd_store_step_done (self, stmt, error))
+        return FALSE;
+      *rowid = sqlite3_last_insert_rowid (self->db);
+
+      return (!live ||
+              write_rtree (self, STMT_RTREE_INSERT, *rowid, lat, lon, updated_at, error)) &&
+             write_fts (self, STMT_FTS_INSERT, *rowid, title, description, error);
+    }
+
+  *rowid = old.rowid;
+
+  if (!(stmt = _bd_store_get_stmt (self, STMT_UPDATE, error)))
+    return FALSE;
+  bind_report (stmt, report, feature);
+  sqlite3_bind_int64 (stmt, 18, old.rowid);
+  if (!_bd_store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (live && old.deleted)
+    {
+      if (!write_rtree (self, STMT_RTREE_INSERT, old.rowid, lat, lon, updated_at, error))
+        return FALSE;
+    }
+  else if (!live && !old.deleted)
+    {
+      if (!write_rtree (self, STMT_RTREE_DELETE, old.rowid, 0, 0, 0, error))
+        return FALSE;
+    }
+  else if (live && (old.lat != lat || old.lon != lon || old.updated_at != updated_at))
+    {
+      if (!write_rtree (self, STMT_RTREE_UPDATE, old.rowid, lat, lon, updated_at, error))
+        return FALSE;
+    }
+
+  if (g_strcmp0 (old_title, title) != 0 || g_strcmp0 (old_description, description) != 0)
+    {
+      /* an external-content FTS5 table forgets a row given its old text */
+      if (!write_fts (self, STMT_FTS_DELETE, old.rowid, old_title, old_description, error) ||
+          !write_fts (self, STMT_FTS_INSERT, old.rowid, title, description, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_bd_store_write_outbox (BdStore     *self,
+                        const char  *report_id,
+                        const char  *op,
+                        gint64       base_rev,
+                        const char  *payload,
+                        const char  *now,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(StmtScope) scope = NULL;
+  int rc;
+
+  if (!(stmt = _bd_store_get_stmt (self, STMT_OUTBOX_INSERT, error)))
+    return FALSE;
+  scope = stmt;
+
+  sqlite3_bind_text (stmt, 1, report_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, op, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, base_rev);
+  sqlite3_bind_text (stmt, 4, payload, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
+
+  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+    {
+      _bd_store_set_sql_error (self->db, error, rc, _("Cannot record the change for syncing"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char **
+fields_from_json (const char *text)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+  JsonArray *array;
+  guint i;
+
+  if (text != NULL && (node = json_from_string (text, NULL)) != NULL &&
+      JSON_NODE_HOLDS_ARRAY (node))
+    {
+      array = json_node_get_array (node);
+      for (i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *name = json_node_get_string (json_array_get_element (array, i));
+
+          if (name != NULL)
+            g_ptr_array_add (fields, g_strdup (name));
+        }
+    }
+  g_ptr_array_add (fields, NULL);
+
+  return (char **) g_ptr_array_free (g_steal_pointer (&fields), FALSE);
+}
+
+gboolean
+_bd_store_write_history (BdStore     *self,
+                         const char  *report_id,
+                         const char  *actor,
+                         const char  *now,
+                         const char  *op,
+                         const char  *fields,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(StmtScope) scope = NULL;
+  int rc;
+
+  if (!(stmt = _bd_store_get_stmt (self, STMT_HISTORY_INSERT, error)))
+    return FALSE;
+  scope = stmt;
+
+  sqlite3_bind_text (stmt, 1, report_id, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, actor);
+  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, op, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, fields, -1, SQLITE_STATIC);
+
+  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+    {
+      _bd_store_set_sql_error (self->db, error, rc, _("Cannot record the change in the history"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static BdReport *
+get_report (BdStore     *self,
+            StmtId       id,
+            const char  *report_id,
+            gint64       rowid,
+            GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(StmtScope) scope = NULL;
+  int rc;
+
+  if (!(stmt = _bd_store_get_stmt (self, id, error)))
+    return NULL;
+  scope = stmt;
+
+  if (report_id != NULL)
+    sqlite3_bind_text (stmt, 1, report_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, 1, rowid);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return _bd_store_report_from_row (stmt, 1, error);
+
+  if (rc == SQLITE_DONE)
+    {
+      if (report_id != NULL)
+        g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND,
+                     _("There is no report with the id “%s”"), report_id);
+      else
+        g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND,
+                     _("There is no report number %lld"), (long long) rowid);
+    }
+  else
+    _bd_store_set_sql_error (self->db, error, rc, _("Cannot read a report"));
+
+  return NULL;
+}
+
+BdReport *
+bd_store_get_report (BdStore     *self,
+                     const char  *id,
+                     GError     **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return get_report (self, STMT_GET_BY_ID, id, 0, error);
+}
+
+BdReport *
+bd_store_get_report_by_rowid (BdStore  *self,
+                              gint64    rowid,
+                              GError  **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  return get_report (self, STMT_GET_BY_ROWID, NULL, rowid, error);
+}
+
+gint64
+bd_store_count (BdStore *self)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), 0);
+
+  return _bd_store_count_rows (self, STMT_COUNT);
+}
+
+gint64
+bd_store_count_outbox (BdStore *self)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), 0);
+
+  return _bd_store_count_rows (self, STMT_OUTBOX_COUNT);
+}
+
+void
+bd_outbox_entry_free (BdOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->report_id);
+  g_free (entry->op);
+  g_free (entry->payload);
+  g_free (entry->created_at);
+  g_free (entry->error);
+  g_free (entry);
+}
+
+void
+bd_history_entry_free (BdHistoryEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->report_id);
+  g_free (entry->actor);
+  g_free (entry->at);
+  g_free (entry->op);
+  g_strfreev (entry->fields);
+  g_free (entry);
+}
+
+GPtrArray *
+_bd_store_list_outbox (BdStore  *self,
+                       StmtId    sid,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(StmtScope) scope = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _bd_store_get_stmt (self, sid, error)))
+    return NULL;
+  scope = stmt;
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_outbox_entry_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BdOutboxEntry *entry = g_new0 (BdOutboxEntry, 1);
+
+      entry->seq = sqlite3_column_int64 (stmt, 0);
+      entry->report_id = column_dup (stmt, 1);
+      entry->op = column_dup (stmt, 2);
+      entry->base_rev = sqlite3_column_int64 (stmt, 3);
+      entry->payload = column_dup (stmt, 4);
+      entry->created_at = column_dup (stmt, 5);
+      entry->error = column_dup (stmt, 6);
+      g_ptr_array_add (entries, entry);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _bd_store_set_sql_error (self->db, error, rc, _("Cannot read the outbox"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+bd_store_list_outbox (BdStore  *self,
+                      GError  **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  return _bd_store_list_outbox (self, STMT_OUTBOX_LIST, error);
+}
+
+GPtrArray *
+bd_store_list_history (BdStore     *self,
+                       const char  *report_id,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(StmtScope) scope = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  if (!(stmt = _bd_store_get_stmt (self, STMT_HISTORY_LIST, error)))
+    return NULL;
+  scope = stmt;
+
+  bind_text_or_null (stmt, 1, report_id);
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_history_entry_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BdHistoryEntry *entry = g_new0 (BdHistoryEntry, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->report_id = column_dup (stmt, 1);
+      entry->actor = column_dup (stmt, 2);
+      entry->at = column_dup (stmt, 3);
+      entry->op = column_dup (stmt, 4);
+      entry->fields = fields_from_json ((const char *) sqlite3_column_text (stmt, 5));
+      g_ptr_array_add (entries, entry);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _bd_store_set_sql_error (self->db, error, rc, _("Cannot read the history"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
