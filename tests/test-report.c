@@ -973,7 +973,7 @@ test_malformed (void)
   /* ...but a modest nest of unknown properties is read and ignored */
   report = bd_report_new_from_geojson ("{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\","
                                        "\"coordinates\":[135.5,34.7]},\"properties\":{\"extra\":[[[{\"a\":1}]]],"
-                                       "\"title\":\"t\"}}", -1, &error);
+                                       "\"title\":\"t\",\"severity\":2}}", -1, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bd_report_get_title (report), ==, "t");
   g_clear_object (&report);
