@@ -33,8 +33,10 @@ typedef enum
   BD_REPORT_ERROR_PARSE,           /* not a GeoJSON Feature we understand */
 } BdReportError;
 
-/* The fields, in the order the editor shows them; used for inline validation
- * and for the history rows' lists of changed fields. */
+/* The checks of bd_report_check_field (), in the order bd_report_validate ()
+ * runs them (the first error wins); the editor shows each one's message
+ * under its row. Which check covers which field is in the table of fields
+ * (BdReportFieldInfo.check, bd-report-fields.h). */
 typedef enum
 {
   BD_REPORT_FIELD_LOCATION,
