@@ -51,7 +51,11 @@ static char *format_deleted     (BdReport *self);
 #define CONTENT (BD_REPORT_FIELD_FLAG_CONTENT | BD_REPORT_FIELD_FLAG_MERGED)
 #define SERVER_STAMP (BD_REPORT_FIELD_FLAG_STAMP | BD_REPORT_FIELD_FLAG_SERVER)
 
-/* In the order of bd_report_diff () and of the GeoJSON properties. */
+/* In the order of bd_report_diff () and of the GeoJSON properties. Each row:
+ * name, label, position in the form, flags, validation check; then how it
+ * is kept: kind, struct member, property, the "unset" value of an INT64
+ * (not written), the error when it is missing (NULL: optional) and how it
+ * is shown when the kind's plain text will not do. */
 static const BdReportFieldInfo fields[] = {
   { "id", NULL, 16, 0, BD_REPORT_N_FIELDS,
     KIND_ID, AT (id), P (ID), 0, NULL, NULL },
