@@ -184,23 +184,20 @@ walk_member (const char  *name,
 
 static gboolean
 walk_element (guint        index,
-              const char  *element,
-              gsize        length,
+              JsonNode    *element,
               gpointer     user_data,
               GError     **error)
 {
   Walk *walk = user_data;
-  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
 
   if (index == walk->stop_at)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
       return FALSE;
     }
-  /* each element is whole, valid JSON on its own */
-  node = bd_json_parse (element, length, 0, NULL);
-  g_assert_nonnull (node);
-  g_string_append_printf (walk->seen, "[%u]%.*s;", index, (int) length, element);
+  text = json_to_string (element, FALSE);
+  g_string_append_printf (walk->seen, "[%u]%s;", index, text);
   return TRUE;
 }
 

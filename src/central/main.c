@@ -394,9 +394,12 @@ prepare_import_feature (const char  *collection,
  * file stays mapped, and no tree of the whole file is ever built): the
  * first pass checks every feature, so that a bad one refuses the file
  * before anything is written; the second converts them again and hands
- * them to the store in batches of IMPORT_BATCH. Memory stays near the
- * file's size plus one batch. */
-#define IMPORT_BATCH 500
+ * them to the store in batches. A batch is a 24th of the features
+ * (at least IMPORT_MIN_BATCH): a feature's tree takes about eight times
+ * its text, so memory stays near the file's size plus a third of it, and the
+ * store commits about 24 times whatever the size. */
+#define IMPORT_MIN_BATCH 500
+#define IMPORT_BATCHES   24
 
 typedef struct
 {
@@ -404,6 +407,7 @@ typedef struct
   BdCentralStore *store;          /* NULL in the checking pass */
   GPtrArray      *batch;          /* JsonNode*, the features not yet written */
   guint           n_features;
+  guint           batch_size;
   guint           n_written;      /* in batches already committed */
   gboolean        is_collection;  /* "type": "FeatureCollection" */
 } Import;
@@ -441,22 +445,13 @@ import_flush (Import  *import,
 
 static gboolean
 import_feature (guint        index,
-                const char  *text,
-                gsize        length,
+                JsonNode    *node,
                 gpointer     user_data,
                 GError     **error)
 {
   Import *import = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) local_error = NULL;
   JsonNode *prepared;
 
-  if ((node = bd_json_parse (text, length, 0, &local_error)) == NULL)
-    {
-      g_set_error (error, local_error->domain, local_error->code,
-                   _("Feature %u: %s"), index, local_error->message);
-      return FALSE;
-    }
   prepared = prepare_import_feature (import->collection, node, index, import->store != NULL, error);
   if (prepared == NULL)
     return FALSE;
@@ -468,7 +463,7 @@ import_feature (guint        index,
       return TRUE;
     }
   g_ptr_array_add (import->batch, prepared);
-  return import->batch->len < IMPORT_BATCH || import_flush (import, error);
+  return import->batch->len < import->batch_size || import_flush (import, error);
 }
 
 /* One pass over the features of @data; FALSE with a message printed. */
@@ -486,6 +481,15 @@ import_pass (Import     *import,
                                   import, &error) ||
       (import->store != NULL && import_flush (import, &error) == FALSE))
     {
+      g_autoptr(GError) json_error = NULL;
+
+      /* Bad JSON further on is said as such, before a feature's faults. */
+      if (error->domain != BD_JSON_ERROR &&
+          !bd_json_validate (data, length, BD_JSON_MAX_DEPTH, NULL, &json_error))
+        {
+          g_clear_error (&error);
+          error = g_steal_pointer (&json_error);
+        }
       if (g_error_matches (error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE))
         g_printerr (_("%s is not a GeoJSON FeatureCollection.\n"), path);
       else if (error->domain == BD_JSON_ERROR)
@@ -559,14 +563,6 @@ cmd_import (int    argc,
   /* An empty file maps to no memory at all. */
   data = length > 0 ? g_mapped_file_get_contents (file) : "";
 
-  /* Bad JSON is reported as such, before any feature's own faults. */
-  if (!bd_json_validate (data, length, BD_JSON_MAX_DEPTH, NULL, &error))
-    {
-      /* Translators: the second %s says why, e.g. "Not valid JSON: … at byte 12." */
-      g_printerr (_("%s is not valid JSON. %s\n"), argv[1], error->message);
-      return 1;
-    }
-
   import.collection = collection;
   if (!import_pass (&import, argv[1], data, length))
     return 1;
@@ -574,6 +570,7 @@ cmd_import (int    argc,
   if ((store = open_store (database)) == NULL)
     return 1;
   batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  import.batch_size = MAX (IMPORT_MIN_BATCH, import.n_features / IMPORT_BATCHES);
   import.store = store;
   import.batch = batch;
   if (!import_pass (&import, argv[1], data, length))

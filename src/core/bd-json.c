@@ -382,6 +382,27 @@ read_name (const char  *data,
   return g_strdup (json_node_get_string (node));
 }
 
+/* json-glib on text the checker has passed. */
+static JsonNode *
+parse_checked (JsonParser  *parser,
+               const char  *data,
+               gsize        length,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, BD_JSON_ERROR, BD_JSON_ERROR_INVALID,
+                   _("Not valid JSON: %s"),
+                   local_error != NULL ? local_error->message : _("the text is empty."));
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
+
 typedef enum
 {
   NEXT_ITEM,
@@ -418,6 +439,7 @@ bd_json_walk_array_member (const char         *data,
                            gpointer            user_data,
                            GError            **error)
 {
+  g_autoptr(JsonParser) parser = NULL;
   gboolean seen = FALSE;
   gsize pos = 0;
   Next next;
@@ -425,6 +447,8 @@ bd_json_walk_array_member (const char         *data,
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (array_name != NULL, FALSE);
   g_return_val_if_fail (element_func != NULL, FALSE);
+
+  parser = json_parser_new ();
 
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     pos = 3;
@@ -486,11 +510,14 @@ bd_json_walk_array_member (const char         *data,
             else
               for (;;)
                 {
+                  g_autoptr(JsonNode) element = NULL;
+
                   /* root object, array: two levels used */
                   if (!(end = scan_value (data, length, pos, BD_JSON_MAX_DEPTH - 2, error)))
                     return FALSE;
                   pos = skip_space (data, length, pos);
-                  if (!element_func (index++, data + pos, end - pos, user_data, error))
+                  if (!(element = parse_checked (parser, data + pos, end - pos, error)) ||
+                      !element_func (index++, element, user_data, error))
                     return FALSE;
                   pos = end;
                   if ((next = after_item (data, length, &pos, ']', error)) == NEXT_ERROR)
@@ -567,7 +594,6 @@ bd_json_parse (const char  *data,
                GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize start;
 
   if (max_bytes > 0 && length > max_bytes)
@@ -583,14 +609,5 @@ bd_json_parse (const char  *data,
 
   /* Mutable: bosai-central stamps rev and seq into what it read. */
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data + start, (gssize) (length - start), &local_error) ||
-      json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, BD_JSON_ERROR, BD_JSON_ERROR_INVALID,
-                   _("Not valid JSON: %s"),
-                   local_error != NULL ? local_error->message : _("the text is empty."));
-      return NULL;
-    }
-
-  return json_parser_steal_root (parser);
+  return parse_checked (parser, data + start, length - start, error);
 }

@@ -69,19 +69,20 @@ typedef gboolean (*BdJsonMemberFunc)  (const char  *name,
                                        gsize        length,
                                        gpointer     user_data,
                                        GError     **error);
-/* Called for each element of the walked array, in order, as text (checked
- * against the grammar and the depth bound: parse it with bd_json_parse ()). */
+/* Called for each element of the walked array, in order, parsed (checked
+ * against the grammar and the depth bound first, as bd_json_parse () does):
+ * a mutable tree the callback may keep a reference to. */
 typedef gboolean (*BdJsonElementFunc) (guint        index,
-                                       const char  *element,
-                                       gsize        length,
+                                       JsonNode    *element,
                                        gpointer     user_data,
                                        GError     **error);
 
 /* Reads a large object, such as a GeoJSON FeatureCollection, without
  * building it: walks the root object of @data (a byte-order mark is
  * allowed) member by member, handing the elements of the member
- * @array_name one at a time to @element_func, and every other member to
- * @member_func (may be NULL). The whole text is checked as
+ * @array_name one at a time to @element_func (only one element's tree is
+ * built at a time), and every other member, as text, to @member_func (may
+ * be NULL). The whole text is checked as
  * bd_json_validate () does, nesting counted from the root, even where no
  * callback is called. BD_JSON_ERROR_STRUCTURE when the root is not an
  * object, or @array_name is missing, repeated or not an array. A callback

@@ -21,8 +21,7 @@
 /* What `bosai-central import` does with each feature it walks to. */
 static gboolean
 read_element (guint        index,
-              const char  *element,
-              gsize        length,
+              JsonNode    *element,
               gpointer     user_data,
               GError     **error)
 {
@@ -30,7 +29,7 @@ read_element (guint        index,
   g_autoptr(GError) local_error = NULL;
   guint *n = user_data;
 
-  report = bd_report_new_from_geojson (element, (gssize) length, &local_error);
+  report = bd_report_new_from_json (element, &local_error);
   g_assert_true ((report == NULL) == (local_error != NULL));
   (*n)++;
   return TRUE;
