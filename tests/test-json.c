@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "bd-json.h"
 
@@ -163,6 +163,150 @@ test_json_value_end (void)
   g_assert_error (error, BD_JSON_ERROR, BD_JSON_ERROR_INVALID);
 }
 
+typedef struct
+{
+  GString *seen;
+  guint    stop_at;     /* G_MAXUINT: never */
+} Walk;
+
+static gboolean
+walk_member (const char  *name,
+             const char  *value,
+             gsize        length,
+             gpointer     user_data,
+             GError     **error)
+{
+  Walk *walk = user_data;
+
+  g_string_append_printf (walk->seen, "%s=%.*s;", name, (int) length, value);
+  return TRUE;
+}
+
+static gboolean
+walk_element (guint        index,
+              JsonNode    *element,
+              gpointer     user_data,
+              GError     **error)
+{
+  Walk *walk = user_data;
+  g_autofree char *text = NULL;
+
+  if (index == walk->stop_at)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+      return FALSE;
+    }
+  text = json_to_string (element, FALSE);
+  g_string_append_printf (walk->seen, "[%u]%s;", index, text);
+  return TRUE;
+}
+
+static gboolean
+walk (const char  *text,
+      char       **seen,
+      guint        stop_at,
+      GError     **error)
+{
+  Walk state = { g_string_new (NULL), stop_at };
+  gboolean ok;
+
+  ok = bd_json_walk_array_member (text, strlen (text), "features", walk_member,
+                                  walk_element, &state, error);
+  *seen = g_string_free (state.seen, FALSE);
+  return ok;
+}
+
+static void
+test_json_walk (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *seen;
+  } good[] = {
+    { "{\"type\":\"FeatureCollection\",\"features\":[{\"a\":1}, [2] ,\"x\"]}",
+      "type=\"FeatureCollection\";[0]{\"a\":1};[1][2];[2]\"x\";" },
+    { "\xEF\xBB\xBF { \"features\" : [ ] , \"n\" : null } ", "n=null;" },
+    /* an escaped member name is the same name */
+    { "{\"\\u0066eatures\":[1]}", "[0]1;" },
+  };
+  static const struct
+  {
+    const char *text;
+    int code;
+  } bad[] = {
+    { "", BD_JSON_ERROR_INVALID },
+    { "[1]", BD_JSON_ERROR_STRUCTURE },
+    { "{\"type\":\"FeatureCollection\"}", BD_JSON_ERROR_STRUCTURE },
+    { "{\"features\":{}}", BD_JSON_ERROR_STRUCTURE },
+    { "{\"features\":[],\"features\":[]}", BD_JSON_ERROR_STRUCTURE },
+    { "{\"features\":[1,]}", BD_JSON_ERROR_INVALID },
+    { "{\"features\":[1 2]}", BD_JSON_ERROR_INVALID },
+    { "{\"features\":[1]", BD_JSON_ERROR_INVALID },
+    { "{\"features\":[1]} {}", BD_JSON_ERROR_INVALID },
+    { "{\"features\":[1], /* c */ \"x\":1}", BD_JSON_ERROR_INVALID },
+    { "{'features':[1]}", BD_JSON_ERROR_INVALID },
+    { "{\"features\":[\"\\u0000\"]}", BD_JSON_ERROR_INVALID },
+    { "{\"features\":[1],\"x\":\"\\x41\"}", BD_JSON_ERROR_INVALID },
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"features\":[");
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *seen = NULL;
+
+      g_test_message ("%s", good[i].text);
+      g_assert_true (walk (good[i].text, &seen, G_MAXUINT, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (seen, ==, good[i].seen);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *seen = NULL;
+
+      g_test_message ("%s", bad[i].text);
+      g_assert_false (walk (bad[i].text, &seen, G_MAXUINT, &error));
+      g_assert_error (error, BD_JSON_ERROR, bad[i].code);
+    }
+
+  /* a callback stops the walk with its own error */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *seen = NULL;
+
+    g_assert_false (walk ("{\"features\":[1,2,3]}", &seen, 1, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpstr (seen, ==, "[0]1;");
+  }
+
+  /* nesting counts from the root: an element may be 62 deep, not 63 */
+  for (guint depth = 62; depth <= 63; depth++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *seen = NULL;
+
+      g_string_truncate (deep, strlen ("{\"features\":["));
+      for (guint i = 0; i < depth; i++)
+        g_string_append_c (deep, '[');
+      for (guint i = 0; i < depth; i++)
+        g_string_append_c (deep, ']');
+      g_string_append (deep, "]}");
+      if (depth == 62)
+        {
+          g_assert_true (walk (deep->str, &seen, G_MAXUINT, &error));
+          g_assert_no_error (error);
+        }
+      else
+        {
+          g_assert_false (walk (deep->str, &seen, G_MAXUINT, &error));
+          g_assert_error (error, BD_JSON_ERROR, BD_JSON_ERROR_TOO_DEEP);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +320,7 @@ main (int   argc,
   g_test_add_func ("/json/deep-nesting", test_json_deep_nesting);
   g_test_add_func ("/json/size-bound", test_json_size_bound);
   g_test_add_func ("/json/value-end", test_json_value_end);
+  g_test_add_func ("/json/walk", test_json_walk);
 
   return g_test_run ();
 }

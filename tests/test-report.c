@@ -14,6 +14,7 @@
 
 #include "bd-catalog.h"
 #include "bd-report.h"
+#include "bd-report-fields.h"
 
 #define SHA_A "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 #define SHA_B "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
@@ -973,7 +974,7 @@ test_malformed (void)
   /* ...but a modest nest of unknown properties is read and ignored */
   report = bd_report_new_from_geojson ("{\"type\":\"Feature\",\"id\":\"x\",\"geometry\":{\"type\":\"Point\","
                                        "\"coordinates\":[135.5,34.7]},\"properties\":{\"extra\":[[[{\"a\":1}]]],"
-                                       "\"title\":\"t\"}}", -1, &error);
+                                       "\"title\":\"t\",\"severity\":2}}", -1, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bd_report_get_title (report), ==, "t");
   g_clear_object (&report);
@@ -1549,6 +1550,214 @@ test_merge3 (void)
   g_assert_cmpint (bd_report_get_severity (server), !=, 4);
 }
 
+/* Issue 9, defect 8: what the server read with this code must be refused,
+ * not changed: no invented severity, no "" for a null description, no
+ * title cut at a NUL, none of json-glib's lenient extensions. */
+static char *
+feature_with (const char *properties)
+{
+  return g_strdup_printf ("{\"type\":\"Feature\",\"id\":\"%s\",\"geometry\":{\"type\":\"Point\","
+                          "\"coordinates\":[%.4f,%.4f]},\"properties\":{\"ward\":\"271276\","
+                          "\"category\":\"human\",\"status\":\"new\",\"title\":\"t\","
+                          "\"observed_at\":\"2025-09-01T05:45:00+09:00\","
+                          "\"created_at\":\"2025-09-01T06:00:00+09:00\","
+                          "\"updated_at\":\"2025-09-01T06:00:00+09:00\"%s%s}}",
+                          OTHER_ID, UMEDA_LON, UMEDA_LAT,
+                          properties[0] != '\0' ? "," : "", properties);
+}
+
+static void
+assert_refused (const char *text,
+                gssize      length,
+                const char *word)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) collection_error = NULL;
+  g_autoptr(BdReport) report = NULL;
+  g_autoptr(GPtrArray) reports = NULL;
+
+  g_test_message ("%s", text);
+  report = bd_report_new_from_geojson (text, length, &error);
+  g_assert_null (report);
+  g_assert_error (error, BD_REPORT_ERROR, BD_REPORT_ERROR_PARSE);
+  g_test_message ("refused: %s", error->message);
+  if (word != NULL)
+    g_assert_nonnull (strstr (error->message, word));
+
+  reports = bd_reports_from_feature_collection (text, length, &collection_error);
+  g_assert_null (reports);
+  g_assert_error (collection_error, BD_REPORT_ERROR, BD_REPORT_ERROR_PARSE);
+}
+
+static void
+test_refuses_invented_values (void)
+{
+  static const struct
+  {
+    const char *properties;
+    const char *word;
+  } refused[] = {
+    { "\"description\":\"d\"", "severity" },
+    { "\"severity\":null", "severity" },
+    { "\"severity\":2,\"description\":null", "description" },
+    { "\"severity\":2,\"reporter\":null", "reporter" },
+    { "\"severity\":2,\"title\":null", "title" },
+    { "\"severity\":2,\"description\":\"a\\u0000b\"", "NUL" },
+    { "\"severity\":2,\"description\":'d'", NULL },
+    { "\"severity\":2,\"description\":\"\\x41\"", NULL },
+    { "\"severity\":2 /* comment */", NULL },
+  };
+  g_autofree char *good = feature_with ("\"severity\":2");
+  g_autofree char *nul_title = NULL;
+  g_autofree char *twice = NULL;
+  g_autofree char *bom = NULL;
+  g_autoptr(BdReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) raw = NULL;
+
+  /* what the client writes has a severity, and reads back */
+  report = bd_report_new_from_geojson (good, -1, &error);
+  g_assert_no_error (error);
+  assert_valid (report);
+  g_assert_cmpstr (bd_report_get_description (report), ==, "");
+  g_clear_object (&report);
+  {
+    g_autoptr(BdReport) written = make_valid_report ();
+    g_autofree char *text = bd_report_to_geojson (written);
+
+    g_assert_nonnull (strstr (text, "\"severity\":2"));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *text = feature_with (refused[i].properties);
+
+      assert_refused (text, -1, refused[i].word);
+    }
+
+  /* a title holding \u0000 was stored cut short */
+  nul_title = feature_with ("\"severity\":2");
+  {
+    g_autoptr(GString) text = g_string_new (nul_title);
+
+    g_string_replace (text, "\"title\":\"t\"", "\"title\":\"t\\u0000 (cut here)\"", 1);
+    assert_refused (text->str, (gssize) text->len, "NUL");
+  }
+
+  /* a raw NUL byte inside the text, given its length */
+  raw = g_string_new (good);
+  g_string_replace (raw, "\"title\":\"t\"", "\"title\":\"t#x\"", 1);
+  raw->str[strstr (raw->str, "t#x") - raw->str + 1] = '\0';
+  assert_refused (raw->str, (gssize) raw->len, NULL);
+
+  /* two concatenated features */
+  twice = g_strconcat (good, good, NULL);
+  assert_refused (twice, -1, NULL);
+
+  /* a byte-order mark is allowed */
+  bom = g_strconcat ("\xEF\xBB\xBF", good, NULL);
+  report = bd_report_new_from_geojson (bom, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+}
+
+/* The one table of fields: every list of names comes from it. */
+static void
+test_fields_table (void)
+{
+  static const char * const form_order[] = {
+    "title", "category", "severity", "geometry", "ward", "status", "duplicate_of",
+    "description", "attachments", "counts", "affected_households", "affected_people",
+    "reporter", "observed_at", "created_at", "deleted",
+  };
+  static const char * const content[] = {
+    "geometry", "ward", "category", "severity", "status", "duplicate_of", "title",
+    "description", "observed_at", "reporter", "counts", "affected_households",
+    "affected_people", "attachments", NULL,
+  };
+  g_autoptr(BdReport) a = bd_report_new ();
+  g_autoptr(BdReport) b = make_full_report (1);
+  g_auto(GStrv) diff = NULL;
+  const BdReportFieldInfo *fields;
+  guint n_fields;
+
+  fields = bd_report_fields (&n_fields);
+  g_assert_cmpuint (n_fields, ==, 20);
+
+  /* a new report and a full one differ in every field, in table order */
+  bd_report_set_deleted (b, TRUE);
+  bd_report_set_duplicate_of (b, OTHER_ID);
+  diff = bd_report_diff (a, b);
+  g_assert_cmpuint (g_strv_length (diff), ==, n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      g_autofree char *shown = bd_report_format_field (b, fields[i].name);
+
+      g_assert_cmpstr (diff[i], ==, fields[i].name);
+      g_assert_true (bd_report_field_lookup (fields[i].name) == &fields[i]);
+      g_assert_nonnull (shown);
+      if (fields[i].label != NULL)
+        g_assert_cmpstr (bd_report_field_label (fields[i].name), !=, fields[i].name);
+      else
+        g_assert_cmpstr (bd_report_field_label (fields[i].name), ==, fields[i].name);
+      /* the server's stamps are stamps; content is merged */
+      if (fields[i].flags & BD_REPORT_FIELD_FLAG_SERVER)
+        g_assert_true (fields[i].flags & BD_REPORT_FIELD_FLAG_STAMP);
+      if (fields[i].flags & BD_REPORT_FIELD_FLAG_CONTENT)
+        g_assert_true (fields[i].flags & BD_REPORT_FIELD_FLAG_MERGED);
+    }
+  g_assert_null (bd_report_field_lookup ("no-such-field"));
+
+  /* copying each field makes the two agree on it */
+  for (guint i = 0; i < n_fields; i++)
+    bd_report_copy_field (a, b, fields[i].name);
+  g_assert_true (bd_report_equal (a, b));
+
+  /* what the server stamps (src/central: rev and seq), and the stamps
+   * same_content leaves out (updated_at as well) */
+  g_assert_cmpstrv (bd_report_field_names (BD_REPORT_FIELD_FLAG_SERVER),
+                    ((const char * const[]) { "rev", "seq", NULL }));
+  g_assert_cmpstrv (bd_report_field_names (BD_REPORT_FIELD_FLAG_STAMP),
+                    ((const char * const[]) { "updated_at", "rev", "seq", NULL }));
+  g_assert_cmpstrv (bd_report_field_names (BD_REPORT_FIELD_FLAG_CONTENT), content);
+  g_assert_true (bd_report_field_has_flags ("deleted", BD_REPORT_FIELD_FLAG_MERGED));
+  g_assert_false (bd_report_field_has_flags ("deleted", BD_REPORT_FIELD_FLAG_CONTENT));
+  g_assert_false (bd_report_field_has_flags ("created_at", BD_REPORT_FIELD_FLAG_MERGED));
+
+  /* the editor's order, unique positions */
+  for (guint i = 0; i < G_N_ELEMENTS (form_order); i++)
+    g_assert_cmpuint (bd_report_field_lookup (form_order[i])->form_order, ==, i);
+  for (guint i = 0; i < n_fields; i++)
+    for (guint j = i + 1; j < n_fields; j++)
+      g_assert_cmpuint (fields[i].form_order, !=, fields[j].form_order);
+
+  /* same content but for the stamps */
+  bd_report_set_rev (a, 99);
+  bd_report_set_seq (a, 99);
+  g_assert_true (bd_report_same_content (a, b));
+  bd_report_set_created_at (a, NULL);
+  g_assert_false (bd_report_same_content (a, b));
+}
+
+/* bd-time: the RFC 3339 helpers of client and server. */
+static void
+test_time (void)
+{
+  g_autoptr(GDateTime) when = bd_parse_timestamp ("2025-09-01T06:30:15.25+09:00");
+  g_autofree char *text = bd_format_timestamp (when);
+  g_autofree char *now = bd_timestamp_now_utc ();
+  g_autoptr(GDateTime) back = bd_parse_timestamp (now);
+
+  g_assert_cmpstr (text, ==, "2025-09-01T06:30:15.250000+09:00");
+  g_assert_cmpint (bd_date_time_to_usec (when), ==, G_GINT64_CONSTANT (1756675815250000));
+  g_assert_nonnull (back);
+  g_assert_true (g_str_has_suffix (now, "Z"));
+  g_assert_cmpuint (strlen (now), ==, 20);
+  g_assert_null (bd_parse_timestamp ("2025-09-01T06:30:15+09"));
+  g_assert_null (bd_parse_timestamp ("2025-09-01 06:30:15Z"));
+  g_assert_null (bd_format_timestamp (NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1573,6 +1782,9 @@ main (int    argc,
   g_test_add_func ("/bd/report/notify", test_notify);
   g_test_add_func ("/bd/report/properties", test_properties);
   g_test_add_func ("/bd/report/merge3", test_merge3);
+  g_test_add_func ("/bd/report/refuses-invented-values", test_refuses_invented_values);
+  g_test_add_func ("/bd/report/fields-table", test_fields_table);
+  g_test_add_func ("/bd/report/time", test_time);
 
   return g_test_run ();
 }

@@ -22,6 +22,7 @@
 #include "bd-central-geo.h"
 #include "bd-central-server.h"
 #include "bd-central-store.h"
+#include "bd-json.h"
 #include "bd-report.h"
 
 #define TOKEN_BYTES 32
@@ -335,11 +336,13 @@ cmd_token (int    argc,
   return usage (context);
 }
 
-/* Validates one feature of an import and brings it to its stored form. */
+/* Validates one feature of an import and brings it to its stored form
+ * (when @convert; otherwise returns a reference to the checked feature). */
 static JsonNode *
 prepare_import_feature (const char  *collection,
                         JsonNode    *node,
                         guint        index,
+                        gboolean     convert,
                         GError     **error)
 {
   g_autoptr(JsonNode) copy = json_node_copy (node);
@@ -380,10 +383,134 @@ prepare_import_feature (const char  *collection,
                        _("Feature %u: %s"), index, local_error->message);
           return NULL;
         }
-      return bd_report_to_json (report);
+      if (convert)
+        return bd_report_to_json (report);
     }
 
   return g_steal_pointer (&copy);
+}
+
+/* An import reads the FeatureCollection twice, one feature at a time (the
+ * file stays mapped, and no tree of the whole file is ever built): the
+ * first pass checks every feature, so that a bad one refuses the file
+ * before anything is written; the second converts them again and hands
+ * them to the store in batches. A batch is a 24th of the features
+ * (at least IMPORT_MIN_BATCH): a feature's tree takes about eight times
+ * its text, so memory stays near the file's size plus a third of it, and the
+ * store commits about 24 times whatever the size. */
+#define IMPORT_MIN_BATCH 500
+#define IMPORT_BATCHES   24
+
+typedef struct
+{
+  const char     *collection;
+  BdCentralStore *store;          /* NULL in the checking pass */
+  GPtrArray      *batch;          /* JsonNode*, the features not yet written */
+  guint           n_features;
+  guint           batch_size;
+  guint           n_written;      /* in batches already committed */
+  gboolean        is_collection;  /* "type": "FeatureCollection" */
+} Import;
+
+static gboolean
+import_member (const char  *name,
+               const char  *value,
+               gsize        length,
+               gpointer     user_data,
+               GError     **error)
+{
+  Import *import = user_data;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (strcmp (name, "type") != 0)
+    return TRUE;
+  if ((node = bd_json_parse (value, length, 0, error)) == NULL)
+    return FALSE;
+  import->is_collection = JSON_NODE_HOLDS_VALUE (node) &&
+                          json_node_get_value_type (node) == G_TYPE_STRING &&
+                          g_strcmp0 (json_node_get_string (node), "FeatureCollection") == 0;
+  return TRUE;
+}
+
+static gboolean
+import_flush (Import  *import,
+              GError **error)
+{
+  if (!bd_central_store_import (import->store, import->collection, import->batch, error))
+    return FALSE;
+  import->n_written += import->batch->len;
+  g_ptr_array_set_size (import->batch, 0);
+  return TRUE;
+}
+
+static gboolean
+import_feature (guint        index,
+                JsonNode    *node,
+                gpointer     user_data,
+                GError     **error)
+{
+  Import *import = user_data;
+  JsonNode *prepared;
+
+  prepared = prepare_import_feature (import->collection, node, index, import->store != NULL, error);
+  if (prepared == NULL)
+    return FALSE;
+
+  import->n_features++;
+  if (import->store == NULL)
+    {
+      json_node_unref (prepared);
+      return TRUE;
+    }
+  g_ptr_array_add (import->batch, prepared);
+  return import->batch->len < import->batch_size || import_flush (import, error);
+}
+
+/* One pass over the features of @data; FALSE with a message printed. */
+static gboolean
+import_pass (Import     *import,
+             const char *path,
+             const char *data,
+             gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+
+  import->n_features = 0;
+  import->is_collection = FALSE;
+  if (!bd_json_walk_array_member (data, length, "features", import_member, import_feature,
+                                  import, &error) ||
+      (import->store != NULL && import_flush (import, &error) == FALSE))
+    {
+      g_autoptr(GError) json_error = NULL;
+
+      /* Bad JSON further on is said as such, before a feature's faults. */
+      if (error->domain != BD_JSON_ERROR &&
+          !bd_json_validate (data, length, BD_JSON_MAX_DEPTH, NULL, &json_error))
+        {
+          g_clear_error (&error);
+          error = g_steal_pointer (&json_error);
+        }
+      if (g_error_matches (error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE))
+        g_printerr (_("%s is not a GeoJSON FeatureCollection.\n"), path);
+      else if (error->domain == BD_JSON_ERROR)
+        /* Translators: the second %s says why, e.g. "Not valid JSON: … at byte 12." */
+        g_printerr (_("%s is not valid JSON. %s\n"), path, error->message);
+      else if (import->n_written == 0)
+        g_printerr (_("%s: nothing imported. %s\n"), path, error->message);
+      else
+        g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                                 "%s: %u feature was imported before this error: %s\n",
+                                 "%s: %u features were imported before this error: %s\n",
+                                 import->n_written),
+                    path, import->n_written, error->message);
+      return FALSE;
+    }
+  if (!import->is_collection)
+    {
+      g_printerr (_("%s is not a GeoJSON FeatureCollection.\n"), path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static int
@@ -402,10 +529,10 @@ cmd_import (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(BdCentralStore) store = NULL;
   g_autoptr(GMappedFile) file = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GPtrArray) features = NULL;
-  JsonObject *root;
-  JsonArray *array;
+  g_autoptr(GPtrArray) batch = NULL;
+  Import import = { 0 };
+  const char *data;
+  gsize length;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -427,61 +554,29 @@ cmd_import (int    argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  if (g_mapped_file_get_length (file) > MAX_IMPORT_BYTES)
+  length = g_mapped_file_get_length (file);
+  if (length > MAX_IMPORT_BYTES)
     {
       g_printerr (_("%s is larger than %d MiB.\n"), argv[1], MAX_IMPORT_BYTES >> 20);
       return 1;
     }
-  if (!bd_central_json_depth_ok (g_mapped_file_get_contents (file), g_mapped_file_get_length (file),
-                                 BD_CENTRAL_MAX_JSON_DEPTH))
-    {
-      g_printerr (_("%s nests arrays or objects too deeply.\n"), argv[1]);
-      return 1;
-    }
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, g_mapped_file_get_contents (file),
-                                   (gssize) g_mapped_file_get_length (file), &error))
-    {
-      g_printerr (_("%s is not valid JSON: %s\n"), argv[1], error->message);
-      return 1;
-    }
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_printerr (_("%s is not a GeoJSON FeatureCollection.\n"), argv[1]);
-      return 1;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (json_object_get_string_member_with_default (root, "type", ""), "FeatureCollection") != 0 ||
-      !json_object_has_member (root, "features") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
-    {
-      g_printerr (_("%s is not a GeoJSON FeatureCollection.\n"), argv[1]);
-      return 1;
-    }
+  /* An empty file maps to no memory at all. */
+  data = length > 0 ? g_mapped_file_get_contents (file) : "";
 
-  array = json_object_get_array_member (root, "features");
-  features = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = prepare_import_feature (collection, json_array_get_element (array, i),
-                                               i, &error);
-
-      if (node == NULL)
-        {
-          g_printerr (_("%s: nothing imported. %s\n"), argv[1], error->message);
-          return 1;
-        }
-      g_ptr_array_add (features, node);
-    }
+  import.collection = collection;
+  if (!import_pass (&import, argv[1], data, length))
+    return 1;
 
   if ((store = open_store (database)) == NULL)
     return 1;
-  if (!bd_central_store_import (store, collection, features, &error))
-    {
-      g_printerr (_("%s: nothing imported. %s\n"), argv[1], error->message);
-      return 1;
-    }
-  g_print (_("Imported %u features into %s.\n"), features->len, collection);
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  import.batch_size = MAX (IMPORT_MIN_BATCH, import.n_features / IMPORT_BATCHES);
+  import.store = store;
+  import.batch = batch;
+  if (!import_pass (&import, argv[1], data, length))
+    return 1;
+
+  g_print (_("Imported %u features into %s.\n"), import.n_written, collection);
   return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bd-core-resources.h"
+#include "bd-json.h"
 
 #define WARDS_PATH      "/io/github/bosai_desk/BosaiDesk/data/wards.json"
 #define CATEGORIES_PATH "/io/github/bosai_desk/BosaiDesk/data/categories.json"
@@ -44,8 +45,8 @@ static JsonNode *
 load_resource (const char *path)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
+  JsonNode *root;
   const char *data;
   gsize size;
 
@@ -58,14 +59,14 @@ load_resource (const char *path)
     g_error ("Cannot load resource %s: %s", path, error->message);
 
   data = g_bytes_get_data (bytes, &size);
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
+  root = bd_json_parse (data, size, 0, &error);
+  if (root == NULL)
     g_error ("Cannot parse resource %s: %s", path, error->message);
 
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     g_error ("Resource %s is not a JSON object", path);
 
-  return json_node_copy (json_parser_get_root (parser));
+  return root;
 }
 
 static const char *

@@ -238,19 +238,19 @@ scan_literal (const char  *data,
   return FALSE;
 }
 
-gsize
-bd_json_value_end (const char  *data,
-                   gsize        length,
-                   guint        max_depth,
-                   GError     **error)
+/* The offset after the value that starts at or after @start (offsets in
+ * errors count from @data); 0 on error. */
+static gsize
+scan_value (const char  *data,
+            gsize        length,
+            gsize        start,
+            guint        max_depth,
+            GError     **error)
 {
   g_autofree char *stack = NULL;
   State state = WANT_VALUE;
   guint depth = 0;
-  gsize pos = 0;
-
-  g_return_val_if_fail (data != NULL || length == 0, 0);
-  g_return_val_if_fail (max_depth > 0, 0);
+  gsize pos = start;
 
   stack = g_malloc (max_depth);
 
@@ -264,7 +264,7 @@ bd_json_value_end (const char  *data,
       pos = skip_space (data, length, pos);
       if (pos >= length)
         {
-          if (pos == 0)
+          if (length == 0)
             g_set_error_literal (error, BD_JSON_ERROR, BD_JSON_ERROR_INVALID,
                                  _("Not valid JSON: the text is empty."));
           else
@@ -358,6 +358,208 @@ bd_json_value_end (const char  *data,
     }
 }
 
+gsize
+bd_json_value_end (const char  *data,
+                   gsize        length,
+                   guint        max_depth,
+                   GError     **error)
+{
+  g_return_val_if_fail (data != NULL || length == 0, 0);
+  g_return_val_if_fail (max_depth > 0, 0);
+
+  return scan_value (data, length, 0, max_depth, error);
+}
+
+/* The member name whose quoted text is @data[start, end). */
+static char *
+read_name (const char  *data,
+           gsize        start,
+           gsize        end)
+{
+  g_autoptr(JsonNode) node = bd_json_parse (data + start, end - start, 0, NULL);
+
+  g_assert (node != NULL);
+  return g_strdup (json_node_get_string (node));
+}
+
+/* json-glib on text the checker has passed. */
+static JsonNode *
+parse_checked (JsonParser  *parser,
+               const char  *data,
+               gsize        length,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, BD_JSON_ERROR, BD_JSON_ERROR_INVALID,
+                   _("Not valid JSON: %s"),
+                   local_error != NULL ? local_error->message : _("the text is empty."));
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
+
+typedef enum
+{
+  NEXT_ITEM,
+  NEXT_CLOSED,
+  NEXT_ERROR,
+} Next;
+
+/* After a member or an element: a comma (then *@pos is after it) or
+ * @close (then *@pos is after that). */
+static Next
+after_item (const char  *data,
+            gsize        length,
+            gsize       *pos,
+            char         close,
+            GError     **error)
+{
+  *pos = skip_space (data, length, *pos);
+  if (*pos < length && (data[*pos] == ',' || data[*pos] == close))
+    return data[(*pos)++] == ',' ? NEXT_ITEM : NEXT_CLOSED;
+
+  if (*pos >= length)
+    set_invalid (error, *pos, _("the text ends too early"));
+  else
+    set_invalid (error, *pos, _("an unexpected character"));
+  return NEXT_ERROR;
+}
+
+gboolean
+bd_json_walk_array_member (const char         *data,
+                           gsize               length,
+                           const char         *array_name,
+                           BdJsonMemberFunc    member_func,
+                           BdJsonElementFunc   element_func,
+                           gpointer            user_data,
+                           GError            **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  gboolean seen = FALSE;
+  gsize pos = 0;
+  Next next;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (array_name != NULL, FALSE);
+  g_return_val_if_fail (element_func != NULL, FALSE);
+
+  parser = json_parser_new ();
+
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    pos = 3;
+  pos = skip_space (data, length, pos);
+  if (pos >= length || data[pos] != '{')
+    {
+      if (!bd_json_validate (data, length, BD_JSON_MAX_DEPTH, NULL, error))
+        return FALSE;
+      g_set_error_literal (error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE,
+                           _("The JSON text is not an object."));
+      return FALSE;
+    }
+
+  pos = skip_space (data, length, pos + 1);
+  if (pos < length && data[pos] == '}')
+    pos++;
+  else
+    for (;;)
+      {
+        g_autofree char *name = NULL;
+        gsize name_start = pos;
+        gsize end;
+
+        if (pos >= length || data[pos] != '"')
+          {
+            set_invalid (error, pos, _("a member name that is not a double-quoted string"));
+            return FALSE;
+          }
+        if (!scan_string (data, length, &pos, error))
+          return FALSE;
+        name = read_name (data, name_start, pos);
+        pos = skip_space (data, length, pos);
+        if (pos >= length || data[pos] != ':')
+          {
+            set_invalid (error, pos, _("a missing colon after a member name"));
+            return FALSE;
+          }
+        pos = skip_space (data, length, pos + 1);
+
+        if (strcmp (name, array_name) == 0)
+          {
+            guint index = 0;
+
+            if (seen || pos >= length || data[pos] != '[')
+              {
+                /* Report bad JSON as such before the shape. */
+                if (!bd_json_validate (data, length, BD_JSON_MAX_DEPTH, NULL, error))
+                  return FALSE;
+                g_set_error (error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE,
+                             seen ? _("The member “%s” appears twice.")
+                                  : _("The member “%s” is not a list."),
+                             array_name);
+                return FALSE;
+              }
+            seen = TRUE;
+            pos = skip_space (data, length, pos + 1);
+            if (pos < length && data[pos] == ']')
+              pos++;
+            else
+              for (;;)
+                {
+                  g_autoptr(JsonNode) element = NULL;
+
+                  /* root object, array: two levels used */
+                  if (!(end = scan_value (data, length, pos, BD_JSON_MAX_DEPTH - 2, error)))
+                    return FALSE;
+                  pos = skip_space (data, length, pos);
+                  if (!(element = parse_checked (parser, data + pos, end - pos, error)) ||
+                      !element_func (index++, element, user_data, error))
+                    return FALSE;
+                  pos = end;
+                  if ((next = after_item (data, length, &pos, ']', error)) == NEXT_ERROR)
+                    return FALSE;
+                  if (next == NEXT_CLOSED)
+                    break;
+                }
+          }
+        else
+          {
+            if (!(end = scan_value (data, length, pos, BD_JSON_MAX_DEPTH - 1, error)))
+              return FALSE;
+            pos = skip_space (data, length, pos);
+            if (member_func != NULL &&
+                !member_func (name, data + pos, end - pos, user_data, error))
+              return FALSE;
+            pos = end;
+          }
+
+        if ((next = after_item (data, length, &pos, '}', error)) == NEXT_ERROR)
+          return FALSE;
+        if (next == NEXT_CLOSED)
+          break;
+        pos = skip_space (data, length, pos);
+      }
+
+  pos = skip_space (data, length, pos);
+  if (pos != length)
+    {
+      set_invalid (error, pos, _("more data after the end of the value"));
+      return FALSE;
+    }
+  if (!seen)
+    {
+      g_set_error (error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE,
+                   _("The object has no member “%s”."), array_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 bd_json_validate (const char  *data,
                   gsize        length,
@@ -392,7 +594,6 @@ bd_json_parse (const char  *data,
                GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize start;
 
   if (max_bytes > 0 && length > max_bytes)
@@ -406,15 +607,7 @@ bd_json_parse (const char  *data,
   if (!bd_json_validate (data, length, BD_JSON_MAX_DEPTH, &start, error))
     return NULL;
 
+  /* Mutable: bosai-central stamps rev and seq into what it read. */
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data + start, (gssize) (length - start), &local_error) ||
-      json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, BD_JSON_ERROR, BD_JSON_ERROR_INVALID,
-                   _("Not valid JSON: %s"),
-                   local_error != NULL ? local_error->message : _("the text is empty."));
-      return NULL;
-    }
-
-  return json_parser_steal_root (parser);
+  return parse_checked (parser, data + start, length - start, error);
 }

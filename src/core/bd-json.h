@@ -26,6 +26,7 @@ typedef enum
   BD_JSON_ERROR_INVALID,     /* not RFC 8259 JSON */
   BD_JSON_ERROR_TOO_DEEP,    /* nested deeper than allowed */
   BD_JSON_ERROR_TOO_LARGE,   /* more bytes than allowed */
+  BD_JSON_ERROR_STRUCTURE,   /* valid JSON, but not the shape asked for */
 } BdJsonError;
 
 /* Nesting that no document of ours needs more than (a MultiPolygon in a
@@ -45,8 +46,8 @@ gboolean  bd_json_validate    (const char  *data,
                                GError     **error);
 
 /* bd_json_validate() with BD_JSON_MAX_DEPTH and @max_bytes (0: no limit of
- * its own), then json-glib. Returns the root (never NULL on success); free
- * with json_node_unref(). */
+ * its own), then json-glib. Returns the root of a mutable tree (never NULL
+ * on success); free with json_node_unref(). */
 JsonNode *bd_json_parse       (const char  *data,
                                gsize        length,
                                gsize        max_bytes,
@@ -60,5 +61,38 @@ gsize     bd_json_value_end   (const char  *data,
                                gsize        length,
                                guint        max_depth,
                                GError     **error);
+
+/* Called for each member of the root object but the walked array, with its
+ * value as text (checked, not parsed). */
+typedef gboolean (*BdJsonMemberFunc)  (const char  *name,
+                                       const char  *value,
+                                       gsize        length,
+                                       gpointer     user_data,
+                                       GError     **error);
+/* Called for each element of the walked array, in order, parsed (checked
+ * against the grammar and the depth bound first, as bd_json_parse () does):
+ * a mutable tree the callback may keep a reference to. */
+typedef gboolean (*BdJsonElementFunc) (guint        index,
+                                       JsonNode    *element,
+                                       gpointer     user_data,
+                                       GError     **error);
+
+/* Reads a large object, such as a GeoJSON FeatureCollection, without
+ * building it: walks the root object of @data (a byte-order mark is
+ * allowed) member by member, handing the elements of the member
+ * @array_name one at a time to @element_func (only one element's tree is
+ * built at a time), and every other member, as text, to @member_func (may
+ * be NULL). The whole text is checked as
+ * bd_json_validate () does, nesting counted from the root, even where no
+ * callback is called. BD_JSON_ERROR_STRUCTURE when the root is not an
+ * object, or @array_name is missing, repeated or not an array. A callback
+ * returning FALSE stops the walk with its error. */
+gboolean  bd_json_walk_array_member (const char         *data,
+                                     gsize               length,
+                                     const char         *array_name,
+                                     BdJsonMemberFunc    member_func,
+                                     BdJsonElementFunc   element_func,
+                                     gpointer            user_data,
+                                     GError            **error);
 
 G_END_DECLS

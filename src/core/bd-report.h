@@ -10,6 +10,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "bd-time.h"
+
 G_BEGIN_DECLS
 
 #define BD_REPORT_ERROR (bd_report_error_quark ())
@@ -31,8 +33,10 @@ typedef enum
   BD_REPORT_ERROR_PARSE,           /* not a GeoJSON Feature we understand */
 } BdReportError;
 
-/* The fields, in the order the editor shows them; used for inline validation
- * and for the history rows' lists of changed fields. */
+/* The checks of bd_report_check_field (), in the order bd_report_validate ()
+ * runs them (the first error wins); the editor shows each one's message
+ * under its row. Which check covers which field is in the table of fields
+ * (BdReportFieldInfo.check, bd-report-fields.h). */
 typedef enum
 {
   BD_REPORT_FIELD_LOCATION,
@@ -170,16 +174,13 @@ gboolean     bd_report_check_field          (BdReport      *self,
 gboolean     bd_report_validate             (BdReport      *self,
                                              GError       **error);
 
-/* GeoJSON (RFC 7946). geometry is the Point, or the Polygon when one is set
- * (the point then goes in properties.point); a report with no place yet gets
- * "geometry": null, which new_from_json refuses. Parsing checks JSON types
- * and structure only (BD_REPORT_ERROR_PARSE): call bd_report_validate ().
- * A single feature may be at most 16 MiB of text, a collection 64 MiB. */
-/* Equal but for what the server stamps: rev, seq and updated_at. */
+/* Equal but for the stamps of the last write: rev and seq (which the
+ * server sets) and updated_at (BD_REPORT_FIELD_FLAG_STAMP in
+ * bd-report-fields.h). */
 gboolean     bd_report_same_content         (BdReport     *a,
                                              BdReport     *b);
 /* Field by field, for the three-way merge and the conflict view. @field is
- * a name from bd_report_diff(). */
+ * a name from bd_report_diff() (the table in bd-report-fields.h). */
 /* Copies one field's value from @source into @self. */
 void         bd_report_copy_field           (BdReport     *self,
                                              BdReport     *source,
@@ -199,6 +200,14 @@ BdReport    *bd_report_merge3               (BdReport     *base,
                                              BdReport     *server,
                                              char       ***conflicts);
 
+/* GeoJSON (RFC 7946). geometry is the Point, or the Polygon when one is set
+ * (the point then goes in properties.point); a report with no place yet gets
+ * "geometry": null, which new_from_json refuses. Text is read with
+ * bd_json_parse () (strict RFC 8259: no \u0000, no comments). Parsing checks
+ * JSON types and structure only (BD_REPORT_ERROR_PARSE), and that severity
+ * is given and no text property is null (also BD_REPORT_ERROR_PARSE): call
+ * bd_report_validate () for the values. A single feature may be at most
+ * 16 MiB of text, a collection 64 MiB. */
 JsonNode    *bd_report_to_json              (BdReport     *self);
 char        *bd_report_to_geojson           (BdReport     *self);
 BdReport    *bd_report_new_from_json        (JsonNode     *node,
@@ -212,9 +221,5 @@ char        *bd_reports_to_feature_collection   (GPtrArray  *reports);
 GPtrArray   *bd_reports_from_feature_collection (const char *text,
                                                  gssize      length,
                                                  GError    **error);
-
-/* RFC 3339 helpers (with offset); NULL on failure. */
-char        *bd_format_timestamp            (GDateTime    *when);
-GDateTime   *bd_parse_timestamp             (const char   *text);
 
 G_END_DECLS

@@ -20,6 +20,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include "bd-json.h"
+
 /* The largest tile we accept, compressed. */
 #define MAX_TILE_BYTES (4 * 1024 * 1024)
 /* The largest zoom level a tile request may name. */
@@ -558,10 +560,9 @@ read_dir_metadata (BdTileSource *self)
 {
   g_autofree char *file = g_build_filename (self->path, "metadata.json", NULL);
   g_autofree char *contents = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   GStatBuf st;
   gsize len = 0;
-  JsonNode *root;
   JsonObject *object;
 
   if (g_stat (file, &st) != 0 || st.st_size > MAX_METADATA_BYTES)
@@ -570,11 +571,7 @@ read_dir_metadata (BdTileSource *self)
   if (!g_file_get_contents (file, &contents, &len, NULL) || len > MAX_METADATA_BYTES)
     return;
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, contents, (gssize) len, NULL))
-    return;
-
-  root = json_parser_get_root (parser);
+  root = bd_json_parse (contents, len, MAX_METADATA_BYTES, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
 
