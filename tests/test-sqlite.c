@@ -255,6 +255,67 @@ test_layer (Fixture       *f,
   sqlite3_close (db);
 }
 
+/* Two writers opening the same new file at once (two bosai-desk --import
+ * started together): the second used to find the tables made meanwhile
+ * ("table reports already exists") because the migration loop did not look
+ * at user_version again once it held the write lock. */
+typedef struct
+{
+  const char *path;
+  gboolean    central;
+  gint       *go;
+  GError     *error;
+} Opener;
+
+static gpointer
+open_when_told (gpointer data)
+{
+  Opener *o = data;
+
+  while (!g_atomic_int_get (o->go))
+    g_thread_yield ();
+
+  if (o->central)
+    {
+      BdCentralStore *store = bd_central_store_open (o->path, &o->error);
+
+      g_clear_pointer (&store, bd_central_store_free);
+    }
+  else
+    {
+      BdStore *store = bd_store_open (o->path, &o->error);
+
+      g_clear_object (&store);
+    }
+  return NULL;
+}
+
+static void
+test_two_openers (Fixture       *f,
+                  gconstpointer  data)
+{
+  for (guint round = 0; round < 40; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("new-%u.db", round);
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      gint go = 0;
+      Opener openers[2];
+      GThread *threads[2];
+
+      for (guint i = 0; i < 2; i++)
+        {
+          openers[i] = (Opener) { path, round % 2 == 1, &go, NULL };
+          threads[i] = g_thread_new ("opener", open_when_told, &openers[i]);
+        }
+      g_atomic_int_set (&go, 1);
+      for (guint i = 0; i < 2; i++)
+        {
+          g_thread_join (threads[i]);
+          g_assert_no_error (openers[i].error);
+        }
+    }
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -270,6 +331,7 @@ main (int   argc,
   ADD ("/bd/sqlite/new-file", test_new_file);
   ADD ("/bd/sqlite/extended-codes", test_extended_codes);
   ADD ("/bd/sqlite/layer", test_layer);
+  ADD ("/bd/sqlite/two-openers", test_two_openers);
 
   return g_test_run ();
 }

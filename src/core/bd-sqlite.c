@@ -227,9 +227,23 @@ bd_sqlite_migrate (const BdSqliteSchema  *schema,
   for (v = from + 1; v <= to; v++)
     {
       g_autoptr(GError) local_error = NULL;
+      gint64 now = 0;
 
       if (!bd_sqlite_begin (schema, db, error))
         return FALSE;
+      /* Another connection may have migrated between our check and this
+       * write lock (two programs opening a new file at once): look again. */
+      if (!bd_sqlite_pragma_int (schema, db, "PRAGMA user_version", &now, error))
+        {
+          bd_sqlite_rollback (db);
+          return FALSE;
+        }
+      if (now >= v)
+        {
+          if (!bd_sqlite_exec (schema, db, "COMMIT", error))
+            return FALSE;
+          continue;
+        }
       if (!bd_sqlite_exec (schema, db, schema->migrations[v - 1], &local_error) ||
           !bd_sqlite_exec (schema, db, "COMMIT", &local_error))
         {
