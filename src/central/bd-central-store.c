@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bd-central-geo.h"
+#include "bd-json.h"
 #include "bd-report.h"
 #include "bd-sqlite.h"
 
@@ -387,9 +388,12 @@ write_row (BdCentralStore          *self,
   if (deleted)
     {
       g_assert (current != NULL);
-      tombstone = json_from_string (current->feature, error);
+      tombstone = bd_json_parse (current->feature, strlen (current->feature), 0, error);
       if (tombstone == NULL)
-        return NULL;
+        {
+          g_prefix_error (error, _("The stored copy of %s cannot be read: "), id);
+          return NULL;
+        }
       node = tombstone;
     }
 

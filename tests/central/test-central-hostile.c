@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "bd-central-server.h"
@@ -452,6 +453,68 @@ test_strict_json (void)
   g_assert_cmpuint (ok->status, ==, 201);
 }
 
+/* Replaces the stored text of reports/@id behind the server's back. */
+static void
+tamper_feature (Server     *server,
+                const char *id,
+                const char *text)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+
+  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE features SET feature = ?1"
+                                           " WHERE collection = 'reports' AND id = ?2",
+                                       -1, &s, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (s, 1, text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+}
+
+/* Every JSON the server reads goes through the one bounded parser, its
+ * own stored copies too: a stored feature nested 100,000 deep (a damaged
+ * or hand-edited database) overflowed json-glib's recursive parser when a
+ * ward token replaced it (the ward check) or hq deleted it (the
+ * tombstone). Now the write is refused with 500 and the server lives on. */
+static void
+test_stored_deep_json (void)
+{
+  g_autoptr(Server) server = server_start ();
+  const char *id = "33333333-3333-4333-8333-333333333333";
+  g_autofree char *json = report_json (id, KITA, "Fire", 135.50, 34.70, 9);
+  g_autofree char *path = g_strdup_printf ("/collections/reports/items/%s", id);
+  GString *deep = g_string_new ("{\"type\":\"Feature\",\"id\":\"");
+  g_autofree char *deep_text = NULL;
+  g_autoptr(Response) replace = NULL;
+  g_autoptr(Response) delete = NULL;
+  g_autoptr(Response) alive = NULL;
+
+  put_new (server, "reports", id, json);
+
+  g_string_append (deep, id);
+  g_string_append (deep, "\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},"
+                         "\"properties\":{\"ward\":\"" KITA "\",\"x\":");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, "}}");
+  deep_text = g_string_free (deep, FALSE);
+  tamper_feature (server, id, deep_text);
+
+  replace = request (server, "PUT", path, server->ward, json, "If-Match", "\"1\"");
+  assert_error (replace, 500, "internal");
+  delete = request (server, "DELETE", path, server->hq, NULL, "If-Match", "\"1\"");
+  assert_error (delete, 500, "internal");
+
+  alive = request (server, "GET", "/collections", server->ward, NULL, NULL, NULL);
+  g_assert_cmpuint (alive->status, ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -469,6 +532,7 @@ main (int   argc,
 
   g_test_add_func ("/bd/central/hostile/http10-no-host", test_http10_no_host);
   g_test_add_func ("/bd/central/hostile/strict-json", test_strict_json);
+  g_test_add_func ("/bd/central/hostile/stored-deep-json", test_stored_deep_json);
 
   g_test_add_func ("/bd/central/hostile/attachment-types", test_attachment_types);
 
