@@ -20,6 +20,7 @@
 #include "bd-json.h"
 #include "bd-report.h"
 #include "bd-sqlite.h"
+#include "bd-time.h"
 
 /* PRAGMA application_id of a bosai-central database ("BdCt"). */
 #define BD_CENTRAL_APPLICATION_ID 0x42644374
@@ -191,12 +192,13 @@ rollback (BdCentralStore *self)
   bd_sqlite_rollback (self->db);
 }
 
+/* Now in UTC, to the microsecond (bd_format_timestamp ()). */
 static char *
 now_rfc3339 (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  return g_date_time_format_iso8601 (now);
+  return bd_format_timestamp (now);
 }
 
 gboolean
@@ -361,8 +363,7 @@ parse_observed_at (JsonObject *props)
   if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
     return G_MININT64;
   when = bd_parse_timestamp (json_node_get_string (member));
-  return when ? g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when)
-              : G_MININT64;
+  return when ? bd_date_time_to_usec (when) : G_MININT64;
 }
 
 /* Writes one feature row inside an open transaction. @node is the new
