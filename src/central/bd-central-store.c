@@ -131,6 +131,7 @@ struct _BdCentralStore
 {
   sqlite3      *db;
   sqlite3_stmt *stmts[N_STMTS];
+  gboolean      importing;    /* between import_begin and its end */
 };
 
 G_DEFINE_QUARK (bd-central-store-error-quark, bd_central_store_error)
@@ -558,6 +559,75 @@ bd_central_store_write (BdCentralStore      *self,
 }
 
 gboolean
+bd_central_store_import_begin (BdCentralStore  *self,
+                               GError         **error)
+{
+  g_return_val_if_fail (!self->importing, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  self->importing = TRUE;
+  return TRUE;
+}
+
+gboolean
+bd_central_store_import_add (BdCentralStore  *self,
+                             const char      *collection,
+                             JsonNode        *feature,
+                             GError         **error)
+{
+  g_autoptr(BdCentralFeature) current = NULL;
+  g_autoptr(BdCentralFeature) written = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  const char *id;
+
+  g_return_val_if_fail (self->importing, FALSE);
+  g_return_val_if_fail (bd_central_store_is_collection (collection), FALSE);
+
+  object = JSON_NODE_HOLDS_OBJECT (feature) ? json_node_get_object (feature) : NULL;
+  id = object ? json_object_get_string_member_with_default (object, "id", NULL) : NULL;
+  if (id == NULL)
+    {
+      g_set_error_literal (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_INVALID,
+                           _("The feature has no id."));
+      return FALSE;
+    }
+
+  /* write_row () sets the id member again: the id must outlive that */
+  {
+    g_autofree char *id_copy = g_strdup (id);
+
+    current = bd_central_store_get (self, collection, id_copy, &local_error);
+    if (local_error == NULL)
+      written = write_row (self, collection, id_copy, feature, current, &local_error);
+  }
+  if (written == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+bd_central_store_import_commit (BdCentralStore  *self,
+                                GError         **error)
+{
+  g_return_val_if_fail (self->importing, FALSE);
+
+  self->importing = FALSE;
+  return commit (self, error);
+}
+
+void
+bd_central_store_import_rollback (BdCentralStore *self)
+{
+  self->importing = FALSE;
+  rollback (self);
+}
+
+gboolean
 bd_central_store_import (BdCentralStore  *self,
                          const char      *collection,
                          GPtrArray       *features,
@@ -565,40 +635,24 @@ bd_central_store_import (BdCentralStore  *self,
 {
   g_return_val_if_fail (bd_central_store_is_collection (collection), FALSE);
 
-  if (!begin (self, error))
+  if (!bd_central_store_import_begin (self, error))
     return FALSE;
 
   for (guint i = 0; i < features->len; i++)
     {
-      g_autoptr(BdCentralFeature) current = NULL;
-      g_autoptr(BdCentralFeature) written = NULL;
       g_autoptr(GError) local_error = NULL;
-      JsonNode *node = g_ptr_array_index (features, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      g_autofree char *id =
-        object ? g_strdup (json_object_get_string_member_with_default (object, "id", NULL)) : NULL;
 
-      if (id == NULL)
+      if (!bd_central_store_import_add (self, collection, g_ptr_array_index (features, i),
+                                        &local_error))
         {
-          rollback (self);
-          g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_INVALID,
-                       _("Feature %u has no id."), i);
-          return FALSE;
-        }
-
-      current = bd_central_store_get (self, collection, id, &local_error);
-      if (local_error == NULL)
-        written = write_row (self, collection, id, node, current, &local_error);
-      if (written == NULL)
-        {
-          rollback (self);
+          bd_central_store_import_rollback (self);
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                       _("Feature %u: "), i);
           return FALSE;
         }
     }
 
-  return commit (self, error);
+  return bd_central_store_import_commit (self, error);
 }
 
 GPtrArray *
