@@ -112,6 +112,8 @@ cmd_serve (int    argc,
   g_autoptr(BdCentralStore) store = NULL;
   g_autoptr(BdCentralServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *upload_dir = NULL;
   ServeState state = { 0 };
   guint bound;
 
@@ -129,6 +131,11 @@ cmd_serve (int    argc,
     return 1;
 
   server = bd_central_server_new (store);
+  /* Attachment bodies arrive beside the database, on its disk (the
+   * temporary directory may be RAM), and are stored from there. */
+  absolute = g_canonicalize_filename (database, NULL);
+  upload_dir = g_path_get_dirname (absolute);
+  bd_central_server_set_upload_dir (server, upload_dir);
   bound = bd_central_server_listen (server, address ? address : "127.0.0.1", (guint) port, &error);
   if (bound == 0)
     {

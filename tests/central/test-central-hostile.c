@@ -233,29 +233,39 @@ start_upload (Server     *server,
   return g_steal_pointer (&connection);
 }
 
-/* The files in the servers' upload directories: the servers of these tests
- * have a TMPDIR of their own (main). */
+/* Files named @prefix* in @dir, and in its subdirectories named
+ * @dir_prefix* (NULL: none). */
 static guint
-count_upload_files (void)
+count_files (const char *dir_path,
+             const char *dir_prefix,
+             const char *prefix)
 {
-  g_autoptr(GDir) tmp = g_dir_open (g_getenv ("TMPDIR"), 0, NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   const char *name;
   guint n = 0;
 
-  g_assert_nonnull (tmp);
-  while ((name = g_dir_read_name (tmp)) != NULL)
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *path = g_build_filename (g_getenv ("TMPDIR"), name, NULL);
-      g_autoptr(GDir) dir = NULL;
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
 
-      if (!g_str_has_prefix (name, "bosai-central-uploads-"))
-        continue;
-      dir = g_dir_open (path, 0, NULL);
-      g_assert_nonnull (dir);
-      while (g_dir_read_name (dir) != NULL)
+      if (g_str_has_prefix (name, prefix))
         n++;
+      else if (dir_prefix != NULL && g_str_has_prefix (name, dir_prefix))
+        n += count_files (path, NULL, "");
     }
   return n;
+}
+
+/* The uploads under way of @server: their files are beside the database
+ * (bosai-central serve sets its upload directory there; in the temporary
+ * directory, possibly RAM, they took memory after all). Asserts that the
+ * temporary directory (TMPDIR, one of this test's own: main) has none. */
+static guint
+count_upload_files (Server *server)
+{
+  g_assert_cmpuint (count_files (g_getenv ("TMPDIR"), "bosai-central-uploads-", "upload-"), ==, 0);
+  return count_files (server->dir, NULL, "upload-");
 }
 
 /* Lets the server read what was sent. */
@@ -265,14 +275,15 @@ settle (void)
   g_usleep (200 * 1000);
 }
 
-/* Waits (10 s at most, for a loaded machine) until the upload directories
- * hold @n files, and asserts that they do. */
+/* Waits (10 s at most, for a loaded machine) until @server's upload
+ * directory holds @n files, and asserts that it does. */
 static void
-wait_for_upload_files (guint n)
+wait_for_upload_files (Server *server,
+                       guint   n)
 {
-  for (guint i = 0; i < 1000 && count_upload_files () != n; i++)
+  for (guint i = 0; i < 1000 && count_upload_files (server) != n; i++)
     g_usleep (10 * 1000);
-  g_assert_cmpuint (count_upload_files (), ==, n);
+  g_assert_cmpuint (count_upload_files (server), ==, n);
 }
 
 /* Defect 9: one token has at most BD_CENTRAL_MAX_UPLOADS_PER_TOKEN uploads
@@ -287,7 +298,7 @@ test_upload_bound_per_token (void)
 
   for (guint i = 0; i < BD_CENTRAL_MAX_UPLOADS_PER_TOKEN; i++)
     g_ptr_array_add (stalled, start_upload (server, server->ward, 19 << 20, 64 << 10));
-  wait_for_upload_files (BD_CENTRAL_MAX_UPLOADS_PER_TOKEN);
+  wait_for_upload_files (server, BD_CENTRAL_MAX_UPLOADS_PER_TOKEN);
 
   {
     g_autoptr(Response) refused = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
@@ -318,9 +329,9 @@ test_upload_bound_per_token (void)
   g_assert_true (accepted);
 
   /* only the upload still under way has a file; cut short, it has none */
-  wait_for_upload_files (1);
+  wait_for_upload_files (server, 1);
   g_io_stream_close (g_ptr_array_index (stalled, 1), NULL, NULL);
-  wait_for_upload_files (0);
+  wait_for_upload_files (server, 0);
 }
 
 /* Defect 9: at most BD_CENTRAL_MAX_UPLOADS at once in all: 503 beyond,
@@ -342,7 +353,7 @@ test_upload_bound_total (void)
         }
       g_ptr_array_add (stalled, start_upload (server, token, 19 << 20, 64 << 10));
     }
-  wait_for_upload_files (BD_CENTRAL_MAX_UPLOADS);
+  wait_for_upload_files (server, BD_CENTRAL_MAX_UPLOADS);
 
   /* the ward token has none under way */
   refused = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
@@ -525,7 +536,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  /* the servers' upload directories go here, where the tests look */
+  /* where the servers' uploads would go without an upload directory */
   tmp = g_dir_make_tmp ("bd-central-hostile-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("TMPDIR", tmp, TRUE);
