@@ -87,7 +87,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check('the peak memory stays under 3x the file (%.1f MB peak, %.1f MB file)'
           % (peak / 1e6, size / 1e6), peak < 3 * size)
 
-    # All or nothing: a bad feature after the first batch refuses the file.
+    # All or nothing: a bad feature far into the file refuses all of it.
     with open(big) as f:
         collection = json.load(f)
     features = collection['features'][:1200]
