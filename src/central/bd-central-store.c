@@ -627,34 +627,6 @@ bd_central_store_import_rollback (BdCentralStore *self)
   rollback (self);
 }
 
-gboolean
-bd_central_store_import (BdCentralStore  *self,
-                         const char      *collection,
-                         GPtrArray       *features,
-                         GError         **error)
-{
-  g_return_val_if_fail (bd_central_store_is_collection (collection), FALSE);
-
-  if (!bd_central_store_import_begin (self, error))
-    return FALSE;
-
-  for (guint i = 0; i < features->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!bd_central_store_import_add (self, collection, g_ptr_array_index (features, i),
-                                        &local_error))
-        {
-          bd_central_store_import_rollback (self);
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      _("Feature %u: "), i);
-          return FALSE;
-        }
-    }
-
-  return bd_central_store_import_commit (self, error);
-}
-
 GPtrArray *
 bd_central_store_list (BdCentralStore        *self,
                        const char            *collection,
