@@ -42,13 +42,4 @@ gboolean  bd_central_feature_check    (JsonNode     *feature,
  * [A-Za-z0-9._~-]. */
 gboolean  bd_central_id_is_valid      (const char   *id);
 
-/* json-glib parses recursively and has no depth limit: a body of 100,000
- * "[" overflows the stack. TRUE when @data nests arrays and objects at most
- * @max_depth deep (strings are skipped). */
-#define BD_CENTRAL_MAX_JSON_DEPTH 64
-
-gboolean  bd_central_json_depth_ok    (const char   *data,
-                                       gsize         size,
-                                       guint         max_depth);
-
 G_END_DECLS

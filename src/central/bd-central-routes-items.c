@@ -18,6 +18,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "bd-time.h"
+
 static gboolean
 parse_int_param (GHashTable *query,
                  const char *name,
@@ -70,6 +72,8 @@ parse_bbox (const char     *text,
          query->min_lat >= -90 && query->max_lat <= 90;
 }
 
+/* One end of a datetime: an RFC 3339 date-time (bd_parse_timestamp ()),
+ * or "" or ".." for an open end. */
 static gboolean
 parse_instant (const char *text,
                gboolean   *open,
@@ -83,10 +87,10 @@ parse_instant (const char *text,
       return TRUE;
     }
   *open = FALSE;
-  when = g_date_time_new_from_iso8601 (text, NULL);
+  when = bd_parse_timestamp (text);
   if (when == NULL)
     return FALSE;
-  *value = g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when);
+  *value = bd_date_time_to_usec (when);
   return TRUE;
 }
 
@@ -122,14 +126,6 @@ parse_datetime (const char     *text,
       query->has_end = !end_open;
       return !query->has_start || !query->has_end || query->start <= query->end;
     }
-}
-
-static char *
-rfc3339_now (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 /* The URL of this request with some query parameters replaced. */
@@ -189,7 +185,7 @@ _bd_central_respond_page (Request    *r,
   g_autoptr(JsonNode) links_node = NULL;
   g_autofree char *links_text = NULL;
   g_autofree char *self_url = NULL;
-  g_autofree char *stamp = rfc3339_now ();
+  g_autofree char *stamp = bd_timestamp_now_utc ();
   GString *out;
 
   self_url = _bd_central_page_url (r, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "bd-central-geo.h"
+#include "bd-json.h"
 #include "bd-report.h"
 
 /* What a write's check saw, for the response. */
@@ -129,18 +130,31 @@ may_write_collection (Request *r)
   return FALSE;
 }
 
-static char *
-stored_ward (const BdCentralFeature *feature)
+/* The ward of the stored copy of a report: NULL when it names none.
+ * FALSE with @error when the stored text cannot be read. */
+static gboolean
+stored_ward (const BdCentralFeature  *feature,
+             char                   **ward,
+             GError                 **error)
 {
-  g_autoptr(JsonNode) node = json_from_string (feature->feature, NULL);
-  JsonObject *props;
+  g_autoptr(JsonNode) node = NULL;
+  JsonNode *props;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  props = json_object_get_object_member (json_node_get_object (node), "properties");
-  if (props == NULL)
-    return NULL;
-  return g_strdup (json_object_get_string_member_with_default (props, "ward", NULL));
+  *ward = NULL;
+  node = bd_json_parse (feature->feature, strlen (feature->feature), 0, error);
+  if (node == NULL)
+    {
+      g_prefix_error (error, _("The stored copy of %s cannot be read: "), feature->id);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return TRUE;
+  props = json_object_get_member (json_node_get_object (node), "properties");
+  if (props == NULL || !JSON_NODE_HOLDS_OBJECT (props))
+    return TRUE;
+  *ward = g_strdup (json_object_get_string_member_with_default (json_node_get_object (props),
+                                                                "ward", NULL));
+  return TRUE;
 }
 
 /* Does @if_match ("\"3\"", "\"3\", \"4\"", "*") match @rev? */
@@ -171,8 +185,9 @@ write_check (const BdCentralFeature *current,
   g_autofree char *ward = NULL;
 
   if (current != NULL && r->token->role == BD_CENTRAL_ROLE_WARD &&
-      g_strcmp0 (r->collection, "reports") == 0)
-    ward = stored_ward (current);
+      g_strcmp0 (r->collection, "reports") == 0 &&
+      !stored_ward (current, &ward, error))
+    return FALSE;
   if (current != NULL && r->token->role == BD_CENTRAL_ROLE_WARD &&
       g_strcmp0 (r->collection, "reports") == 0 &&
       g_strcmp0 (ward, r->token->ward) != 0)

@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "bd-central-geo.h"
+#include "bd-json.h"
 #include "bd-report.h"
 #include "bd-sqlite.h"
+#include "bd-time.h"
 
 /* PRAGMA application_id of a bosai-central database ("BdCt"). */
 #define BD_CENTRAL_APPLICATION_ID 0x42644374
@@ -129,6 +131,7 @@ struct _BdCentralStore
 {
   sqlite3      *db;
   sqlite3_stmt *stmts[N_STMTS];
+  gboolean      importing;    /* between import_begin and its end */
 };
 
 G_DEFINE_QUARK (bd-central-store-error-quark, bd_central_store_error)
@@ -190,12 +193,13 @@ rollback (BdCentralStore *self)
   bd_sqlite_rollback (self->db);
 }
 
+/* Now in UTC, to the microsecond (bd_format_timestamp ()). */
 static char *
 now_rfc3339 (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  return g_date_time_format_iso8601 (now);
+  return bd_format_timestamp (now);
 }
 
 gboolean
@@ -360,8 +364,7 @@ parse_observed_at (JsonObject *props)
   if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
     return G_MININT64;
   when = bd_parse_timestamp (json_node_get_string (member));
-  return when ? g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when)
-              : G_MININT64;
+  return when ? bd_date_time_to_usec (when) : G_MININT64;
 }
 
 /* Writes one feature row inside an open transaction. @node is the new
@@ -387,9 +390,12 @@ write_row (BdCentralStore          *self,
   if (deleted)
     {
       g_assert (current != NULL);
-      tombstone = json_from_string (current->feature, error);
+      tombstone = bd_json_parse (current->feature, strlen (current->feature), 0, error);
       if (tombstone == NULL)
-        return NULL;
+        {
+          g_prefix_error (error, _("The stored copy of %s cannot be read: "), id);
+          return NULL;
+        }
       node = tombstone;
     }
 
@@ -553,47 +559,72 @@ bd_central_store_write (BdCentralStore      *self,
 }
 
 gboolean
-bd_central_store_import (BdCentralStore  *self,
-                         const char      *collection,
-                         GPtrArray       *features,
-                         GError         **error)
+bd_central_store_import_begin (BdCentralStore  *self,
+                               GError         **error)
 {
-  g_return_val_if_fail (bd_central_store_is_collection (collection), FALSE);
+  g_return_val_if_fail (!self->importing, FALSE);
 
   if (!begin (self, error))
     return FALSE;
+  self->importing = TRUE;
+  return TRUE;
+}
 
-  for (guint i = 0; i < features->len; i++)
+gboolean
+bd_central_store_import_add (BdCentralStore  *self,
+                             const char      *collection,
+                             JsonNode        *feature,
+                             GError         **error)
+{
+  g_autoptr(BdCentralFeature) current = NULL;
+  g_autoptr(BdCentralFeature) written = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  const char *id;
+
+  g_return_val_if_fail (self->importing, FALSE);
+  g_return_val_if_fail (bd_central_store_is_collection (collection), FALSE);
+
+  object = JSON_NODE_HOLDS_OBJECT (feature) ? json_node_get_object (feature) : NULL;
+  id = object ? json_object_get_string_member_with_default (object, "id", NULL) : NULL;
+  if (id == NULL)
     {
-      g_autoptr(BdCentralFeature) current = NULL;
-      g_autoptr(BdCentralFeature) written = NULL;
-      g_autoptr(GError) local_error = NULL;
-      JsonNode *node = g_ptr_array_index (features, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      g_autofree char *id =
-        object ? g_strdup (json_object_get_string_member_with_default (object, "id", NULL)) : NULL;
-
-      if (id == NULL)
-        {
-          rollback (self);
-          g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_INVALID,
-                       _("Feature %u has no id."), i);
-          return FALSE;
-        }
-
-      current = bd_central_store_get (self, collection, id, &local_error);
-      if (local_error == NULL)
-        written = write_row (self, collection, id, node, current, &local_error);
-      if (written == NULL)
-        {
-          rollback (self);
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      _("Feature %u: "), i);
-          return FALSE;
-        }
+      g_set_error_literal (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_INVALID,
+                           _("The feature has no id."));
+      return FALSE;
     }
 
+  /* write_row () sets the id member again: the id must outlive that */
+  {
+    g_autofree char *id_copy = g_strdup (id);
+
+    current = bd_central_store_get (self, collection, id_copy, &local_error);
+    if (local_error == NULL)
+      written = write_row (self, collection, id_copy, feature, current, &local_error);
+  }
+  if (written == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+bd_central_store_import_commit (BdCentralStore  *self,
+                                GError         **error)
+{
+  g_return_val_if_fail (self->importing, FALSE);
+
+  self->importing = FALSE;
   return commit (self, error);
+}
+
+void
+bd_central_store_import_rollback (BdCentralStore *self)
+{
+  self->importing = FALSE;
+  rollback (self);
 }
 
 GPtrArray *

@@ -109,12 +109,24 @@ BdCentralFeature *bd_central_store_write          (BdCentralStore    *self,
                                                    gboolean          *created,
                                                    GError           **error);
 
-/* Writes every feature (JsonNode*, each with an "id") as a new revision in
- * one transaction: all or nothing. */
-gboolean          bd_central_store_import         (BdCentralStore    *self,
-                                                   const char        *collection,
-                                                   GPtrArray         *features,
+/* An import: features (JsonNode*, each with an "id") written as new
+ * revisions in one transaction, all or nothing, as they arrive one at a
+ * time (a file read feature by feature). import_begin opens the
+ * transaction (BEGIN IMMEDIATE: other writers wait until it ends, or
+ * give up after SQLite's busy timeout), import_add writes one feature at
+ * once (nothing of it is kept; SQLite spills what its cache cannot hold
+ * to the WAL), import_commit makes them all visible, import_rollback
+ * (also after a failed add or commit, and when no import is open) drops
+ * them all. Between begin and its end, use the store for nothing else. */
+gboolean          bd_central_store_import_begin   (BdCentralStore    *self,
                                                    GError           **error);
+gboolean          bd_central_store_import_add     (BdCentralStore    *self,
+                                                   const char        *collection,
+                                                   JsonNode          *feature,
+                                                   GError           **error);
+gboolean          bd_central_store_import_commit  (BdCentralStore    *self,
+                                                   GError           **error);
+void              bd_central_store_import_rollback (BdCentralStore   *self);
 
 /* Live features matching @query, in insertion order; @n_matched gets the
  * number of all matches. Returns BdCentralFeature*s. */

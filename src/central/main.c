@@ -112,6 +112,8 @@ cmd_serve (int    argc,
   g_autoptr(BdCentralStore) store = NULL;
   g_autoptr(BdCentralServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *upload_dir = NULL;
   ServeState state = { 0 };
   guint bound;
 
@@ -129,6 +131,11 @@ cmd_serve (int    argc,
     return 1;
 
   server = bd_central_server_new (store);
+  /* Attachment bodies arrive beside the database, on its disk (the
+   * temporary directory may be RAM), and are stored from there. */
+  absolute = g_canonicalize_filename (database, NULL);
+  upload_dir = g_path_get_dirname (absolute);
+  bd_central_server_set_upload_dir (server, upload_dir);
   bound = bd_central_server_listen (server, address ? address : "127.0.0.1", (guint) port, &error);
   if (bound == 0)
     {
@@ -393,22 +400,16 @@ prepare_import_feature (const char  *collection,
 /* An import reads the FeatureCollection twice, one feature at a time (the
  * file stays mapped, and no tree of the whole file is ever built): the
  * first pass checks every feature, so that a bad one refuses the file
- * before anything is written; the second converts them again and hands
- * them to the store in batches. A batch is a 24th of the features
- * (at least IMPORT_MIN_BATCH): a feature's tree takes about eight times
- * its text, so memory stays near the file's size plus a third of it, and the
- * store commits about 24 times whatever the size. */
-#define IMPORT_MIN_BATCH 500
-#define IMPORT_BATCHES   24
-
+ * before the database is opened; the second converts them again and hands
+ * each to the store as it comes, all in one transaction, so that a fault
+ * of the database part-way leaves nothing of the file either. Memory stays
+ * near the file's size: one feature's tree at a time, and SQLite's page
+ * cache (what it cannot hold goes to the WAL until the commit). */
 typedef struct
 {
   const char     *collection;
   BdCentralStore *store;          /* NULL in the checking pass */
-  GPtrArray      *batch;          /* JsonNode*, the features not yet written */
   guint           n_features;
-  guint           batch_size;
-  guint           n_written;      /* in batches already committed */
   gboolean        is_collection;  /* "type": "FeatureCollection" */
 } Import;
 
@@ -433,40 +434,37 @@ import_member (const char  *name,
 }
 
 static gboolean
-import_flush (Import  *import,
-              GError **error)
-{
-  if (!bd_central_store_import (import->store, import->collection, import->batch, error))
-    return FALSE;
-  import->n_written += import->batch->len;
-  g_ptr_array_set_size (import->batch, 0);
-  return TRUE;
-}
-
-static gboolean
 import_feature (guint        index,
                 JsonNode    *node,
                 gpointer     user_data,
                 GError     **error)
 {
   Import *import = user_data;
-  JsonNode *prepared;
+  g_autoptr(JsonNode) prepared = NULL;
 
   prepared = prepare_import_feature (import->collection, node, index, import->store != NULL, error);
   if (prepared == NULL)
     return FALSE;
 
-  import->n_features++;
-  if (import->store == NULL)
+  if (import->store != NULL)
     {
-      json_node_unref (prepared);
-      return TRUE;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!bd_central_store_import_add (import->store, import->collection, prepared,
+                                        &local_error))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      _("Feature %u: "), index);
+          return FALSE;
+        }
     }
-  g_ptr_array_add (import->batch, prepared);
-  return import->batch->len < import->batch_size || import_flush (import, error);
+  import->n_features++;
+  return TRUE;
 }
 
-/* One pass over the features of @data; FALSE with a message printed. */
+/* One pass over the features of @data (in the writing pass, inside the
+ * store's import transaction, which the caller ends); FALSE with a message
+ * printed. */
 static gboolean
 import_pass (Import     *import,
              const char *path,
@@ -478,8 +476,7 @@ import_pass (Import     *import,
   import->n_features = 0;
   import->is_collection = FALSE;
   if (!bd_json_walk_array_member (data, length, "features", import_member, import_feature,
-                                  import, &error) ||
-      (import->store != NULL && import_flush (import, &error) == FALSE))
+                                  import, &error))
     {
       g_autoptr(GError) json_error = NULL;
 
@@ -495,14 +492,8 @@ import_pass (Import     *import,
       else if (error->domain == BD_JSON_ERROR)
         /* Translators: the second %s says why, e.g. "Not valid JSON: … at byte 12." */
         g_printerr (_("%s is not valid JSON. %s\n"), path, error->message);
-      else if (import->n_written == 0)
-        g_printerr (_("%s: nothing imported. %s\n"), path, error->message);
       else
-        g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                                 "%s: %u feature was imported before this error: %s\n",
-                                 "%s: %u features were imported before this error: %s\n",
-                                 import->n_written),
-                    path, import->n_written, error->message);
+        g_printerr (_("%s: nothing imported. %s\n"), path, error->message);
       return FALSE;
     }
   if (!import->is_collection)
@@ -529,7 +520,6 @@ cmd_import (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(BdCentralStore) store = NULL;
   g_autoptr(GMappedFile) file = NULL;
-  g_autoptr(GPtrArray) batch = NULL;
   Import import = { 0 };
   const char *data;
   gsize length;
@@ -569,14 +559,24 @@ cmd_import (int    argc,
 
   if ((store = open_store (database)) == NULL)
     return 1;
-  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  import.batch_size = MAX (IMPORT_MIN_BATCH, import.n_features / IMPORT_BATCHES);
+  if (!bd_central_store_import_begin (store, &error))
+    {
+      g_printerr (_("%s: nothing imported. %s\n"), argv[1], error->message);
+      return 1;
+    }
   import.store = store;
-  import.batch = batch;
   if (!import_pass (&import, argv[1], data, length))
-    return 1;
+    {
+      bd_central_store_import_rollback (store);
+      return 1;
+    }
+  if (!bd_central_store_import_commit (store, &error))
+    {
+      g_printerr (_("%s: nothing imported. %s\n"), argv[1], error->message);
+      return 1;
+    }
 
-  g_print (_("Imported %u features into %s.\n"), import.n_written, collection);
+  g_print (_("Imported %u features into %s.\n"), import.n_features, collection);
   return 0;
 }
 

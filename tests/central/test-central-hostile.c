@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "bd-central-server.h"
@@ -232,29 +233,39 @@ start_upload (Server     *server,
   return g_steal_pointer (&connection);
 }
 
-/* The files in the servers' upload directories: the servers of these tests
- * have a TMPDIR of their own (main). */
+/* Files named @prefix* in @dir, and in its subdirectories named
+ * @dir_prefix* (NULL: none). */
 static guint
-count_upload_files (void)
+count_files (const char *dir_path,
+             const char *dir_prefix,
+             const char *prefix)
 {
-  g_autoptr(GDir) tmp = g_dir_open (g_getenv ("TMPDIR"), 0, NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   const char *name;
   guint n = 0;
 
-  g_assert_nonnull (tmp);
-  while ((name = g_dir_read_name (tmp)) != NULL)
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *path = g_build_filename (g_getenv ("TMPDIR"), name, NULL);
-      g_autoptr(GDir) dir = NULL;
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
 
-      if (!g_str_has_prefix (name, "bosai-central-uploads-"))
-        continue;
-      dir = g_dir_open (path, 0, NULL);
-      g_assert_nonnull (dir);
-      while (g_dir_read_name (dir) != NULL)
+      if (g_str_has_prefix (name, prefix))
         n++;
+      else if (dir_prefix != NULL && g_str_has_prefix (name, dir_prefix))
+        n += count_files (path, NULL, "");
     }
   return n;
+}
+
+/* The uploads under way of @server: their files are beside the database
+ * (bosai-central serve sets its upload directory there; in the temporary
+ * directory, possibly RAM, they took memory after all). Asserts that the
+ * temporary directory (TMPDIR, one of this test's own: main) has none. */
+static guint
+count_upload_files (Server *server)
+{
+  g_assert_cmpuint (count_files (g_getenv ("TMPDIR"), "bosai-central-uploads-", "upload-"), ==, 0);
+  return count_files (server->dir, NULL, "upload-");
 }
 
 /* Lets the server read what was sent. */
@@ -264,14 +275,15 @@ settle (void)
   g_usleep (200 * 1000);
 }
 
-/* Waits (10 s at most, for a loaded machine) until the upload directories
- * hold @n files, and asserts that they do. */
+/* Waits (10 s at most, for a loaded machine) until @server's upload
+ * directory holds @n files, and asserts that it does. */
 static void
-wait_for_upload_files (guint n)
+wait_for_upload_files (Server *server,
+                       guint   n)
 {
-  for (guint i = 0; i < 1000 && count_upload_files () != n; i++)
+  for (guint i = 0; i < 1000 && count_upload_files (server) != n; i++)
     g_usleep (10 * 1000);
-  g_assert_cmpuint (count_upload_files (), ==, n);
+  g_assert_cmpuint (count_upload_files (server), ==, n);
 }
 
 /* Defect 9: one token has at most BD_CENTRAL_MAX_UPLOADS_PER_TOKEN uploads
@@ -286,7 +298,7 @@ test_upload_bound_per_token (void)
 
   for (guint i = 0; i < BD_CENTRAL_MAX_UPLOADS_PER_TOKEN; i++)
     g_ptr_array_add (stalled, start_upload (server, server->ward, 19 << 20, 64 << 10));
-  wait_for_upload_files (BD_CENTRAL_MAX_UPLOADS_PER_TOKEN);
+  wait_for_upload_files (server, BD_CENTRAL_MAX_UPLOADS_PER_TOKEN);
 
   {
     g_autoptr(Response) refused = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
@@ -317,9 +329,9 @@ test_upload_bound_per_token (void)
   g_assert_true (accepted);
 
   /* only the upload still under way has a file; cut short, it has none */
-  wait_for_upload_files (1);
+  wait_for_upload_files (server, 1);
   g_io_stream_close (g_ptr_array_index (stalled, 1), NULL, NULL);
-  wait_for_upload_files (0);
+  wait_for_upload_files (server, 0);
 }
 
 /* Defect 9: at most BD_CENTRAL_MAX_UPLOADS at once in all: 503 beyond,
@@ -341,7 +353,7 @@ test_upload_bound_total (void)
         }
       g_ptr_array_add (stalled, start_upload (server, token, 19 << 20, 64 << 10));
     }
-  wait_for_upload_files (BD_CENTRAL_MAX_UPLOADS);
+  wait_for_upload_files (server, BD_CENTRAL_MAX_UPLOADS);
 
   /* the ward token has none under way */
   refused = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
@@ -452,6 +464,68 @@ test_strict_json (void)
   g_assert_cmpuint (ok->status, ==, 201);
 }
 
+/* Replaces the stored text of reports/@id behind the server's back. */
+static void
+tamper_feature (Server     *server,
+                const char *id,
+                const char *text)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+
+  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE features SET feature = ?1"
+                                           " WHERE collection = 'reports' AND id = ?2",
+                                       -1, &s, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (s, 1, text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+}
+
+/* Every JSON the server reads goes through the one bounded parser, its
+ * own stored copies too: a stored feature nested 100,000 deep (a damaged
+ * or hand-edited database) overflowed json-glib's recursive parser when a
+ * ward token replaced it (the ward check) or hq deleted it (the
+ * tombstone). Now the write is refused with 500 and the server lives on. */
+static void
+test_stored_deep_json (void)
+{
+  g_autoptr(Server) server = server_start ();
+  const char *id = "33333333-3333-4333-8333-333333333333";
+  g_autofree char *json = report_json (id, KITA, "Fire", 135.50, 34.70, 9);
+  g_autofree char *path = g_strdup_printf ("/collections/reports/items/%s", id);
+  GString *deep = g_string_new ("{\"type\":\"Feature\",\"id\":\"");
+  g_autofree char *deep_text = NULL;
+  g_autoptr(Response) replace = NULL;
+  g_autoptr(Response) delete = NULL;
+  g_autoptr(Response) alive = NULL;
+
+  put_new (server, "reports", id, json);
+
+  g_string_append (deep, id);
+  g_string_append (deep, "\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]},"
+                         "\"properties\":{\"ward\":\"" KITA "\",\"x\":");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, "}}");
+  deep_text = g_string_free (deep, FALSE);
+  tamper_feature (server, id, deep_text);
+
+  replace = request (server, "PUT", path, server->ward, json, "If-Match", "\"1\"");
+  assert_error (replace, 500, "internal");
+  delete = request (server, "DELETE", path, server->hq, NULL, "If-Match", "\"1\"");
+  assert_error (delete, 500, "internal");
+
+  alive = request (server, "GET", "/collections", server->ward, NULL, NULL, NULL);
+  g_assert_cmpuint (alive->status, ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -462,13 +536,14 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  /* the servers' upload directories go here, where the tests look */
+  /* where the servers' uploads would go without an upload directory */
   tmp = g_dir_make_tmp ("bd-central-hostile-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("TMPDIR", tmp, TRUE);
 
   g_test_add_func ("/bd/central/hostile/http10-no-host", test_http10_no_host);
   g_test_add_func ("/bd/central/hostile/strict-json", test_strict_json);
+  g_test_add_func ("/bd/central/hostile/stored-deep-json", test_stored_deep_json);
 
   g_test_add_func ("/bd/central/hostile/attachment-types", test_attachment_types);
 

@@ -8,7 +8,8 @@
 # `bosai-central import` run as a user runs it (issue 9, defects 2 and 12):
 # an empty file is refused, not a crash; a large FeatureCollection is read
 # one feature at a time, so memory stays within three times the file's
-# size; a bad feature anywhere refuses the whole file.
+# size; a bad feature anywhere refuses the whole file, and so does a fault
+# of the database part-way (one transaction for the whole file).
 #
 # Usage: test-central-import.py BOSAI_CENTRAL BENCH_MKGEOJSON (TAP output)
 
@@ -51,7 +52,7 @@ def count_features(db):
         return conn.execute('SELECT COUNT (*) FROM features').fetchone()[0]
 
 
-print('1..7')
+print('1..10')
 with tempfile.TemporaryDirectory() as tmp:
     db = os.path.join(tmp, 'central.sqlite')
 
@@ -86,7 +87,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check('the peak memory stays under 3x the file (%.1f MB peak, %.1f MB file)'
           % (peak / 1e6, size / 1e6), peak < 3 * size)
 
-    # All or nothing: a bad feature after the first batch refuses the file.
+    # All or nothing: a bad feature far into the file refuses all of it.
     with open(big) as f:
         collection = json.load(f)
     features = collection['features'][:1200]
@@ -103,5 +104,29 @@ with tempfile.TemporaryDirectory() as tmp:
     check('a feature with no severity refuses the whole file',
           status == 1 and 'severity' in text and count_features(fresh) == 0,
           'status %d, %d rows: %s' % (status, count_features(fresh), text))
+
+    # All or nothing also when the database fails part-way: a trigger
+    # refuses one id, placed after the first 500 features (a batch of the
+    # old import, committed on its own; the first pass checks features,
+    # not the database, so this fault is met while writing).
+    collection['features'] = features[:1100]
+    faulty_id = collection['features'][1050]['id']
+    fault = os.path.join(tmp, 'fault.geojson')
+    with open(fault, 'w') as f:
+        json.dump(collection, f, ensure_ascii=False)
+    faulty = os.path.join(tmp, 'faulty.sqlite')
+    subprocess.run([CENTRAL, 'token', 'add', '--database', faulty, '--role', 'hq',
+                    '--name', 'schema'], check=True, stdout=subprocess.DEVNULL)
+    with sqlite3.connect(faulty) as conn:
+        conn.execute("CREATE TRIGGER fault BEFORE INSERT ON features WHEN NEW.id = '%s'"
+                     " BEGIN SELECT RAISE (ABORT, 'injected fault'); END" % faulty_id)
+    status, text, _ = run_import(faulty, fault)
+    rows = count_features(faulty)
+    check('a database fault part-way exits 1', status == 1, 'status %d: %s' % (status, text))
+    check('a database fault part-way leaves no feature imported (%d rows)' % rows,
+          rows == 0, text)
+    check('a database fault part-way is said: nothing imported, the feature, the fault',
+          'nothing imported' in text and 'Feature 1050' in text and 'injected fault' in text,
+          text)
 
 sys.exit(0 if all(results) else 1)

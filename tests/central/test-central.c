@@ -433,6 +433,38 @@ test_paging (void)
     assert_error (bad_limit, 400, "bad-parameter");
     g_assert_cmpint (json_object_get_int_member (object (big_limit), "numberReturned"), ==, 25);
   }
+
+  /* datetime is RFC 3339 (DESIGN.md, OGC API – Features): an instant
+   * with its offset, fractions allowed. GLib's ISO 8601 reader took the
+   * basic, ordinal and week forms too, minutes without seconds, and an
+   * offset of hours alone. */
+  {
+    const char *refused[] = {
+      "2026-01-01T03:00:00",
+      "2026-01-01T03:00:00/..",
+      "20260101T030000Z",
+      "2026-001T03:00:00Z",
+      "2026-W01-4T03:00:00Z",
+      "2026-01-01T03:00Z",
+      "2026-01-01T03:00:00%2B09",
+      "2026-01-01 03:00:00Z",
+    };
+    g_autoptr(Response) fraction = request (server, "GET",
+                                            "/collections/reports/items?datetime=2026-01-01T02:59:59.5Z/..",
+                                            server->ward, NULL, NULL, NULL);
+
+    g_assert_cmpuint (fraction->status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (object (fraction), "numberMatched"), ==, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/collections/reports/items?datetime=%s",
+                                                 refused[i]);
+        g_autoptr(Response) r = request (server, "GET", path, server->ward, NULL, NULL, NULL);
+
+        g_test_message ("datetime=%s", refused[i]);
+        assert_error (r, 400, "bad-parameter");
+      }
+  }
 }
 
 /* The authorisation matrix */
