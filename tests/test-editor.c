@@ -843,44 +843,7 @@ test_conflict_unsaved_edits (Fixture       *f,
   g_assert_cmpstr (bd_report_get_reporter (after), ==, "北区役所 土木担当");
 }
 
-/* Another office's edit arrives (a sync) while the report is open and
- * being edited here: saving keeps both, not the stale copy of the rest. */
-static void
-test_save_over_newer (Fixture       *f,
-                      gconstpointer  data)
-{
-  g_autoptr(BdReport) report = make_report ();
-  g_autoptr(BdReport) stored = save_report (f->store, report);
-  g_autoptr(BdReport) theirs = NULL;
-  g_autoptr(BdReport) after = NULL;
-  g_autoptr(GPtrArray) pulled = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *id = bd_report_get_id (stored);
-
-  bd_report_editor_set_report (f->editor, stored, FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（確認済）");
-  g_assert_true (bd_report_editor_get_modified (f->editor));
-
-  /* what a pull writes: the server's copy, another description */
-  theirs = bd_report_copy (stored);
-  bd_report_set_description (theirs, "本部より: 排水ポンプ車 到着");
-  bd_report_set_rev (theirs, 7);
-  g_ptr_array_add (pulled, theirs);
-  g_assert_true (bd_store_insert_batch (f->store, pulled, FALSE, "sync", &error));
-  g_assert_no_error (error);
-
-  save (f);
-  after = bd_store_get_report (f->store, id, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (bd_report_get_title (after), ==, "北区 梅田 冠水（確認済）");
-  g_assert_cmpstr (bd_report_get_description (after), ==, "本部より: 排水ポンプ車 到着");
-  /* the edit goes out on top of the server's revision */
-  g_assert_cmpint (bd_report_get_rev (after), ==, 7);
-}
-
-/* The history names the person using the app (the "reporter-name"
- * setting), not the report's reporter, for an edit, a settled conflict and
- * a delete made in the editor. */
+/* The last history row of @id is @op by @actor. */
 static void
 assert_last_history (BdStore    *store,
                      const char *id,
@@ -899,6 +862,119 @@ assert_last_history (BdStore    *store,
   g_assert_cmpstr (entry->actor, ==, actor);
 }
 
+static guint
+history_length (BdStore    *store,
+                const char *id)
+{
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+
+  history = bd_store_list_history (store, id, &error);
+  g_assert_no_error (error);
+  return history->len;
+}
+
+static void
+on_saved_report_cb (BdReportEditor *editor,
+                    BdReport       *report,
+                    gpointer        data)
+{
+  BdReport **out = data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (report);
+}
+
+/* Another office's edit arrives (a sync) while the report is open and
+ * being edited here: saving keeps both, not the stale copy of the rest. */
+static void
+test_save_over_newer (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) theirs = NULL;
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(BdReport) emitted = NULL;
+  g_autoptr(GPtrArray) pulled = g_ptr_array_new ();
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.bosai_desk.BosaiDesk");
+  g_autoptr(GError) error = NULL;
+  const char *id = bd_report_get_id (stored);
+  guint n_history;
+  gulong handler;
+
+  g_settings_set_string (settings, "reporter-name", "tester-actor");
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（確認済）");
+  g_assert_true (bd_report_editor_get_modified (f->editor));
+
+  /* what a pull writes: the server's copy, another description, and
+   * another title too (changed on both sides) */
+  theirs = bd_report_copy (stored);
+  bd_report_set_description (theirs, "本部より: 排水ポンプ車 到着");
+  bd_report_set_title (theirs, SERVER_TITLE);
+  bd_report_set_rev (theirs, 7);
+  g_ptr_array_add (pulled, theirs);
+  g_assert_true (bd_store_insert_batch (f->store, pulled, FALSE, "sync", &error));
+  g_assert_no_error (error);
+  n_history = history_length (f->store, id);
+
+  /* The form still shows what was typed, over the copy it loaded. */
+  g_assert_cmpstr (bd_report_get_description (bd_report_editor_get_report (f->editor)), ==, LOCAL_DESC);
+
+  handler = g_signal_connect (f->editor, "saved", G_CALLBACK (on_saved_report_cb), &emitted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  g_signal_handler_disconnect (f->editor, handler);
+  g_assert_nonnull (emitted);
+
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  /* a field changed on both sides takes what was typed */
+  g_assert_cmpstr (bd_report_get_title (after), ==, "北区 梅田 冠水（確認済）");
+  g_assert_cmpstr (bd_report_get_description (after), ==, "本部より: 排水ポンプ車 到着");
+  /* the edit goes out on top of the server's revision */
+  g_assert_cmpint (bd_report_get_rev (after), ==, 7);
+  /* "saved" carries what the store wrote (the merge), not the form's copy */
+  g_assert_true (bd_report_equal (emitted, after));
+  /* one edit, one history row, naming who saved it */
+  g_assert_cmpuint (history_length (f->store, id), ==, n_history + 1);
+  assert_last_history (f->store, id, "update", "tester-actor");
+  g_assert_null (bd_report_editor_get_report (f->editor));
+
+  g_settings_reset (settings, "reporter-name");
+}
+
+/* Nothing changed meanwhile: what is saved is what was typed. */
+static void
+test_save_over_unchanged (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) emitted = NULL;
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = bd_report_get_id (stored);
+  gulong handler;
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（解消）");
+
+  handler = g_signal_connect (f->editor, "saved", G_CALLBACK (on_saved_report_cb), &emitted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  g_signal_handler_disconnect (f->editor, handler);
+
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (after), ==, "北区 梅田 冠水（解消）");
+  g_assert_cmpstr (bd_report_get_description (after), ==, LOCAL_DESC);
+  g_assert_nonnull (emitted);
+  g_assert_true (bd_report_equal (emitted, after));
+}
+
+/* The history names the person using the app (the "reporter-name"
+ * setting), not the report's reporter, for an edit, a settled conflict and
+ * a delete made in the editor. */
 static void
 on_deleted_cb (BdReportEditor *editor,
                const char     *id,
@@ -1208,6 +1284,7 @@ main (int   argc,
   ADD ("/bd/editor/conflict/unsaved-edits", test_conflict_unsaved_edits);
   ADD ("/bd/editor/conflict/arrives", test_conflict_arrives);
   ADD ("/bd/editor/save-over-newer", test_save_over_newer);
+  ADD ("/bd/editor/save-over-unchanged", test_save_over_unchanged);
   ADD ("/bd/editor/history-actor", test_history_actor);
   ADD ("/bd/editor/parts", test_parts);
   ADD ("/bd/report-row/conflict", test_row_conflict);
