@@ -16,8 +16,6 @@
 #include <glib/gi18n-lib.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
-#include "bd-store.h"
-
 #define READ_CHUNK      (256 * 1024)
 #define DECODE_CHUNK    (64 * 1024)
 #define MAX_NAME_CHARS  255
@@ -490,69 +488,6 @@ bd_photo_load_file_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Keeping a photo in the store: the store open at the path does the
- * work, off the main thread, through its own connection for photos. */
-
-static BdStore *
-find_store (GTask      *task,
-            const char *database_path)
-{
-  BdStore *store = bd_store_find_open (database_path);
-
-  if (store == NULL)
-    g_task_return_new_error (task, BD_STORE_ERROR, BD_STORE_ERROR_OPEN,
-                             _("The report database “%s” is not open"), database_path);
-  return store;
-}
-
-static void
-on_stored_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *sha256;
-
-  if (!(sha256 = bd_store_add_attachment_finish (BD_STORE (object), result, &error)))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, sha256, g_free);
-}
-
-void
-bd_photo_store_async (const char          *database_path,
-                      GBytes              *bytes,
-                      const char          *media_type,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(BdStore) store = NULL;
-
-  g_return_if_fail (database_path != NULL);
-  g_return_if_fail (bytes != NULL);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bd_photo_store_async);
-  if (!(store = find_store (task, database_path)))
-    return;
-  bd_store_add_attachment_async (store, bytes, media_type, cancellable,
-                                 on_stored_cb, g_steal_pointer (&task));
-}
-
-char *
-bd_photo_store_finish (GAsyncResult  *result,
-                       GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bd_photo_store_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* Thumbnails of stored photos: read by the store, decoded on a worker */
 
 static void
@@ -592,23 +527,20 @@ on_thumbnail_read_cb (GObject      *object,
 }
 
 void
-bd_photo_load_thumbnail_async (const char          *database_path,
+bd_photo_load_thumbnail_async (BdStore             *store,
                                const char          *sha256,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(BdStore) store = NULL;
 
-  g_return_if_fail (database_path != NULL);
+  g_return_if_fail (BD_IS_STORE (store));
   g_return_if_fail (sha256 != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, bd_photo_load_thumbnail_async);
-  if (!(store = find_store (task, database_path)))
-    return;
   bd_store_read_attachment_async (store, sha256, cancellable,
                                   on_thumbnail_read_cb, g_steal_pointer (&task));
 }

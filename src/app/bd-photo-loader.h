@@ -9,6 +9,8 @@
 
 #include <gtk/gtk.h>
 
+#include "bd-store.h"
+
 G_BEGIN_DECLS
 
 /* Reading photos off the main thread: a file the user picked (bounded in
@@ -71,26 +73,11 @@ void         bd_photo_decode_thumbnail_async  (GBytes              *bytes,
 GdkTexture  *bd_photo_decode_thumbnail_finish (GAsyncResult        *result,
                                                GError             **error);
 
-/* Adds @bytes to the store open at @database_path
- * (bd_store_add_attachment_async (): hashed and written on a worker
- * through the store's own connection for photos; hashing and writing up
- * to 20 MB with synchronous=FULL takes a few hundred milliseconds, too
- * long for the main thread). BD_STORE_ERROR_OPEN when no store is open at
- * that path. Returns the sha256. */
-void         bd_photo_store_async             (const char          *database_path,
-                                               GBytes              *bytes,
-                                               const char          *media_type,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data);
-char        *bd_photo_store_finish            (GAsyncResult        *result,
-                                               GError             **error);
-
-/* A thumbnail of the photo @sha256 held by the store open at
- * @database_path, read by bd_store_read_attachment_async () and decoded
- * on a worker thread.
- * BD_STORE_ERROR_NOT_FOUND when the store does not hold it. */
-void         bd_photo_load_thumbnail_async    (const char          *database_path,
+/* A thumbnail of the photo @sha256 held by @store, read by
+ * bd_store_read_attachment_async () and decoded on a worker thread.
+ * BD_STORE_ERROR_NOT_FOUND when the store does not hold it. (Photos are
+ * added with bd_store_add_attachment_async ().) */
+void         bd_photo_load_thumbnail_async    (BdStore             *store,
                                                const char          *sha256,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,

@@ -205,10 +205,7 @@ on_thumbnail_decoded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *sha256 = NULL;
 
-  if (g_task_get_source_tag (G_TASK (result)) == bd_photo_load_thumbnail_async)
-    texture = bd_photo_load_thumbnail_finish (result, &error);
-  else
-    texture = bd_photo_decode_thumbnail_finish (result, &error);
+  texture = bd_photo_load_thumbnail_finish (result, &error);
 
   /* Another report was opened meanwhile, or the editor went away. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -237,18 +234,6 @@ on_thumbnail_decoded_cb (GObject      *object,
   start_decoding (self);
 }
 
-/* The store's file, when a worker thread can open it too. */
-static const char *
-shared_store_path (BdPhotoStrip   *self)
-{
-  const char *path = self->store != NULL ? bd_store_get_path (self->store) : NULL;
-
-  if (path == NULL || path[0] == '\0' || g_strcmp0 (path, ":memory:") == 0)
-    return NULL;
-
-  return path;
-}
-
 /* One thumbnail at a time (each photo may be 20 MB), read from the store
  * and decoded on a worker thread. */
 static void
@@ -257,45 +242,16 @@ start_decoding (BdPhotoStrip   *self)
   while (!self->decoding && !g_queue_is_empty (&self->decode_queue))
     {
       g_autofree char *sha256 = g_queue_pop_head (&self->decode_queue);
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GError) error = NULL;
-      const char *path;
       guint shown = 0;
 
       foreach_thumbnail (self, sha256, count_func, &shown);
       if (shown == 0 || self->store == NULL)
         continue;
 
-      if ((path = shared_store_path (self)) != NULL)
-        {
-          self->decoding = TRUE;
-          self->decoding_sha = g_steal_pointer (&sha256);
-          bd_photo_load_thumbnail_async (path, self->decoding_sha, self->photo_cancellable,
-                                         on_thumbnail_decoded_cb, g_object_ref (self));
-          break;
-        }
-
-      /* A database only the main connection sees: read it here. */
-
-      bytes = bd_store_get_attachment (self->store, sha256, NULL, &error);
-      if (bytes == NULL)
-        {
-          BdPhotoState state = BD_PHOTO_STATE_ON_SERVER;
-
-          if (!g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND))
-            {
-              g_debug ("Photo %s cannot be read: %s", sha256, error->message);
-              state = BD_PHOTO_STATE_BROKEN;
-            }
-          g_hash_table_insert (self->photo_states, g_strdup (sha256), GINT_TO_POINTER (state));
-          foreach_thumbnail (self, sha256, set_state_func, GINT_TO_POINTER (state));
-          continue;
-        }
-
       self->decoding = TRUE;
       self->decoding_sha = g_steal_pointer (&sha256);
-      bd_photo_decode_thumbnail_async (bytes, self->photo_cancellable,
-                                       on_thumbnail_decoded_cb, g_object_ref (self));
+      bd_photo_load_thumbnail_async (self->store, self->decoding_sha, self->photo_cancellable,
+                                     on_thumbnail_decoded_cb, g_object_ref (self));
     }
 }
 
@@ -492,7 +448,7 @@ on_photo_stored_cb (GObject      *object,
   g_autofree char *sha256 = NULL;
   BdPhotoStrip   *self = job->self;
 
-  sha256 = bd_photo_store_finish (result, &error);
+  sha256 = bd_store_add_attachment_finish (BD_STORE (object), result, &error);
 
   /* Another report was opened meanwhile, or the editor went away. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -514,7 +470,7 @@ on_photo_loaded_cb (GObject      *object,
   g_autoptr(BdPhotoStrip) self = user_data;
   g_autoptr(BdPhotoFile) photo = NULL;
   g_autoptr(GError) error = NULL;
-  const char *path;
+  PhotoJob *job;
 
   photo = bd_photo_load_file_finish (result, &error);
 
@@ -530,28 +486,13 @@ on_photo_loaded_cb (GObject      *object,
       return;
     }
 
-  if ((path = shared_store_path (self)) != NULL)
-    {
-      PhotoJob *job = g_new0 (PhotoJob, 1);
-
-      /* Hashing and writing megabytes: on a worker thread too. */
-      job->self = g_object_ref (self);
-      job->photo = g_steal_pointer (&photo);
-      bd_photo_store_async (path, job->photo->bytes, job->photo->media_type,
-                            self->photo_cancellable, on_photo_stored_cb, job);
-    }
-  else
-    {
-      /* A database only this connection sees. */
-      g_autofree char *sha256 = bd_store_add_attachment (self->store, photo->bytes,
-                                                         photo->media_type, &error);
-
-      finish_photo_load (self);
-      if (sha256 == NULL)
-        show_store_error (self, photo, error);
-      else
-        add_photo (self, photo, sha256);
-    }
+  /* Hashing and writing megabytes: on a worker thread, through the
+   * store's own connection for photos. */
+  job = g_new0 (PhotoJob, 1);
+  job->self = g_object_ref (self);
+  job->photo = g_steal_pointer (&photo);
+  bd_store_add_attachment_async (self->store, job->photo->bytes, job->photo->media_type,
+                                 self->photo_cancellable, on_photo_stored_cb, job);
 }
 
 static void
