@@ -202,6 +202,13 @@ make_png (int     width,
   return make_image ("png", width, height, rgba);
 }
 
+static GBytes *
+make_image_bytes (const char *data,
+                  gsize       size)
+{
+  return g_bytes_new (data, size);
+}
+
 static GFile *
 write_file (Fixture    *f,
             const char *name,
@@ -393,6 +400,23 @@ test_photo_chooser (Fixture       *f,
   g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (chooser)));
   filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (chooser));
   g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 1);
+  /* It lists the four types the server takes, and no other. */
+  {
+    g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, 0);
+    g_autoptr(GVariant) description = gtk_file_filter_to_gvariant (filter);
+    g_autofree char *text = g_variant_print (description, FALSE);
+
+    g_test_message ("filter: %s", text);
+    g_assert_nonnull (strstr (text, "'image/jpeg'"));
+    g_assert_nonnull (strstr (text, "'image/png'"));
+    g_assert_nonnull (strstr (text, "'image/webp'"));
+    /* image/heic: shared-mime-info's alias of image/heif */
+    g_assert_nonnull (strstr (text, "'image/heif'"));
+    g_assert_nonnull (strstr (text, "'*.[hH][eE][iI][cC]'"));
+    g_assert_null (strstr (text, "image/gif"));
+    g_assert_null (strstr (text, "image/svg"));
+    g_assert_null (strstr (text, "image/bmp"));
+  }
 
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   g_assert_true (iterate_until (chooser_gone, NULL, TIMEOUT_MS));
@@ -571,6 +595,26 @@ test_photo_bad (Fixture       *f,
   garbage_file = write_file (f, "garbage.png", garbage);
   check_refused (f, garbage_file, "garbage.png", garbage);
 
+  /* Images of types the server does not take (415): a GIF, and an SVG
+   * named .png (the bytes decide, not the name). */
+  {
+    g_autoptr(GBytes) gif = make_image_bytes ("GIF89a\x01\x00\x01\x00\x80\x00\x00"
+                                              "\x00\x00\x00\xff\xff\xff\x21\xf9\x04\x01\x00"
+                                              "\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01"
+                                              "\x00\x00\x02\x02\x44\x01\x00\x3b", 43);
+    const char *svg_text = "<?xml version=\"1.0\"?>\n"
+                           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"16\" height=\"16\">"
+                           "<rect width=\"16\" height=\"16\" fill=\"red\"/></svg>\n";
+    g_autoptr(GBytes) svg = g_bytes_new_static (svg_text, strlen (svg_text));
+    g_autoptr(GFile) gif_file = write_file (f, "animation.gif", gif);
+    g_autoptr(GFile) svg_file = write_file (f, "drawing.png", svg);
+
+    check_refused (f, gif_file, "animation.gif", gif);
+    g_assert_nonnull (strstr (gtk_label_get_text (error_label), "JPEG, PNG, WebP and HEIC"));
+    check_refused (f, svg_file, "drawing.png", svg);
+    g_assert_nonnull (strstr (gtk_label_get_text (error_label), "JPEG, PNG, WebP and HEIC"));
+  }
+
   /* One byte over the limit (a sparse file: nothing is written). */
   fd = g_open (big_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   g_assert_cmpint (fd, >=, 0);
@@ -658,6 +702,46 @@ test_photo_loader (void)
   g_assert_null (bd_photo_load_file_finish (result, &error));
   g_assert_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_TOO_LARGE);
   g_clear_error (&error);
+
+  /* Only the types the server takes, told by their bytes. */
+  {
+    static const struct { const char *bytes; gsize size; const char *type; } cases[] = {
+      { "\xff\xd8\xff\xe0\x00\x10JFIF", 10, "image/jpeg" },
+      { "\x89PNG\r\n\x1a\n\x00\x00", 10, "image/png" },
+      { "RIFF\x24\x00\x00\x00WEBPVP8 ", 16, "image/webp" },
+      { "\x00\x00\x00\x18" "ftypheic\x00\x00\x00\x00", 16, "image/heic" },
+      { "\x00\x00\x00\x18" "ftypmif1\x00\x00\x00\x00", 16, "image/heic" },
+      { "\x00\x00\x00\x18" "ftyphevx\x00\x00\x00\x00", 16, "image/heic" },
+      { "\x00\x00\x00\x18" "ftypisom\x00\x00\x00\x00", 16, NULL },   /* an MP4 video */
+      { "\x00\x00\x00\x18" "ftypavif\x00\x00\x00\x00", 16, NULL },   /* AVIF */
+      { "RIFF\x24\x00\x00\x00WAVEfmt ", 16, NULL },                       /* a WAV sound */
+      { "GIF89a\x01\x00\x01\x00", 10, NULL },
+      { "BM\x3a\x00\x00\x00\x00\x00", 8, NULL },
+      { "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", 41, NULL },
+      { "\x89PNG\r\n\x1a", 7, NULL },                                     /* cut inside the signature */
+      { "\xff\xd8", 2, NULL },
+      { "", 0, NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      g_assert_cmpstr (bd_photo_sniff_type ((const guint8 *)cases[i].bytes, cases[i].size), ==, cases[i].type);
+  }
+
+  /* A PNG named .jpg is sent as what it is. */
+  {
+    g_autofree char *jpg_path = g_build_filename (dir, "really-a-png.jpg", NULL);
+    g_autoptr(GFile) jpg_file = g_file_new_for_path (jpg_path);
+    g_autoptr(BdPhotoFile) misnamed = NULL;
+
+    g_assert_true (g_file_set_contents (jpg_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+    g_clear_object (&result);
+    bd_photo_load_file_async (jpg_file, BD_STORE_MAX_ATTACHMENT_BYTES, NULL, on_loaded_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    misnamed = bd_photo_load_file_finish (result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (misnamed->media_type, ==, "image/png");
+  }
 
   /* Names are made safe for an attachment. */
   name = bd_photo_sanitize_name ("a\\b\tc.png");

@@ -63,6 +63,44 @@ bd_photo_sanitize_name (const char *name)
   return g_string_free (safe, FALSE);
 }
 
+/* Types the server accepts. The same test as bosai-central's
+ * (src/central/bd-central-media.c), which the app cannot link. */
+
+static gboolean
+is_heic_brand (const guint8 *brand)
+{
+  static const char brands[][5] = {
+    "heic", "heix", "mif1", "msf1", "heim", "heis", "hevc", "hevx",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (brands); i++)
+    if (memcmp (brand, brands[i], 4) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+const char *
+bd_photo_sniff_type (const guint8 *data,
+                     gsize         size)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+
+  if (size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return "image/jpeg";
+  if (size >= sizeof png && memcmp (data, png, sizeof png) == 0)
+    return "image/png";
+  if (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  /* ISO-BMFF: the first box is "ftyp", then the major brand */
+  if (size >= 12 && memcmp (data + 4, "ftyp", 4) == 0 && is_heic_brand (data + 8))
+    return "image/heic";
+
+  return NULL;
+}
+
 /* Decoding */
 
 typedef struct
@@ -327,7 +365,9 @@ load_file (GFile         *file,
   g_autoptr(BdPhotoFile) photo = NULL;
   g_autofree char *name = NULL;
   g_autofree char *content_type = NULL;
+  g_autofree char *mime_type = NULL;
   g_autofree char *limit = NULL;
+  const char *sniffed;
   gboolean uncertain = FALSE;
   gsize total = 0;
 
@@ -410,16 +450,25 @@ load_file (GFile         *file,
   photo->name = g_steal_pointer (&name);
   photo->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 
-  content_type = g_content_type_guess (photo->name,
-                                       g_bytes_get_data (photo->bytes, NULL),
-                                       MIN (total, 4096), &uncertain);
-  photo->media_type = g_content_type_get_mime_type (content_type);
-  if (photo->media_type == NULL || !g_str_has_prefix (photo->media_type, "image/"))
+  /* The server takes a photo only when its bytes are one of its types,
+   * and only under that type's name: the bytes decide, not the file name. */
+  sniffed = bd_photo_sniff_type (g_bytes_get_data (photo->bytes, NULL), total);
+  if (sniffed == NULL)
     {
-      g_set_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NOT_IMAGE,
-                   _("“%s” is not a photo: choose an image file (JPEG or PNG)."), photo->name);
+      content_type = g_content_type_guess (NULL, g_bytes_get_data (photo->bytes, NULL),
+                                           MIN (total, 4096), &uncertain);
+      mime_type = g_content_type_get_mime_type (content_type);
+      if (mime_type != NULL && g_str_has_prefix (mime_type, "image/"))
+        g_set_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NOT_ACCEPTED,
+                     _("“%s” cannot be sent: only JPEG, PNG, WebP and HEIC photos are accepted."),
+                     photo->name);
+      else
+        g_set_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NOT_IMAGE,
+                     _("“%s” is not a photo: choose a JPEG, PNG, WebP or HEIC image."),
+                     photo->name);
       return NULL;
     }
+  photo->media_type = g_strdup (sniffed);
 
   photo->thumbnail = bd_photo_decode_thumbnail (photo->bytes, cancellable, &local_error);
   if (photo->thumbnail == NULL)

@@ -516,23 +516,22 @@ on_chooser_response_cb (GtkNativeDialog *dialog,
     }
 }
 
-/* What gdk-pixbuf can decode here (GTK 4.8's
- * gtk_file_filter_add_pixbuf_formats () leaks the lists it copies). */
+/* Only what the server accepts (bd_photo_sniff_type ()), by media type
+ * and, for choosers that only see names, by suffix. */
 static void
 add_image_types (GtkFileFilter *filter)
 {
-  GSList *formats = gdk_pixbuf_get_formats ();
+  static const char * const types[] = {
+    "image/jpeg", "image/png", "image/webp", "image/heic", "image/heif",
+  };
+  static const char * const suffixes[] = {
+    "jpg", "jpeg", "png", "webp", "heic", "heif",
+  };
 
-  for (GSList *l = formats; l != NULL; l = l->next)
-    {
-      g_auto(GStrv) types = gdk_pixbuf_format_get_mime_types (l->data);
-
-      for (guint i = 0; types != NULL && types[i] != NULL; i++)
-        if (g_str_has_prefix (types[i], "image/"))
-          gtk_file_filter_add_mime_type (filter, types[i]);
-    }
-
-  g_slist_free (formats);
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    gtk_file_filter_add_mime_type (filter, types[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    gtk_file_filter_add_suffix (filter, suffixes[i]);
 }
 
 static void
@@ -777,7 +776,8 @@ bd_photo_strip_choose_files (BdPhotoStrip *self)
       gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
 
       filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _("Photos"));
+      /* Translators: the file chooser's filter; the server takes only these */
+      gtk_file_filter_set_name (filter, _("Photos (JPEG, PNG, WebP, HEIC)"));
       add_image_types (filter);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
 
