@@ -103,6 +103,28 @@ bd_photo_sniff_type (const guint8 *data,
 
 /* Decoding */
 
+/* Whether gdk-pixbuf has a loader for @media_type here (Debian's
+ * webp-pixbuf-loader and heif-gdk-pixbuf are not always installed). */
+static gboolean
+can_decode (const char *media_type)
+{
+  GSList *formats = gdk_pixbuf_get_formats ();
+  gboolean found = FALSE;
+
+  for (GSList *l = formats; l != NULL && !found; l = l->next)
+    {
+      g_auto(GStrv) types = gdk_pixbuf_format_get_mime_types (l->data);
+
+      for (guint i = 0; types != NULL && types[i] != NULL && !found; i++)
+        found = g_ascii_strcasecmp (types[i], media_type) == 0 ||
+                (g_str_equal (media_type, "image/heic") &&
+                 g_ascii_strcasecmp (types[i], "image/heif") == 0);
+    }
+
+  g_slist_free (formats);
+  return found;
+}
+
 typedef struct
 {
   int      width;
@@ -196,6 +218,7 @@ bd_photo_decode_thumbnail (GBytes        *bytes,
   g_autoptr(GdkPixbuf) oriented = NULL;
   g_autoptr(GError) local_error = NULL;
   SizeInfo info = { 0, 0, FALSE };
+  const char *sniffed;
   const guint8 *data;
   GdkPixbuf *pixbuf;
   gsize size;
@@ -208,6 +231,14 @@ bd_photo_decode_thumbnail (GBytes        *bytes,
     {
       g_set_error_literal (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_EMPTY,
                            _("The photo is empty."));
+      return NULL;
+    }
+
+  sniffed = bd_photo_sniff_type (data, size);
+  if (sniffed != NULL && !can_decode (sniffed))
+    {
+      g_set_error_literal (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NO_PREVIEW,
+                           _("This device cannot show a preview of this photo."));
       return NULL;
     }
 
@@ -471,6 +502,12 @@ load_file (GFile         *file,
   photo->media_type = g_strdup (sniffed);
 
   photo->thumbnail = bd_photo_decode_thumbnail (photo->bytes, cancellable, &local_error);
+  if (g_error_matches (local_error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NO_PREVIEW))
+    {
+      /* The server takes it: it is kept and sent, only not drawn here. */
+      g_debug ("“%s” (%s): %s", photo->name, photo->media_type, local_error->message);
+      return g_steal_pointer (&photo);
+    }
   if (photo->thumbnail == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

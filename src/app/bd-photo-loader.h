@@ -27,6 +27,8 @@ typedef enum
   BD_PHOTO_ERROR_BAD_IMAGE,    /* says it is an image, but cannot be decoded */
   BD_PHOTO_ERROR_EMPTY,
   BD_PHOTO_ERROR_NOT_ACCEPTED, /* an image, but not a type the server takes */
+  BD_PHOTO_ERROR_NO_PREVIEW,   /* a type the server takes (WebP, HEIC) that
+                                * gdk-pixbuf cannot decode here */
 } BdPhotoError;
 
 /* Thumbnails are decoded with their shorter side at most this many pixels
@@ -42,7 +44,7 @@ typedef struct
   GBytes     *bytes;
   char       *media_type;    /* "image/png": bd_photo_sniff_type () of the bytes */
   char       *name;          /* the file's display name, safe as an attachment name */
-  GdkTexture *thumbnail;
+  GdkTexture *thumbnail;     /* NULL: no preview (BD_PHOTO_ERROR_NO_PREVIEW) */
 } BdPhotoFile;
 
 GQuark       bd_photo_error_quark             (void);
@@ -57,7 +59,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdPhotoFile, bd_photo_file_free)
 const char  *bd_photo_sniff_type              (const guint8        *data,
                                                gsize                size);
 
-/* Reads @file on a worker thread. Fails with BD_PHOTO_ERROR_TOO_LARGE when
+/* Reads @file on a worker thread. A WebP or HEIC photo that this device
+ * has no decoder for is taken as it is, without a thumbnail. Fails with BD_PHOTO_ERROR_TOO_LARGE when
  * it holds more than @max_bytes (without reading more than @max_bytes + 1),
  * BD_PHOTO_ERROR_NOT_IMAGE / _NOT_ACCEPTED (an image of a type the server
  * does not take, see bd_photo_sniff_type ()) / _BAD_IMAGE / _EMPTY, or a
@@ -70,7 +73,8 @@ void         bd_photo_load_file_async         (GFile               *file,
 BdPhotoFile *bd_photo_load_file_finish        (GAsyncResult        *result,
                                                GError             **error);
 
-/* A thumbnail of image @bytes (any thread). */
+/* A thumbnail of image @bytes (any thread). BD_PHOTO_ERROR_NO_PREVIEW for
+ * a WebP or HEIC photo when gdk-pixbuf has no loader for it. */
 GdkTexture  *bd_photo_decode_thumbnail        (GBytes              *bytes,
                                                GCancellable        *cancellable,
                                                GError             **error);

@@ -225,6 +225,8 @@ on_thumbnail_decoded_cb (GObject      *object,
 
       if (g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND))
         state = BD_PHOTO_STATE_ON_SERVER;
+      else if (g_error_matches (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NO_PREVIEW))
+        state = BD_PHOTO_STATE_NO_PREVIEW;
       else
         g_debug ("Photo %s cannot be shown: %s", sha256, error->message);
       g_hash_table_insert (self->photo_states, g_strdup (sha256), GINT_TO_POINTER (state));
@@ -395,8 +397,14 @@ add_photo (BdPhotoStrip   *self,
     }
   g_variant_builder_add (&builder, "(sss)", sha256, photo->media_type, photo->name);
   /* The thumbnail first: the editor hears of the new attachments at once. */
-  g_hash_table_insert (self->thumbnails, g_strdup (sha256), g_object_ref (photo->thumbnail));
-  g_hash_table_remove (self->photo_states, sha256);
+  if (photo->thumbnail != NULL)
+    {
+      g_hash_table_insert (self->thumbnails, g_strdup (sha256), g_object_ref (photo->thumbnail));
+      g_hash_table_remove (self->photo_states, sha256);
+    }
+  else
+    g_hash_table_insert (self->photo_states, g_strdup (sha256),
+                         GINT_TO_POINTER (BD_PHOTO_STATE_NO_PREVIEW));
   set_attachments (self, g_variant_builder_end (&builder));
   rebuild_photos (self);
 }
