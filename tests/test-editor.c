@@ -202,6 +202,13 @@ make_png (int     width,
   return make_image ("png", width, height, rgba);
 }
 
+static GBytes *
+make_image_bytes (const char *data,
+                  gsize       size)
+{
+  return g_bytes_new (data, size);
+}
+
 static GFile *
 write_file (Fixture    *f,
             const char *name,
@@ -393,6 +400,23 @@ test_photo_chooser (Fixture       *f,
   g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (chooser)));
   filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (chooser));
   g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 1);
+  /* It lists the four types the server takes, and no other. */
+  {
+    g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, 0);
+    g_autoptr(GVariant) description = gtk_file_filter_to_gvariant (filter);
+    g_autofree char *text = g_variant_print (description, FALSE);
+
+    g_test_message ("filter: %s", text);
+    g_assert_nonnull (strstr (text, "'image/jpeg'"));
+    g_assert_nonnull (strstr (text, "'image/png'"));
+    g_assert_nonnull (strstr (text, "'image/webp'"));
+    /* image/heic: shared-mime-info's alias of image/heif */
+    g_assert_nonnull (strstr (text, "'image/heif'"));
+    g_assert_nonnull (strstr (text, "'*.[hH][eE][iI][cC]'"));
+    g_assert_null (strstr (text, "image/gif"));
+    g_assert_null (strstr (text, "image/svg"));
+    g_assert_null (strstr (text, "image/bmp"));
+  }
 
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   g_assert_true (iterate_until (chooser_gone, NULL, TIMEOUT_MS));
@@ -571,6 +595,26 @@ test_photo_bad (Fixture       *f,
   garbage_file = write_file (f, "garbage.png", garbage);
   check_refused (f, garbage_file, "garbage.png", garbage);
 
+  /* Images of types the server does not take (415): a GIF, and an SVG
+   * named .png (the bytes decide, not the name). */
+  {
+    g_autoptr(GBytes) gif = make_image_bytes ("GIF89a\x01\x00\x01\x00\x80\x00\x00"
+                                              "\x00\x00\x00\xff\xff\xff\x21\xf9\x04\x01\x00"
+                                              "\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01"
+                                              "\x00\x00\x02\x02\x44\x01\x00\x3b", 43);
+    const char *svg_text = "<?xml version=\"1.0\"?>\n"
+                           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"16\" height=\"16\">"
+                           "<rect width=\"16\" height=\"16\" fill=\"red\"/></svg>\n";
+    g_autoptr(GBytes) svg = g_bytes_new_static (svg_text, strlen (svg_text));
+    g_autoptr(GFile) gif_file = write_file (f, "animation.gif", gif);
+    g_autoptr(GFile) svg_file = write_file (f, "drawing.png", svg);
+
+    check_refused (f, gif_file, "animation.gif", gif);
+    g_assert_nonnull (strstr (gtk_label_get_text (error_label), "JPEG, PNG, WebP and HEIC"));
+    check_refused (f, svg_file, "drawing.png", svg);
+    g_assert_nonnull (strstr (gtk_label_get_text (error_label), "JPEG, PNG, WebP and HEIC"));
+  }
+
   /* One byte over the limit (a sparse file: nothing is written). */
   fd = g_open (big_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   g_assert_cmpint (fd, >=, 0);
@@ -600,6 +644,99 @@ test_photo_bad (Fixture       *f,
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
     g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, 1);
   }
+}
+
+/* A WebP or HEIC photo (the server takes both) is kept and sent even
+ * where gdk-pixbuf has no loader for it: shown as "No preview", not
+ * refused as unreadable. */
+static gboolean
+has_pixbuf_loader (const char *media_type)
+{
+  GSList *formats = gdk_pixbuf_get_formats ();
+  gboolean found = FALSE;
+
+  for (GSList *l = formats; l != NULL; l = l->next)
+    {
+      g_auto(GStrv) types = gdk_pixbuf_format_get_mime_types (l->data);
+
+      if (types != NULL && g_strv_contains ((const char * const *)types, media_type))
+        found = TRUE;
+    }
+  g_slist_free (formats);
+  return found;
+}
+
+static void
+test_photo_no_preview (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const struct { const char *name; const char *type; const char *loader; const char *head; } photos[] = {
+    { "IMG_0001.HEIC", "image/heic", "image/heif", "\x00\x00\x00\x18" "ftypheic" },
+    { "photo.webp", "image/webp", "image/webp", "RIFF\x00\x10\x00\x00" "WEBPVP8 " },
+  };
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_expected = 0;
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (photos); i++)
+    {
+      guint8 body[2048];
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(GBytes) held = NULL;
+      g_autofree char *sha = NULL;
+      g_autofree char *media_type = NULL;
+      BdPhotoThumbnail *thumbnail;
+
+      if (has_pixbuf_loader (photos[i].loader))
+        {
+          g_test_message ("%s: gdk-pixbuf decodes it here; not tested", photos[i].type);
+          continue;
+        }
+
+      for (guint j = 0; j < sizeof body; j++)
+        body[j] = (guint8)(j * 7);
+      memcpy (body, photos[i].head, 16);
+      bytes = g_bytes_new (body, sizeof body);
+      sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      file = write_file (f, photos[i].name, bytes);
+
+      _bd_report_editor_add_photo_file (f->editor, file);
+      wait_for_photos (f->editor);
+      n_expected++;
+
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_bd_report_editor_get_photo_error_label (f->editor))));
+      g_assert_cmpuint (n_attachments (bd_report_editor_get_report (f->editor)), ==, n_expected);
+      thumbnail = nth_thumbnail (f->editor, n_expected - 1);
+      g_assert_cmpstr (bd_photo_thumbnail_get_name (thumbnail), ==, photos[i].name);
+      g_assert_cmpint (bd_photo_thumbnail_get_state (thumbnail), ==, BD_PHOTO_STATE_NO_PREVIEW);
+      g_assert_cmpstr (gtk_label_get_text (_bd_photo_thumbnail_get_status_label (thumbnail)), ==, "No preview");
+
+      /* kept under the type its bytes are, as the server wants it */
+      held = bd_store_get_attachment (f->store, sha, &media_type, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (media_type, ==, photos[i].type);
+    }
+
+  if (n_expected == 0)
+    {
+      g_test_skip ("gdk-pixbuf decodes WebP and HEIC here");
+      return;
+    }
+
+  /* Opened again: the stored bytes get no preview either, and are not "broken". */
+  save (f);
+  saved = bd_store_get_report (f->store, bd_report_get_id (stored), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_attachments (saved), ==, n_expected);
+  bd_report_editor_set_report (f->editor, saved, FALSE);
+  wait_for_photos (f->editor);
+  for (guint i = 0; i < n_expected; i++)
+    g_assert_cmpint (bd_photo_thumbnail_get_state (nth_thumbnail (f->editor, i)), ==, BD_PHOTO_STATE_NO_PREVIEW);
 }
 
 /* The loader on its own: limits, names, orientation-free decoding. */
@@ -658,6 +795,46 @@ test_photo_loader (void)
   g_assert_null (bd_photo_load_file_finish (result, &error));
   g_assert_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_TOO_LARGE);
   g_clear_error (&error);
+
+  /* Only the types the server takes, told by their bytes. */
+  {
+    static const struct { const char *bytes; gsize size; const char *type; } cases[] = {
+      { "\xff\xd8\xff\xe0\x00\x10JFIF", 10, "image/jpeg" },
+      { "\x89PNG\r\n\x1a\n\x00\x00", 10, "image/png" },
+      { "RIFF\x24\x00\x00\x00WEBPVP8 ", 16, "image/webp" },
+      { "\x00\x00\x00\x18" "ftypheic\x00\x00\x00\x00", 16, "image/heic" },
+      { "\x00\x00\x00\x18" "ftypmif1\x00\x00\x00\x00", 16, "image/heic" },
+      { "\x00\x00\x00\x18" "ftyphevx\x00\x00\x00\x00", 16, "image/heic" },
+      { "\x00\x00\x00\x18" "ftypisom\x00\x00\x00\x00", 16, NULL },   /* an MP4 video */
+      { "\x00\x00\x00\x18" "ftypavif\x00\x00\x00\x00", 16, NULL },   /* AVIF */
+      { "RIFF\x24\x00\x00\x00WAVEfmt ", 16, NULL },                       /* a WAV sound */
+      { "GIF89a\x01\x00\x01\x00", 10, NULL },
+      { "BM\x3a\x00\x00\x00\x00\x00", 8, NULL },
+      { "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", 41, NULL },
+      { "\x89PNG\r\n\x1a", 7, NULL },                                     /* cut inside the signature */
+      { "\xff\xd8", 2, NULL },
+      { "", 0, NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      g_assert_cmpstr (bd_photo_sniff_type ((const guint8 *)cases[i].bytes, cases[i].size), ==, cases[i].type);
+  }
+
+  /* A PNG named .jpg is sent as what it is. */
+  {
+    g_autofree char *jpg_path = g_build_filename (dir, "really-a-png.jpg", NULL);
+    g_autoptr(GFile) jpg_file = g_file_new_for_path (jpg_path);
+    g_autoptr(BdPhotoFile) misnamed = NULL;
+
+    g_assert_true (g_file_set_contents (jpg_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+    g_clear_object (&result);
+    bd_photo_load_file_async (jpg_file, BD_STORE_MAX_ATTACHMENT_BYTES, NULL, on_loaded_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    misnamed = bd_photo_load_file_finish (result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (misnamed->media_type, ==, "image/png");
+  }
 
   /* Names are made safe for an attachment. */
   name = bd_photo_sanitize_name ("a\\b\tc.png");
@@ -843,44 +1020,7 @@ test_conflict_unsaved_edits (Fixture       *f,
   g_assert_cmpstr (bd_report_get_reporter (after), ==, "北区役所 土木担当");
 }
 
-/* Another office's edit arrives (a sync) while the report is open and
- * being edited here: saving keeps both, not the stale copy of the rest. */
-static void
-test_save_over_newer (Fixture       *f,
-                      gconstpointer  data)
-{
-  g_autoptr(BdReport) report = make_report ();
-  g_autoptr(BdReport) stored = save_report (f->store, report);
-  g_autoptr(BdReport) theirs = NULL;
-  g_autoptr(BdReport) after = NULL;
-  g_autoptr(GPtrArray) pulled = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *id = bd_report_get_id (stored);
-
-  bd_report_editor_set_report (f->editor, stored, FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（確認済）");
-  g_assert_true (bd_report_editor_get_modified (f->editor));
-
-  /* what a pull writes: the server's copy, another description */
-  theirs = bd_report_copy (stored);
-  bd_report_set_description (theirs, "本部より: 排水ポンプ車 到着");
-  bd_report_set_rev (theirs, 7);
-  g_ptr_array_add (pulled, theirs);
-  g_assert_true (bd_store_insert_batch (f->store, pulled, FALSE, "sync", &error));
-  g_assert_no_error (error);
-
-  save (f);
-  after = bd_store_get_report (f->store, id, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (bd_report_get_title (after), ==, "北区 梅田 冠水（確認済）");
-  g_assert_cmpstr (bd_report_get_description (after), ==, "本部より: 排水ポンプ車 到着");
-  /* the edit goes out on top of the server's revision */
-  g_assert_cmpint (bd_report_get_rev (after), ==, 7);
-}
-
-/* The history names the person using the app (the "reporter-name"
- * setting), not the report's reporter, for an edit, a settled conflict and
- * a delete made in the editor. */
+/* The last history row of @id is @op by @actor. */
 static void
 assert_last_history (BdStore    *store,
                      const char *id,
@@ -899,6 +1039,119 @@ assert_last_history (BdStore    *store,
   g_assert_cmpstr (entry->actor, ==, actor);
 }
 
+static guint
+history_length (BdStore    *store,
+                const char *id)
+{
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+
+  history = bd_store_list_history (store, id, &error);
+  g_assert_no_error (error);
+  return history->len;
+}
+
+static void
+on_saved_report_cb (BdReportEditor *editor,
+                    BdReport       *report,
+                    gpointer        data)
+{
+  BdReport **out = data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (report);
+}
+
+/* Another office's edit arrives (a sync) while the report is open and
+ * being edited here: saving keeps both, not the stale copy of the rest. */
+static void
+test_save_over_newer (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) theirs = NULL;
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(BdReport) emitted = NULL;
+  g_autoptr(GPtrArray) pulled = g_ptr_array_new ();
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.bosai_desk.BosaiDesk");
+  g_autoptr(GError) error = NULL;
+  const char *id = bd_report_get_id (stored);
+  guint n_history;
+  gulong handler;
+
+  g_settings_set_string (settings, "reporter-name", "tester-actor");
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（確認済）");
+  g_assert_true (bd_report_editor_get_modified (f->editor));
+
+  /* what a pull writes: the server's copy, another description, and
+   * another title too (changed on both sides) */
+  theirs = bd_report_copy (stored);
+  bd_report_set_description (theirs, "本部より: 排水ポンプ車 到着");
+  bd_report_set_title (theirs, SERVER_TITLE);
+  bd_report_set_rev (theirs, 7);
+  g_ptr_array_add (pulled, theirs);
+  g_assert_true (bd_store_insert_batch (f->store, pulled, FALSE, "sync", &error));
+  g_assert_no_error (error);
+  n_history = history_length (f->store, id);
+
+  /* The form still shows what was typed, over the copy it loaded. */
+  g_assert_cmpstr (bd_report_get_description (bd_report_editor_get_report (f->editor)), ==, LOCAL_DESC);
+
+  handler = g_signal_connect (f->editor, "saved", G_CALLBACK (on_saved_report_cb), &emitted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  g_signal_handler_disconnect (f->editor, handler);
+  g_assert_nonnull (emitted);
+
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  /* a field changed on both sides takes what was typed */
+  g_assert_cmpstr (bd_report_get_title (after), ==, "北区 梅田 冠水（確認済）");
+  g_assert_cmpstr (bd_report_get_description (after), ==, "本部より: 排水ポンプ車 到着");
+  /* the edit goes out on top of the server's revision */
+  g_assert_cmpint (bd_report_get_rev (after), ==, 7);
+  /* "saved" carries what the store wrote (the merge), not the form's copy */
+  g_assert_true (bd_report_equal (emitted, after));
+  /* one edit, one history row, naming who saved it */
+  g_assert_cmpuint (history_length (f->store, id), ==, n_history + 1);
+  assert_last_history (f->store, id, "update", "tester-actor");
+  g_assert_null (bd_report_editor_get_report (f->editor));
+
+  g_settings_reset (settings, "reporter-name");
+}
+
+/* Nothing changed meanwhile: what is saved is what was typed. */
+static void
+test_save_over_unchanged (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = save_report (f->store, report);
+  g_autoptr(BdReport) emitted = NULL;
+  g_autoptr(BdReport) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = bd_report_get_id (stored);
+  gulong handler;
+
+  bd_report_editor_set_report (f->editor, stored, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "北区 梅田 冠水（解消）");
+
+  handler = g_signal_connect (f->editor, "saved", G_CALLBACK (on_saved_report_cb), &emitted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  g_signal_handler_disconnect (f->editor, handler);
+
+  after = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_title (after), ==, "北区 梅田 冠水（解消）");
+  g_assert_cmpstr (bd_report_get_description (after), ==, LOCAL_DESC);
+  g_assert_nonnull (emitted);
+  g_assert_true (bd_report_equal (emitted, after));
+}
+
+/* The history names the person using the app (the "reporter-name"
+ * setting), not the report's reporter, for an edit, a settled conflict and
+ * a delete made in the editor. */
 static void
 on_deleted_cb (BdReportEditor *editor,
                const char     *id,
@@ -1202,12 +1455,14 @@ main (int   argc,
   ADD ("/bd/editor/photo/remove", test_photo_remove);
   ADD ("/bd/editor/photo/on-server", test_photo_on_server);
   ADD ("/bd/editor/photo/bad", test_photo_bad);
+  ADD ("/bd/editor/photo/no-preview", test_photo_no_preview);
   ADD ("/bd/editor/conflict/show", test_conflict_show);
   ADD ("/bd/editor/conflict/take-server", test_conflict_take_server);
   ADD ("/bd/editor/conflict/keep-mine", test_conflict_keep_mine);
   ADD ("/bd/editor/conflict/unsaved-edits", test_conflict_unsaved_edits);
   ADD ("/bd/editor/conflict/arrives", test_conflict_arrives);
   ADD ("/bd/editor/save-over-newer", test_save_over_newer);
+  ADD ("/bd/editor/save-over-unchanged", test_save_over_unchanged);
   ADD ("/bd/editor/history-actor", test_history_actor);
   ADD ("/bd/editor/parts", test_parts);
   ADD ("/bd/report-row/conflict", test_row_conflict);

@@ -11,6 +11,7 @@
 
 #include "bd-conflict-list-private.h"
 
+#include "bd-report-fields.h"
 
 struct _BdConflictList
 {
@@ -41,21 +42,13 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* Conflicts are listed in the order of the form. */
-static const char * const form_order[] = {
-  "title", "category", "severity", "geometry", "ward", "status", "duplicate_of",
-  "description", "attachments", "counts", "affected_households", "affected_people",
-  "reporter", "observed_at", "created_at", "deleted",
-};
-
+/* Conflicts are listed in the order of the form (the field table's). */
 static guint
 form_position (const char *field)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (form_order); i++)
-    if (g_strcmp0 (form_order[i], field) == 0)
-      return i;
+  const BdReportFieldInfo *f = bd_report_field_lookup (field);
 
-  return G_N_ELEMENTS (form_order);
+  return f != NULL ? f->form_order : G_MAXUINT;
 }
 
 static int

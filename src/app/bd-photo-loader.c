@@ -16,8 +16,6 @@
 #include <glib/gi18n-lib.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
-#include "bd-store.h"
-
 #define READ_CHUNK      (256 * 1024)
 #define DECODE_CHUNK    (64 * 1024)
 #define MAX_NAME_CHARS  255
@@ -65,7 +63,67 @@ bd_photo_sanitize_name (const char *name)
   return g_string_free (safe, FALSE);
 }
 
+/* Types the server accepts. The same test as bosai-central's
+ * (src/central/bd-central-media.c), which the app cannot link. */
+
+static gboolean
+is_heic_brand (const guint8 *brand)
+{
+  static const char brands[][5] = {
+    "heic", "heix", "mif1", "msf1", "heim", "heis", "hevc", "hevx",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (brands); i++)
+    if (memcmp (brand, brands[i], 4) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+const char *
+bd_photo_sniff_type (const guint8 *data,
+                     gsize         size)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+
+  if (size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return "image/jpeg";
+  if (size >= sizeof png && memcmp (data, png, sizeof png) == 0)
+    return "image/png";
+  if (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  /* ISO-BMFF: the first box is "ftyp", then the major brand */
+  if (size >= 12 && memcmp (data + 4, "ftyp", 4) == 0 && is_heic_brand (data + 8))
+    return "image/heic";
+
+  return NULL;
+}
+
 /* Decoding */
+
+/* Whether gdk-pixbuf has a loader for @media_type here (Debian's
+ * webp-pixbuf-loader and heif-gdk-pixbuf are not always installed). */
+static gboolean
+can_decode (const char *media_type)
+{
+  GSList *formats = gdk_pixbuf_get_formats ();
+  gboolean found = FALSE;
+
+  for (GSList *l = formats; l != NULL && !found; l = l->next)
+    {
+      g_auto(GStrv) types = gdk_pixbuf_format_get_mime_types (l->data);
+
+      for (guint i = 0; types != NULL && types[i] != NULL && !found; i++)
+        found = g_ascii_strcasecmp (types[i], media_type) == 0 ||
+                (g_str_equal (media_type, "image/heic") &&
+                 g_ascii_strcasecmp (types[i], "image/heif") == 0);
+    }
+
+  g_slist_free (formats);
+  return found;
+}
 
 typedef struct
 {
@@ -160,6 +218,7 @@ bd_photo_decode_thumbnail (GBytes        *bytes,
   g_autoptr(GdkPixbuf) oriented = NULL;
   g_autoptr(GError) local_error = NULL;
   SizeInfo info = { 0, 0, FALSE };
+  const char *sniffed;
   const guint8 *data;
   GdkPixbuf *pixbuf;
   gsize size;
@@ -172,6 +231,14 @@ bd_photo_decode_thumbnail (GBytes        *bytes,
     {
       g_set_error_literal (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_EMPTY,
                            _("The photo is empty."));
+      return NULL;
+    }
+
+  sniffed = bd_photo_sniff_type (data, size);
+  if (sniffed != NULL && !can_decode (sniffed))
+    {
+      g_set_error_literal (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NO_PREVIEW,
+                           _("This device cannot show a preview of this photo."));
       return NULL;
     }
 
@@ -329,7 +396,9 @@ load_file (GFile         *file,
   g_autoptr(BdPhotoFile) photo = NULL;
   g_autofree char *name = NULL;
   g_autofree char *content_type = NULL;
+  g_autofree char *mime_type = NULL;
   g_autofree char *limit = NULL;
+  const char *sniffed;
   gboolean uncertain = FALSE;
   gsize total = 0;
 
@@ -412,18 +481,33 @@ load_file (GFile         *file,
   photo->name = g_steal_pointer (&name);
   photo->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 
-  content_type = g_content_type_guess (photo->name,
-                                       g_bytes_get_data (photo->bytes, NULL),
-                                       MIN (total, 4096), &uncertain);
-  photo->media_type = g_content_type_get_mime_type (content_type);
-  if (photo->media_type == NULL || !g_str_has_prefix (photo->media_type, "image/"))
+  /* The server takes a photo only when its bytes are one of its types,
+   * and only under that type's name: the bytes decide, not the file name. */
+  sniffed = bd_photo_sniff_type (g_bytes_get_data (photo->bytes, NULL), total);
+  if (sniffed == NULL)
     {
-      g_set_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NOT_IMAGE,
-                   _("“%s” is not a photo: choose an image file (JPEG or PNG)."), photo->name);
+      content_type = g_content_type_guess (NULL, g_bytes_get_data (photo->bytes, NULL),
+                                           MIN (total, 4096), &uncertain);
+      mime_type = g_content_type_get_mime_type (content_type);
+      if (mime_type != NULL && g_str_has_prefix (mime_type, "image/"))
+        g_set_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NOT_ACCEPTED,
+                     _("“%s” cannot be sent: only JPEG, PNG, WebP and HEIC photos are accepted."),
+                     photo->name);
+      else
+        g_set_error (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NOT_IMAGE,
+                     _("“%s” is not a photo: choose a JPEG, PNG, WebP or HEIC image."),
+                     photo->name);
       return NULL;
     }
+  photo->media_type = g_strdup (sniffed);
 
   photo->thumbnail = bd_photo_decode_thumbnail (photo->bytes, cancellable, &local_error);
+  if (g_error_matches (local_error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NO_PREVIEW))
+    {
+      /* The server takes it: it is kept and sent, only not drawn here. */
+      g_debug ("“%s” (%s): %s", photo->name, photo->media_type, local_error->message);
+      return g_steal_pointer (&photo);
+    }
   if (photo->thumbnail == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -490,69 +574,6 @@ bd_photo_load_file_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Keeping a photo in the store: the store open at the path does the
- * work, off the main thread, through its own connection for photos. */
-
-static BdStore *
-find_store (GTask      *task,
-            const char *database_path)
-{
-  BdStore *store = bd_store_find_open (database_path);
-
-  if (store == NULL)
-    g_task_return_new_error (task, BD_STORE_ERROR, BD_STORE_ERROR_OPEN,
-                             _("The report database “%s” is not open"), database_path);
-  return store;
-}
-
-static void
-on_stored_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *sha256;
-
-  if (!(sha256 = bd_store_add_attachment_finish (BD_STORE (object), result, &error)))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, sha256, g_free);
-}
-
-void
-bd_photo_store_async (const char          *database_path,
-                      GBytes              *bytes,
-                      const char          *media_type,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(BdStore) store = NULL;
-
-  g_return_if_fail (database_path != NULL);
-  g_return_if_fail (bytes != NULL);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bd_photo_store_async);
-  if (!(store = find_store (task, database_path)))
-    return;
-  bd_store_add_attachment_async (store, bytes, media_type, cancellable,
-                                 on_stored_cb, g_steal_pointer (&task));
-}
-
-char *
-bd_photo_store_finish (GAsyncResult  *result,
-                       GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bd_photo_store_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* Thumbnails of stored photos: read by the store, decoded on a worker */
 
 static void
@@ -592,23 +613,20 @@ on_thumbnail_read_cb (GObject      *object,
 }
 
 void
-bd_photo_load_thumbnail_async (const char          *database_path,
+bd_photo_load_thumbnail_async (BdStore             *store,
                                const char          *sha256,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(BdStore) store = NULL;
 
-  g_return_if_fail (database_path != NULL);
+  g_return_if_fail (BD_IS_STORE (store));
   g_return_if_fail (sha256 != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, bd_photo_load_thumbnail_async);
-  if (!(store = find_store (task, database_path)))
-    return;
   bd_store_read_attachment_async (store, sha256, cancellable,
                                   on_thumbnail_read_cb, g_steal_pointer (&task));
 }

@@ -9,6 +9,8 @@
 
 #include <gtk/gtk.h>
 
+#include "bd-store.h"
+
 G_BEGIN_DECLS
 
 /* Reading photos off the main thread: a file the user picked (bounded in
@@ -24,6 +26,9 @@ typedef enum
   BD_PHOTO_ERROR_NOT_IMAGE,    /* not an image file at all */
   BD_PHOTO_ERROR_BAD_IMAGE,    /* says it is an image, but cannot be decoded */
   BD_PHOTO_ERROR_EMPTY,
+  BD_PHOTO_ERROR_NOT_ACCEPTED, /* an image, but not a type the server takes */
+  BD_PHOTO_ERROR_NO_PREVIEW,   /* a type the server takes (WebP, HEIC) that
+                                * gdk-pixbuf cannot decode here */
 } BdPhotoError;
 
 /* Thumbnails are decoded with their shorter side at most this many pixels
@@ -37,9 +42,9 @@ typedef enum
 typedef struct
 {
   GBytes     *bytes;
-  char       *media_type;    /* "image/png", from g_content_type_guess () */
+  char       *media_type;    /* "image/png": bd_photo_sniff_type () of the bytes */
   char       *name;          /* the file's display name, safe as an attachment name */
-  GdkTexture *thumbnail;
+  GdkTexture *thumbnail;     /* NULL: no preview (BD_PHOTO_ERROR_NO_PREVIEW) */
 } BdPhotoFile;
 
 GQuark       bd_photo_error_quark             (void);
@@ -47,10 +52,19 @@ GQuark       bd_photo_error_quark             (void);
 void         bd_photo_file_free               (BdPhotoFile         *photo);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdPhotoFile, bd_photo_file_free)
 
-/* Reads @file on a worker thread. Fails with BD_PHOTO_ERROR_TOO_LARGE when
+/* The photo types bosai-central accepts, told by their first bytes as the
+ * server tells them (it answers 415 to anything else, and to a media type
+ * that does not match the bytes): "image/jpeg", "image/png", "image/webp"
+ * or "image/heic"; NULL for anything else (GIF, BMP, SVG, text…). */
+const char  *bd_photo_sniff_type              (const guint8        *data,
+                                               gsize                size);
+
+/* Reads @file on a worker thread. A WebP or HEIC photo that this device
+ * has no decoder for is taken as it is, without a thumbnail. Fails with BD_PHOTO_ERROR_TOO_LARGE when
  * it holds more than @max_bytes (without reading more than @max_bytes + 1),
- * BD_PHOTO_ERROR_NOT_IMAGE / _BAD_IMAGE / _EMPTY, or a GIO error. Every
- * message names the file and is meant for the user. */
+ * BD_PHOTO_ERROR_NOT_IMAGE / _NOT_ACCEPTED (an image of a type the server
+ * does not take, see bd_photo_sniff_type ()) / _BAD_IMAGE / _EMPTY, or a
+ * GIO error. Every message names the file and is meant for the user. */
 void         bd_photo_load_file_async         (GFile               *file,
                                                gsize                max_bytes,
                                                GCancellable        *cancellable,
@@ -59,7 +73,8 @@ void         bd_photo_load_file_async         (GFile               *file,
 BdPhotoFile *bd_photo_load_file_finish        (GAsyncResult        *result,
                                                GError             **error);
 
-/* A thumbnail of image @bytes (any thread). */
+/* A thumbnail of image @bytes (any thread). BD_PHOTO_ERROR_NO_PREVIEW for
+ * a WebP or HEIC photo when gdk-pixbuf has no loader for it. */
 GdkTexture  *bd_photo_decode_thumbnail        (GBytes              *bytes,
                                                GCancellable        *cancellable,
                                                GError             **error);
@@ -71,26 +86,11 @@ void         bd_photo_decode_thumbnail_async  (GBytes              *bytes,
 GdkTexture  *bd_photo_decode_thumbnail_finish (GAsyncResult        *result,
                                                GError             **error);
 
-/* Adds @bytes to the store open at @database_path
- * (bd_store_add_attachment_async (): hashed and written on a worker
- * through the store's own connection for photos; hashing and writing up
- * to 20 MB with synchronous=FULL takes a few hundred milliseconds, too
- * long for the main thread). BD_STORE_ERROR_OPEN when no store is open at
- * that path. Returns the sha256. */
-void         bd_photo_store_async             (const char          *database_path,
-                                               GBytes              *bytes,
-                                               const char          *media_type,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data);
-char        *bd_photo_store_finish            (GAsyncResult        *result,
-                                               GError             **error);
-
-/* A thumbnail of the photo @sha256 held by the store open at
- * @database_path, read by bd_store_read_attachment_async () and decoded
- * on a worker thread.
- * BD_STORE_ERROR_NOT_FOUND when the store does not hold it. */
-void         bd_photo_load_thumbnail_async    (const char          *database_path,
+/* A thumbnail of the photo @sha256 held by @store, read by
+ * bd_store_read_attachment_async () and decoded on a worker thread.
+ * BD_STORE_ERROR_NOT_FOUND when the store does not hold it. (Photos are
+ * added with bd_store_add_attachment_async ().) */
+void         bd_photo_load_thumbnail_async    (BdStore             *store,
                                                const char          *sha256,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,

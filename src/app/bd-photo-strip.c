@@ -205,10 +205,7 @@ on_thumbnail_decoded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *sha256 = NULL;
 
-  if (g_task_get_source_tag (G_TASK (result)) == bd_photo_load_thumbnail_async)
-    texture = bd_photo_load_thumbnail_finish (result, &error);
-  else
-    texture = bd_photo_decode_thumbnail_finish (result, &error);
+  texture = bd_photo_load_thumbnail_finish (result, &error);
 
   /* Another report was opened meanwhile, or the editor went away. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -228,6 +225,8 @@ on_thumbnail_decoded_cb (GObject      *object,
 
       if (g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND))
         state = BD_PHOTO_STATE_ON_SERVER;
+      else if (g_error_matches (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NO_PREVIEW))
+        state = BD_PHOTO_STATE_NO_PREVIEW;
       else
         g_debug ("Photo %s cannot be shown: %s", sha256, error->message);
       g_hash_table_insert (self->photo_states, g_strdup (sha256), GINT_TO_POINTER (state));
@@ -235,18 +234,6 @@ on_thumbnail_decoded_cb (GObject      *object,
     }
 
   start_decoding (self);
-}
-
-/* The store's file, when a worker thread can open it too. */
-static const char *
-shared_store_path (BdPhotoStrip   *self)
-{
-  const char *path = self->store != NULL ? bd_store_get_path (self->store) : NULL;
-
-  if (path == NULL || path[0] == '\0' || g_strcmp0 (path, ":memory:") == 0)
-    return NULL;
-
-  return path;
 }
 
 /* One thumbnail at a time (each photo may be 20 MB), read from the store
@@ -257,45 +244,16 @@ start_decoding (BdPhotoStrip   *self)
   while (!self->decoding && !g_queue_is_empty (&self->decode_queue))
     {
       g_autofree char *sha256 = g_queue_pop_head (&self->decode_queue);
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GError) error = NULL;
-      const char *path;
       guint shown = 0;
 
       foreach_thumbnail (self, sha256, count_func, &shown);
       if (shown == 0 || self->store == NULL)
         continue;
 
-      if ((path = shared_store_path (self)) != NULL)
-        {
-          self->decoding = TRUE;
-          self->decoding_sha = g_steal_pointer (&sha256);
-          bd_photo_load_thumbnail_async (path, self->decoding_sha, self->photo_cancellable,
-                                         on_thumbnail_decoded_cb, g_object_ref (self));
-          break;
-        }
-
-      /* A database only the main connection sees: read it here. */
-
-      bytes = bd_store_get_attachment (self->store, sha256, NULL, &error);
-      if (bytes == NULL)
-        {
-          BdPhotoState state = BD_PHOTO_STATE_ON_SERVER;
-
-          if (!g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_FOUND))
-            {
-              g_debug ("Photo %s cannot be read: %s", sha256, error->message);
-              state = BD_PHOTO_STATE_BROKEN;
-            }
-          g_hash_table_insert (self->photo_states, g_strdup (sha256), GINT_TO_POINTER (state));
-          foreach_thumbnail (self, sha256, set_state_func, GINT_TO_POINTER (state));
-          continue;
-        }
-
       self->decoding = TRUE;
       self->decoding_sha = g_steal_pointer (&sha256);
-      bd_photo_decode_thumbnail_async (bytes, self->photo_cancellable,
-                                       on_thumbnail_decoded_cb, g_object_ref (self));
+      bd_photo_load_thumbnail_async (self->store, self->decoding_sha, self->photo_cancellable,
+                                     on_thumbnail_decoded_cb, g_object_ref (self));
     }
 }
 
@@ -439,8 +397,14 @@ add_photo (BdPhotoStrip   *self,
     }
   g_variant_builder_add (&builder, "(sss)", sha256, photo->media_type, photo->name);
   /* The thumbnail first: the editor hears of the new attachments at once. */
-  g_hash_table_insert (self->thumbnails, g_strdup (sha256), g_object_ref (photo->thumbnail));
-  g_hash_table_remove (self->photo_states, sha256);
+  if (photo->thumbnail != NULL)
+    {
+      g_hash_table_insert (self->thumbnails, g_strdup (sha256), g_object_ref (photo->thumbnail));
+      g_hash_table_remove (self->photo_states, sha256);
+    }
+  else
+    g_hash_table_insert (self->photo_states, g_strdup (sha256),
+                         GINT_TO_POINTER (BD_PHOTO_STATE_NO_PREVIEW));
   set_attachments (self, g_variant_builder_end (&builder));
   rebuild_photos (self);
 }
@@ -492,7 +456,7 @@ on_photo_stored_cb (GObject      *object,
   g_autofree char *sha256 = NULL;
   BdPhotoStrip   *self = job->self;
 
-  sha256 = bd_photo_store_finish (result, &error);
+  sha256 = bd_store_add_attachment_finish (BD_STORE (object), result, &error);
 
   /* Another report was opened meanwhile, or the editor went away. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -514,7 +478,7 @@ on_photo_loaded_cb (GObject      *object,
   g_autoptr(BdPhotoStrip) self = user_data;
   g_autoptr(BdPhotoFile) photo = NULL;
   g_autoptr(GError) error = NULL;
-  const char *path;
+  PhotoJob *job;
 
   photo = bd_photo_load_file_finish (result, &error);
 
@@ -530,28 +494,13 @@ on_photo_loaded_cb (GObject      *object,
       return;
     }
 
-  if ((path = shared_store_path (self)) != NULL)
-    {
-      PhotoJob *job = g_new0 (PhotoJob, 1);
-
-      /* Hashing and writing megabytes: on a worker thread too. */
-      job->self = g_object_ref (self);
-      job->photo = g_steal_pointer (&photo);
-      bd_photo_store_async (path, job->photo->bytes, job->photo->media_type,
-                            self->photo_cancellable, on_photo_stored_cb, job);
-    }
-  else
-    {
-      /* A database only this connection sees. */
-      g_autofree char *sha256 = bd_store_add_attachment (self->store, photo->bytes,
-                                                         photo->media_type, &error);
-
-      finish_photo_load (self);
-      if (sha256 == NULL)
-        show_store_error (self, photo, error);
-      else
-        add_photo (self, photo, sha256);
-    }
+  /* Hashing and writing megabytes: on a worker thread, through the
+   * store's own connection for photos. */
+  job = g_new0 (PhotoJob, 1);
+  job->self = g_object_ref (self);
+  job->photo = g_steal_pointer (&photo);
+  bd_store_add_attachment_async (self->store, job->photo->bytes, job->photo->media_type,
+                                 self->photo_cancellable, on_photo_stored_cb, job);
 }
 
 static void
@@ -575,23 +524,22 @@ on_chooser_response_cb (GtkNativeDialog *dialog,
     }
 }
 
-/* What gdk-pixbuf can decode here (GTK 4.8's
- * gtk_file_filter_add_pixbuf_formats () leaks the lists it copies). */
+/* Only what the server accepts (bd_photo_sniff_type ()), by media type
+ * and, for choosers that only see names, by suffix. */
 static void
 add_image_types (GtkFileFilter *filter)
 {
-  GSList *formats = gdk_pixbuf_get_formats ();
+  static const char * const types[] = {
+    "image/jpeg", "image/png", "image/webp", "image/heic", "image/heif",
+  };
+  static const char * const suffixes[] = {
+    "jpg", "jpeg", "png", "webp", "heic", "heif",
+  };
 
-  for (GSList *l = formats; l != NULL; l = l->next)
-    {
-      g_auto(GStrv) types = gdk_pixbuf_format_get_mime_types (l->data);
-
-      for (guint i = 0; types != NULL && types[i] != NULL; i++)
-        if (g_str_has_prefix (types[i], "image/"))
-          gtk_file_filter_add_mime_type (filter, types[i]);
-    }
-
-  g_slist_free (formats);
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    gtk_file_filter_add_mime_type (filter, types[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    gtk_file_filter_add_suffix (filter, suffixes[i]);
 }
 
 static void
@@ -836,7 +784,8 @@ bd_photo_strip_choose_files (BdPhotoStrip *self)
       gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
 
       filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _("Photos"));
+      /* Translators: the file chooser's filter; the server takes only these */
+      gtk_file_filter_set_name (filter, _("Photos (JPEG, PNG, WebP, HEIC)"));
       add_image_types (filter);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
 

@@ -50,8 +50,9 @@ void       bd_photo_strip_recheck_on_server (BdPhotoStrip *self);
 /* A file chooser for photos; each file picked goes to
  * bd_photo_strip_add_file (). */
 void       bd_photo_strip_choose_files      (BdPhotoStrip *self);
-/* Reads @file on a worker thread and, if it is an image of at most
- * BD_STORE_MAX_ATTACHMENT_BYTES, adds it to the store and to the
+/* Reads @file on a worker thread and, if it is a photo the server takes
+ * (JPEG, PNG, WebP or HEIC by its bytes: bd_photo_sniff_type ()) of at
+ * most BD_STORE_MAX_ATTACHMENT_BYTES, adds it to the store and to the
  * attachments; otherwise shows why under the photos. */
 void       bd_photo_strip_add_file          (BdPhotoStrip *self,
                                              GFile        *file);

@@ -84,6 +84,12 @@ show_state (BdPhotoThumbnail *self)
       text = _("Cannot show this photo");
       break;
 
+    case BD_PHOTO_STATE_NO_PREVIEW:
+      icon = "image-x-generic-symbolic";
+      /* Translators: a photo kept and sent as it is, but that this device cannot draw (WebP, HEIC) */
+      text = _("No preview");
+      break;
+
     case BD_PHOTO_STATE_LOADING:
     default:
       text = _("Loading…");

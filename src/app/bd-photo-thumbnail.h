@@ -24,6 +24,8 @@ typedef enum
   BD_PHOTO_STATE_READY,        /* the thumbnail is shown */
   BD_PHOTO_STATE_ON_SERVER,    /* this device does not hold the photo */
   BD_PHOTO_STATE_BROKEN,       /* held, but cannot be decoded */
+  BD_PHOTO_STATE_NO_PREVIEW,   /* held, of a type the server takes (WebP,
+                                * HEIC) that this device cannot decode */
 } BdPhotoState;
 
 #define BD_TYPE_PHOTO_THUMBNAIL (bd_photo_thumbnail_get_type ())
@@ -39,7 +41,7 @@ BdPhotoState  bd_photo_thumbnail_get_state         (BdPhotoThumbnail *self);
 /* Shows @texture (state READY). */
 void          bd_photo_thumbnail_set_texture       (BdPhotoThumbnail *self,
                                                     GdkTexture       *texture);
-/* LOADING, ON_SERVER or BROKEN (READY comes with set_texture). */
+/* LOADING, ON_SERVER, BROKEN or NO_PREVIEW (READY comes with set_texture). */
 void          bd_photo_thumbnail_set_state         (BdPhotoThumbnail *self,
                                                     BdPhotoState      state);
 

@@ -73,29 +73,6 @@ _bd_report_editor_set_valid (BdReportEditor *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
 }
 
-/* The store's copy changed while the form was open (a sync brought another
- * office's edit): what is saved is what was typed, over that copy, not over
- * the one loaded, so the other edit is not reverted. A field changed on
- * both sides takes what was typed here. */
-static void
-merge_with_newer_stored_copy (BdReportEditor *self)
-{
-  g_autoptr(BdReport) stored = NULL;
-
-  if (!self->is_new && self->original != NULL &&
-      (stored = bd_store_get_report (self->store, bd_report_get_id (self->report), NULL)) != NULL &&
-      !bd_report_equal (stored, self->original))
-    {
-      g_auto(GStrv) both = NULL;
-      BdReport *merged = bd_report_merge3 (self->original, self->report, stored, &both);
-
-      g_debug ("saving over a copy changed meanwhile; %u fields changed on both sides",
-               g_strv_length (both));
-      g_set_object (&self->report, merged);
-      g_object_unref (merged);
-    }
-}
-
 /* actions */
 
 static void
@@ -117,9 +94,12 @@ save_action (GtkWidget  *widget,
     return;
 
   actor = bd_dup_actor (self->settings);
-  merge_with_newer_stored_copy (self);
 
-  if (!bd_store_save_report (self->store, self->report, actor, &error))
+  /* When a sync brought another office's edit while the form was open,
+   * the store merges what was typed over its newer copy (in the same
+   * transaction), so that edit is not reverted; @saved is what it wrote. */
+  if (!bd_store_save_report_over (self->store, self->is_new ? NULL : self->original,
+                                  self->report, actor, &saved, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The report could not be saved: %s"),
                                                   error->message);
@@ -134,7 +114,6 @@ save_action (GtkWidget  *widget,
   if (self->is_new && reporter != NULL && reporter[0] != '\0')
     g_settings_set_string (self->settings, "reporter-name", reporter);
 
-  saved = g_object_ref (self->report);
   bd_report_editor_set_report (self, NULL, FALSE);
   g_signal_emit (self, signals[SAVED], 0, saved);
 }
