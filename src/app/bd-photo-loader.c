@@ -16,6 +16,8 @@
 #include <glib/gi18n-lib.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "bd-media.h"
+
 #define READ_CHUNK      (256 * 1024)
 #define DECODE_CHUNK    (64 * 1024)
 #define MAX_NAME_CHARS  255
@@ -61,44 +63,6 @@ bd_photo_sanitize_name (const char *name)
     g_string_append (safe, _("photo"));
 
   return g_string_free (safe, FALSE);
-}
-
-/* Types the server accepts. The same test as bosai-central's
- * (src/central/bd-central-media.c), which the app cannot link. */
-
-static gboolean
-is_heic_brand (const guint8 *brand)
-{
-  static const char brands[][5] = {
-    "heic", "heix", "mif1", "msf1", "heim", "heis", "hevc", "hevx",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (brands); i++)
-    if (memcmp (brand, brands[i], 4) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
-const char *
-bd_photo_sniff_type (const guint8 *data,
-                     gsize         size)
-{
-  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-
-  g_return_val_if_fail (data != NULL || size == 0, NULL);
-
-  if (size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
-    return "image/jpeg";
-  if (size >= sizeof png && memcmp (data, png, sizeof png) == 0)
-    return "image/png";
-  if (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
-    return "image/webp";
-  /* ISO-BMFF: the first box is "ftyp", then the major brand */
-  if (size >= 12 && memcmp (data + 4, "ftyp", 4) == 0 && is_heic_brand (data + 8))
-    return "image/heic";
-
-  return NULL;
 }
 
 /* Decoding */
@@ -234,7 +198,7 @@ bd_photo_decode_thumbnail (GBytes        *bytes,
       return NULL;
     }
 
-  sniffed = bd_photo_sniff_type (data, size);
+  sniffed = bd_media_sniff (data, size);
   if (sniffed != NULL && !can_decode (sniffed))
     {
       g_set_error_literal (error, BD_PHOTO_ERROR, BD_PHOTO_ERROR_NO_PREVIEW,
@@ -483,7 +447,7 @@ load_file (GFile         *file,
 
   /* The server takes a photo only when its bytes are one of its types,
    * and only under that type's name: the bytes decide, not the file name. */
-  sniffed = bd_photo_sniff_type (g_bytes_get_data (photo->bytes, NULL), total);
+  sniffed = bd_media_sniff (g_bytes_get_data (photo->bytes, NULL), total);
   if (sniffed == NULL)
     {
       content_type = g_content_type_guess (NULL, g_bytes_get_data (photo->bytes, NULL),

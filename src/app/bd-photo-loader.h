@@ -42,7 +42,7 @@ typedef enum
 typedef struct
 {
   GBytes     *bytes;
-  char       *media_type;    /* "image/png": bd_photo_sniff_type () of the bytes */
+  char       *media_type;    /* "image/png": bd_media_sniff () of the bytes */
   char       *name;          /* the file's display name, safe as an attachment name */
   GdkTexture *thumbnail;     /* NULL: no preview (BD_PHOTO_ERROR_NO_PREVIEW) */
 } BdPhotoFile;
@@ -52,18 +52,11 @@ GQuark       bd_photo_error_quark             (void);
 void         bd_photo_file_free               (BdPhotoFile         *photo);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdPhotoFile, bd_photo_file_free)
 
-/* The photo types bosai-central accepts, told by their first bytes as the
- * server tells them (it answers 415 to anything else, and to a media type
- * that does not match the bytes): "image/jpeg", "image/png", "image/webp"
- * or "image/heic"; NULL for anything else (GIF, BMP, SVG, text…). */
-const char  *bd_photo_sniff_type              (const guint8        *data,
-                                               gsize                size);
-
 /* Reads @file on a worker thread. A WebP or HEIC photo that this device
  * has no decoder for is taken as it is, without a thumbnail. Fails with BD_PHOTO_ERROR_TOO_LARGE when
  * it holds more than @max_bytes (without reading more than @max_bytes + 1),
  * BD_PHOTO_ERROR_NOT_IMAGE / _NOT_ACCEPTED (an image of a type the server
- * does not take, see bd_photo_sniff_type ()) / _BAD_IMAGE / _EMPTY, or a
+ * does not take, see bd_media_sniff ()) / _BAD_IMAGE / _EMPTY, or a
  * GIO error. Every message names the file and is meant for the user. */
 void         bd_photo_load_file_async         (GFile               *file,
                                                gsize                max_bytes,

@@ -524,7 +524,7 @@ on_chooser_response_cb (GtkNativeDialog *dialog,
     }
 }
 
-/* Only what the server accepts (bd_photo_sniff_type ()), by media type
+/* Only what the server accepts (bd_media_sniff ()), by media type
  * and, for choosers that only see names, by suffix. */
 static void
 add_image_types (GtkFileFilter *filter)

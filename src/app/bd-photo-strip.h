@@ -51,7 +51,7 @@ void       bd_photo_strip_recheck_on_server (BdPhotoStrip *self);
  * bd_photo_strip_add_file (). */
 void       bd_photo_strip_choose_files      (BdPhotoStrip *self);
 /* Reads @file on a worker thread and, if it is a photo the server takes
- * (JPEG, PNG, WebP or HEIC by its bytes: bd_photo_sniff_type ()) of at
+ * (JPEG, PNG, WebP or HEIC by its bytes: bd_media_sniff ()) of at
  * most BD_STORE_MAX_ATTACHMENT_BYTES, adds it to the store and to the
  * attachments; otherwise shows why under the photos. */
 void       bd_photo_strip_add_file          (BdPhotoStrip *self,

@@ -16,6 +16,16 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bd-media.h"
+
+/* What a stored photo is served as: its type when accepted, else
+ * application/octet-stream (rows stored before types were checked). */
+static const char *
+type_to_serve (const char *stored)
+{
+  return bd_media_is_accepted (stored) ? stored : "application/octet-stream";
+}
+
 gboolean
 _bd_central_sha256_is_valid (const char *text)
 {
@@ -37,10 +47,10 @@ bytes_match_type (Request      *r,
                   const guint8 *head,
                   gsize         head_length)
 {
-  const char *sniffed = _bd_central_media_sniff (head, head_length);
+  const char *sniffed = bd_media_sniff (head, head_length);
   g_autofree char *description = NULL;
 
-  if (_bd_central_media_matches (declared, sniffed))
+  if (bd_media_matches (declared, sniffed))
     return TRUE;
   if (sniffed == NULL)
     description = g_strdup_printf (_("The body is not a JPEG, PNG, WebP or HEIC photo, "
@@ -76,7 +86,7 @@ _bd_central_handle_attachment_put (Request *r)
                                  _("The attachment is too large."));
       return;
     }
-  if (!_bd_central_media_is_accepted (type))
+  if (!bd_media_is_accepted (type))
     {
       _bd_central_respond_error (r->msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                                  "unsupported-media-type",
@@ -157,7 +167,7 @@ _bd_central_handle_attachment_get (Request *r)
   /* a download of the stored type, never read as anything else */
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "Content-Disposition", "attachment");
-  soup_message_headers_set_content_type (headers, _bd_central_media_type_to_serve (media_type),
+  soup_message_headers_set_content_type (headers, type_to_serve (media_type),
                                          NULL);
   soup_server_message_set_status (r->msg, SOUP_STATUS_OK, NULL);
   /* the body refers to the bytes: no second copy */

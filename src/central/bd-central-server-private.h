@@ -22,7 +22,6 @@ G_BEGIN_DECLS
  *   bd-central-auth.c          bearer tokens
  *   bd-central-body.c          bounded bodies; the one JSON parse
  *   bd-central-uploads.c       attachment bodies streamed to disk, bounded
- *   bd-central-media.c         photo types told by their bytes
  *   bd-central-urls.c          a request's base URL, path and query
  *   bd-central-responses.c     JSON answers, errors, ETags, links
  *   bd-central-routes.c        method and path to a handler:
@@ -136,21 +135,6 @@ char     *_bd_central_request_base        (SoupServerMessage *msg);
 const char *_bd_central_request_path      (SoupServerMessage *msg);
 GHashTable *_bd_central_request_query     (SoupServerMessage *msg,
                                            GHashTable        *soup_query);
-
-/* bd-central-media.c */
-#define BD_CENTRAL_SNIFF_BYTES 16
-/* The accepted type whose magic @data begins with ("image/jpeg",
- * "image/png", "image/webp", "image/heic"); NULL for anything else. */
-const char *_bd_central_media_sniff       (const guint8      *data,
-                                           gsize              size);
-/* JPEG, PNG, WebP, HEIC or HEIF. */
-gboolean  _bd_central_media_is_accepted   (const char        *media_type);
-/* Does the Content-Type @declared name the type @sniffed? */
-gboolean  _bd_central_media_matches       (const char        *declared,
-                                           const char        *sniffed);
-/* @stored when accepted, else application/octet-stream (rows stored before
- * types were checked). */
-const char *_bd_central_media_type_to_serve (const char      *stored);
 
 /* bd-central-routes.c */
 void      _bd_central_route               (Request           *r,

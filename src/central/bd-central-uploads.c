@@ -25,6 +25,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "bd-media.h"
+
 struct _BdCentralUpload
 {
   BdCentralServer *server;       /* NULL once the server is freed */
@@ -32,7 +34,7 @@ struct _BdCentralUpload
   char            *path;
   GOutputStream   *out;
   GChecksum       *checksum;
-  guint8           head[BD_CENTRAL_SNIFF_BYTES];
+  guint8           head[BD_MEDIA_SNIFF_BYTES];
   gsize            head_length;
   gsize            size;
   GError          *error;        /* the first write that failed */

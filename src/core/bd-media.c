@@ -1,19 +1,15 @@
-/* bd-central-media.c
+/* bd-media.c
  *
  * Copyright 2026 The Bosai Desk Authors
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The photo types an attachment may be, told by their bytes, not by what the
- * client calls them: SVG or HTML labelled image/png must not be stored and
- * served back to a browser. */
-
-#define G_LOG_DOMAIN "bd-central"
+#define G_LOG_DOMAIN "bd-media"
 
 #include "config.h"
 
-#include "bd-central-server-private.h"
+#include "bd-media.h"
 
 #include <string.h>
 
@@ -37,10 +33,12 @@ heic_brand (const guint8 *brand)
 }
 
 const char *
-_bd_central_media_sniff (const guint8 *data,
+bd_media_sniff (const guint8 *data,
                          gsize         size)
 {
   static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
 
   if (size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
     return "image/jpeg";
@@ -55,7 +53,7 @@ _bd_central_media_sniff (const guint8 *data,
 }
 
 gboolean
-_bd_central_media_is_accepted (const char *media_type)
+bd_media_is_accepted (const char *media_type)
 {
   for (guint i = 0; media_type != NULL && i < G_N_ELEMENTS (accepted); i++)
     {
@@ -66,7 +64,7 @@ _bd_central_media_is_accepted (const char *media_type)
 }
 
 gboolean
-_bd_central_media_matches (const char *declared,
+bd_media_matches (const char *declared,
                            const char *sniffed)
 {
   if (sniffed == NULL || declared == NULL)
@@ -75,10 +73,4 @@ _bd_central_media_matches (const char *declared,
     return g_ascii_strcasecmp (declared, "image/heic") == 0 ||
            g_ascii_strcasecmp (declared, "image/heif") == 0;
   return g_ascii_strcasecmp (declared, sniffed) == 0;
-}
-
-const char *
-_bd_central_media_type_to_serve (const char *stored)
-{
-  return _bd_central_media_is_accepted (stored) ? stored : "application/octet-stream";
 }
