@@ -692,6 +692,44 @@ test_taken_back_in_flight (Fixture       *f,
   g_assert_cmpint (o->base_rev, ==, 4);
 }
 
+/* A history row's field list is read like every other JSON (bounded
+ * nesting, strict RFC 8259): a damaged row lists no fields, and a deeply
+ * nested one does not overflow the stack. */
+static void
+test_history_damaged (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GString) nested = g_string_new ("UPDATE history SET fields = '");
+  sqlite3 *db = _bd_store_get_connection (f->store);
+  guint i;
+
+  g_assert_true (bd_store_save_report (f->store, report, "北区役所", &error));
+  g_assert_no_error (error);
+  for (i = 0; i < 1000000; i++)
+    g_string_append_c (nested, '[');
+  for (i = 0; i < 1000000; i++)
+    g_string_append_c (nested, ']');
+  g_string_append (nested, "'");
+  g_assert_cmpint (sqlite3_exec (db, nested->str, NULL, NULL, NULL), ==, SQLITE_OK);
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_cmpuint (g_strv_length (((BdHistoryEntry *) g_ptr_array_index (history, 0))->fields),
+                    ==, 0);
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* json-glib alone would take single quotes */
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE history SET fields = '[''title'']'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (((BdHistoryEntry *) g_ptr_array_index (history, 0))->fields),
+                    ==, 0);
+}
+
 /* Issue 9, defect 7: a sync state that cannot be read is an error, not an
  * unset cursor (which would mean a full pull). */
 static void
@@ -1709,6 +1747,7 @@ main (int   argc,
   ADD ("/bd/store/delete-unsent-lost-answer", test_delete_unsent_lost_answer);
   ADD ("/bd/store/taken-back-in-flight", test_taken_back_in_flight);
   ADD ("/bd/store/sync-state-error", test_sync_state_error);
+  ADD ("/bd/store/history-damaged", test_history_damaged);
   ADD ("/bd/store/import", test_import);
   ADD ("/bd/store/save-over", test_save_over);
   ADD ("/bd/store/attachments-async", test_attachments_async);
