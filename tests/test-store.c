@@ -730,6 +730,89 @@ test_history_damaged (Fixture       *f,
                     ==, 0);
 }
 
+/* A delete the sync engine has started sending may have reached the
+ * server though its answer never comes: a restore then queues an update
+ * after it instead of taking it back (which let the next pull delete the
+ * report again). Once the delete is acknowledged, the update builds on the
+ * server's tombstone. */
+static void
+test_restore_after_sending (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) synced = make_report ("北区 天満付近 断水", "water", 34.70, 135.51);
+  g_autoptr(BdReport) waiting = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autofree char *id = g_strdup (bd_report_get_id (synced));
+  g_autofree char *waiting_id = g_strdup (bd_report_get_id (waiting));
+  BdOutboxEntry *o;
+  gint64 seq;
+
+  bd_report_set_rev (synced, 3);
+  bd_report_set_rev (waiting, 5);
+  g_ptr_array_add (batch, synced);
+  g_ptr_array_add (batch, waiting);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_delete_report (f->store, id, "北区役所", &error));
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  seq = ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq;
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  /* a later delete, not started yet, is still taken back */
+  g_assert_true (bd_store_delete_report (f->store, waiting_id, "北区役所", &error));
+  g_assert_true (bd_store_mark_outbox_sending (f->store, seq, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_restore_report (f->store, waiting_id, "北区役所", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (bd_store_restore_report (f->store, id, "北区役所", &error));
+  g_assert_no_error (error);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpint (o->seq, ==, seq);
+  g_assert_cmpstr (o->op, ==, "delete");
+  o = g_ptr_array_index (outbox, 1);
+  g_assert_cmpstr (o->report_id, ==, id);
+  g_assert_cmpstr (o->op, ==, "update");
+  g_assert_cmpint (o->base_rev, ==, 3);
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  /* the delete's answer: the restore now builds on the tombstone */
+  server = bd_report_copy (synced);
+  bd_report_set_deleted (server, TRUE);
+  bd_report_set_rev (server, 4);
+  g_assert_true (bd_store_ack_outbox_entry (f->store, seq, server, &error));
+  g_assert_no_error (error);
+  local = bd_store_get_report (f->store, id, &error);
+  g_assert_false (bd_report_get_deleted (local));
+  g_assert_cmpint (bd_report_get_rev (local), ==, 4);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->op, ==, "update");
+  g_assert_cmpint (o->base_rev, ==, 4);
+  g_assert_true (bd_store_remove_outbox_entry (f->store, o->seq, &error));
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  /* a delete the server refused (an answer: not applied) is taken back */
+  g_assert_true (bd_store_delete_report (f->store, waiting_id, "北区役所", &error));
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  seq = ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq;
+  g_assert_true (bd_store_mark_outbox_sending (f->store, seq, &error));
+  g_assert_true (bd_store_set_outbox_error (f->store, seq, "403", &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_restore_report (f->store, waiting_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+}
+
 /* Issue 9, defect 7: a sync state that cannot be read is an error, not an
  * unset cursor (which would mean a full pull). */
 static void
@@ -1748,6 +1831,7 @@ main (int   argc,
   ADD ("/bd/store/taken-back-in-flight", test_taken_back_in_flight);
   ADD ("/bd/store/sync-state-error", test_sync_state_error);
   ADD ("/bd/store/history-damaged", test_history_damaged);
+  ADD ("/bd/store/restore-after-sending", test_restore_after_sending);
   ADD ("/bd/store/import", test_import);
   ADD ("/bd/store/save-over", test_save_over);
   ADD ("/bd/store/attachments-async", test_attachments_async);

@@ -26,8 +26,8 @@
  *
  * What the outbox holds is what the server must still learn: a change
  * undone before it was sent (deleting a report the server never had, or
- * restoring a report whose delete was never sent) is taken out of the
- * outbox instead of adding a row that would cancel it.
+ * restoring a report whose delete never started going out) is taken out
+ * of the outbox instead of adding a row that would cancel it.
  *
  * The rest of the store lives in bd-store-schema.c (opening, migrations,
  * statements), bd-store-rows.c (the rows every write is made of),
@@ -98,7 +98,10 @@ changed_fields (BdReport *stored,
  *   not pushed yet) cancels what waits for it and queues nothing;
  * - restoring such a report queues its create again, if it was ever meant
  *   to reach the server;
- * - restoring a report whose delete still waits takes that delete back. */
+ * - restoring a report whose delete still waits takes that delete back,
+ *   unless the sync engine has started sending it (the server may have
+ *   applied it, its answer lost: bd_store_mark_outbox_sending ()); then
+ *   the restore is queued after it as an update. */
 static gboolean
 queue_edit (BdStore     *self,
             BdReport    *stored,

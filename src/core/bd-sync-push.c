@@ -331,6 +331,7 @@ send_entry (GTask *task)
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
   g_autofree char *etag = NULL;
+  g_autoptr(GError) error = NULL;
   SoupMessageHeaders *headers;
   gboolean is_delete;
 
@@ -341,6 +342,14 @@ send_entry (GTask *task)
     {
       _bd_sync_run_fail (task, BD_SYNC_ERROR_UNREACHABLE,
                          _("the server address is not a valid URL"));
+      return;
+    }
+  /* Once a DELETE leaves, the server may apply it though its answer is
+   * lost: from then on a restore queues the report again instead of taking
+   * the delete back (which would let the next pull delete it again). */
+  if (is_delete && !bd_store_mark_outbox_sending (self->store, entry->seq, &error))
+    {
+      _bd_sync_run_fail (task, BD_SYNC_ERROR_REFUSED, error->message);
       return;
     }
   headers = soup_message_get_request_headers (msg);
