@@ -622,7 +622,9 @@ test_delete_unsent_lost_answer (Fixture       *f,
 }
 
 /* A delete or a restore here takes back an outbox row whose push is under
- * way; when the server's answer then comes, what the report says here is
+ * way (a delete only while not marked by bd_store_mark_outbox_sending (),
+ * as the sync engine does before sending one: see restore-after-sending);
+ * when the server's answer then comes, what the report says here is
  * queued on top of the server's copy. */
 static void
 test_taken_back_in_flight (Fixture       *f,
