@@ -622,7 +622,9 @@ test_delete_unsent_lost_answer (Fixture       *f,
 }
 
 /* A delete or a restore here takes back an outbox row whose push is under
- * way; when the server's answer then comes, what the report says here is
+ * way (a delete only while not marked by bd_store_mark_outbox_sending (),
+ * as the sync engine does before sending one: see restore-after-sending);
+ * when the server's answer then comes, what the report says here is
  * queued on top of the server's copy. */
 static void
 test_taken_back_in_flight (Fixture       *f,
@@ -690,6 +692,127 @@ test_taken_back_in_flight (Fixture       *f,
   o = g_ptr_array_index (outbox, 0);
   g_assert_cmpstr (o->op, ==, "update");
   g_assert_cmpint (o->base_rev, ==, 4);
+}
+
+/* A history row's field list is read like every other JSON (bounded
+ * nesting, strict RFC 8259): a damaged row lists no fields, and a deeply
+ * nested one does not overflow the stack. */
+static void
+test_history_damaged (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) report = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GString) nested = g_string_new ("UPDATE history SET fields = '");
+  sqlite3 *db = _bd_store_get_connection (f->store);
+  guint i;
+
+  g_assert_true (bd_store_save_report (f->store, report, "北区役所", &error));
+  g_assert_no_error (error);
+  for (i = 0; i < 1000000; i++)
+    g_string_append_c (nested, '[');
+  for (i = 0; i < 1000000; i++)
+    g_string_append_c (nested, ']');
+  g_string_append (nested, "'");
+  g_assert_cmpint (sqlite3_exec (db, nested->str, NULL, NULL, NULL), ==, SQLITE_OK);
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_cmpuint (g_strv_length (((BdHistoryEntry *) g_ptr_array_index (history, 0))->fields),
+                    ==, 0);
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* json-glib alone would take single quotes */
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE history SET fields = '[''title'']'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  history = bd_store_list_history (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (((BdHistoryEntry *) g_ptr_array_index (history, 0))->fields),
+                    ==, 0);
+}
+
+/* A delete the sync engine has started sending may have reached the
+ * server though its answer never comes: a restore then queues an update
+ * after it instead of taking it back (which let the next pull delete the
+ * report again). Once the delete is acknowledged, the update builds on the
+ * server's tombstone. */
+static void
+test_restore_after_sending (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdReport) synced = make_report ("北区 天満付近 断水", "water", 34.70, 135.51);
+  g_autoptr(BdReport) waiting = make_report ("北区 梅田付近 道路冠水", "road", KITA_LAT, KITA_LON);
+  g_autoptr(BdReport) server = NULL;
+  g_autoptr(BdReport) local = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autofree char *id = g_strdup (bd_report_get_id (synced));
+  g_autofree char *waiting_id = g_strdup (bd_report_get_id (waiting));
+  BdOutboxEntry *o;
+  gint64 seq;
+
+  bd_report_set_rev (synced, 3);
+  bd_report_set_rev (waiting, 5);
+  g_ptr_array_add (batch, synced);
+  g_ptr_array_add (batch, waiting);
+  g_assert_true (bd_store_insert_batch (f->store, batch, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_delete_report (f->store, id, "北区役所", &error));
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  seq = ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq;
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  /* a later delete, not started yet, is still taken back */
+  g_assert_true (bd_store_delete_report (f->store, waiting_id, "北区役所", &error));
+  g_assert_true (bd_store_mark_outbox_sending (f->store, seq, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_restore_report (f->store, waiting_id, "北区役所", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (bd_store_restore_report (f->store, id, "北区役所", &error));
+  g_assert_no_error (error);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpint (o->seq, ==, seq);
+  g_assert_cmpstr (o->op, ==, "delete");
+  o = g_ptr_array_index (outbox, 1);
+  g_assert_cmpstr (o->report_id, ==, id);
+  g_assert_cmpstr (o->op, ==, "update");
+  g_assert_cmpint (o->base_rev, ==, 3);
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  /* the delete's answer: the restore now builds on the tombstone */
+  server = bd_report_copy (synced);
+  bd_report_set_deleted (server, TRUE);
+  bd_report_set_rev (server, 4);
+  g_assert_true (bd_store_ack_outbox_entry (f->store, seq, server, &error));
+  g_assert_no_error (error);
+  local = bd_store_get_report (f->store, id, &error);
+  g_assert_false (bd_report_get_deleted (local));
+  g_assert_cmpint (bd_report_get_rev (local), ==, 4);
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  o = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (o->op, ==, "update");
+  g_assert_cmpint (o->base_rev, ==, 4);
+  g_assert_true (bd_store_remove_outbox_entry (f->store, o->seq, &error));
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  /* a delete the server refused (an answer: not applied) is taken back */
+  g_assert_true (bd_store_delete_report (f->store, waiting_id, "北区役所", &error));
+  outbox = bd_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  seq = ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq;
+  g_assert_true (bd_store_mark_outbox_sending (f->store, seq, &error));
+  g_assert_true (bd_store_set_outbox_error (f->store, seq, "403", &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_restore_report (f->store, waiting_id, "北区役所", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
 }
 
 /* Issue 9, defect 7: a sync state that cannot be read is an error, not an
@@ -1709,6 +1832,8 @@ main (int   argc,
   ADD ("/bd/store/delete-unsent-lost-answer", test_delete_unsent_lost_answer);
   ADD ("/bd/store/taken-back-in-flight", test_taken_back_in_flight);
   ADD ("/bd/store/sync-state-error", test_sync_state_error);
+  ADD ("/bd/store/history-damaged", test_history_damaged);
+  ADD ("/bd/store/restore-after-sending", test_restore_after_sending);
   ADD ("/bd/store/import", test_import);
   ADD ("/bd/store/save-over", test_save_over);
   ADD ("/bd/store/attachments-async", test_attachments_async);

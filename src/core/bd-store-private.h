@@ -23,7 +23,6 @@ G_BEGIN_DECLS
 
 /* PRAGMA application_id of a Bosai Desk database ("BdDs"). */
 #define BD_STORE_APPLICATION_ID 0x42644473
-
 /* The R*Tree and FTS tables are kept up to date by the store itself, not
  * by triggers: a trigger writing to a virtual table makes SQLite open a
  * savepoint around every statement, and FTS5 then flushes its pending terms
@@ -86,6 +85,7 @@ typedef enum
   STMT_REJECT_INSERT,
   STMT_REJECT_COUNT,
   STMT_OUTBOX_CANCEL_DELETE,
+  STMT_OUTBOX_SENDING,
   STMT_HISTORY_QUEUED,
   STMT_UNSENT_TOMBSTONES,
   N_STMTS

@@ -11,7 +11,11 @@
 
 #include "bd-store-private.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
+
+#include "bd-json.h"
 
 /* Report rows with their R*Tree and FTS entries, outbox and history rows:
  * what every write of the store is made of, and the plain reads. */
@@ -310,7 +314,8 @@ fields_from_json (const char *text)
   JsonArray *array;
   guint i;
 
-  if (text != NULL && (node = json_from_string (text, NULL)) != NULL &&
+  /* read like every other JSON; a row that cannot be read lists none */
+  if (text != NULL && (node = bd_json_parse (text, strlen (text), 0, NULL)) != NULL &&
       JSON_NODE_HOLDS_ARRAY (node))
     {
       array = json_node_get_array (node);

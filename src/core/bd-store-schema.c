@@ -139,6 +139,13 @@ static const char migration_6[] =
   ");"
   "PRAGMA user_version = 6;";
 
+/* Whether the sync engine has started sending an outbox row: from then on
+ * the server may have applied it even if its answer never comes
+ * (bd_store_mark_outbox_sending ()). */
+static const char migration_7[] =
+  "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;"
+  "PRAGMA user_version = 7;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
@@ -146,6 +153,7 @@ static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_4,
   migration_5,
   migration_6,
+  migration_7,
 };
 
 const BdSqliteSchema _bd_store_schema = {
@@ -228,7 +236,9 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_OUTBOX_REPORT_OF] = "SELECT report_id FROM outbox WHERE seq = ?1",
   [STMT_OUTBOX_REMOVE_REPORT] = "DELETE FROM outbox WHERE report_id = ?1",
   [STMT_OUTBOX_REBASE] = "UPDATE outbox SET base_rev = ?2 WHERE report_id = ?1",
-  [STMT_OUTBOX_SET_ERROR] = "UPDATE outbox SET error = ?2 WHERE seq = ?1",
+  /* a refusal is an answer: the server did not apply the row */
+  [STMT_OUTBOX_SET_ERROR] =
+    "UPDATE outbox SET error = ?2, sending = sending AND ?2 IS NULL WHERE seq = ?1",
   [STMT_OUTBOX_PENDING] = "SELECT DISTINCT report_id FROM outbox",
   [STMT_SET_REV] = "UPDATE reports SET rev = ?2, seq = ?3 WHERE id = ?1",
   [STMT_CONFLICT_INSERT] =
@@ -257,10 +267,13 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT OR IGNORE INTO pulled_rejects (id, seq, reason, feature, at)"
     " VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects",
-  /* a restore takes back the delete still waiting to be sent */
+  /* a restore takes back the delete still waiting to be sent: one the
+   * sync engine has started sending (bd_store_mark_outbox_sending ()) may
+   * have reached the server, though its answer never came */
   [STMT_OUTBOX_CANCEL_DELETE] =
-    "DELETE FROM outbox WHERE op = 'delete' AND seq ="
+    "DELETE FROM outbox WHERE op = 'delete' AND sending = 0 AND seq ="
     " (SELECT max(seq) FROM outbox WHERE report_id = ?1)",
+  [STMT_OUTBOX_SENDING] = "UPDATE outbox SET sending = 1 WHERE seq = ?1",
   /* whether a report was ever meant to reach the server: each create or
    * update was written with its outbox row */
   [STMT_HISTORY_QUEUED] =

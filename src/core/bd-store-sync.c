@@ -144,6 +144,21 @@ bd_store_set_sync_state (BdStore     *self,
   return TRUE;
 }
 
+gboolean
+bd_store_mark_outbox_sending (BdStore     *self,
+                              gint64       seq,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+
+  if (!(stmt = _bd_store_get_stmt (self, STMT_OUTBOX_SENDING, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  return _bd_store_step_done (self, stmt, error);
+}
+
 /* Sync */
 
 /* The server copy of a report: its base row while local edits wait, else
@@ -244,10 +259,12 @@ rebase_on (BdStore     *self,
 }
 
 /* The server has @server_copy, but a delete or restore here took back the
- * outbox row that made it (a create deleted, or a delete restored, before
- * the answer came: bd-store.c cancels a change not sent yet). When the
- * local report still says otherwise (deleted or not) and is behind the
- * server, what it says is queued on top of the server's copy. */
+ * outbox row that made it (a create deleted before the answer came:
+ * bd-store.c cancels a change not sent yet; a delete is taken back only
+ * while not marked by bd_store_mark_outbox_sending (), which the sync
+ * engine does before sending one). When the local report still says
+ * otherwise (deleted or not) and is behind the server, what it says is
+ * queued on top of the server's copy. */
 static gboolean
 send_taken_back (BdStore     *self,
                  BdReport    *server_copy,

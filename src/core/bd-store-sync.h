@@ -95,7 +95,18 @@ gboolean    bd_store_apply_pulled     (BdStore        *self,
 /* Outbox rows that are not held back by a conflict, in order. */
 GPtrArray  *bd_store_list_outbox_ready (BdStore       *self,
                                         GError       **error);
-/* Why the server refused an outbox row (shown to the user; NULL clears). */
+/* The sync engine is about to send outbox row @seq (the engine does so
+ * for deletes). From now on the server may have applied it even if its
+ * answer never comes: a restore of the report no longer takes the delete
+ * back, but queues the report again after it. An answer settles it: the
+ * acknowledgement removes the row, a refusal (bd_store_set_outbox_error ())
+ * clears the mark. */
+gboolean    bd_store_mark_outbox_sending (BdStore     *self,
+                                          gint64       seq,
+                                          GError     **error);
+/* Why the server refused an outbox row (NULL clears). A refusal also
+ * clears the mark of bd_store_mark_outbox_sending (): the server answered
+ * without applying it. */
 gboolean    bd_store_set_outbox_error (BdStore        *self,
                                        gint64          seq,
                                        const char     *message,

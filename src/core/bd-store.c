@@ -11,6 +11,8 @@
 
 #include "bd-store-private.h"
 
+#include "bd-report-fields.h"
+
 #include <glib/gi18n-lib.h>
 
 /* The store's contract: nothing typed is ever lost.
@@ -24,20 +26,13 @@
  *
  * What the outbox holds is what the server must still learn: a change
  * undone before it was sent (deleting a report the server never had, or
- * restoring a report whose delete was never sent) is taken out of the
- * outbox instead of adding a row that would cancel it.
+ * restoring a report whose delete never started going out) is taken out
+ * of the outbox instead of adding a row that would cancel it.
  *
  * The rest of the store lives in bd-store-schema.c (opening, migrations,
  * statements), bd-store-rows.c (the rows every write is made of),
  * bd-store-sync.c (what the sync engine calls), bd-store-attachments.c
  * (photos) and bd-store-reader.c (reading on other threads). */
-
-/* Every field name a report has, for the history row of a create. */
-static const char * const all_fields[] = {
-  "geometry", "ward", "category", "severity", "status", "duplicate_of",
-  "title", "description", "reporter", "observed_at", "counts",
-  "affected_households", "affected_people", "attachments",
-};
 
 G_DEFINE_FINAL_TYPE (BdStore, bd_store, G_TYPE_OBJECT)
 
@@ -76,8 +71,9 @@ keep_base (BdStore     *self,
   return _bd_store_run_with_id (self, STMT_BASE_KEEP, id, error);
 }
 
-/* The fields that changed between @stored and @report, leaving out the
- * timestamps the store manages itself. */
+/* The fields that changed between @stored and @report that an edit's
+ * history row lists: those merged field by field (the content and
+ * "deleted"), not the stamps (updated_at, rev, seq) nor created_at. */
 static char *
 changed_fields (BdReport *stored,
                 BdReport *report,
@@ -87,20 +83,9 @@ changed_fields (BdReport *stored,
   g_autoptr(GPtrArray) fields = g_ptr_array_new ();
   guint i;
 
-  if (diff == NULL)
-    diff = g_new0 (char *, 1);
-
   for (i = 0; diff[i] != NULL; i++)
-    {
-      if (g_str_equal (diff[i], "updated_at") || g_str_equal (diff[i], "created_at") ||
-          g_str_equal (diff[i], "rev") || g_str_equal (diff[i], "seq"))
-        continue;
+    if (bd_report_field_has_flags (diff[i], BD_REPORT_FIELD_FLAG_MERGED))
       g_ptr_array_add (fields, diff[i]);
-    }
-
-  if (bd_report_get_deleted (stored) != bd_report_get_deleted (report) &&
-      !g_strv_contains ((const char * const *) diff, "deleted"))
-    g_ptr_array_add (fields, (char *) "deleted");
 
   *n_changed = fields->len;
   return fields_to_json ((const char * const *) fields->pdata, fields->len);
@@ -113,7 +98,10 @@ changed_fields (BdReport *stored,
  *   not pushed yet) cancels what waits for it and queues nothing;
  * - restoring such a report queues its create again, if it was ever meant
  *   to reach the server;
- * - restoring a report whose delete still waits takes that delete back. */
+ * - restoring a report whose delete still waits takes that delete back,
+ *   unless the sync engine has started sending it (the server may have
+ *   applied it, its answer lost: bd_store_mark_outbox_sending ()); then
+ *   the restore is queued after it as an update. */
 static gboolean
 queue_edit (BdStore     *self,
             BdReport    *stored,
@@ -196,15 +184,17 @@ _bd_store_write_edit (BdStore        *self,
       if (touch && created != NULL)
         bd_report_set_created_at (report, created);
       fields = changed_fields (stored, report, &n_changed);
-      if (n_changed == 0 &&
-          bd_report_get_deleted (stored) == bd_report_get_deleted (report))
+      if (n_changed == 0)   /* "deleted" is one of the fields */
         return TRUE;
     }
   else
     {
+      /* a create lists every field a person enters */
+      const char * const *content = bd_report_field_names (BD_REPORT_FIELD_FLAG_CONTENT);
+
       if (touch && bd_report_get_created_at (report) == NULL)
         bd_report_set_created_at (report, now);
-      fields = fields_to_json (all_fields, G_N_ELEMENTS (all_fields));
+      fields = fields_to_json (content, g_strv_length ((char **) content));
     }
 
   if (touch)

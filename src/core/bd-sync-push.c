@@ -9,8 +9,10 @@
  * it, with If-Match (or If-None-Match: * for a report the server never
  * had). A 412 whose server copy equals what we pushed is a success (a lost
  * answer retried); one with real differences is merged three ways. A 4xx
- * refuses the entry: it stays in the outbox with the reason, and later
- * edits of the same report wait behind it. */
+ * (to the report, or to one of its photos: a 415 for bytes that are not a
+ * photo type the server takes) refuses the entry: it stays in the outbox
+ * with the server's reason, later edits of the same report wait behind it,
+ * the run goes on with other reports, and the next run tries it again. */
 
 #define G_LOG_DOMAIN "bd-sync"
 
@@ -89,6 +91,40 @@ check_answer (GTask        *task,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Why the server refused a request, for people: the "description" of its
+ * JSON error, else the answer's text; valid UTF-8, at most 200 characters. */
+static char *
+refusal_reason (GBytes *body)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *valid = NULL;
+  const char *text = NULL;
+  gsize size = 0;
+
+  if (body != NULL)
+    text = g_bytes_get_data (body, &size);
+  if (size == 0)
+    return g_strdup ("");
+
+  root = bd_json_parse (text, size, BD_SYNC_MAX_ANSWER_BYTES, NULL);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *node = json_object_get_member (json_node_get_object (root), "description");
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          text = json_node_get_string (node);
+          size = strlen (text);
+        }
+    }
+
+  valid = g_utf8_make_valid (text, MIN (size, 4096));
+  if (g_utf8_strlen (valid, -1) <= 200)
+    return g_steal_pointer (&valid);
+  return g_utf8_substring (valid, 0, 200);
 }
 
 /* The entry cannot go now (4xx): it stays in the outbox with the reason,
@@ -310,10 +346,10 @@ on_push (GObject      *source,
     }
   else
     {
+      g_autofree char *reason = refusal_reason (body);
       g_autofree char *message =
         g_strdup_printf (_("report %s: the server refused it (%u): %.*s"),
-                         entry->report_id, status, (int) MIN (size, 200),
-                         text != NULL ? text : "");
+                         entry->report_id, status, (int) strlen (reason), reason);
       if (!refuse_entry (task, entry, message))
         return;
       run->index++;
@@ -331,6 +367,7 @@ send_entry (GTask *task)
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
   g_autofree char *etag = NULL;
+  g_autoptr(GError) error = NULL;
   SoupMessageHeaders *headers;
   gboolean is_delete;
 
@@ -341,6 +378,14 @@ send_entry (GTask *task)
     {
       _bd_sync_run_fail (task, BD_SYNC_ERROR_UNREACHABLE,
                          _("the server address is not a valid URL"));
+      return;
+    }
+  /* Once a DELETE leaves, the server may apply it though its answer is
+   * lost: from then on a restore queues the report again instead of taking
+   * the delete back (which would let the next pull delete it again). */
+  if (is_delete && !bd_store_mark_outbox_sending (self->store, entry->seq, &error))
+    {
+      _bd_sync_run_fail (task, BD_SYNC_ERROR_REFUSED, error->message);
       return;
     }
   headers = soup_message_get_request_headers (msg);
@@ -396,12 +441,14 @@ on_upload (GObject      *source,
       return;
     }
 
+  /* 4xx, a 415 (not a photo type the server takes) among them: the photo
+   * will not go as it is, and the report naming it waits in the outbox
+   * with the reason; the run goes on with the other reports. */
   {
-    gsize size = 0;
-    const char *text = g_bytes_get_data (body, &size);
+    g_autofree char *reason = refusal_reason (body);
     g_autofree char *message =
       g_strdup_printf (_("report %s: the server refused its photo (%u): %.*s"),
-                       entry->report_id, status, (int) MIN (size, 200), text != NULL ? text : "");
+                       entry->report_id, status, (int) strlen (reason), reason);
 
     if (!refuse_entry (task, entry, message))
       return;

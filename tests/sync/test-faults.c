@@ -889,6 +889,77 @@ test_lost_create_then_edited_elsewhere (void)
   server_free (server);
 }
 
+/* A delete is written but its answer lost; the report is restored here
+ * before the next run. The restore must reach the server: the next run
+ * neither leaves the server's tombstone nor pulls it back over the
+ * restored report. */
+static void
+test_lost_delete_then_restored (void)
+{
+  static const char * const lose_all[] = { "--lose", "100", NULL };
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  Client *b = client_new ("b.sqlite");
+  g_autoptr(BdReport) report = make_report ("道路冠水", 34.70, 135.50);
+  g_autoptr(BdReport) ra = NULL;
+  g_autoptr(BdReport) rb = NULL;
+  g_autoptr(GHashTable) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *log_path = NULL;
+  g_autofree char *id = NULL;
+  FaultProxy *proxy;
+
+  server_start (server);
+  dir = g_dir_make_tmp ("bd-faults-XXXXXX", &error);
+  g_assert_no_error (error);
+  log_path = g_build_filename (dir, "proxy.log", NULL);
+  proxy = fault_proxy_start (server->base, log_path, lose_all);
+  client_use_server (a, server);
+  client_use_server (b, server);
+
+  g_assert_true (bd_store_save_report (a->store, report, "a", &error));
+  id = g_strdup (bd_report_get_id (report));
+  error = client_sync (a);
+  g_assert_no_error (error);
+
+  /* the DELETE is written on the server, its answer lost */
+  g_assert_true (bd_store_delete_report (a->store, id, "a", &error));
+  g_assert_no_error (error);
+  bd_sync_set_server_url (a->sync, proxy->base);
+  error = client_sync (a);
+  g_assert_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE);
+  g_clear_error (&error);
+  stats = fault_proxy_stop (proxy);
+  g_assert_cmpuint (stat_of (stats, "lose_DELETE"), ==, 1);
+
+  /* restored before the next run */
+  g_assert_true (bd_store_restore_report (a->store, id, "a", &error));
+  g_assert_no_error (error);
+  bd_sync_set_server_url (a->sync, server->base);
+  error = client_sync (a);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_count_outbox (a->store), ==, 0);
+  ra = bd_store_get_report (a->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (ra));
+
+  /* and the server has it back */
+  error = client_sync (b);
+  g_assert_no_error (error);
+  rb = bd_store_get_report (b->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (bd_report_get_deleted (rb));
+  g_assert_cmpint (bd_report_get_rev (rb), ==, bd_report_get_rev (ra));
+  assert_same_reports (a->store, b->store);
+
+  fault_proxy_free (proxy);
+  g_rmdir (dir);
+  client_free (a);
+  client_free (b);
+  server_free (server);
+}
+
 /* Loads @n reports into the server's database with `bosai-central import`
  * (before it starts). */
 static void
@@ -996,6 +1067,8 @@ main (int   argc,
                    test_lost_then_edited_elsewhere);
   g_test_add_func ("/bd/sync/faults/lost-create-then-edited-elsewhere",
                    test_lost_create_then_edited_elsewhere);
+  g_test_add_func ("/bd/sync/faults/lost-delete-then-restored",
+                   test_lost_delete_then_restored);
   g_test_add_func ("/bd/sync/faults/pull-pages", test_pull_pages);
 
   g_test_add_func ("/bd/sync/faults/many-edits", test_faults);

@@ -31,6 +31,8 @@ typedef struct
   Client     *client;
   const char *on_push_sql;
   const char *on_pull_sql;
+  /* when set, a PUT is refused (422) with this body */
+  GBytes     *refusal;
 } Hostile;
 
 /* A PUT is taken as the server would (rev 1); a GET of the feed gets
@@ -45,6 +47,16 @@ on_request (SoupServer        *server,
   Hostile *hostile = user_data;
   const char *method = soup_server_message_get_method (msg);
 
+  if (strcmp (method, "PUT") == 0 && hostile->refusal != NULL)
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (hostile->refusal, &size);
+
+      hostile->pushes++;
+      soup_server_message_set_status (msg, 422, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, data, size);
+      return;
+    }
   if (strcmp (method, "PUT") == 0 &&
       g_str_has_prefix (path, "/collections/reports/items/"))
     {
@@ -107,6 +119,7 @@ hostile_free (Hostile *hostile)
   g_clear_object (&hostile->server);
   g_free (hostile->url);
   g_free (hostile->page);
+  g_clear_pointer (&hostile->refusal, g_bytes_unref);
   g_free (hostile);
 }
 
@@ -266,7 +279,8 @@ test_ack_unreadable (void)
                "INSERT INTO fault VALUES (0);"
                "CREATE VIEW outbox AS SELECT seq,"
                " CASE WHEN (SELECT active FROM fault) THEN json('{') ELSE report_id END"
-               " AS report_id, op, base_rev, payload, created_at, error FROM outbox_rows;"
+               " AS report_id, op, base_rev, payload, created_at, error, sending"
+               " FROM outbox_rows;"
                "CREATE TRIGGER outbox_delete INSTEAD OF DELETE ON outbox"
                " BEGIN DELETE FROM outbox_rows WHERE seq = old.seq; END;"
                "CREATE TRIGGER outbox_update INSTEAD OF UPDATE ON outbox"
@@ -297,6 +311,59 @@ test_ack_unreadable (void)
   hostile_free (hostile);
 }
 
+/* A refusal's reason is shown and stored: whatever the server sends, it
+ * becomes valid UTF-8 of at most 200 characters (the "description" of a
+ * JSON error), and a deeply nested error body is not parsed unbounded. */
+static void
+test_refusal_reason (void)
+{
+  Client *client = client_new ("a.sqlite");
+  g_autoptr(BdReport) report = make_report ("冠水", 34.70, 135.50);
+  Hostile *hostile = hostile_new (g_strdup ("{\"type\":\"FeatureCollection\",\"features\":[],"
+                                            "\"next_since_seq\":0}"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GString) long_japanese = g_string_new ("{\"code\":\"x\",\"description\":\"");
+  char *bodies[3];
+  guint i;
+
+  for (i = 0; i < 150; i++)
+    g_string_append (long_japanese, "拒否");
+  g_string_append (long_japanese, "\"}");
+  bodies[0] = g_string_free (g_steal_pointer (&long_japanese), FALSE);
+  bodies[1] = g_strnfill (300, (char) 0xe6);   /* lead bytes only: not UTF-8 */
+  bodies[2] = nested_arrays (NESTING);
+
+  g_assert_true (bd_store_save_report (client->store, report, "test", &error));
+  g_assert_no_error (error);
+  bd_sync_set_server_url (client->sync, hostile->url);
+  for (i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      BdOutboxEntry *entry;
+      const char *reason;
+
+      g_clear_pointer (&hostile->refusal, g_bytes_unref);
+      hostile->refusal = g_bytes_new_take (bodies[i], strlen (bodies[i]));
+      error = client_sync (client);
+      g_assert_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_REFUSED);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      outbox = bd_store_list_outbox (client->store, &error);
+      g_assert_cmpuint (outbox->len, ==, 1);
+      entry = g_ptr_array_index (outbox, 0);
+      g_assert_true (g_utf8_validate (entry->error, -1, NULL));
+      reason = strstr (entry->error, "(422): ");
+      g_assert_nonnull (reason);
+      g_assert_cmpuint (g_utf8_strlen (reason + strlen ("(422): "), -1), <=, 200);
+      if (i == 0)
+        g_assert_true (g_str_has_prefix (reason, "(422): 拒否拒否"));
+      g_clear_pointer (&outbox, g_ptr_array_unref);
+      g_clear_error (&error);
+    }
+
+  client_free (client);
+  hostile_free (hostile);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -306,6 +373,7 @@ main (int   argc,
   g_test_add_func ("/bd/sync/hostile/nested-page", test_nested_page);
   g_test_add_func ("/bd/sync/hostile/nested-properties", test_nested_properties);
   g_test_add_func ("/bd/sync/hostile/ack-unreadable", test_ack_unreadable);
+  g_test_add_func ("/bd/sync/hostile/refusal-reason", test_refusal_reason);
 
   return g_test_run ();
 }

@@ -526,6 +526,74 @@ test_photos (void)
   server_free (server);
 }
 
+/* A photo whose bytes are not a type the server takes (a GIF, stored
+ * under a photo type): the server answers 415. That refuses the report
+ * naming it, with the server's own words, once a run: the run goes on
+ * with the other reports, and the client stays online. */
+static void
+test_photo_refused_type (void)
+{
+  static const guint8 gif[] = {
+    'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0,
+    0xff, 0xff, 0xff, '!', 0xf9, 4, 1, 0, 0, 0, 0, ',', 0, 0, 0, 0,
+    1, 0, 1, 0, 0, 2, 2, 'D', 1, 0, ';',
+  };
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  g_autoptr(BdReport) with_gif = make_report ("写真付き", 34.70, 135.50);
+  g_autoptr(BdReport) plain = make_report ("道路冠水", 34.71, 135.51);
+  g_autoptr(BdReport) pushed = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (gif, sizeof gif);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autofree char *sha256 = NULL;
+  BdOutboxEntry *entry;
+  GVariantBuilder builder;
+  guint run;
+
+  server_start (server);
+  client_use_server (a, server);
+
+  sha256 = bd_store_add_attachment (a->store, bytes, "image/png", &error);
+  g_assert_no_error (error);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
+  g_variant_builder_add (&builder, "(sss)", sha256, "image/png", "動く.png");
+  bd_report_set_attachments (with_gif, g_variant_builder_end (&builder));
+  g_assert_true (bd_store_save_report (a->store, with_gif, "a", &error));
+  g_assert_true (bd_store_save_report (a->store, plain, "a", &error));
+  g_assert_no_error (error);
+
+  for (run = 0; run < 2; run++)
+    {
+      error = client_sync (a);
+      g_assert_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_REFUSED);
+      g_assert_nonnull (strstr (error->message, "(415)"));
+      g_clear_error (&error);
+      g_assert_cmpint (bd_sync_get_state (a->sync), ==, BD_SYNC_STATE_ONLINE);
+
+      /* the photo's report waits, with the server's reason in its words… */
+      outbox = bd_store_list_outbox (a->store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (outbox->len, ==, 1);
+      entry = g_ptr_array_index (outbox, 0);
+      g_assert_cmpstr (entry->report_id, ==, bd_report_get_id (with_gif));
+      g_assert_nonnull (entry->error);
+      g_assert_nonnull (strstr (entry->error, "(415): The body is not a JPEG, PNG, WebP or HEIC"));
+      g_assert_null (strstr (entry->error, "\"code\""));
+      g_clear_pointer (&outbox, g_ptr_array_unref);
+      g_assert_true (bd_store_attachment_needs_upload (a->store, sha256));
+
+      /* …and the other report went through */
+      pushed = bd_store_get_report (a->store, bd_report_get_id (plain), &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (bd_report_get_rev (pushed), >, 0);
+      g_clear_object (&pushed);
+    }
+
+  client_free (a);
+  server_free (server);
+}
+
 typedef struct
 {
   Server *server;
@@ -915,6 +983,7 @@ main (int   argc,
   g_test_add_func ("/bd/sync/concurrent-edits", test_concurrent_edits);
   g_test_add_func ("/bd/sync/delete-edit-conflict", test_delete_edit_conflict);
   g_test_add_func ("/bd/sync/photos", test_photos);
+  g_test_add_func ("/bd/sync/photo-refused-type", test_photo_refused_type);
   g_test_add_func ("/bd/sync/server-killed", test_server_killed);
   g_test_add_func ("/bd/sync/faults-misc", test_faults_misc);
   g_test_add_func ("/bd/sync/push-soon", test_push_soon);
