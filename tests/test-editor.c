@@ -483,14 +483,15 @@ test_photo_on_server (Fixture       *f,
 {
   g_autoptr(BdReport) report = make_report ();
   g_autoptr(BdReport) stored = NULL;
-  g_autoptr(GBytes) bad = g_bytes_new_static ("not an image at all", 19);
+  g_autoptr(GBytes) bad = g_bytes_new_static ("\xff\xd8\xff\xe0 but no image after", 25);
   g_autoptr(GError) error = NULL;
   g_autofree char *bad_sha = NULL;
   GVariantBuilder builder;
   BdPhotoThumbnail *thumbnail;
 
-  /* The store takes any bytes said to be an image: one that cannot be
-   * decoded must show as broken, not crash. */
+  /* A JPEG's signature and nothing decodable after it: the store and the
+   * server take it (they read the signature only); it must show as
+   * broken, not crash. */
   bad_sha = bd_store_add_attachment (f->store, bad, "image/jpeg", &error);
   g_assert_no_error (error);
 

@@ -154,11 +154,17 @@ bd_sqlite_check (const BdSqliteSchema  *schema,
   gint64 app_id = 0;
   gint64 n_objects = 0;
 
-  if (!bd_sqlite_pragma_int (schema, db, "PRAGMA user_version", &version, &local_error) ||
+  /* One read transaction, so that all three come from one snapshot: read
+   * one by one, another program creating the file meanwhile made it look
+   * like another application's (version 0, yet tables). */
+  if (!bd_sqlite_exec (schema, db, "BEGIN", &local_error) ||
+      !bd_sqlite_pragma_int (schema, db, "PRAGMA user_version", &version, &local_error) ||
       !bd_sqlite_pragma_int (schema, db, "PRAGMA application_id", &app_id, &local_error) ||
       !bd_sqlite_pragma_int (schema, db, "SELECT count(*) FROM sqlite_master", &n_objects,
-                             &local_error))
+                             &local_error) ||
+      !bd_sqlite_exec (schema, db, "COMMIT", &local_error))
     {
+      bd_sqlite_rollback (db);
       if (g_error_matches (local_error, schema->error_quark (), schema->error_corrupt))
         g_set_error (error, schema->error_quark (), schema->error_corrupt,
                      _(schema->msg_damaged), path, sqlite3_errmsg (db));
@@ -196,10 +202,21 @@ bd_sqlite_setup_writer (const BdSqliteSchema  *schema,
   gboolean wal = FALSE;
   int rc;
 
-  rc = sqlite3_prepare_v2 (db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
-  sqlite3_finalize (stmt);
+  /* Switching a new file to WAL takes an exclusive lock, and SQLite does
+   * not always wait for it through the busy handler: another program
+   * opening the same new file at this moment makes it answer "database is
+   * locked" at once. So it is tried again for as long as the busy timeout. */
+  for (guint waited = 0; ; waited += 10)
+    {
+      rc = sqlite3_prepare_v2 (db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+      if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      if (wal || (rc & 0xff) != SQLITE_BUSY || waited >= BUSY_TIMEOUT_MS)
+        break;
+      g_usleep (10 * 1000);
+    }
   if (!wal)
     {
       g_set_error (error, schema->error_quark (), schema->error_open,
