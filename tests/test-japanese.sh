@@ -5,7 +5,9 @@
 # LANG=ja_JP.UTF-8 and the build's translations, and waits for a visible
 # window titled 防災デスク; then the same under C.UTF-8 must be titled
 # "Bosai Desk". Also checks that po/ja.po has no untranslated or fuzzy
-# message. TAP output.
+# message, that po/POTFILES.in names every source file with translatable
+# strings, and that ja.po translates every message those files hold today
+# (xgettext over POTFILES.in, as meson's gettext does). TAP output.
 #
 # Usage: test-japanese.sh BOSAI_DESK_BINARY PO_BUILD_DIR JA_PO
 
@@ -16,7 +18,7 @@ pid=
 cleanup () { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-echo "1..3"
+echo "1..5"
 n=0
 ok () { n=$((n + 1)); echo "ok $n $1"; }
 not_ok () { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
@@ -26,6 +28,42 @@ failed=0
 stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "$japo" 2>&1)
 echo "# $stats"
 if echo "$stats" | grep -qE 'untranslated|fuzzy'; then not_ok "ja.po is complete"; else ok "ja.po is complete"; fi
+
+# 2: POTFILES.in names every file with translatable strings (and only files
+# that exist)
+srcdir=$(cd "$(dirname "$japo")/.." && pwd)
+potfiles="$srcdir/po/POTFILES.in"
+missing=$(cd "$srcdir" && { grep -rlE '\b(N?C?_|g_dngettext) ?\(' src --include='*.c';
+                          grep -rl 'translatable="yes"' ui; } | sort |
+          while read -r f; do grep -qxF "$f" "$potfiles" || echo "$f"; done)
+gone=$(cd "$srcdir" && grep -v '^#' "$potfiles" | while read -r f; do
+         [ -z "$f" ] || [ -f "$f" ] || echo "$f"; done)
+if [ -z "$missing$gone" ]; then
+  ok "POTFILES.in lists the translatable files"
+else
+  for f in $missing; do echo "# not in POTFILES.in: $f"; done
+  for f in $gone; do echo "# in POTFILES.in but missing: $f"; done
+  not_ok "POTFILES.in lists the translatable files"
+fi
+
+# 3: ja.po translates every message of today's sources
+if (cd "$srcdir" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
+      --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 --add-comments -f po/POTFILES.in \
+      -o "$tmp/bd.pot" 2> "$tmp/xgettext.log") &&
+   msgmerge --quiet --no-fuzzy-matching "$japo" "$tmp/bd.pot" -o "$tmp/ja.po" 2>> "$tmp/xgettext.log"; then
+  stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "$tmp/ja.po" 2>&1)
+  echo "# against today's sources: $stats"
+  if echo "$stats" | grep -qE 'untranslated|fuzzy'; then
+    msgattrib --untranslated --no-obsolete --no-wrap --no-location "$tmp/ja.po" |
+      grep '^msgid "' | tail -n +2 | sed 's/^/# untranslated: /' | head -40
+    not_ok "ja.po translates every message of the sources"
+  else
+    ok "ja.po translates every message of the sources"
+  fi
+else
+  sed 's/^/# /' "$tmp/xgettext.log"
+  not_ok "ja.po translates every message of the sources"
+fi
 
 window_titled () {
   # $1 locale, $2 expected title
