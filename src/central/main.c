@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "bd-catalog.h"
 #include "bd-central-geo.h"
@@ -93,6 +94,45 @@ open_store (const char *path)
   return store;
 }
 
+/* Makes the folder that uploads under way are written to, and removes what
+ * a server stopped in the middle of an upload (killed, a power cut) left
+ * there: only the files its uploads are named as, in its own folder. */
+static gboolean
+prepare_upload_dir (const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint n_removed = 0;
+
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!(dir = g_dir_open (path, 0, error)))
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = NULL;
+
+      if (!g_str_has_prefix (name, "upload-") || strlen (name) != strlen ("upload-XXXXXX"))
+        continue;
+      file = g_build_filename (path, name, NULL);
+      if (g_unlink (file) == 0)
+        n_removed++;
+    }
+  if (n_removed > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "bosai-central: removed %u unfinished upload left by an earlier run\n",
+                             "bosai-central: removed %u unfinished uploads left by an earlier run\n",
+                             n_removed), n_removed);
+  return TRUE;
+}
+
 static int
 cmd_serve (int    argc,
            char **argv)
@@ -130,11 +170,17 @@ cmd_serve (int    argc,
   if (store == NULL)
     return 1;
 
-  server = bd_central_server_new (store);
-  /* Attachment bodies arrive beside the database, on its disk (the
-   * temporary directory may be RAM), and are stored from there. */
+  /* Attachment bodies arrive in a folder beside the database, on its disk
+   * (the temporary directory may be RAM), and are stored from there. */
   absolute = g_canonicalize_filename (database, NULL);
-  upload_dir = g_path_get_dirname (absolute);
+  upload_dir = g_strconcat (absolute, ".uploads", NULL);
+  if (!prepare_upload_dir (upload_dir, &error))
+    {
+      g_printerr (_("bosai-central: cannot use the upload folder “%s”: %s\n"),
+                  upload_dir, error->message);
+      return 1;
+    }
+  server = bd_central_server_new (store);
   bd_central_server_set_upload_dir (server, upload_dir);
   bound = bd_central_server_listen (server, address ? address : "127.0.0.1", (guint) port, &error);
   if (bound == 0)

@@ -150,6 +150,19 @@ server_terminate (Server *server)
   return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
 }
 
+/* SIGKILL, as a power cut would stop it, then serve the same database
+ * again. */
+void
+server_kill_and_restart (Server *server)
+{
+  kill (server->pid, SIGKILL);
+  g_assert_cmpint (waitpid (server->pid, NULL, 0), ==, server->pid);
+  g_spawn_close_pid (server->pid);
+  server->pid = 0;
+  server_spawn (server);
+}
+
+/* Removes @path and what it holds, folders too. */
 void
 remove_dir (const char *path)
 {
@@ -162,7 +175,10 @@ remove_dir (const char *path)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
 
-      g_remove (child);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_dir (child);
+      else
+        g_remove (child);
     }
   g_rmdir (path);
 }

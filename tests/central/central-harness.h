@@ -56,6 +56,7 @@ char       *add_token       (const char         *db,
 Server     *server_start    (void);
 /* SIGTERM, then the exit status. */
 int         server_terminate (Server            *server);
+void        server_kill_and_restart (Server     *server);
 void        server_free     (Server             *server);
 void        remove_dir      (const char         *path);
 void        response_free   (Response           *response);

@@ -252,20 +252,21 @@ count_files (const char *dir_path,
       if (g_str_has_prefix (name, prefix))
         n++;
       else if (dir_prefix != NULL && g_str_has_prefix (name, dir_prefix))
-        n += count_files (path, NULL, "");
+        n += count_files (path, NULL, prefix);
     }
   return n;
 }
 
-/* The uploads under way of @server: their files are beside the database
- * (bosai-central serve sets its upload directory there; in the temporary
- * directory, possibly RAM, they took memory after all). Asserts that the
- * temporary directory (TMPDIR, one of this test's own: main) has none. */
+/* The uploads under way of @server: their files are in a folder beside the
+ * database, central.sqlite.uploads (bosai-central serve sets its upload
+ * directory there; in the temporary directory, possibly RAM, they took
+ * memory after all). Asserts that the temporary directory (TMPDIR, one of
+ * this test's own: main) has none. */
 static guint
 count_upload_files (Server *server)
 {
   g_assert_cmpuint (count_files (g_getenv ("TMPDIR"), "bosai-central-uploads-", "upload-"), ==, 0);
-  return count_files (server->dir, NULL, "upload-");
+  return count_files (server->dir, "central.sqlite.uploads", "upload-");
 }
 
 /* Lets the server read what was sent. */
@@ -526,6 +527,30 @@ test_stored_deep_json (void)
   g_assert_cmpuint (alive->status, ==, 200);
 }
 
+/* A server killed in the middle of an upload leaves its file; the next
+ * start removes it (and only what its uploads are named as). */
+static void
+test_upload_left_by_kill (void)
+{
+  g_autoptr(Server) server = server_start ();
+  g_autoptr(GSocketConnection) stalled = NULL;
+  g_autofree char *mine = g_build_filename (server->dir, "central.sqlite.uploads", "notes.txt",
+                                            NULL);
+  g_autoptr(Response) ok = NULL;
+
+  g_assert_true (g_file_set_contents (mine, "kept", -1, NULL));
+  stalled = start_upload (server, server->ward, 19 << 20, 1 << 20);
+  wait_for_upload_files (server, 1);
+
+  server_kill_and_restart (server);
+  g_assert_cmpuint (count_upload_files (server), ==, 0);
+  g_assert_true (g_file_test (mine, G_FILE_TEST_EXISTS));
+
+  /* and uploads work as before */
+  ok = put_attachment (server, "image/jpeg", jpeg, sizeof jpeg);
+  g_assert_cmpuint (ok->status, ==, 201);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -550,6 +575,7 @@ main (int   argc,
   g_test_add_func ("/bd/central/hostile/upload-bound-per-token", test_upload_bound_per_token);
   g_test_add_func ("/bd/central/hostile/upload-bound-total", test_upload_bound_total);
   g_test_add_func ("/bd/central/hostile/upload-memory", test_upload_memory);
+  g_test_add_func ("/bd/central/hostile/upload-left-by-kill", test_upload_left_by_kill);
 
   status = g_test_run ();
   remove_dir (tmp);
