@@ -200,6 +200,7 @@ import_file (BdStore    *store,
   if (read && state.n_problems > 0)
     {
       if (state.n_problems > MAX_REASONS)
+        /* Translators: after the first 20 problems of a file, how many others */
         g_string_append_printf (reasons,
                                 ngettext ("… and %u more problem\n",
                                           "… and %u more problems\n",

@@ -530,7 +530,7 @@ import_refuse (BdStoreImport  *import,
 {
   import_rollback (import);
   import->refused = TRUE;
-  /* Translators: "feature 3: the feature has no geometry" (counted from 1) */
+  /* Translators: "feature 3: The feature has no geometry." (counted from 1) */
   g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID, _("feature %u: %s"),
                position, reason);
   return FALSE;
