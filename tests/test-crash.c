@@ -79,7 +79,7 @@ run_child (const char *path)
 }
 
 /* Imports files of IMPORT_SIZE reports, one after the other, and prints
- * a line once each bd_store_import_reports () has returned. */
+ * a line once each import's bd_store_import_commit () has returned. */
 #define IMPORT_SIZE 2000
 
 static int
@@ -97,21 +97,32 @@ run_import_child (const char *path)
 
   for (round = 0; ; round++)
     {
-      g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(BdStoreImport) import = bd_store_import_begin (store, "import", &error);
 
+      if (import == NULL)
+        {
+          fprintf (stderr, "child: import failed: %s\n", error->message);
+          return 1;
+        }
       for (i = 0; i < IMPORT_SIZE; i++)
         {
-          BdReport *report = bd_report_new ();
+          g_autoptr(BdReport) report = bd_report_new ();
+          g_autoptr(JsonNode) feature = NULL;
           g_autofree char *title = g_strdup_printf ("北区 梅田付近 道路冠水 %u-%u", round, i);
 
           bd_report_set_location (report, 34.70 + (i % 100) * 0.0005, 135.50 + (i % 37) * 0.0005);
           bd_report_set_ward (report, "271276");
           bd_report_set_category (report, "road");
           bd_report_set_title (report, title);
-          g_ptr_array_add (reports, report);
+          feature = bd_report_to_json (report);
+          if (!bd_store_import_add (import, feature, &error))
+            {
+              fprintf (stderr, "child: import failed: %s\n", error->message);
+              return 1;
+            }
         }
 
-      if (!bd_store_import_reports (store, reports, "import", NULL, NULL, &error))
+      if (!bd_store_import_commit (import, NULL, NULL, &error))
         {
           fprintf (stderr, "child: import failed: %s\n", error->message);
           return 1;

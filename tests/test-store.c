@@ -856,6 +856,52 @@ make_reports (guint n)
   return reports;
 }
 
+/* bd_store_import_*() over @reports as bosai-desk --import hands them:
+ * one feature at a time. FALSE with the first error; later refusals (the
+ * features after a refused one are still checked) are counted in
+ * @n_refused (may be NULL). */
+static gboolean
+import_reports (BdStore    *store,
+                GPtrArray  *reports,
+                guint      *n_imported,
+                guint      *n_unchanged,
+                guint      *n_refused,
+                GError    **error)
+{
+  g_autoptr(BdStoreImport) import = bd_store_import_begin (store, "import", error);
+  guint refused = 0;
+
+  if (import == NULL)
+    return FALSE;
+  for (guint i = 0; i < reports->len; i++)
+    {
+      g_autoptr(JsonNode) feature = bd_report_to_json (g_ptr_array_index (reports, i));
+      g_autoptr(GError) local_error = NULL;
+
+      if (bd_store_import_add (import, feature, &local_error))
+        continue;
+      if (!g_error_matches (local_error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (refused++ == 0)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  if (n_refused != NULL)
+    *n_refused = refused;
+  if (refused > 0)
+    {
+      g_autoptr(GError) commit_error = NULL;
+
+      /* a refused feature: the commit refuses too */
+      g_assert_false (bd_store_import_commit (import, NULL, NULL, &commit_error));
+      g_assert_error (commit_error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+      return FALSE;
+    }
+  return bd_store_import_commit (import, n_imported, n_unchanged, error);
+}
+
 /* Issue 9, defects 5 and 6: an import is all or nothing, each report with
  * its outbox and history rows, and an id named twice is refused. */
 static void
@@ -867,23 +913,22 @@ test_import (Fixture       *f,
   g_autoptr(GPtrArray) twice = make_reports (2);
   g_autoptr(GPtrArray) history = NULL;
   sqlite3 *db = _bd_store_get_connection (f->store);
-  guint imported = 99, unchanged = 99;
+  guint imported = 99, unchanged = 99, refused = 0;
 
   /* the same id twice: refused, naming both features */
   g_ptr_array_add (twice, bd_report_copy (g_ptr_array_index (twice, 0)));
-  g_assert_false (bd_store_import_reports (f->store, twice, "import", &imported, &unchanged,
-                                           &error));
+  g_assert_false (import_reports (f->store, twice, &imported, &unchanged, &refused, &error));
   g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "feature 3"));
   g_assert_nonnull (strstr (error->message, "feature 1"));
   g_assert_nonnull (strstr (error->message,
                             bd_report_get_id (g_ptr_array_index (twice, 0))));
+  g_assert_cmpuint (refused, ==, 1);
   g_clear_error (&error);
   g_assert_cmpint (bd_store_count (f->store), ==, 0);
   g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
 
-  g_assert_true (bd_store_import_reports (f->store, reports, "import", &imported, &unchanged,
-                                          &error));
+  g_assert_true (import_reports (f->store, reports, &imported, &unchanged, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (imported, ==, 3);
   g_assert_cmpuint (unchanged, ==, 0);
@@ -894,8 +939,7 @@ test_import (Fixture       *f,
   g_assert_cmpstr (((BdHistoryEntry *) g_ptr_array_index (history, 0))->actor, ==, "import");
 
   /* the same file again: nothing to write */
-  g_assert_true (bd_store_import_reports (f->store, reports, "import", &imported, &unchanged,
-                                          &error));
+  g_assert_true (import_reports (f->store, reports, &imported, &unchanged, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (imported, ==, 0);
   g_assert_cmpuint (unchanged, ==, 3);
@@ -909,15 +953,88 @@ test_import (Fixture       *f,
                                  " WHEN (SELECT count(*) FROM main.reports) > 5"
                                  " BEGIN SELECT RAISE (ABORT, 'disk full'); END",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_false (bd_store_import_reports (f->store, reports, "import", NULL, NULL, &error));
+  g_assert_false (import_reports (f->store, reports, NULL, NULL, NULL, &error));
   g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID));
   g_assert_nonnull (strstr (error->message, "feature 3"));
+  g_assert_nonnull (strstr (error->message, "disk full"));
   g_clear_error (&error);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER fail_third", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (bd_store_count (f->store), ==, 3);
   g_assert_cmpint (bd_store_count_outbox (f->store), ==, 3);
   g_clear_pointer (&history, g_ptr_array_unref);
   history = bd_store_list_history (f->store, NULL, &error);
   g_assert_cmpuint (history->len, ==, 3);
+
+  /* the store is usable again after a failed import */
+  g_assert_true (import_reports (f->store, reports, &imported, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 5);
+}
+
+/* A refused feature rolls back what came before it, and the features
+ * after it are still checked: every problem of the file in one reading. */
+static void
+test_import_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStoreImport) import = NULL;
+  g_autoptr(GPtrArray) reports = make_reports (4);
+  g_autoptr(JsonNode) bad = NULL;
+  guint i;
+
+  import = bd_store_import_begin (f->store, "import", &error);
+  g_assert_no_error (error);
+  for (i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) feature = bd_report_to_json (g_ptr_array_index (reports, i));
+
+      g_assert_true (bd_store_import_add (import, feature, &error));
+      g_assert_no_error (error);
+    }
+
+  /* feature 3: no geometry */
+  bad = bd_report_to_json (g_ptr_array_index (reports, 2));
+  json_object_remove_member (json_node_get_object (bad), "geometry");
+  g_assert_false (bd_store_import_add (import, bad, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "feature 3: "));
+  g_clear_error (&error);
+
+  /* feature 4: fine, only checked; feature 5: a duplicate of feature 1 */
+  for (i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) feature = bd_report_to_json (g_ptr_array_index (reports, i == 0 ? 3 : 0));
+
+      if (i == 0)
+        g_assert_true (bd_store_import_add (import, feature, &error));
+      else
+        g_assert_false (bd_store_import_add (import, feature, &error));
+    }
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "feature 5: "));
+  g_assert_nonnull (strstr (error->message, "feature 1 "));
+  g_clear_error (&error);
+
+  g_assert_false (bd_store_import_commit (import, NULL, NULL, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&import, bd_store_import_free);
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
+
+  /* an import dropped without a commit leaves nothing either */
+  import = bd_store_import_begin (f->store, "import", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonNode) feature = bd_report_to_json (g_ptr_array_index (reports, 0));
+
+    g_assert_true (bd_store_import_add (import, feature, &error));
+  }
+  g_clear_pointer (&import, bd_store_import_free);
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+  g_assert_cmpint (bd_store_count_outbox (f->store), ==, 0);
 }
 
 /* Saving over a copy that changed while the form was open: the merge and
@@ -1835,6 +1952,7 @@ main (int   argc,
   ADD ("/bd/store/history-damaged", test_history_damaged);
   ADD ("/bd/store/restore-after-sending", test_restore_after_sending);
   ADD ("/bd/store/import", test_import);
+  ADD ("/bd/store/import-refused", test_import_refused);
   ADD ("/bd/store/save-over", test_save_over);
   ADD ("/bd/store/attachments-async", test_attachments_async);
 

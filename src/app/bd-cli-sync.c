@@ -13,6 +13,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
+#include "bd-json.h"
 #include "bd-store.h"
 #include "bd-sync.h"
 
@@ -36,32 +39,178 @@ bd_cli_sync_add_options (GApplication *application)
   g_application_add_main_option_entries (application, sync_entries);
 }
 
+/* bosai-desk --import FILE reads the file one feature at a time (it stays
+ * mapped; no tree of the whole file is ever built, as in bosai-central
+ * import) and hands each to the store's import as it comes: ONE
+ * transaction for the whole file. The store checks every feature (it reads
+ * as a report and validates, and no id comes twice); at the first refused
+ * one it rolls back and only checks the rest, so that all the file's
+ * problems are said at once and nothing of it is written. A fault of the
+ * database part-way leaves nothing of the file either. Memory stays near
+ * the file's size: one feature at a time, the ids seen, and SQLite's page
+ * cache (what it cannot hold goes to the WAL until the commit). */
+#define MAX_IMPORT_BYTES ((gsize) 512 << 20)
+/* a file that is one Feature is read whole */
+#define MAX_FEATURE_BYTES ((gsize) 16 << 20)
+/* problems listed; the rest are counted */
+#define MAX_REASONS 20
+
+typedef struct
+{
+  BdStoreImport *import;
+  GString       *reasons;     /* the first MAX_REASONS problems, a line each */
+  guint          n_problems;
+  char          *type;        /* the root's "type", when a string */
+} Import;
+
+static gboolean
+import_member (const char  *name,
+               const char  *value,
+               gsize        length,
+               gpointer     user_data,
+               GError     **error)
+{
+  Import *import = user_data;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (strcmp (name, "type") != 0)
+    return TRUE;
+  if ((node = bd_json_parse (value, length, 0, error)) == NULL)
+    return FALSE;
+  g_clear_pointer (&import->type, g_free);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    import->type = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+import_feature (guint        index,
+                JsonNode    *node,
+                gpointer     user_data,
+                GError     **error)
+{
+  Import *import = user_data;
+  g_autoptr(GError) local_error = NULL;
+
+  if (bd_store_import_add (import->import, node, &local_error))
+    return TRUE;
+  if (!g_error_matches (local_error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* a refused feature: the next ones are only checked */
+  if (import->n_problems++ < MAX_REASONS)
+    g_string_append_printf (import->reasons, "%s\n", local_error->message);
+  return TRUE;
+}
+
+/* Reads the features of @data into the import: FALSE with @error when the
+ * file is not GeoJSON reports (BD_JSON_ERROR) or the database failed. */
+static gboolean
+import_features (Import      *import,
+                 const char  *data,
+                 gsize        length,
+                 GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (bd_json_walk_array_member (data, length, "features", import_member, import_feature,
+                                 import, &local_error))
+    {
+      if (g_strcmp0 (import->type, "FeatureCollection") == 0)
+        return TRUE;
+      g_set_error_literal (error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE,
+                           _("The data is not a GeoJSON FeatureCollection or Feature."));
+      return FALSE;
+    }
+  if (g_error_matches (local_error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE) &&
+      g_strcmp0 (import->type, "Feature") == 0)
+    {
+      /* A file of one report, read whole. */
+      g_clear_error (&local_error);
+      if ((root = bd_json_parse (data, length, MAX_FEATURE_BYTES, &local_error)) != NULL &&
+          import_feature (0, root, import, &local_error))
+        return TRUE;
+    }
+
+  /* Bad JSON further on is said as such, before the database's fault. */
+  if (local_error->domain != BD_JSON_ERROR)
+    bd_json_validate (data, length, BD_JSON_MAX_DEPTH, NULL, error);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  if (g_error_matches (local_error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE))
+    g_set_error_literal (error, BD_JSON_ERROR, BD_JSON_ERROR_STRUCTURE,
+                         g_strcmp0 (import->type, "FeatureCollection") == 0
+                         ? _("The FeatureCollection has no list of features.")
+                         : _("The data is not a GeoJSON FeatureCollection or Feature."));
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 static gboolean
 import_file (BdStore    *store,
              const char *path)
 {
-  g_autofree char *text = NULL;
-  gsize length = 0;
+  g_autoptr(GMappedFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(BdStoreImport) import = NULL;
+  g_autoptr(GString) reasons = NULL;
+  g_autofree char *type = NULL;
+  Import state = { 0 };
+  const char *data;
+  gsize length;
   guint n_imported = 0;
   guint n_unchanged = 0;
+  gboolean read;
 
-  if (!g_file_get_contents (path, &text, &length, &error))
+  file = g_mapped_file_new (path, FALSE, &error);
+  if (file == NULL)
     {
       g_printerr (_("bosai-desk: cannot read “%s”: %s\n"), path, error->message);
       return FALSE;
     }
-  reports = bd_reports_from_feature_collection (text, length, &error);
-  if (reports == NULL)
+  length = g_mapped_file_get_length (file);
+  if (length > MAX_IMPORT_BYTES)
+    {
+      g_printerr (_("bosai-desk: nothing was imported from “%s”: it is larger than %u MiB\n"),
+                  path, (guint) (MAX_IMPORT_BYTES >> 20));
+      return FALSE;
+    }
+  /* An empty file maps to no memory at all. */
+  data = length > 0 ? g_mapped_file_get_contents (file) : "";
+
+  import = bd_store_import_begin (store, "import", &error);
+  if (import == NULL)
+    {
+      g_printerr (_("bosai-desk: nothing was imported from “%s”:\n%s\n"), path, error->message);
+      return FALSE;
+    }
+  state.import = import;
+  state.reasons = reasons = g_string_new (NULL);
+  read = import_features (&state, data, length, &error);
+  type = g_steal_pointer (&state.type);
+  if (!read && error->domain == BD_JSON_ERROR)
     {
       g_printerr (_("bosai-desk: “%s” is not GeoJSON reports: %s\n"), path, error->message);
       return FALSE;
     }
-
-  /* All or nothing: every feature is checked (valid, no id twice), then
-   * all are written in one transaction. */
-  if (!bd_store_import_reports (store, reports, "import", &n_imported, &n_unchanged, &error))
+  if (read && state.n_problems > 0)
+    {
+      if (state.n_problems > MAX_REASONS)
+        /* Translators: after the first 20 problems of a file, how many others */
+        g_string_append_printf (reasons,
+                                ngettext ("… and %u more problem\n",
+                                          "… and %u more problems\n",
+                                          state.n_problems - MAX_REASONS),
+                                state.n_problems - MAX_REASONS);
+      g_string_truncate (reasons, reasons->len - 1);
+      g_printerr (_("bosai-desk: nothing was imported from “%s”:\n%s\n"), path, reasons->str);
+      return FALSE;
+    }
+  if (!read || !bd_store_import_commit (import, &n_imported, &n_unchanged, &error))
     {
       g_printerr (_("bosai-desk: nothing was imported from “%s”:\n%s\n"), path, error->message);
       return FALSE;

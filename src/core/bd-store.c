@@ -475,84 +475,165 @@ bd_store_insert_batch (BdStore     *self,
   return TRUE;
 }
 
-gboolean
-bd_store_import_reports (BdStore     *self,
-                         GPtrArray   *reports,
-                         const char  *actor,
-                         guint       *n_imported,
-                         guint       *n_unchanged,
-                         GError     **error)
+struct _BdStoreImport
 {
-  g_autoptr(GHashTable) positions = NULL;
-  g_autoptr(GString) problems = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *now_text = NULL;
-  guint imported = 0;
-  guint i;
+  BdStore    *store;
+  char       *actor;
+  GDateTime  *now;
+  char       *now_text;
+  GHashTable *positions;   /* id -> the position that named it first, from 1 */
+  guint       n_added;
+  guint       n_written;
+  gboolean    open;        /* the transaction is ours and open */
+  gboolean    refused;     /* a feature was refused: checking only */
+  gboolean    ended;       /* committed, or the database failed */
+};
 
-  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (reports != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+BdStoreImport *
+bd_store_import_begin (BdStore     *self,
+                       const char  *actor,
+                       GError     **error)
+{
+  BdStoreImport *import;
 
-  /* Every problem of the file at once, before anything is written. */
-  positions = g_hash_table_new (g_str_hash, g_str_equal);
-  problems = g_string_new (NULL);
-  for (i = 0; i < reports->len; i++)
-    {
-      BdReport *report = g_ptr_array_index (reports, i);
-      g_autoptr(GError) invalid = NULL;
-      const char *id = bd_report_get_id (report);
-      gpointer first;
-
-      if (!bd_report_validate (report, &invalid))
-        g_string_append_printf (problems, _("feature %u: %s\n"), i + 1, invalid->message);
-      else if ((first = g_hash_table_lookup (positions, id)) != NULL)
-        g_string_append_printf (problems,
-                                _("feature %u: a duplicate of feature %u (the same id “%s”)\n"),
-                                i + 1, GPOINTER_TO_UINT (first), id);
-      else
-        g_hash_table_insert (positions, (gpointer) id, GUINT_TO_POINTER (i + 1));
-    }
-  if (problems->len > 0)
-    {
-      g_string_truncate (problems, problems->len - 1);
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID, "%s", problems->str);
-      return FALSE;
-    }
-
-  now = g_date_time_new_now_local ();
-  now_text = bd_format_timestamp (now);
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!_bd_store_begin (self, error))
-    return FALSE;
+    return NULL;
 
-  for (i = 0; i < reports->len; i++)
+  import = g_new0 (BdStoreImport, 1);
+  import->store = g_object_ref (self);
+  import->actor = g_strdup (actor);
+  import->now = g_date_time_new_now_local ();
+  import->now_text = bd_format_timestamp (import->now);
+  import->positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  import->open = TRUE;
+  return import;
+}
+
+static void
+import_rollback (BdStoreImport *import)
+{
+  if (import->open)
+    _bd_store_rollback (import->store);
+  import->open = FALSE;
+}
+
+/* Refuses the feature at @position for @reason: nothing of the file will
+ * be written, the features after it are only checked. */
+static gboolean
+import_refuse (BdStoreImport  *import,
+               guint           position,
+               const char     *reason,
+               GError        **error)
+{
+  import_rollback (import);
+  import->refused = TRUE;
+  /* Translators: "feature 3: The feature has no geometry." (counted from 1) */
+  g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID, _("feature %u: %s"),
+               position, reason);
+  return FALSE;
+}
+
+gboolean
+bd_store_import_add (BdStoreImport  *import,
+                     JsonNode       *feature,
+                     GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BdReport) report = NULL;
+  BdStoreChange change;
+  const char *id;
+  gpointer first;
+  guint position;
+  gint64 rowid;
+  gboolean written;
+
+  g_return_val_if_fail (import != NULL, FALSE);
+  g_return_val_if_fail (!import->ended, FALSE);
+  g_return_val_if_fail (feature != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  position = ++import->n_added;
+  report = bd_report_new_from_json (feature, &local_error);
+  if (report == NULL || !bd_report_validate (report, &local_error))
+    return import_refuse (import, position, local_error->message, error);
+
+  id = bd_report_get_id (report);
+  if ((first = g_hash_table_lookup (import->positions, id)) != NULL)
     {
-      BdStoreChange change;
-      gint64 rowid;
-      gboolean written;
+      g_autofree char *reason = g_strdup_printf (_("a duplicate of feature %u (the same id “%s”)"),
+                                                 GPOINTER_TO_UINT (first), id);
 
-      if (!_bd_store_write_edit (self, g_ptr_array_index (reports, i), actor, now, now_text,
-                                 TRUE, &change, &rowid, &written, error))
-        {
-          _bd_store_rollback (self);
-          g_prefix_error (error, _("feature %u: "), i + 1);
-          return FALSE;
-        }
-      if (written)
-        imported++;
+      return import_refuse (import, position, reason, error);
     }
+  g_hash_table_insert (import->positions, g_strdup (id), GUINT_TO_POINTER (position));
 
-  if (!_bd_store_commit (self, error))
+  if (import->refused)
+    return TRUE;
+  if (!_bd_store_write_edit (import->store, report, import->actor, import->now,
+                             import->now_text, TRUE, &change, &rowid, &written, &local_error))
+    {
+      if (g_error_matches (local_error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID))
+        return import_refuse (import, position, local_error->message, error);
+      import_rollback (import);
+      import->ended = TRUE;
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("feature %u: "), position);
+      return FALSE;
+    }
+  if (written)
+    import->n_written++;
+  return TRUE;
+}
+
+gboolean
+bd_store_import_commit (BdStoreImport  *import,
+                        guint          *n_imported,
+                        guint          *n_unchanged,
+                        GError        **error)
+{
+  g_return_val_if_fail (import != NULL, FALSE);
+  g_return_val_if_fail (!import->ended, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (import->refused)
+    {
+      g_set_error_literal (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID,
+                           _("A feature was refused; nothing was imported."));
+      return FALSE;
+    }
+  g_return_val_if_fail (import->open, FALSE);
+
+  /* a failed commit has rolled back */
+  import->open = FALSE;
+  import->ended = TRUE;
+  if (!_bd_store_commit (import->store, error))
     return FALSE;
 
   if (n_imported != NULL)
-    *n_imported = imported;
+    *n_imported = import->n_written;
   if (n_unchanged != NULL)
-    *n_unchanged = reports->len - imported;
-  if (imported > 0)
-    _bd_store_emit_changed (self, BD_STORE_CHANGE_RELOADED, NULL, 0);
+    *n_unchanged = import->n_added - import->n_written;
+  if (import->n_written > 0)
+    _bd_store_emit_changed (import->store, BD_STORE_CHANGE_RELOADED, NULL, 0);
   return TRUE;
+}
+
+void
+bd_store_import_free (BdStoreImport *import)
+{
+  if (import == NULL)
+    return;
+
+  import_rollback (import);
+  g_hash_table_unref (import->positions);
+  g_free (import->now_text);
+  g_date_time_unref (import->now);
+  g_free (import->actor);
+  g_object_unref (import->store);
+  g_free (import);
 }
 
 gboolean

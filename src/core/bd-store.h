@@ -116,18 +116,38 @@ gboolean    bd_store_insert_batch     (BdStore        *self,
                                        const char     *actor,
                                        GError        **error);
 
-/* A file of reports (bosai-desk --import), all or nothing: every report
- * is validated and no id may appear twice (BD_STORE_ERROR_INVALID naming
- * each refused feature by its position, 1-based), then all are written in
- * ONE transaction, each with its outbox and history rows as a save would.
- * @n_imported: how many were written; @n_unchanged: how many were skipped
- * because the store already held them as they are. */
-gboolean    bd_store_import_reports   (BdStore        *self,
-                                       GPtrArray      *reports,
+/* A file of reports (bosai-desk --import), all or nothing, read one
+ * feature at a time (nothing of the file is kept):
+ * bd_store_import_begin () opens ONE transaction (BEGIN IMMEDIATE: other
+ * writers wait until it ends). bd_store_import_add () reads @feature (a
+ * GeoJSON Feature) as a report, validates it, refuses an id already added
+ * (naming both by their positions: the n-th feature added is feature n,
+ * counted from 1) and writes it with its outbox and history rows as a
+ * save would (updated_at: the time of the begin), or skips it when the
+ * store already holds it as it is. A refused feature (BD_STORE_ERROR_INVALID,
+ * "feature N: why") rolls everything back; the features added after it
+ * are only checked, each refused one with its error, so that a file's
+ * problems are all found in one reading. Any other error (the database's,
+ * naming the feature) ends the import: only bd_store_import_free () may
+ * follow. bd_store_import_commit () makes them all visible, unless one was
+ * refused; @n_imported: how many were written; @n_unchanged: how many
+ * were skipped. bd_store_import_free () rolls back an import not committed.
+ * Between the begin and the free, use the store for nothing else. */
+typedef struct _BdStoreImport BdStoreImport;
+
+BdStoreImport *bd_store_import_begin  (BdStore        *self,
                                        const char     *actor,
+                                       GError        **error);
+gboolean    bd_store_import_add       (BdStoreImport  *import,
+                                       JsonNode       *feature,
+                                       GError        **error);
+gboolean    bd_store_import_commit    (BdStoreImport  *import,
                                        guint          *n_imported,
                                        guint          *n_unchanged,
                                        GError        **error);
+void        bd_store_import_free      (BdStoreImport  *import);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreImport, bd_store_import_free)
+
 /* Saves @edited, which was made from @original (NULL: a new report), in
  * one transaction: when the stored copy is no longer @original (a sync
  * brought another edit meanwhile), what was typed is merged three ways
