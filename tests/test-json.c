@@ -307,6 +307,20 @@ test_json_walk (void)
     }
 }
 
+static void
+test_json_dup_string (void)
+{
+  g_autofree char *plain = bd_json_dup_string ("\"FeatureCollection\"", 19);
+  g_autofree char *escaped = bd_json_dup_string ("\"\\u6771\\n\"", 10);
+
+  g_assert_cmpstr (plain, ==, "FeatureCollection");
+  g_assert_cmpstr (escaped, ==, "東\n");
+  g_assert_null (bd_json_dup_string ("42", 2));
+  g_assert_null (bd_json_dup_string ("null", 4));
+  g_assert_null (bd_json_dup_string ("\"cut", 4));
+  g_assert_null (bd_json_dup_string ("", 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -320,6 +334,7 @@ main (int   argc,
   g_test_add_func ("/json/deep-nesting", test_json_deep_nesting);
   g_test_add_func ("/json/size-bound", test_json_size_bound);
   g_test_add_func ("/json/value-end", test_json_value_end);
+  g_test_add_func ("/json/dup-string", test_json_dup_string);
   g_test_add_func ("/json/walk", test_json_walk);
 
   return g_test_run ();

@@ -71,15 +71,12 @@ import_member (const char  *name,
                GError     **error)
 {
   Import *import = user_data;
-  g_autoptr(JsonNode) node = NULL;
 
-  if (strcmp (name, "type") != 0)
-    return TRUE;
-  if ((node = bd_json_parse (value, length, 0, error)) == NULL)
-    return FALSE;
-  g_clear_pointer (&import->type, g_free);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    import->type = g_strdup (json_node_get_string (node));
+  if (strcmp (name, "type") == 0)
+    {
+      g_free (import->type);
+      import->type = bd_json_dup_string (value, length);
+    }
   return TRUE;
 }
 

@@ -394,7 +394,7 @@ cmd_token (int    argc,
 static JsonNode *
 prepare_import_feature (const char  *collection,
                         JsonNode    *node,
-                        guint        index,
+                        guint        position,
                         gboolean     convert,
                         GError     **error)
 {
@@ -407,7 +407,7 @@ prepare_import_feature (const char  *collection,
   if (!bd_central_feature_check (copy, NULL, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   _("Feature %u: %s"), index, local_error->message);
+                   _("Feature %u: %s"), position, local_error->message);
       return NULL;
     }
   object = json_node_get_object (copy);
@@ -421,7 +421,7 @@ prepare_import_feature (const char  *collection,
   if (!bd_central_id_is_valid (id))
     {
       g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_INVALID,
-                   _("Feature %u: the id must be 1 to 128 letters, digits or “._~-”."), index);
+                   _("Feature %u: the id must be 1 to 128 letters, digits or “._~-”."), position);
       return NULL;
     }
   json_object_set_string_member (object, "id", id);
@@ -433,7 +433,7 @@ prepare_import_feature (const char  *collection,
       if (report == NULL || !bd_report_validate (report, &local_error))
         {
           g_set_error (error, local_error->domain, local_error->code,
-                       _("Feature %u: %s"), index, local_error->message);
+                       _("Feature %u: %s"), position, local_error->message);
           return NULL;
         }
       if (convert)
@@ -467,15 +467,13 @@ import_member (const char  *name,
                GError     **error)
 {
   Import *import = user_data;
-  g_autoptr(JsonNode) node = NULL;
 
-  if (strcmp (name, "type") != 0)
-    return TRUE;
-  if ((node = bd_json_parse (value, length, 0, error)) == NULL)
-    return FALSE;
-  import->is_collection = JSON_NODE_HOLDS_VALUE (node) &&
-                          json_node_get_value_type (node) == G_TYPE_STRING &&
-                          g_strcmp0 (json_node_get_string (node), "FeatureCollection") == 0;
+  if (strcmp (name, "type") == 0)
+    {
+      g_autofree char *type = bd_json_dup_string (value, length);
+
+      import->is_collection = g_strcmp0 (type, "FeatureCollection") == 0;
+    }
   return TRUE;
 }
 
@@ -487,8 +485,10 @@ import_feature (guint        index,
 {
   Import *import = user_data;
   g_autoptr(JsonNode) prepared = NULL;
+  guint position = index + 1;   /* messages count features from 1, as bosai-desk does */
 
-  prepared = prepare_import_feature (import->collection, node, index, import->store != NULL, error);
+  prepared = prepare_import_feature (import->collection, node, position, import->store != NULL,
+                                     error);
   if (prepared == NULL)
     return FALSE;
 
@@ -500,7 +500,7 @@ import_feature (guint        index,
                                         &local_error))
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      _("Feature %u: "), index);
+                                      _("Feature %u: "), position);
           return FALSE;
         }
     }

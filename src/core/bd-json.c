@@ -611,3 +611,14 @@ bd_json_parse (const char  *data,
   parser = json_parser_new ();
   return parse_checked (parser, data + start, length - start, error);
 }
+
+char *
+bd_json_dup_string (const char *value,
+                    gsize       length)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (length == 0 || value[0] != '"' || !(node = bd_json_parse (value, length, 0, NULL)))
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}

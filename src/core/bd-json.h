@@ -62,6 +62,11 @@ gsize     bd_json_value_end   (const char  *data,
                                guint        max_depth,
                                GError     **error);
 
+/* The string that a JSON value given as text holds (as a BdJsonMemberFunc
+ * receives it), or NULL when it is not a string. */
+char     *bd_json_dup_string  (const char  *value,
+                               gsize        length);
+
 /* Called for each member of the root object but the walked array, with its
  * value as text (checked, not parsed). */
 typedef gboolean (*BdJsonMemberFunc)  (const char  *name,

@@ -126,7 +126,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check('a database fault part-way leaves no feature imported (%d rows)' % rows,
           rows == 0, text)
     check('a database fault part-way is said: nothing imported, the feature, the fault',
-          'nothing imported' in text and 'Feature 1050' in text and 'injected fault' in text,
+          'nothing imported' in text and 'Feature 1051' in text and 'injected fault' in text,
           text)
 
 sys.exit(0 if all(results) else 1)

@@ -832,7 +832,7 @@ test_import (void)
   g_assert_cmpint (status, ==, 0);
   out2 = run_cli (bad_args, &status, &err);
   g_assert_cmpint (status, ==, 1);
-  g_assert_nonnull (strstr (err, "Feature 1"));
+  g_assert_nonnull (strstr (err, "Feature 2:"));
   out3 = run_cli (report_args, &status, NULL);
   g_assert_cmpint (status, ==, 0);
 
