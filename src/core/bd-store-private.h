@@ -172,8 +172,6 @@ struct _BdStore
 extern const BdSqliteSchema _bd_store_schema;
 
 /* bd-store-schema.c */
-/* Takes a finalized store off the list bd_store_find_open () reads. */
-void          _bd_store_unregister_open (BdStore       *self);
 /* The SQL of statement @id (to prepare it on another connection). */
 const char   *_bd_store_get_sql        (StmtId          id);
 void          _bd_store_set_sql_error  (sqlite3        *db,

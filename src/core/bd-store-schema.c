@@ -480,74 +480,6 @@ _bd_store_count_rows (BdStore *self,
   return sqlite3_column_int64 (stmt, 0);
 }
 
-/* The stores open in this process, by path (bd_store_find_open ()). */
-G_LOCK_DEFINE_STATIC (open_stores);
-static GHashTable *open_stores;   /* path -> GWeakRef * (owned) */
-
-static void
-free_weak_ref (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
-static void
-register_open (BdStore *self)
-{
-  BdStore *other = NULL;
-  GWeakRef *ref;
-
-  G_LOCK (open_stores);
-  if (open_stores == NULL)
-    open_stores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_weak_ref);
-  if ((ref = g_hash_table_lookup (open_stores, self->path)) == NULL)
-    {
-      ref = g_new0 (GWeakRef, 1);
-      g_weak_ref_init (ref, self);
-      g_hash_table_insert (open_stores, g_strdup (self->path), ref);
-    }
-  else if ((other = g_weak_ref_get (ref)) == NULL)
-    g_weak_ref_set (ref, self);
-  G_UNLOCK (open_stores);
-
-  /* outside the lock: the last reference may finalize it */
-  g_clear_object (&other);
-}
-
-void
-_bd_store_unregister_open (BdStore *self)
-{
-  BdStore *other = NULL;
-  GWeakRef *ref;
-
-  if (self->path == NULL)
-    return;
-
-  G_LOCK (open_stores);
-  if (open_stores != NULL && (ref = g_hash_table_lookup (open_stores, self->path)) != NULL &&
-      (other = g_weak_ref_get (ref)) == NULL)
-    g_hash_table_remove (open_stores, self->path);
-  G_UNLOCK (open_stores);
-
-  g_clear_object (&other);
-}
-
-BdStore *
-bd_store_find_open (const char *path)
-{
-  BdStore *store = NULL;
-  GWeakRef *ref;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  G_LOCK (open_stores);
-  if (open_stores != NULL && (ref = g_hash_table_lookup (open_stores, path)) != NULL)
-    store = g_weak_ref_get (ref);
-  G_UNLOCK (open_stores);
-
-  return store;
-}
-
 /* Public API */
 
 BdStore *
@@ -566,7 +498,6 @@ bd_store_open (const char  *path,
     return NULL;
 
   self->schema_version = BD_STORE_SCHEMA_VERSION;
-  register_open (self);
 
   return g_steal_pointer (&self);
 }

@@ -327,7 +327,6 @@ bd_store_finalize (GObject *object)
   for (i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
   g_clear_pointer (&self->query_stmts, g_hash_table_unref);
-  _bd_store_unregister_open (self);
   _bd_store_close_photo_connection (self);
   g_mutex_clear (&self->photo_lock);
   if (self->db != NULL)

@@ -229,10 +229,6 @@ GBytes     *bd_store_read_attachment_finish (BdStore             *self,
                                              char               **media_type,
                                              GError             **error);
 
-/* The store open at @path in this process (a new reference), or NULL. For
- * callers that were given a database path rather than the store. */
-BdStore    *bd_store_find_open        (const char     *path);
-
 /* Conflicts: a field changed both here and on the server since the last
  * copy both sides shared. The report holds the local value; the server's
  * value is in bd_store_get_server_copy(). Until every conflict of a report
