@@ -6,7 +6,9 @@
  */
 
 /* The window's actions: win.new-report, win.new-report-at, win.open-report,
- * win.search, win.undo-delete and win.map-source (the base map setting). */
+ * win.search, win.undo-delete, win.map-source (the base map setting),
+ * win.show-map, win.place-on-map and win.show-sidebar (the pages of the
+ * narrow window) and win.clear-filters. */
 
 #define G_LOG_DOMAIN "bd-window"
 
@@ -95,12 +97,57 @@ undo_delete_activated (GSimpleAction *action,
   _bd_window_add_toast (self, adw_toast_new (_("Report restored")));
 }
 
+static void
+show_map_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  BdWindow *self = user_data;
+
+  /* While editing, the map is shown to place the report. */
+  _bd_window_show_map_page (self, bd_window_get_editing (self));
+}
+
+static void
+place_on_map_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  BdWindow *self = user_data;
+
+  _bd_window_show_map_page (self, TRUE);
+}
+
+static void
+show_sidebar_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  BdWindow *self = user_data;
+
+  _bd_window_show_sidebar_page (self);
+}
+
+static void
+clear_filters_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  BdWindow *self = user_data;
+
+  _bd_window_clear_filters (self);
+}
+
 static const GActionEntry win_entries[] = {
   { "new-report", new_report_activated },
   { "new-report-at", new_report_at_activated, "(dd)" },
   { "open-report", open_report_activated, "s" },
   { "search", search_activated },
   { "undo-delete", undo_delete_activated, "s" },
+  { "show-map", show_map_activated },
+  { "place-on-map", place_on_map_activated },
+  { "show-sidebar", show_sidebar_activated },
+  { "clear-filters", clear_filters_activated },
 };
 
 void

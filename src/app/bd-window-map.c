@@ -108,6 +108,18 @@ build_map_source_menu (BdWindow *self)
 
   g_menu_append_section (menu, _("Base Map"), G_MENU_MODEL (section));
   gtk_menu_button_set_menu_model (self->map_source_button, G_MENU_MODEL (menu));
+
+  /* Narrow, the main menu holds the base maps too. */
+  g_menu_remove_all (self->narrow_menu);
+  g_menu_append_section (self->narrow_menu, _("Base Map"), G_MENU_MODEL (section));
+  for (int i = 0; i < g_menu_model_get_n_items (self->primary_menu); i++)
+    {
+      g_autoptr(GMenuModel) primary_section = NULL;
+
+      primary_section = g_menu_model_get_item_link (self->primary_menu, i, G_MENU_LINK_SECTION);
+      if (primary_section != NULL)
+        g_menu_append_section (self->narrow_menu, NULL, primary_section);
+    }
 }
 
 void
@@ -165,6 +177,8 @@ on_map_click_released_cb (GtkGestureClick *gesture,
     {
       bd_report_editor_set_location (self->editor, latitude, longitude);
       _bd_window_show_marker (self, latitude, longitude);
+      /* Narrow: back to the editor, which shows the new place. */
+      _bd_window_placed (self);
       return;
     }
 

@@ -57,11 +57,38 @@ struct _BdWindow
   double                    pending_lon;
 
   gboolean                  force_close;
+
+  /* Finding a saved report: the rowid the store last reported changed
+   * (with its id), the report to select once the list is loaded, and the
+   * one the filters hide (selected once they are cleared). */
+  char                     *changed_id;
+  gint64                    changed_rowid;
+  gint64                    reveal_rowid;
+  gint64                    hidden_rowid;
+
+  /* Narrow (folded) mode: the map page was shown to place the report
+   * being edited; back to the editor after the click. */
+  gboolean                  placing;
+  GMenuModel               *primary_menu;
+  GtkWidget                *new_report_content_kept;  /* while the button shows its icon alone */
+  GMenu                    *narrow_menu;        /* the base maps, then primary_menu */
   GBinding                 *sync_binding;
 
   /* template children */
   AdwToastOverlay          *toast_overlay;
-  AdwFlap                  *flap;
+  AdwLeaflet               *leaflet;
+  GtkWidget                *leaflet_separator;
+  GtkButton                *back_button;
+  GtkToggleButton          *flap_toggle;
+  GtkButton                *map_button;
+  GtkButton                *new_report_button;
+  AdwButtonContent         *new_report_content;
+  GtkMenuButton            *main_menu_button;
+  GtkWidget                *place_bar;
+  GtkDropDown              *sort_dropdown;
+  AdwHeaderBar             *header_bar;
+  GtkBox                   *narrow_status_box;
+  GtkButton                *clear_filters_button;
   GtkToggleButton          *search_button;
   GtkSearchBar             *search_bar;
   GtkSearchEntry           *search_entry;
@@ -97,6 +124,16 @@ void             _bd_window_request_new       (BdWindow   *self,
                                                double      latitude,
                                                double      longitude);
 void             _bd_window_request_search    (BdWindow   *self);
+/* Narrow mode: which page the leaflet shows. @placing: the map is shown
+ * to place the report being edited (the editor comes back after a click). */
+void             _bd_window_show_map_page     (BdWindow   *self,
+                                               gboolean    placing);
+void             _bd_window_show_sidebar_page (BdWindow   *self);
+/* After a click on the map placed the report being edited. */
+void             _bd_window_placed            (BdWindow   *self);
+/* Whether a filter or a search hides reports; clears them all. */
+gboolean         _bd_window_get_filters_active (BdWindow  *self);
+void             _bd_window_clear_filters     (BdWindow   *self);
 
 /* bd-window-map.c */
 /* Sets up the base map (before the saved place is restored)… */
@@ -120,6 +157,9 @@ GListModel      *_bd_window_get_report_list   (BdWindow   *self);
 BdReportLayer   *_bd_window_get_report_layer  (BdWindow   *self);
 /* The header bar's sync status. */
 BdSyncIndicator *_bd_window_get_sync_indicator (BdWindow  *self);
+AdwLeaflet      *_bd_window_get_leaflet       (BdWindow   *self);
+GtkWidget       *_bd_window_get_widget        (BdWindow   *self,
+                                               const char *name);
 /* The last toast shown (NULL if none). */
 AdwToast        *_bd_window_get_last_toast    (BdWindow   *self);
 

@@ -74,6 +74,15 @@ on_application_changed_cb (BdWindow   *self,
 /* The list */
 
 static gboolean
+filters_active (BdWindow *self);
+
+gboolean
+_bd_window_get_filters_active (BdWindow *self)
+{
+  return filters_active (self);
+}
+
+static gboolean
 filters_active (BdWindow *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
@@ -94,6 +103,7 @@ update_count (BdWindow *self)
   text = g_strdup_printf (ngettext ("%u report", "%u reports", n_items), n_items);
   gtk_label_set_text (self->count_label, text);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_filters_button), filters_active (self));
   gtk_spinner_set_spinning (self->loading_spinner, loading);
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
 
@@ -119,6 +129,90 @@ update_count (BdWindow *self)
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
 }
 
+/* Selects and shows the saved report once the list holds it, or says
+ * that the filters hide it. */
+static void
+reveal_saved_report (BdWindow *self)
+{
+  guint position;
+
+  if (self->reveal_rowid == 0 || bd_report_list_get_loading (self->report_list))
+    return;
+
+  position = bd_report_list_find_rowid (self->report_list, self->reveal_rowid);
+  if (position != G_MAXUINT)
+    {
+      self->reveal_rowid = 0;
+      self->hidden_rowid = 0;
+      gtk_single_selection_set_selected (self->selection, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+      return;
+    }
+
+  if (filters_active (self))
+    {
+      AdwToast *toast = adw_toast_new (_("The saved report is hidden by the filters"));
+
+      adw_toast_set_button_label (toast, _("Clear _Filters"));
+      adw_toast_set_action_name (toast, "win.clear-filters");
+      adw_toast_set_timeout (toast, 10);
+      _bd_window_add_toast (self, toast);
+      self->hidden_rowid = self->reveal_rowid;
+    }
+
+  self->reveal_rowid = 0;
+}
+
+static void
+on_store_changed_cb (BdStore    *store,
+                     int         change,
+                     const char *report_id,
+                     gint64      rowid,
+                     BdWindow   *self)
+{
+  if (report_id == NULL)
+    return;
+
+  g_free (self->changed_id);
+  self->changed_id = g_strdup (report_id);
+  self->changed_rowid = rowid;
+}
+
+static void
+on_sort_changed_cb (BdWindow    *self,
+                    GParamSpec  *pspec,
+                    GtkDropDown *dropdown)
+{
+  static const BdQuerySort sorts[] = {
+    BD_QUERY_SORT_OBSERVED,
+    BD_QUERY_SORT_UPDATED,
+    BD_QUERY_SORT_SEVERITY,
+  };
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (self->report_list == NULL || selected >= G_N_ELEMENTS (sorts))
+    return;
+
+  bd_report_list_set_sort (self->report_list, sorts[selected]);
+}
+
+void
+_bd_window_clear_filters (BdWindow *self)
+{
+  if (self->hidden_rowid != 0)
+    self->reveal_rowid = self->hidden_rowid;
+  self->hidden_rowid = 0;
+
+  gtk_drop_down_set_selected (self->ward_dropdown, 0);
+  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  gtk_drop_down_set_selected (self->status_dropdown, 0);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  update_count (self);
+
+  reveal_saved_report (self);
+}
+
 static void
 on_list_items_changed_cb (GListModel *model,
                           guint       position,
@@ -135,6 +229,7 @@ on_list_loading_changed_cb (BdReportList *list,
                             BdWindow     *self)
 {
   update_count (self);
+  reveal_saved_report (self);
 }
 
 static void
@@ -146,6 +241,17 @@ on_search_entry_changed_cb (BdWindow       *self,
 
   /* The list debounces filter changes itself. */
   bd_report_list_set_text (self->report_list, stripped[0] != '\0' ? stripped : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_filters_button), filters_active (self));
+}
+
+/* A click on the search icon goes on to the entry, so that what is typed
+ * next is searched for. */
+static void
+on_search_button_clicked_cb (BdWindow  *self,
+                             GtkButton *button)
+{
+  if (gtk_toggle_button_get_active (self->search_button))
+    _bd_window_request_search (self);
 }
 
 static void
@@ -267,6 +373,151 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
   bd_report_row_set_report (BD_REPORT_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
+/* Layout: wide, the sidebar (list or editor) beside the map; narrow
+ * (the leaflet folded), each of them a page. */
+
+static gboolean
+is_folded (BdWindow *self)
+{
+  return adw_leaflet_get_folded (self->leaflet);
+}
+
+static gboolean
+map_page_shown (BdWindow *self)
+{
+  return g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "map") == 0;
+}
+
+static void
+update_navigation (BdWindow *self)
+{
+  gboolean folded = is_folded (self);
+  gboolean on_map = map_page_shown (self);
+
+  if (!folded || !on_map)
+    self->placing = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), folded && on_map);
+  gtk_widget_set_visible (GTK_WIDGET (self->map_button), folded && !on_map);
+  gtk_widget_set_visible (GTK_WIDGET (self->flap_toggle), !folded);
+  gtk_widget_set_visible (self->place_bar, folded && on_map && self->placing);
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->back_button),
+                               bd_window_get_editing (self) ? _("Back to the Report")
+                                                            : _("Back to the Reports"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->back_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_widget_get_tooltip_text (GTK_WIDGET (self->back_button)),
+                                  -1);
+}
+
+static void
+show_sidebar (BdWindow *self)
+{
+  gtk_toggle_button_set_active (self->flap_toggle, TRUE);
+  if (is_folded (self))
+    adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+  update_navigation (self);
+}
+
+void
+_bd_window_show_sidebar_page (BdWindow *self)
+{
+  show_sidebar (self);
+}
+
+void
+_bd_window_show_map_page (BdWindow *self,
+                          gboolean  placing)
+{
+  adw_leaflet_set_visible_child_name (self->leaflet, "map");
+  self->placing = placing && is_folded (self) && bd_window_get_editing (self);
+  update_navigation (self);
+}
+
+void
+_bd_window_placed (BdWindow *self)
+{
+  if (self->placing)
+    show_sidebar (self);
+}
+
+static void
+on_flap_toggle_active_cb (BdWindow        *self,
+                          GParamSpec      *pspec,
+                          GtkToggleButton *toggle)
+{
+  gboolean shown = gtk_toggle_button_get_active (toggle) || is_folded (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_stack), shown);
+  gtk_widget_set_visible (self->leaflet_separator, shown);
+}
+
+static void
+on_leaflet_folded_cb (BdWindow   *self,
+                      GParamSpec *pspec,
+                      AdwLeaflet *leaflet)
+{
+  gboolean folded = is_folded (self);
+
+  if (folded)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "bd-narrow");
+      /* The sidebar is a page of its own: never hidden. */
+      if (!gtk_toggle_button_get_active (self->flap_toggle))
+        adw_leaflet_set_visible_child_name (self->leaflet, "map");
+      gtk_widget_set_visible (GTK_WIDGET (self->sidebar_stack), TRUE);
+      gtk_button_set_icon_name (self->new_report_button, "document-new-symbolic");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "bd-narrow");
+      gtk_toggle_button_set_active (self->flap_toggle, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->sidebar_stack), TRUE);
+      gtk_widget_set_visible (self->leaflet_separator, TRUE);
+      if (gtk_button_get_child (self->new_report_button) != self->new_report_content_kept)
+        gtk_button_set_child (self->new_report_button, self->new_report_content_kept);
+    }
+
+  /* The sync status moves below the list, the window keeps only its
+   * close button. */
+  if (folded != (gtk_widget_get_parent (GTK_WIDGET (self->sync_indicator)) ==
+                 GTK_WIDGET (self->narrow_status_box)))
+    {
+      g_autoptr(GtkWidget) indicator = g_object_ref (GTK_WIDGET (self->sync_indicator));
+
+      if (folded)
+        {
+          adw_header_bar_remove (self->header_bar, indicator);
+          gtk_box_append (self->narrow_status_box, indicator);
+        }
+      else
+        {
+          gtk_box_remove (self->narrow_status_box, indicator);
+          adw_header_bar_pack_start (self->header_bar, indicator);
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->narrow_status_box), folded);
+  adw_header_bar_set_decoration_layout (self->header_bar, folded ? ":close" : NULL);
+  /* The title would push the buttons out (the header centres it). */
+  gtk_widget_set_visible (GTK_WIDGET (self->window_title), !folded);
+
+  /* The base map moves into the main menu. */
+  gtk_widget_set_visible (GTK_WIDGET (self->map_source_button), !folded);
+  gtk_menu_button_set_menu_model (self->main_menu_button,
+                                  folded ? G_MENU_MODEL (self->narrow_menu) : self->primary_menu);
+
+  update_navigation (self);
+}
+
+static void
+on_leaflet_visible_child_cb (BdWindow   *self,
+                             GParamSpec *pspec,
+                             AdwLeaflet *leaflet)
+{
+  update_navigation (self);
+}
+
 /* The editor and the map */
 
 static void
@@ -289,7 +540,7 @@ open_in_editor (BdWindow *self,
 
   bd_report_editor_set_report (self->editor, report, is_new);
   gtk_stack_set_visible_child_name (self->sidebar_stack, "editor");
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  show_sidebar (self);
   _bd_window_show_marker (self, latitude, longitude);
 
   if (self->report_layer != NULL)
@@ -323,7 +574,7 @@ static void
 search (BdWindow *self)
 {
   show_list (self);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  show_sidebar (self);
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
@@ -444,6 +695,14 @@ on_editor_saved_cb (BdWindow       *self,
 {
   show_list (self);
   _bd_window_add_toast (self, adw_toast_new (_("Report saved")));
+
+  /* Select it in the list once the list has it. */
+  if (report != NULL && g_strcmp0 (self->changed_id, bd_report_get_id (report)) == 0)
+    {
+      self->reveal_rowid = self->changed_rowid;
+      self->hidden_rowid = 0;
+      reveal_saved_report (self);
+    }
 }
 
 static void
@@ -621,6 +880,9 @@ bd_window_constructed (GObject *object)
                            G_CALLBACK (on_list_items_changed_cb), self, 0);
   g_signal_connect_object (self->report_list, "notify::loading",
                            G_CALLBACK (on_list_loading_changed_cb), self, 0);
+  g_signal_connect_object (self->store, "changed",
+                           G_CALLBACK (on_store_changed_cb), self, 0);
+  on_sort_changed_cb (self, NULL, self->sort_dropdown);
 
   fill_filter_models (self);
   update_count (self);
@@ -632,6 +894,8 @@ bd_window_constructed (GObject *object)
   restore_state (self);
 
   _bd_window_init_map_layers (self);
+
+  on_leaflet_folded_cb (self, NULL, self->leaflet);
 }
 
 static void
@@ -662,6 +926,9 @@ bd_window_dispose (GObject *object)
   g_clear_object (&self->ward_filter_model);
   g_clear_object (&self->category_filter_model);
   g_clear_object (&self->status_filter_model);
+  g_clear_object (&self->narrow_menu);
+  g_clear_object (&self->primary_menu);
+  g_clear_object (&self->new_report_content_kept);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
 
@@ -674,6 +941,7 @@ bd_window_finalize (GObject *object)
   BdWindow *self = (BdWindow *)object;
 
   g_clear_pointer (&self->offline_map, g_free);
+  g_clear_pointer (&self->changed_id, g_free);
 
   G_OBJECT_CLASS (bd_window_parent_class)->finalize (object);
 }
@@ -762,7 +1030,19 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/bd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BdWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, BdWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, leaflet_separator);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, flap_toggle);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, map_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, new_report_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, new_report_content);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, main_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, place_bar);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, narrow_status_box);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, clear_filters_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, search_entry);
@@ -782,6 +1062,11 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sort_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_flap_toggle_active_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_visible_child_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
@@ -789,6 +1074,9 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_editor_deleted_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_editor_cancelled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_editor_failed_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.clear-filters", NULL);
 }
 
 static void
@@ -797,6 +1085,11 @@ bd_window_init (BdWindow *self)
   self->settings = g_settings_new (SCHEMA_ID);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Kept while the header shows the icon alone. */
+  self->new_report_content_kept = g_object_ref (GTK_WIDGET (self->new_report_content));
+  self->primary_menu = g_object_ref (gtk_menu_button_get_menu_model (self->main_menu_button));
+  self->narrow_menu = g_menu_new ();
 
   /* Japan measures in metres: no miles on the scale. */
   shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
@@ -900,6 +1193,24 @@ _bd_window_get_sync_indicator (BdWindow *self)
   g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
 
   return self->sync_indicator;
+}
+
+AdwLeaflet *
+_bd_window_get_leaflet (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return self->leaflet;
+}
+
+/* A template child by its id, for tests. */
+GtkWidget *
+_bd_window_get_widget (BdWindow   *self,
+                       const char *name)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), BD_TYPE_WINDOW, name));
 }
 
 AdwToast *

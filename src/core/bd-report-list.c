@@ -38,6 +38,7 @@ struct _BdReportList
   char          *category;
   char          *status;
   char          *text;
+  BdQuerySort    sort;
   gboolean       has_bbox;
   double         min_lon;
   double         min_lat;
@@ -69,6 +70,7 @@ enum {
   PROP_CATEGORY,
   PROP_STATUS,
   PROP_TEXT,
+  PROP_SORT,
   PROP_HAS_BBOX,
   PROP_LOADING,
   PROP_N_ITEMS,
@@ -244,6 +246,7 @@ run_query (BdReportList *self)
   query.category = self->category;
   query.status = self->status;
   query.text = self->text;
+  query.sort = self->sort;
 
   set_loading (self, TRUE);
   bd_store_query_rowids_async (self->store, &query, self->cancellable,
@@ -438,6 +441,9 @@ bd_report_list_get_property (GObject    *object,
     case PROP_TEXT:
       g_value_set_string (value, self->text);
       break;
+    case PROP_SORT:
+      g_value_set_uint (value, self->sort);
+      break;
     case PROP_HAS_BBOX:
       g_value_set_boolean (value, self->has_bbox);
       break;
@@ -476,6 +482,9 @@ bd_report_list_set_property (GObject      *object,
       break;
     case PROP_TEXT:
       bd_report_list_set_text (self, g_value_get_string (value));
+      break;
+    case PROP_SORT:
+      bd_report_list_set_sort (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -527,6 +536,13 @@ bd_report_list_class_init (BdReportListClass *klass)
                          (G_PARAM_READWRITE |
                           G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SORT] =
+    g_param_spec_uint ("sort", NULL, NULL,
+                       BD_QUERY_SORT_UPDATED, BD_QUERY_SORT_SEVERITY, BD_QUERY_SORT_UPDATED,
+                       (G_PARAM_READWRITE |
+                        G_PARAM_EXPLICIT_NOTIFY |
+                        G_PARAM_STATIC_STRINGS));
 
   properties[PROP_HAS_BBOX] =
     g_param_spec_boolean ("has-bbox", NULL, NULL,
@@ -629,6 +645,44 @@ bd_report_list_set_text (BdReportList *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
   queue_query (self, TRUE);
+}
+
+void
+bd_report_list_set_sort (BdReportList *self,
+                         BdQuerySort   sort)
+{
+  g_return_if_fail (BD_IS_REPORT_LIST (self));
+  g_return_if_fail (sort <= BD_QUERY_SORT_SEVERITY);
+
+  if (self->sort == sort)
+    return;
+
+  self->sort = sort;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
+  /* Every row may move. */
+  self->all_dirty = TRUE;
+  queue_query (self, TRUE);
+}
+
+BdQuerySort
+bd_report_list_get_sort (BdReportList *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LIST (self), BD_QUERY_SORT_UPDATED);
+
+  return self->sort;
+}
+
+guint
+bd_report_list_find_rowid (BdReportList *self,
+                           gint64        rowid)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LIST (self), G_MAXUINT);
+
+  for (guint i = 0; i < self->rowids->len; i++)
+    if (g_array_index (self->rowids, gint64, i) == rowid)
+      return i;
+
+  return G_MAXUINT;
 }
 
 void

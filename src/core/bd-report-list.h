@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 /* A GListModel of BdReport over a BdStore, filtered by area, ward, category,
- * status and text, newest first. It holds only rowids; items are read from
+ * status and text, in the order of "sort". It holds only rowids; items are read from
  * the store when asked for (with a small cache). The query runs on a worker
  * thread, never on the UI thread, and runs again (debounced) when the store
  * emits "changed" or a filter property changes. "loading" is TRUE meanwhile. */
@@ -27,6 +27,7 @@ BdReportList *bd_report_list_new          (BdStore      *store);
 BdStore      *bd_report_list_get_store    (BdReportList *self);
 
 /* Properties: "ward", "category", "status", "text" (strings, NULL = any),
+ * "sort" (a BdQuerySort, BD_QUERY_SORT_UPDATED unless set),
  * "has-bbox" and the bbox set by set_bbox, "loading" (read-only). */
 void          bd_report_list_set_ward     (BdReportList *self,
                                            const char   *ward);
@@ -36,6 +37,12 @@ void          bd_report_list_set_status   (BdReportList *self,
                                            const char   *status);
 void          bd_report_list_set_text     (BdReportList *self,
                                            const char   *text);
+void          bd_report_list_set_sort     (BdReportList *self,
+                                           BdQuerySort   sort);
+BdQuerySort   bd_report_list_get_sort     (BdReportList *self);
+/* The position of @rowid in the list as last queried, or G_MAXUINT. */
+guint         bd_report_list_find_rowid   (BdReportList *self,
+                                           gint64        rowid);
 void          bd_report_list_set_bbox     (BdReportList *self,
                                            double        min_lon,
                                            double        min_lat,

@@ -36,6 +36,8 @@ enum {
   QUERY_TEXT     = 1 << 4,
   QUERY_LIMIT    = 1 << 5,
   QUERY_FEATURES = 1 << 6,
+  QUERY_OBSERVED = 1 << 7,     /* sorted by observed time */
+  QUERY_SEVERITY = 1 << 8,     /* sorted by severity */
 };
 
 static sqlite3_stmt *
@@ -56,7 +58,8 @@ get_query_stmt (sqlite3     *db,
       /* Driven by the R*Tree, which holds only live reports and whose
        * max_t orders them like updated_at; the reports table is read only
        * for the other filters. */
-      gboolean join = (mask & (QUERY_FEATURES | QUERY_WARD | QUERY_CATEGORY | QUERY_STATUS)) != 0;
+      gboolean join = (mask & (QUERY_FEATURES | QUERY_WARD | QUERY_CATEGORY | QUERY_STATUS |
+                               QUERY_OBSERVED | QUERY_SEVERITY)) != 0;
 
       sql = g_string_new ("SELECT t.id");
       if (mask & QUERY_FEATURES)
@@ -98,7 +101,14 @@ get_query_stmt (sqlite3     *db,
                             " AND %s IN (SELECT rowid FROM reports_fts"
                             "  WHERE reports_fts MATCH ?8)",
                             (mask & QUERY_BBOX) ? "t.id" : "r.rowid");
-  if (mask & QUERY_BBOX)
+  if (mask & QUERY_SEVERITY)
+    g_string_append_printf (sql, " ORDER BY r.severity DESC,"
+                            " coalesce(r.observed_at, r.created_at) DESC, %s DESC",
+                            (mask & QUERY_BBOX) ? "t.id" : "r.rowid");
+  else if (mask & QUERY_OBSERVED)
+    g_string_append_printf (sql, " ORDER BY coalesce(r.observed_at, r.created_at) DESC, %s DESC",
+                            (mask & QUERY_BBOX) ? "t.id" : "r.rowid");
+  else if (mask & QUERY_BBOX)
     g_string_append (sql, " ORDER BY t.max_t DESC, t.id DESC");
   else
     g_string_append (sql, " ORDER BY r.updated_at DESC, r.rowid DESC");
@@ -164,6 +174,10 @@ _bd_store_run_query (sqlite3        *db,
         }
       if (query->limit > 0)
         mask |= QUERY_LIMIT;
+      if (query->sort == BD_QUERY_SORT_OBSERVED)
+        mask |= QUERY_OBSERVED;
+      else if (query->sort == BD_QUERY_SORT_SEVERITY)
+        mask |= QUERY_SEVERITY;
     }
   if (reports != NULL)
     mask |= QUERY_FEATURES;

@@ -37,6 +37,15 @@ typedef enum
   BD_STORE_CHANGE_RELOADED,    /* many rows changed at once (batch insert) */
 } BdStoreChange;
 
+/* The order of a query's results, newest (or most severe) first; ties go
+ * to the report added last. */
+typedef enum
+{
+  BD_QUERY_SORT_UPDATED,       /* last change (updated_at) */
+  BD_QUERY_SORT_OBSERVED,      /* when the damage was seen (observed_at, else created_at) */
+  BD_QUERY_SORT_SEVERITY,      /* most severe first, then newest observed */
+} BdQuerySort;
+
 /* A query over the live (non-deleted) reports. Every member is optional:
  * NULL / 0 / FALSE means "no filter". */
 typedef struct
@@ -48,6 +57,7 @@ typedef struct
   const char *status;
   const char *text;            /* full-text search over title and description */
   guint       limit;           /* 0: no limit */
+  BdQuerySort sort;            /* 0 (BD_QUERY_SORT_UPDATED) by default */
 } BdQuery;
 
 /* An outbox row: one local edit waiting to be pushed. */
@@ -169,7 +179,7 @@ BdReport   *bd_store_get_report       (BdStore        *self,
 BdReport   *bd_store_get_report_by_rowid (BdStore     *self,
                                           gint64       rowid,
                                           GError     **error);
-/* Live reports matching @query, newest updated_at first: BdReport*s. */
+/* Live reports matching @query in @query->sort's order: BdReport*s. */
 GPtrArray  *bd_store_query            (BdStore        *self,
                                        const BdQuery  *query,
                                        GError        **error);
