@@ -406,6 +406,108 @@ test_dispose_in_flight (Fixture       *f,
     }
 }
 
+/* Each order: newest (or most severe) first, the same as the store's
+ * query, also inside a box on the map and with a filter. */
+static void
+assert_sorted (Fixture     *f,
+               BdQuerySort  sort)
+{
+  GListModel *model = G_LIST_MODEL (f->list);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr(BdReport) previous = NULL;
+
+  g_assert_cmpuint (n, >, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BdReport) report = g_list_model_get_item (model, i);
+
+      if (previous != NULL)
+        {
+          GDateTime *before = bd_report_get_observed_at (previous);
+          GDateTime *after = bd_report_get_observed_at (report);
+
+          switch (sort)
+            {
+            case BD_QUERY_SORT_SEVERITY:
+              g_assert_cmpint (bd_report_get_severity (previous), >=, bd_report_get_severity (report));
+              if (bd_report_get_severity (previous) != bd_report_get_severity (report))
+                break;
+              G_GNUC_FALLTHROUGH;
+            case BD_QUERY_SORT_OBSERVED:
+              if (before != NULL && after != NULL)
+                g_assert_cmpint (g_date_time_compare (before, after), >=, 0);
+              break;
+            case BD_QUERY_SORT_UPDATED:
+            default:
+              break;
+            }
+        }
+      g_set_object (&previous, report);
+    }
+}
+
+static void
+test_sort (Fixture       *f,
+           gconstpointer  data)
+{
+  static const BdQuerySort sorts[] = {
+    BD_QUERY_SORT_OBSERVED, BD_QUERY_SORT_SEVERITY, BD_QUERY_SORT_UPDATED,
+  };
+  guint sort = 0;
+
+  g_assert_cmpint (bd_report_list_get_sort (f->list), ==, BD_QUERY_SORT_UPDATED);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+    {
+      BdQuery query = { 0 };
+
+      bd_report_list_set_sort (f->list, sorts[i]);
+      g_object_get (f->list, "sort", &sort, NULL);
+      g_assert_cmpuint (sort, ==, sorts[i]);
+      wait_loaded (f);
+      query.sort = sorts[i];
+      assert_matches (f, &query);
+      assert_sorted (f, sorts[i]);
+
+      /* with a filter, and inside a box (the R*Tree's query) */
+      bd_report_list_set_category (f->list, "road");
+      bd_report_list_set_bbox (f->list, 135.40, 34.60, 135.60, 34.75);
+      wait_loaded (f);
+      query.category = "road";
+      query.has_bbox = TRUE;
+      query.min_lon = 135.40;
+      query.min_lat = 34.60;
+      query.max_lon = 135.60;
+      query.max_lat = 34.75;
+      assert_matches (f, &query);
+      assert_sorted (f, sorts[i]);
+
+      bd_report_list_set_category (f->list, NULL);
+      wait_loaded (f);
+      query.category = NULL;
+      assert_matches (f, &query);
+      assert_sorted (f, sorts[i]);
+
+      bd_report_list_clear_bbox (f->list);
+      wait_loaded (f);
+    }
+}
+
+/* What the window finds a saved report with. */
+static void
+test_find_rowid (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rowids = bd_store_query_rowids (f->store, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rowids->len, >, 10);
+  g_assert_cmpuint (bd_report_list_find_rowid (f->list, g_array_index (rowids, gint64, 0)), ==, 0);
+  g_assert_cmpuint (bd_report_list_find_rowid (f->list, g_array_index (rowids, gint64, 10)), ==, 10);
+  g_assert_cmpuint (bd_report_list_find_rowid (f->list, -1), ==, G_MAXUINT);
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -420,6 +522,8 @@ main (int   argc,
   ADD ("/bd/report-list/debounce", test_debounce);
   ADD ("/bd/report-list/edits", test_edits);
   ADD ("/bd/report-list/dispose-in-flight", test_dispose_in_flight);
+  ADD ("/bd/report-list/sort", test_sort);
+  ADD ("/bd/report-list/find-rowid", test_find_rowid);
 
   return g_test_run ();
 }
