@@ -680,6 +680,392 @@ test_filters (void)
   g_assert_cmpint (run_app (args, filter_scenario, NULL), ==, 0);
 }
 
+/* /bd/window/narrow */
+
+static gboolean
+window_is_folded (gpointer data)
+{
+  BdWindow *window = data;
+
+  return gtk_widget_get_width (GTK_WIDGET (window)) > 0 &&
+         adw_leaflet_get_folded (_bd_window_get_leaflet (window)) &&
+         gtk_widget_has_css_class (GTK_WIDGET (window), "bd-narrow");
+}
+
+static gboolean
+map_has_width (gpointer data)
+{
+  BdWindow *window = data;
+  GtkWidget *map = GTK_WIDGET (_bd_window_get_map (window));
+
+  return gtk_widget_get_mapped (map) && gtk_widget_get_width (map) > 300;
+}
+
+static const char *
+visible_page (BdWindow *window)
+{
+  return adw_leaflet_get_visible_child_name (_bd_window_get_leaflet (window));
+}
+
+static void
+narrow_scenario (BdWindow *window,
+                 gpointer  user_data)
+{
+  BdReportEditor *editor = _bd_window_get_editor (window);
+  ShumateViewport *viewport = _bd_window_get_viewport (window);
+  GtkWidget *back_button = _bd_window_get_widget (window, "back_button");
+  GtkWidget *map_button = _bd_window_get_widget (window, "map_button");
+  GtkWidget *place_bar = _bd_window_get_widget (window, "place_bar");
+  BdReport *working;
+
+  /* No sliding pages: the map is where it will be at once. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  /* 360 px wide fits (the minimum size allows it), and the window folds. */
+  if (!iterate_until (window_is_folded, window, 5000))
+    {
+      int min = 0, nat = 0;
+
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      g_test_message ("Not folded: %d px wide, at least %d", gtk_widget_get_width (GTK_WIDGET (window)), min);
+      g_assert_not_reached ();
+    }
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "bd-narrow"));
+  g_assert_cmpstr (visible_page (window), ==, "sidebar");
+  g_assert_true (gtk_widget_get_visible (map_button));
+  g_assert_false (gtk_widget_get_visible (back_button));
+  g_assert_false (gtk_widget_get_visible (_bd_window_get_widget (window, "map_source_button")));
+  g_assert_false (gtk_widget_get_visible (_bd_window_get_widget (window, "flap_toggle")));
+  /* The sync status left the header for the bottom of the list. */
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (_bd_window_get_sync_indicator (window)),
+                                         _bd_window_get_widget (window, "narrow_status_box")));
+
+  /* The map page, and back. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-map", NULL);
+  g_assert_cmpstr (visible_page (window), ==, "map");
+  g_assert_true (gtk_widget_get_visible (back_button));
+  g_assert_false (gtk_widget_get_visible (map_button));
+  g_assert_false (gtk_widget_get_visible (place_bar));
+  g_assert_true (iterate_until (map_has_width, window, TIMEOUT_MS));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
+  g_assert_cmpstr (visible_page (window), ==, "sidebar");
+
+  /* A click on the map page starts a report: the editor page comes. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-map", NULL);
+  g_assert_true (iterate_until (map_has_width, window, TIMEOUT_MS));
+  shumate_viewport_set_zoom_level (viewport, 12);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), BD_CITY_CENTER_LAT, BD_CITY_CENTER_LON);
+  iterate_for (200);
+  click_map (window, 34.6900, 135.5000);
+  g_assert_true (bd_window_get_editing (window));
+  g_assert_cmpstr (visible_page (window), ==, "sidebar");
+  working = bd_report_editor_get_report (editor);
+
+  /* Placing it: the map, a way back, and the editor again after the click. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.place-on-map", NULL);
+  g_assert_cmpstr (visible_page (window), ==, "map");
+  g_assert_true (gtk_widget_get_visible (place_bar));
+  g_assert_true (gtk_widget_get_visible (back_button));
+  g_assert_true (iterate_until (map_has_width, window, TIMEOUT_MS));
+  iterate_for (100);
+  click_map (window, 34.7040, 135.5040);
+  g_assert_cmpstr (visible_page (window), ==, "sidebar");
+  g_assert_true (bd_window_get_editing (window));
+  g_assert_true (bd_report_editor_get_report (editor) == working);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.7040, 0.0005);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.5040, 0.0005);
+  g_assert_false (gtk_widget_get_visible (place_bar));
+
+  /* The map button while editing places too; "Done" goes back. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-map", NULL);
+  g_assert_true (gtk_widget_get_visible (place_bar));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
+  g_assert_cmpstr (visible_page (window), ==, "sidebar");
+  g_assert_true (bd_window_get_editing (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL);
+  respond_to_dialog ("discard");
+  g_assert_false (bd_window_get_editing (window));
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  close_window (window);
+}
+
+static void
+test_narrow (void)
+{
+  g_autofree char *db = make_db_path ("narrow.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+
+  g_settings_set_int (settings, "window-width", 360);
+  g_settings_set_int (settings, "window-height", 640);
+  g_settings_set_double (settings, "map-zoom", 12);
+
+  g_assert_cmpint (run_app (args, narrow_scenario, NULL), ==, 0);
+
+  /* The other tests run wide. */
+  g_settings_set_int (settings, "window-width", 1000);
+  g_settings_set_int (settings, "window-height", 700);
+}
+
+/* /bd/window/wide: the sidebar can be hidden and comes back. */
+
+static void
+wide_scenario (BdWindow *window,
+               gpointer  user_data)
+{
+  GtkWidget *toggle = _bd_window_get_widget (window, "flap_toggle");
+  GtkWidget *sidebar = _bd_window_get_widget (window, "sidebar_stack");
+
+  g_assert_false (adw_leaflet_get_folded (_bd_window_get_leaflet (window)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "bd-narrow"));
+  g_assert_true (gtk_widget_get_visible (toggle));
+  g_assert_false (gtk_widget_get_visible (_bd_window_get_widget (window, "map_button")));
+  g_assert_true (gtk_widget_get_visible (_bd_window_get_widget (window, "map_source_button")));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
+  g_assert_false (gtk_widget_get_visible (sidebar));
+  /* Searching shows it again. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  g_assert_true (gtk_widget_get_visible (sidebar));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+
+  close_window (window);
+}
+
+static void
+test_wide (void)
+{
+  g_autofree char *db = make_db_path ("wide.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+
+  g_assert_cmpint (run_app (args, wide_scenario, NULL), ==, 0);
+}
+
+/* /bd/window/search-button */
+
+static gboolean
+search_entry_has_focus (gpointer data)
+{
+  BdWindow *window = data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  GtkWidget *entry = _bd_window_get_widget (window, "search_entry");
+
+  return focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry));
+}
+
+static void
+search_button_scenario (BdWindow *window,
+                        gpointer  user_data)
+{
+  GtkWidget *button = _bd_window_get_widget (window, "search_button");
+  GtkWidget *entry = _bd_window_get_widget (window, "search_entry");
+  GtkWidget *focus;
+
+  /* What a click does: the button toggles, the entry takes the focus. */
+  gtk_widget_grab_focus (GTK_WIDGET (_bd_window_get_widget (window, "list_view")));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  g_assert_true (iterate_until (search_entry_has_focus, window, TIMEOUT_MS));
+
+  /* What is typed next goes there. */
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  gtk_editable_insert_text (GTK_EDITABLE (focus), "冠水", -1, &(int){ 0 });
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "冠水");
+  g_assert_true (gtk_widget_get_visible (_bd_window_get_widget (window, "clear_filters_button")));
+
+  /* From the editor too: the list comes back with the entry focused. */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-report-at", "(dd)", 34.6900, 135.5000);
+  g_assert_true (bd_window_get_editing (window));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (bd_window_get_editing (window));
+  g_assert_true (iterate_until (search_entry_has_focus, window, TIMEOUT_MS));
+
+  close_window (window);
+}
+
+static void
+test_search_button (void)
+{
+  g_autofree char *db = make_db_path ("search-button.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+
+  g_assert_cmpint (run_app (args, search_button_scenario, NULL), ==, 0);
+}
+
+/* /bd/window/find-saved */
+
+static gboolean
+selected_is (gpointer data)
+{
+  gpointer *args = data;
+  BdWindow *window = args[0];
+  GtkListView *list_view = GTK_LIST_VIEW (_bd_window_get_widget (window, "list_view"));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list_view));
+  BdReport *report = gtk_single_selection_get_selected_item (selection);
+
+  return report != NULL && g_strcmp0 (bd_report_get_id (report), args[1]) == 0;
+}
+
+static void
+find_saved_scenario (BdWindow *window,
+                     gpointer  user_data)
+{
+  GListModel *list = _bd_window_get_report_list (window);
+  GtkDropDown *sort = GTK_DROP_DOWN (_bd_window_get_widget (window, "sort_dropdown"));
+  GtkWidget *entry = _bd_window_get_widget (window, "search_entry");
+  GtkWidget *clear_button = _bd_window_get_widget (window, "clear_filters_button");
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *hidden = NULL;
+  gpointer args[2] = { window, NULL };
+  AdwToast *toast;
+
+  /* Newest observed first, by default. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (sort), ==, 0);
+  g_assert_cmpint (bd_report_list_get_sort (BD_REPORT_LIST (list)), ==, BD_QUERY_SORT_OBSERVED);
+
+  /* A saved report is selected in the list. */
+  first = create_report_via_editor (window, 34.6900, 135.5000, "先の報告", 1);
+  args[1] = first;
+  g_assert_true (iterate_until (selected_is, args, TIMEOUT_MS));
+  second = create_report_via_editor (window, 34.6950, 135.5050, "後の報告", 1);
+  args[1] = second;
+  g_assert_true (iterate_until (selected_is, args, TIMEOUT_MS));
+  wait_for_list (list, first, TRUE);
+
+  /* The other orders. */
+  gtk_drop_down_set_selected (sort, 2);
+  g_assert_cmpint (bd_report_list_get_sort (BD_REPORT_LIST (list)), ==, BD_QUERY_SORT_SEVERITY);
+  gtk_drop_down_set_selected (sort, 1);
+  g_assert_cmpint (bd_report_list_get_sort (BD_REPORT_LIST (list)), ==, BD_QUERY_SORT_UPDATED);
+  gtk_drop_down_set_selected (sort, 0);
+
+  /* Hidden by a search: a toast says so, and its button clears the filters. */
+  g_assert_false (gtk_widget_get_visible (clear_button));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "先の");
+  g_assert_true (gtk_widget_get_visible (clear_button));
+  wait_for_list (list, second, FALSE);
+  hidden = create_report_via_editor (window, 34.7000, 135.5100, "見えない報告", 1);
+  wait_for_list (list, first, TRUE);
+  iterate_for (500);
+  g_assert_false (list_has_id (list, hidden));
+  toast = _bd_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "The saved report is hidden by the filters");
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "Clear _Filters");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.clear-filters");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), adw_toast_get_action_name (toast), NULL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_false (gtk_widget_get_visible (clear_button));
+  args[1] = hidden;
+  g_assert_true (iterate_until (selected_is, args, TIMEOUT_MS));
+
+  close_window (window);
+}
+
+static void
+test_find_saved (void)
+{
+  g_autofree char *db = make_db_path ("find-saved.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+
+  g_assert_cmpint (run_app (args, find_saved_scenario, NULL), ==, 0);
+}
+
+/* /bd/window/filter-dropdowns */
+
+static void
+filter_dropdowns_scenario (BdWindow *window,
+                           gpointer  user_data)
+{
+  const char *names[] = { "ward_dropdown", "category_dropdown" };
+  GtkWidget *clear_button = _bd_window_get_widget (window, "clear_filters_button");
+  GtkDropDown *ward = GTK_DROP_DOWN (_bd_window_get_widget (window, "ward_dropdown"));
+  GtkDropDown *category = GTK_DROP_DOWN (_bd_window_get_widget (window, "category_dropdown"));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  gboolean has_shortcut = FALSE;
+
+  /* Type-to-find: the long drop-downs search their items' text. */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkDropDown *dropdown = GTK_DROP_DOWN (_bd_window_get_widget (window, names[i]));
+      GListModel *model = gtk_drop_down_get_model (dropdown);
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, 3);
+      g_autoptr(GtkStringFilter) filter = NULL;
+      g_autoptr(GtkFilterListModel) found = NULL;
+
+      g_assert_true (gtk_drop_down_get_enable_search (dropdown));
+      g_assert_nonnull (gtk_drop_down_get_expression (dropdown));
+
+      /* What the popover's entry does with the item's text. */
+      filter = gtk_string_filter_new (gtk_expression_ref (gtk_drop_down_get_expression (dropdown)));
+      gtk_string_filter_set_match_mode (filter, GTK_STRING_FILTER_MATCH_MODE_PREFIX);
+      gtk_string_filter_set_search (filter, gtk_string_object_get_string (item));
+      found = gtk_filter_list_model_new (g_object_ref (model), GTK_FILTER (g_steal_pointer (&filter)));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (found)), >=, 1);
+    }
+
+  /* One action clears them all; its button shows only when needed. */
+  g_assert_false (gtk_widget_get_visible (clear_button));
+  gtk_drop_down_set_selected (ward, ward_index ("271276") + 1);
+  gtk_drop_down_set_selected (category, 1);
+  g_assert_true (gtk_widget_get_visible (clear_button));
+  g_assert_true (_bd_window_get_filters_active (window));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (clear_button)), ==, "win.clear-filters");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-filters", NULL);
+  g_assert_cmpuint (gtk_drop_down_get_selected (ward), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (category), ==, 0);
+  g_assert_false (_bd_window_get_filters_active (window));
+  g_assert_false (gtk_widget_get_visible (clear_button));
+
+  /* The shortcut: Ctrl+Shift+L. */
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (GTK_IS_NAMED_ACTION (action) &&
+              g_strcmp0 (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), "win.clear-filters") == 0)
+            {
+              g_assert_cmpstr (trigger, ==, "<Shift><Control>l");
+              has_shortcut = TRUE;
+            }
+        }
+    }
+  g_assert_true (has_shortcut);
+  gtk_drop_down_set_selected (category, 2);
+  g_assert_true (_bd_window_get_filters_active (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-filters", NULL);
+  g_assert_false (_bd_window_get_filters_active (window));
+
+  close_window (window);
+}
+
+static void
+test_filter_dropdowns (void)
+{
+  g_autofree char *db = make_db_path ("filter-dropdowns.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+
+  g_assert_cmpint (run_app (args, filter_dropdowns_scenario, NULL), ==, 0);
+}
+
 /* /bd/app/command-line */
 
 static G_NORETURN void
@@ -877,6 +1263,11 @@ main (int   argc,
   g_test_add_func ("/bd/window/delete-undo", test_delete_undo);
   g_test_add_func ("/bd/window/map-click", test_map_click);
   g_test_add_func ("/bd/window/filters", test_filters);
+  g_test_add_func ("/bd/window/wide", test_wide);
+  g_test_add_func ("/bd/window/search-button", test_search_button);
+  g_test_add_func ("/bd/window/find-saved", test_find_saved);
+  g_test_add_func ("/bd/window/filter-dropdowns", test_filter_dropdowns);
+  g_test_add_func ("/bd/window/narrow", test_narrow);
   g_test_add_func ("/bd/toast-queue/one-at-a-time", test_toast_queue);
   g_test_add_func ("/bd/app-util/helpers", test_app_util);
 

@@ -69,6 +69,9 @@ struct _BdWindow
   /* Narrow (folded) mode: the map page was shown to place the report
    * being edited; back to the editor after the click. */
   gboolean                  placing;
+  guint                     fold_idle_id;
+  gboolean                  narrow;              /* the narrow layout is applied */
+  int                       restored_width;
   GMenuModel               *primary_menu;
   GtkWidget                *new_report_content_kept;  /* while the button shows its icon alone */
   GMenu                    *narrow_menu;        /* the base maps, then primary_menu */
@@ -85,6 +88,7 @@ struct _BdWindow
   AdwButtonContent         *new_report_content;
   GtkMenuButton            *main_menu_button;
   GtkWidget                *place_bar;
+  GtkWidget                *map_overlay;
   GtkDropDown              *sort_dropdown;
   AdwHeaderBar             *header_bar;
   GtkBox                   *narrow_status_box;

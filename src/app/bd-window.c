@@ -376,10 +376,13 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
 /* Layout: wide, the sidebar (list or editor) beside the map; narrow
  * (the leaflet folded), each of them a page. */
 
+/* Whether the window is laid out narrow: the leaflet's "folded", once
+ * applied (or, before the first allocation, what the restored width will
+ * give). */
 static gboolean
 is_folded (BdWindow *self)
 {
-  return adw_leaflet_get_folded (self->leaflet);
+  return self->narrow;
 }
 
 static gboolean
@@ -442,6 +445,33 @@ _bd_window_placed (BdWindow *self)
     show_sidebar (self);
 }
 
+/* Whether the window is too narrow for the sidebar beside the map. Not
+ * only the leaflet's own measure: the wide header (the whole of it in
+ * English) needs about 820 px, and a window held that wide by its header
+ * would never fold. So below WIDE_MIN_WIDTH the leaflet may not unfold,
+ * and the header condenses with it. */
+#define WIDE_MIN_WIDTH 860
+
+static gboolean
+width_folds (BdWindow *self,
+             int       width)
+{
+  return width > 0 && width < WIDE_MIN_WIDTH;
+}
+
+static int
+current_width (BdWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  int width = 0;
+
+  if (surface != NULL && gdk_surface_get_width (surface) > 0)
+    return gdk_surface_get_width (surface);
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, NULL);
+  return width;
+}
+
 static void
 on_flap_toggle_active_cb (BdWindow        *self,
                           GParamSpec      *pspec,
@@ -454,11 +484,10 @@ on_flap_toggle_active_cb (BdWindow        *self,
 }
 
 static void
-on_leaflet_folded_cb (BdWindow   *self,
-                      GParamSpec *pspec,
-                      AdwLeaflet *leaflet)
+set_narrow (BdWindow *self,
+            gboolean  folded)
 {
-  gboolean folded = is_folded (self);
+  self->narrow = folded;
 
   if (folded)
     {
@@ -508,6 +537,48 @@ on_leaflet_folded_cb (BdWindow   *self,
                                   folded ? G_MENU_MODEL (self->narrow_menu) : self->primary_menu);
 
   update_navigation (self);
+}
+
+static gboolean
+apply_folded_cb (gpointer user_data)
+{
+  BdWindow *self = user_data;
+  gboolean narrow_width = width_folds (self, current_width (self));
+
+  self->fold_idle_id = 0;
+  adw_leaflet_set_can_unfold (self->leaflet, !narrow_width);
+  set_narrow (self, narrow_width || adw_leaflet_get_folded (self->leaflet));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* "folded" changes while the leaflet is being allocated: the header is
+ * changed after that, not in the middle of it. */
+static void
+on_leaflet_folded_cb (BdWindow   *self,
+                      GParamSpec *pspec,
+                      AdwLeaflet *leaflet)
+{
+  if (self->fold_idle_id == 0)
+    self->fold_idle_id = g_idle_add (apply_folded_cb, self);
+}
+
+static void
+on_surface_layout_cb (GdkSurface *surface,
+                      int         width,
+                      int         height,
+                      BdWindow   *self)
+{
+  if (width_folds (self, width) != !adw_leaflet_get_can_unfold (self->leaflet))
+    on_leaflet_folded_cb (self, NULL, self->leaflet);
+}
+
+static void
+on_realize_cb (BdWindow *self,
+               gpointer  user_data)
+{
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (self)), "layout",
+                           G_CALLBACK (on_surface_layout_cb), self, 0);
 }
 
 static void
@@ -780,7 +851,8 @@ restore_state (BdWindow *self)
   int width = g_settings_get_int (self->settings, "window-width");
   int height = g_settings_get_int (self->settings, "window-height");
 
-  gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 360), MAX (height, 480));
+  self->restored_width = MAX (width, 360);
+  gtk_window_set_default_size (GTK_WINDOW (self), self->restored_width, MAX (height, 480));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
@@ -895,7 +967,8 @@ bd_window_constructed (GObject *object)
 
   _bd_window_init_map_layers (self);
 
-  on_leaflet_folded_cb (self, NULL, self->leaflet);
+  adw_leaflet_set_can_unfold (self->leaflet, !width_folds (self, self->restored_width));
+  set_narrow (self, width_folds (self, self->restored_width));
 }
 
 static void
@@ -910,6 +983,7 @@ bd_window_dispose (GObject *object)
     bd_toast_queue_clear (self->toasts);
   g_clear_object (&self->toasts);
 
+  g_clear_handle_id (&self->fold_idle_id, g_source_remove);
   g_signal_handlers_disconnect_by_func (self, on_application_changed_cb, NULL);
   g_clear_pointer (&self->sync_binding, g_binding_unbind);
 
@@ -1039,6 +1113,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, new_report_content);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, main_menu_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, place_bar);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, map_overlay);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, narrow_status_box);
@@ -1098,6 +1173,7 @@ bd_window_init (BdWindow *self)
   _bd_window_init_actions (self);
 
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_changed_cb), NULL);
+  g_signal_connect_after (self, "realize", G_CALLBACK (on_realize_cb), NULL);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->list_view));
