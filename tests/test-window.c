@@ -737,6 +737,8 @@ narrow_scenario (BdWindow *window,
   g_assert_false (gtk_widget_get_visible (back_button));
   g_assert_false (gtk_widget_get_visible (_bd_window_get_widget (window, "map_source_button")));
   g_assert_false (gtk_widget_get_visible (_bd_window_get_widget (window, "flap_toggle")));
+  /* "New Report" as its icon alone. */
+  g_assert_false (ADW_IS_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (_bd_window_get_widget (window, "new_report_button")))));
   /* The sync status left the header for the bottom of the list. */
   g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (_bd_window_get_sync_indicator (window)),
                                          _bd_window_get_widget (window, "narrow_status_box")));
@@ -824,6 +826,7 @@ wide_scenario (BdWindow *window,
   g_assert_true (gtk_widget_get_visible (toggle));
   g_assert_false (gtk_widget_get_visible (_bd_window_get_widget (window, "map_button")));
   g_assert_true (gtk_widget_get_visible (_bd_window_get_widget (window, "map_source_button")));
+  g_assert_true (ADW_IS_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (_bd_window_get_widget (window, "new_report_button")))));
 
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
   g_assert_false (gtk_widget_get_visible (sidebar));

@@ -451,6 +451,8 @@ _bd_window_placed (BdWindow *self)
  * would never fold. So below WIDE_MIN_WIDTH the leaflet may not unfold,
  * and the header condenses with it. */
 #define WIDE_MIN_WIDTH 860
+/* Narrower than this, "New Report" shows only its icon. */
+#define COMPACT_WIDTH 560
 
 static gboolean
 width_folds (BdWindow *self,
@@ -463,12 +465,13 @@ static int
 current_width (BdWindow *self)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
-  int width = 0;
+  int width = 0, height = 0;
 
   if (surface != NULL && gdk_surface_get_width (surface) > 0)
     return gdk_surface_get_width (surface);
 
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, NULL);
+  /* Both pointers: GTK 4.8 writes through each. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   return width;
 }
 
@@ -496,7 +499,6 @@ set_narrow (BdWindow *self,
       if (!gtk_toggle_button_get_active (self->flap_toggle))
         adw_leaflet_set_visible_child_name (self->leaflet, "map");
       gtk_widget_set_visible (GTK_WIDGET (self->sidebar_stack), TRUE);
-      gtk_button_set_icon_name (self->new_report_button, "document-new-symbolic");
     }
   else
     {
@@ -504,9 +506,13 @@ set_narrow (BdWindow *self,
       gtk_toggle_button_set_active (self->flap_toggle, TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->sidebar_stack), TRUE);
       gtk_widget_set_visible (self->leaflet_separator, TRUE);
-      if (gtk_button_get_child (self->new_report_button) != self->new_report_content_kept)
-        gtk_button_set_child (self->new_report_button, self->new_report_content_kept);
     }
+
+  /* Only the icon where there is no room for the label. */
+  if (folded && current_width (self) < COMPACT_WIDTH)
+    gtk_button_set_icon_name (self->new_report_button, "document-new-symbolic");
+  else if (gtk_button_get_child (self->new_report_button) != self->new_report_content_kept)
+    gtk_button_set_child (self->new_report_button, self->new_report_content_kept);
 
   /* The sync status moves below the list, the window keeps only its
    * close button. */
@@ -569,7 +575,11 @@ on_surface_layout_cb (GdkSurface *surface,
                       int         height,
                       BdWindow   *self)
 {
-  if (width_folds (self, width) != !adw_leaflet_get_can_unfold (self->leaflet))
+  gboolean compact = gtk_button_get_child (GTK_BUTTON (self->new_report_button)) !=
+                     self->new_report_content_kept;
+
+  if (width_folds (self, width) != !adw_leaflet_get_can_unfold (self->leaflet) ||
+      (self->narrow && compact != (width < COMPACT_WIDTH)))
     on_leaflet_folded_cb (self, NULL, self->leaflet);
 }
 
