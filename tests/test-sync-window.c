@@ -416,6 +416,25 @@ push_scenario (BdApplication *app,
   g_assert_false (bd_report_row_get_not_sent (BD_REPORT_ROW (row)));
   g_clear_object (&row);
 
+  /* Deleted, then undone from the toast before it was sent: nothing waits
+   * (the deletion is taken back, not followed by a restore). */
+  {
+    IndicatorWait deleted = { indicator, BD_SYNC_STATE_ONLINE, 1 };
+    g_autofree char *text = NULL;
+
+    g_assert_true (bd_store_delete_report (store, data->id, "test", &error));
+    g_assert_no_error (error);
+    wait_until (indicator_shows, &deleted);
+    open_popover (indicator);
+    text = _bd_sync_indicator_dup_waiting_text (indicator, 0);
+    g_assert_cmpstr (text, ==, "扇町の交差点が冠水, Deletion");
+    gtk_popover_popdown (_bd_sync_indicator_get_popover (indicator));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete", "s", data->id));
+    wait_until (indicator_shows, &online);
+    g_assert_cmpint (bd_store_count_outbox (store), ==, 0);
+  }
+
   /* Up, then down. */
   g_assert_cmpuint (data->pending_seen->len, ==, 2);
   g_assert_cmpint (g_array_index (data->pending_seen, gint64, 0), ==, 1);
