@@ -14,7 +14,8 @@
 
 #include "bd-catalog.h"
 
-/* DOMAIN.md B.5 */
+/* DOMAIN.md B.5, in the city's own order (北区 and 中央区, the wards made by
+ * the 1989 mergers, have the last codes but come first and fifth). */
 static const struct
 {
   const char *code5;
@@ -25,30 +26,30 @@ static const struct
   double      lat;
   double      lon;
 } expected_wards[] = {
+  { "27127", "271276", "北区", "きたく", "Kita", 34.704, 135.504 },
   { "27102", "271021", "都島区", "みやこじまく", "Miyakojima", 34.710, 135.529 },
   { "27103", "271039", "福島区", "ふくしまく", "Fukushima", 34.694, 135.477 },
   { "27104", "271047", "此花区", "このはなく", "Konohana", 34.678, 135.442 },
+  { "27128", "271284", "中央区", "ちゅうおうく", "Chuo", 34.681, 135.510 },
   { "27106", "271063", "西区", "にしく", "Nishi", 34.679, 135.484 },
   { "27107", "271071", "港区", "みなとく", "Minato", 34.662, 135.453 },
   { "27108", "271080", "大正区", "たいしょうく", "Taisho", 34.648, 135.470 },
   { "27109", "271098", "天王寺区", "てんのうじく", "Tennoji", 34.661, 135.521 },
   { "27111", "271110", "浪速区", "なにわく", "Naniwa", 34.660, 135.496 },
   { "27113", "271136", "西淀川区", "にしよどがわく", "Nishiyodogawa", 34.709, 135.449 },
+  { "27123", "271233", "淀川区", "よどがわく", "Yodogawa", 34.729, 135.483 },
   { "27114", "271144", "東淀川区", "ひがしよどがわく", "Higashiyodogawa", 34.745, 135.531 },
   { "27115", "271152", "東成区", "ひがしなりく", "Higashinari", 34.673, 135.547 },
   { "27116", "271161", "生野区", "いくのく", "Ikuno", 34.653, 135.543 },
   { "27117", "271179", "旭区", "あさひく", "Asahi", 34.724, 135.548 },
   { "27118", "271187", "城東区", "じょうとうく", "Joto", 34.696, 135.549 },
+  { "27124", "271241", "鶴見区", "つるみく", "Tsurumi", 34.703, 135.577 },
   { "27119", "271195", "阿倍野区", "あべのく", "Abeno", 34.634, 135.514 },
+  { "27125", "271250", "住之江区", "すみのえく", "Suminoe", 34.615, 135.463 },
   { "27120", "271209", "住吉区", "すみよしく", "Sumiyoshi", 34.607, 135.504 },
   { "27121", "271217", "東住吉区", "ひがしすみよしく", "Higashisumiyoshi", 34.621, 135.533 },
-  { "27122", "271225", "西成区", "にしなりく", "Nishinari", 34.641, 135.493 },
-  { "27123", "271233", "淀川区", "よどがわく", "Yodogawa", 34.729, 135.483 },
-  { "27124", "271241", "鶴見区", "つるみく", "Tsurumi", 34.703, 135.577 },
-  { "27125", "271250", "住之江区", "すみのえく", "Suminoe", 34.615, 135.463 },
   { "27126", "271268", "平野区", "ひらのく", "Hirano", 34.617, 135.559 },
-  { "27127", "271276", "北区", "きたく", "Kita", 34.704, 135.504 },
-  { "27128", "271284", "中央区", "ちゅうおうく", "Chuo", 34.681, 135.510 },
+  { "27122", "271225", "西成区", "にしなりく", "Nishinari", 34.641, 135.493 },
 };
 
 /* The mod-11 check digit of a 5-digit local government code. */
@@ -103,6 +104,32 @@ test_wards (void)
       g_assert_true (bd_catalog_point_in_city (ward->latitude, ward->longitude));
       g_assert_true (strcmp (ward->code, BD_CITY_CODE) != 0);
     }
+}
+
+static void
+test_ward_order (void)
+{
+  /* The city's own order (issue 11, item 7), as ward offices list them: not
+   * code order, where 北区 and 中央区 (codes 27127, 27128 since 1989) come
+   * last. Every drop-down built from bd_catalog_get_wards () follows it. */
+  static const char * const city_order[] = {
+    "北区", "都島区", "福島区", "此花区", "中央区", "西区", "港区", "大正区",
+    "天王寺区", "浪速区", "西淀川区", "淀川区", "東淀川区", "東成区", "生野区",
+    "旭区", "城東区", "鶴見区", "阿倍野区", "住之江区", "住吉区", "東住吉区",
+    "平野区", "西成区",
+  };
+  const BdWard *wards;
+  guint n_wards = 0;
+
+  wards = bd_catalog_get_wards (&n_wards);
+  g_assert_cmpuint (n_wards, ==, G_N_ELEMENTS (city_order));
+  for (guint i = 0; i < n_wards; i++)
+    g_assert_cmpstr (wards[i].name_ja, ==, city_order[i]);
+
+  /* Lookups by code do not depend on the order. */
+  g_assert_true (bd_catalog_lookup_ward ("271276") == &wards[0]);
+  g_assert_true (bd_catalog_lookup_ward ("271284") == &wards[4]);
+  g_assert_true (bd_catalog_lookup_ward ("271225") == &wards[23]);
 }
 
 static void
@@ -423,6 +450,7 @@ main (int    argc,
   g_test_add_func ("/bd/catalog/check-digit-rule", test_check_digit_rule);
   g_test_add_func ("/bd/catalog/threads", test_threads);
   g_test_add_func ("/bd/catalog/wards", test_wards);
+  g_test_add_func ("/bd/catalog/ward-order", test_ward_order);
   g_test_add_func ("/bd/catalog/city", test_city);
   g_test_add_func ("/bd/catalog/lookup-ward", test_lookup_ward);
   g_test_add_func ("/bd/catalog/nearest-ward", test_nearest_ward);

@@ -25,6 +25,7 @@
 #include "bd-catalog.h"
 #include "bd-preferences-private.h"
 #include "bd-report-editor-private.h"
+#include "bd-report-row.h"
 #include "bd-secret.h"
 #include "bd-store.h"
 #include "bd-store-sync.h"
@@ -249,6 +250,37 @@ offline_scenario (BdApplication *app,
   wait_until (sync_has_error, app);
   wait_until (indicator_shows, &offline);
 
+  /* A change the server refused is listed with the reason, by title. */
+  {
+    BdStore *store = _bd_window_get_store (window);
+    IndicatorWait refused = { indicator, BD_SYNC_STATE_OFFLINE, 1 };
+    g_autoptr(BdReport) report = bd_report_new ();
+    g_autoptr(GPtrArray) outbox = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+
+    bd_report_set_title (report, "天満橋で倒木");
+    bd_report_set_category (report, "road");
+    bd_report_set_location (report, 34.6915, 135.5195);
+    bd_report_set_ward (report, "271276");
+    g_assert_true (bd_store_save_report (store, report, "test", &error));
+    g_assert_no_error (error);
+    outbox = bd_store_list_outbox_head (store, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (outbox->len, ==, 1);
+    g_assert_null (((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->payload);
+    g_assert_true (bd_store_set_outbox_error (store, ((BdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq,
+                                              "severity is required", &error));
+    g_assert_no_error (error);
+    wait_until (indicator_shows, &refused);
+
+    open_popover (indicator);
+    text = _bd_sync_indicator_dup_waiting_text (indicator, 0);
+    g_assert_cmpstr (text, ==, "天満橋で倒木, New report, Refused by the server: severity is required");
+    g_assert_null (_bd_sync_indicator_dup_waiting_text (indicator, 1));
+    gtk_popover_popdown (_bd_sync_indicator_get_popover (indicator));
+  }
+
   close_window (GTK_WINDOW (window));
 }
 
@@ -329,6 +361,7 @@ push_scenario (BdApplication *app,
   Client *check;
   g_autoptr(GError) error = NULL;
   g_autoptr(BdReport) on_server = NULL;
+  GtkWidget *row = NULL;
   gulong handler;
 
   wait_until (indicator_shows, &online);
@@ -342,17 +375,65 @@ push_scenario (BdApplication *app,
 
   handler = g_signal_connect (indicator, "notify::pending", G_CALLBACK (on_pending_changed_cb), data);
 
+  /* Nothing waits: the popover lists nothing. */
+  open_popover (indicator);
+  g_assert_null (gtk_widget_get_first_child (GTK_WIDGET (_bd_sync_indicator_get_waiting_list (indicator))));
+  gtk_popover_popdown (_bd_sync_indicator_get_popover (indicator));
+
   data->id = create_report_via_editor (window, 34.7040, 135.5040, "扇町の交差点が冠水");
   wait_until (indicator_shows, &waiting);
   assert_label (_bd_sync_indicator_get_pending_label (indicator), "1 waiting");
   g_assert_cmpstr (bd_sync_indicator_get_summary (indicator), ==,
                    "Sync status: Online, 1 change waiting to be sent");
 
+  /* The waiting change is listed in the popover: title and operation. */
+  open_popover (indicator);
+  {
+    g_autofree char *text = _bd_sync_indicator_dup_waiting_text (indicator, 0);
+
+    g_assert_cmpstr (text, ==, "扇町の交差点が冠水, New report");
+    g_assert_null (_bd_sync_indicator_dup_waiting_text (indicator, 1));
+  }
+  gtk_popover_popdown (_bd_sync_indicator_get_popover (indicator));
+
+  /* A list row of it says "Not sent" until it is sent. */
+  row = g_object_ref_sink (bd_report_row_new ());
+  bd_report_row_set_store (BD_REPORT_ROW (row), store);
+  {
+    g_autoptr(BdReport) saved = bd_store_get_report (store, data->id, &error);
+
+    g_assert_no_error (error);
+    bd_report_row_set_report (BD_REPORT_ROW (row), saved);
+  }
+  g_assert_true (bd_report_row_get_not_sent (BD_REPORT_ROW (row)));
+
   /* The interval is an hour: only "sync now" sends it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sync-now", NULL));
   wait_until (indicator_shows, &online);
   assert_label (_bd_sync_indicator_get_pending_label (indicator), "0 waiting");
   g_signal_handler_disconnect (indicator, handler);
+  /* Sent: the row's mark goes (the store says the report changed). */
+  g_assert_false (bd_report_row_get_not_sent (BD_REPORT_ROW (row)));
+  g_clear_object (&row);
+
+  /* Deleted, then undone from the toast before it was sent: nothing waits
+   * (the deletion is taken back, not followed by a restore). */
+  {
+    IndicatorWait deleted = { indicator, BD_SYNC_STATE_ONLINE, 1 };
+    g_autofree char *text = NULL;
+
+    g_assert_true (bd_store_delete_report (store, data->id, "test", &error));
+    g_assert_no_error (error);
+    wait_until (indicator_shows, &deleted);
+    open_popover (indicator);
+    text = _bd_sync_indicator_dup_waiting_text (indicator, 0);
+    g_assert_cmpstr (text, ==, "扇町の交差点が冠水, Deletion");
+    gtk_popover_popdown (_bd_sync_indicator_get_popover (indicator));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete", "s", data->id));
+    wait_until (indicator_shows, &online);
+    g_assert_cmpint (bd_store_count_outbox (store), ==, 0);
+  }
 
   /* Up, then down. */
   g_assert_cmpuint (data->pending_seen->len, ==, 2);
@@ -475,10 +556,13 @@ preferences_scenario (BdApplication *app,
 
   g_assert_true (g_str_has_suffix (with_slash, "/"));
 
-  /* No server yet: offline, sync now disabled, the popover says why. */
+  /* No server yet: "not set up" (not "offline", which reads as a network
+   * fault), sync now disabled, the popover says why. */
   g_assert_null (bd_application_get_sync (app));
   g_assert_null (bd_sync_indicator_get_sync (indicator));
-  assert_label (_bd_sync_indicator_get_state_label (indicator), "Offline");
+  assert_label (_bd_sync_indicator_get_state_label (indicator), "Not Set Up");
+  g_assert_true (g_str_has_prefix (bd_sync_indicator_get_summary (indicator),
+                                   "Sync status: Not Set Up, "));
   g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "sync-now")));
   {
     g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),

@@ -24,6 +24,8 @@ struct _BdReportRow
   BdStore        *store;
   GdkRGBA         color;
   gboolean        has_conflicts;
+  gboolean        not_sent;
+  gulong          changed_handler;
 
   GtkWidget      *box;
   GtkDrawingArea *dot;
@@ -32,6 +34,7 @@ struct _BdReportRow
   GtkLabel       *severity_label;
   GtkLabel       *status_label;
   GtkImage       *conflict_icon;
+  GtkWidget      *not_sent_box;
 };
 
 G_DEFINE_FINAL_TYPE (BdReportRow, bd_report_row, GTK_TYPE_WIDGET)
@@ -41,6 +44,7 @@ enum {
   PROP_REPORT,
   PROP_STORE,
   PROP_HAS_CONFLICTS,
+  PROP_NOT_SENT,
   N_PROPS
 };
 
@@ -69,26 +73,61 @@ draw_dot (GtkDrawingArea *area,
   cairo_stroke (cr);
 }
 
-/* One indexed lookup (the conflicts table is keyed by report id). */
+/* Two indexed lookups (the conflicts and outbox tables are keyed by report
+ * id): whether the report has conflicts, and edits not yet sent. */
 static void
-update_conflicts (BdReportRow *self)
+update_sync_marks (BdReportRow *self)
 {
   g_autoptr(GPtrArray) conflicts = NULL;
   const char *id = self->report != NULL ? bd_report_get_id (self->report) : NULL;
   gboolean has_conflicts = FALSE;
+  gboolean not_sent = FALSE;
 
   if (self->store != NULL && id != NULL)
     {
       conflicts = bd_store_list_conflicts (self->store, id, NULL);
       has_conflicts = conflicts != NULL && conflicts->len > 0;
+      not_sent = bd_store_count_outbox_for_report (self->store, id) > 0;
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->conflict_icon), has_conflicts);
+  gtk_widget_set_visible (self->not_sent_box, not_sent);
 
   if (self->has_conflicts != has_conflicts)
     {
       self->has_conflicts = has_conflicts;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CONFLICTS]);
+    }
+  if (self->not_sent != not_sent)
+    {
+      self->not_sent = not_sent;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOT_SENT]);
+    }
+}
+
+/* The name a screen reader reads for the row, on the row and on the list's
+ * item that holds it (GTK 4.8 names no list item from its content). */
+static void
+update_accessible_name (BdReportRow *self,
+                        const char  *name)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  if (name != NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                      -1);
+      if (parent != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (parent),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                        -1);
+    }
+  else
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      if (parent != NULL)
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (parent), GTK_ACCESSIBLE_PROPERTY_LABEL);
     }
 }
 
@@ -119,7 +158,8 @@ update (BdReportRow *self)
       gtk_label_set_text (self->severity_label, "");
       gtk_label_set_text (self->status_label, "");
       gtk_widget_queue_draw (GTK_WIDGET (self->dot));
-      update_conflicts (self);
+      update_sync_marks (self);
+      update_accessible_name (self, NULL);
       return;
     }
 
@@ -154,7 +194,39 @@ update (BdReportRow *self)
   if (category == NULL || category->color == NULL || !gdk_rgba_parse (&self->color, category->color))
     gdk_rgba_parse (&self->color, "#9e9e9e");
 
-  update_conflicts (self);
+  update_sync_marks (self);
+  {
+    GString *name = g_string_new (gtk_label_get_text (self->title_label));
+    /* Translators: joins the parts of a report row read by a screen reader */
+    const char *joiner = _(", ");
+
+    g_string_append (name, joiner);
+    g_string_append (name, subtitle);
+    if (severity_name[0] != '\0')
+      {
+        g_string_append (name, joiner);
+        g_string_append (name, severity_name);
+      }
+    if (status_name[0] != '\0')
+      {
+        g_string_append (name, joiner);
+        g_string_append (name, status_name);
+      }
+    if (self->not_sent)
+      {
+        g_string_append (name, joiner);
+        /* Translators: read by a screen reader for a report whose edits are not on the server yet */
+        g_string_append (name, _("not sent to the server yet"));
+      }
+    if (self->has_conflicts)
+      {
+        g_string_append (name, joiner);
+        /* Translators: read by a screen reader for a report with conflicts */
+        g_string_append (name, _("changed here and on the server"));
+      }
+    update_accessible_name (self, name->str);
+    g_string_free (name, TRUE);
+  }
   if (self->has_conflicts)
     {
       /* Translators: the tooltip of a report row whose report has conflicts; %s is "ward · kind · time" */
@@ -169,12 +241,35 @@ update (BdReportRow *self)
 }
 
 static void
+on_store_changed_cb (BdReportRow   *self,
+                     BdStoreChange  change,
+                     const char    *report_id,
+                     gint64         rowid,
+                     BdStore       *store)
+{
+  /* A push or a pull changes what is waiting, not the report shown. */
+  if (self->report != NULL &&
+      (change == BD_STORE_CHANGE_RELOADED ||
+       g_strcmp0 (report_id, bd_report_get_id (self->report)) == 0))
+    update (self);
+}
+
+static void
+on_parent_changed_cb (BdReportRow *self)
+{
+  if (self->report != NULL)
+    update (self);
+}
+
+static void
 bd_report_row_dispose (GObject *object)
 {
   BdReportRow *self = (BdReportRow *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_REPORT_ROW);
   g_clear_object (&self->report);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->changed_handler, self->store);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (bd_report_row_parent_class)->dispose (object);
@@ -200,6 +295,10 @@ bd_report_row_get_property (GObject    *object,
 
     case PROP_HAS_CONFLICTS:
       g_value_set_boolean (value, self->has_conflicts);
+      break;
+
+    case PROP_NOT_SENT:
+      g_value_set_boolean (value, self->not_sent);
       break;
 
     default:
@@ -261,6 +360,13 @@ bd_report_row_class_init (BdReportRowClass *klass)
                            G_PARAM_EXPLICIT_NOTIFY |
                            G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_NOT_SENT] =
+    g_param_spec_boolean ("not-sent", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE |
+                           G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -272,6 +378,7 @@ bd_report_row_class_init (BdReportRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, severity_label);
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, conflict_icon);
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, not_sent_box);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "reportrow");
@@ -283,6 +390,8 @@ bd_report_row_init (BdReportRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->dot, draw_dot, self, NULL);
+  /* The list item that holds the row gets its name too. */
+  g_signal_connect (self, "notify::parent", G_CALLBACK (on_parent_changed_cb), NULL);
 }
 
 GtkWidget *
@@ -328,8 +437,14 @@ bd_report_row_set_store (BdReportRow *self,
   g_return_if_fail (BD_IS_REPORT_ROW (self));
   g_return_if_fail (!store || BD_IS_STORE (store));
 
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->changed_handler, self->store);
   if (!g_set_object (&self->store, store))
     return;
+  if (store != NULL)
+    self->changed_handler = g_signal_connect_object (store, "changed",
+                                                     G_CALLBACK (on_store_changed_cb), self,
+                                                     G_CONNECT_SWAPPED);
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -341,6 +456,14 @@ bd_report_row_get_has_conflicts (BdReportRow *self)
   g_return_val_if_fail (BD_IS_REPORT_ROW (self), FALSE);
 
   return self->has_conflicts;
+}
+
+gboolean
+bd_report_row_get_not_sent (BdReportRow *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_ROW (self), FALSE);
+
+  return self->not_sent;
 }
 
 char *

@@ -19,5 +19,10 @@ GtkLabel   *_bd_sync_indicator_get_conflicts_label (BdSyncIndicator *self);
 GtkLabel   *_bd_sync_indicator_get_error_label     (BdSyncIndicator *self);
 GtkLabel   *_bd_sync_indicator_get_server_label    (BdSyncIndicator *self);
 GtkPopover *_bd_sync_indicator_get_popover         (BdSyncIndicator *self);
+/* The popover's list of waiting changes (filled while the popover is
+ * open), and what row @index says: "title, operation[, refusal]". */
+GtkListBox *_bd_sync_indicator_get_waiting_list    (BdSyncIndicator *self);
+char       *_bd_sync_indicator_dup_waiting_text    (BdSyncIndicator *self,
+                                                    guint            index);
 
 G_END_DECLS

@@ -37,6 +37,9 @@ struct _BdSyncIndicator
   GtkLabel      *title_label;
   GtkLabel      *detail_label;
   GtkLabel      *conflicts_detail_label;
+  GtkWidget     *waiting_box;
+  GtkListBox    *waiting_list;
+  GtkLabel      *waiting_more_label;
   GtkLabel      *error_label;
   GtkLabel      *server_label;
   GtkWidget     *preferences_button;
@@ -58,9 +61,18 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* At most this many waiting changes are listed in the popover. */
+#define MAX_WAITING_SHOWN 50
+
 static const char *
-state_label (BdSyncState state)
+state_label (BdSyncIndicator *self,
+             BdSyncState      state)
 {
+  /* No server: not a network fault, so not "Offline". */
+  if (self->sync == NULL)
+    /* Translators: the sync status in the header bar when no server is set up */
+    return C_("sync state", "Not Set Up");
+
   switch (state)
     {
     case BD_SYNC_STATE_ONLINE:
@@ -77,8 +89,12 @@ state_label (BdSyncState state)
 }
 
 static const char *
-state_icon_name (BdSyncState state)
+state_icon_name (BdSyncIndicator *self,
+                 BdSyncState      state)
 {
+  if (self->sync == NULL)
+    return "emblem-system-symbolic";
+
   switch (state)
     {
     case BD_SYNC_STATE_ONLINE:
@@ -127,8 +143,8 @@ build_summary (BdSyncIndicator *self)
   /* Translators: joins the parts of the sync status read by a screen reader */
   const char *joiner = _(", ");
 
-  /* Translators: %s is the sync state (Online, Offline, Syncing…) */
-  g_string_append_printf (summary, _("Sync status: %s"), state_label (self->state));
+  /* Translators: %s is the sync state (Online, Offline, Syncing…, Not Set Up) */
+  g_string_append_printf (summary, _("Sync status: %s"), state_label (self, self->state));
   g_string_append (summary, joiner);
   g_string_append_printf (summary,
                           ngettext ("%lld change waiting to be sent",
@@ -146,6 +162,121 @@ build_summary (BdSyncIndicator *self)
     }
 
   return g_string_free (summary, FALSE);
+}
+
+static const char *
+operation_label (const char *op)
+{
+  if (g_strcmp0 (op, "create") == 0)
+    /* Translators: a change waiting to be sent: a report made here */
+    return C_("outbox", "New report");
+  if (g_strcmp0 (op, "delete") == 0)
+    /* Translators: a change waiting to be sent: a report deleted here */
+    return C_("outbox", "Deletion");
+  /* Translators: a change waiting to be sent: a report edited here */
+  return C_("outbox", "Edit");
+}
+
+static GtkWidget *
+make_waiting_row (BdSyncIndicator     *self,
+                  const BdOutboxEntry *entry)
+{
+  g_autoptr(BdReport) report = NULL;
+  g_autofree char *refusal = NULL;
+  g_autofree char *name = NULL;
+  const char *title = NULL;
+  const char *op = operation_label (entry->op);
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *label;
+
+  report = bd_store_get_report (self->store, entry->report_id, NULL);
+  if (report != NULL)
+    title = bd_report_get_title (report);
+  if (title == NULL || title[0] == '\0')
+    title = _("Untitled report");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 8);
+
+  label = gtk_label_new (title);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_box_append (GTK_BOX (box), label);
+
+  label = gtk_label_new (op);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+
+  if (entry->error != NULL && entry->error[0] != '\0')
+    {
+      /* Translators: %s is why the server refused a change waiting to be sent */
+      refusal = g_strdup_printf (_("Refused by the server: %s"), entry->error);
+      label = gtk_label_new (refusal);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (label, "error");
+      gtk_box_append (GTK_BOX (box), label);
+    }
+
+  /* Translators: a waiting change read by a screen reader: report title, then what was done */
+  name = refusal != NULL ? g_strdup_printf (_("%s, %s, %s"), title, op, refusal)
+                         : g_strdup_printf (_("%s, %s"), title, op);
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (row), "bd-waiting-text", g_steal_pointer (&name), g_free);
+
+  return row;
+}
+
+/* The list of waiting changes: read only while the popover is open. */
+static void
+update_waiting_list (BdSyncIndicator *self,
+                     gint64           pending)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->waiting_list))) != NULL)
+    gtk_list_box_remove (self->waiting_list, child);
+
+  gtk_widget_set_visible (self->waiting_box, pending > 0 && self->store != NULL);
+  if (pending <= 0 || self->store == NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->popover)))
+    return;
+
+  entries = bd_store_list_outbox_head (self->store, MAX_WAITING_SHOWN, NULL);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    gtk_list_box_append (self->waiting_list, make_waiting_row (self, g_ptr_array_index (entries, i)));
+
+  if (entries != NULL && pending > (gint64) entries->len)
+    {
+      gint64 more = pending - entries->len;
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (ngettext ("and %lld more change",
+                                        "and %lld more changes",
+                                        (unsigned long) MIN (more, G_MAXLONG)),
+                              (long long) more);
+      gtk_label_set_text (self->waiting_more_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->waiting_more_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->waiting_more_label), FALSE);
 }
 
 static void
@@ -190,8 +321,8 @@ update (BdSyncIndicator *self)
     }
 
   /* The header bar */
-  gtk_image_set_from_icon_name (self->state_icon, state_icon_name (state));
-  gtk_label_set_text (self->state_label, state_label (state));
+  gtk_image_set_from_icon_name (self->state_icon, state_icon_name (self, state));
+  gtk_label_set_text (self->state_label, state_label (self, state));
 
   /* Translators: changes waiting to be sent, in the header bar */
   text = g_strdup_printf (ngettext ("%lld waiting", "%lld waiting",
@@ -261,6 +392,8 @@ update (BdSyncIndicator *self)
   gtk_label_set_text (self->server_label,
                       server_url != NULL && server_url[0] != '\0' ? server_url : _("No server"));
 
+  update_waiting_list (self, pending);
+
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -274,6 +407,8 @@ static void
 on_popover_map_cb (BdSyncIndicator *self,
                    GtkPopover      *popover)
 {
+  update_waiting_list (self, self->pending);
+
   /* Not the first selectable label, which would select its whole text. */
   if (gtk_widget_is_sensitive (self->sync_now_button))
     gtk_widget_grab_focus (self->sync_now_button);
@@ -440,6 +575,9 @@ bd_sync_indicator_class_init (BdSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, title_label);
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, detail_label);
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, conflicts_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, waiting_box);
+  gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, waiting_list);
+  gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, waiting_more_label);
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, error_label);
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, server_label);
   gtk_widget_class_bind_template_child (widget_class, BdSyncIndicator, preferences_button);
@@ -608,4 +746,27 @@ _bd_sync_indicator_get_popover (BdSyncIndicator *self)
   g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
 
   return self->popover;
+}
+
+GtkListBox *
+_bd_sync_indicator_get_waiting_list (BdSyncIndicator *self)
+{
+  g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
+
+  return self->waiting_list;
+}
+
+char *
+_bd_sync_indicator_dup_waiting_text (BdSyncIndicator *self,
+                                     guint            index)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (BD_IS_SYNC_INDICATOR (self), NULL);
+
+  row = gtk_list_box_get_row_at_index (self->waiting_list, index);
+  if (row == NULL)
+    return NULL;
+
+  return g_strdup (g_object_get_data (G_OBJECT (row), "bd-waiting-text"));
 }

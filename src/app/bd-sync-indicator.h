@@ -18,11 +18,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BdSyncIndicator, bd_sync_indicator, BD, SYNC_INDICATOR, GtkWidget)
 
-/* The header bar's sync status: online / offline / syncing, the changes
- * waiting in @store's outbox and the conflicts waiting for the user; a
- * click opens a popover with the last error, the server and "Sync Now". */
+/* The header bar's sync status: not set up / online / offline / syncing,
+ * the changes waiting in @store's outbox and the conflicts waiting for the
+ * user; a click opens a popover listing the waiting changes (title,
+ * operation, why the server refused one), the last error, the server and
+ * "Sync Now". */
 GtkWidget   *bd_sync_indicator_new           (void);
-/* NULL when sync is not set up (shown as offline). */
+/* NULL when sync is not set up (shown as "Not Set Up", not "Offline"). */
 void         bd_sync_indicator_set_sync      (BdSyncIndicator *self,
                                               BdSync          *sync);
 BdSync      *bd_sync_indicator_get_sync      (BdSyncIndicator *self);

@@ -73,7 +73,9 @@ typedef struct
 #define BD_CITY_CENTER_LAT 34.6863
 #define BD_CITY_CENTER_LON 135.5200
 
-/* The 24 wards, in code order (the city is not among them). */
+/* The 24 wards in the city's own order (北区, 都島区, 福島区, 此花区, 中央区,
+ * …, 西成区: the order of wards.json, not code order), so that every list
+ * built from it follows; the city is not among them. */
 const BdWard       *bd_catalog_get_wards          (guint       *n_wards);
 /* Osaka City itself (BD_CITY_CODE), for city-wide items and HQ. */
 const BdWard       *bd_catalog_get_city           (void);

@@ -468,19 +468,24 @@ bd_history_entry_free (BdHistoryEntry *entry)
   g_free (entry);
 }
 
-GPtrArray *
-_bd_store_list_outbox (BdStore  *self,
-                       StmtId    sid,
-                       GError  **error)
+gint64
+bd_store_count_outbox_for_report (BdStore    *self,
+                                  const char *report_id)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), -1);
+  g_return_val_if_fail (report_id != NULL, -1);
+
+  return _bd_store_count_with_id (self, STMT_OUTBOX_FOR_REPORT, report_id, NULL);
+}
+
+/* The outbox rows a statement (of the columns of STMT_OUTBOX_LIST) finds. */
+static GPtrArray *
+read_outbox_rows (BdStore       *self,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(StmtScope) scope = NULL;
-  sqlite3_stmt *stmt;
   int rc;
-
-  if (!(stmt = _bd_store_get_stmt (self, sid, error)))
-    return NULL;
-  scope = stmt;
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_outbox_entry_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -507,12 +512,56 @@ _bd_store_list_outbox (BdStore  *self,
 }
 
 GPtrArray *
+_bd_store_list_outbox (BdStore  *self,
+                       StmtId    sid,
+                       GError  **error)
+{
+  g_autoptr(StmtScope) scope = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _bd_store_get_stmt (self, sid, error)))
+    return NULL;
+  scope = stmt;
+
+  return read_outbox_rows (self, stmt, error);
+}
+
+GPtrArray *
 bd_store_list_outbox (BdStore  *self,
                       GError  **error)
 {
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
 
   return _bd_store_list_outbox (self, STMT_OUTBOX_LIST, error);
+}
+
+GPtrArray *
+bd_store_list_outbox_head (BdStore  *self,
+                           guint     limit,
+                           GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  GPtrArray *entries;
+  int rc;
+
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  /* Not a cached statement: read only when the user opens the list. */
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT seq, report_id, op, base_rev, NULL, created_at, error"
+                           " FROM outbox ORDER BY seq LIMIT ?1",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _bd_store_set_sql_error (self->db, error, rc, _("Cannot read the outbox"));
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, limit);
+  entries = read_outbox_rows (self, stmt, error);
+  sqlite3_finalize (stmt);
+
+  return entries;
 }
 
 GPtrArray *

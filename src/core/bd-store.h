@@ -199,6 +199,15 @@ GPtrArray  *bd_store_list_history     (BdStore        *self,
 
 /* Number of outbox rows (local edits waiting to be pushed). */
 gint64      bd_store_count_outbox     (BdStore        *self);
+/* Number of outbox rows of one report: 0 when every edit of it is on the
+ * server, -1 on error. One indexed lookup (the list rows' "not sent"). */
+gint64      bd_store_count_outbox_for_report (BdStore    *self,
+                                              const char *report_id);
+/* The oldest @limit outbox rows, in the order they are sent, without their
+ * payloads (payload is NULL): what the sync status shows as waiting. */
+GPtrArray  *bd_store_list_outbox_head (BdStore        *self,
+                                       guint           limit,
+                                       GError        **error);
 /* Number of features of the change feed kept aside (bd-store-sync.h). */
 gint64      bd_store_count_rejected   (BdStore        *self);
 
