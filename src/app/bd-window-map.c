@@ -210,6 +210,37 @@ on_map_click_released_cb (GtkGestureClick *gesture,
   _bd_window_request_new (self, latitude, longitude);
 }
 
+/* libshumate's zoom buttons are named only by English tooltips ("Zoom
+ * In"): a screen reader hears "GtkButton". They are found by their icons. */
+static void
+name_zoom_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *image = GTK_IS_BUTTON (child) ? gtk_button_get_child (GTK_BUTTON (child)) : NULL;
+      const char *icon = GTK_IS_IMAGE (image) ? gtk_image_get_icon_name (GTK_IMAGE (image)) : NULL;
+      const char *label = NULL;
+
+      if (g_strcmp0 (icon, "zoom-in-symbolic") == 0)
+        label = _("Zoom In");
+      else if (g_strcmp0 (icon, "zoom-out-symbolic") == 0)
+        label = _("Zoom Out");
+
+      if (label != NULL)
+        {
+          gtk_widget_set_tooltip_text (child, label);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+        }
+      else
+        {
+          name_zoom_buttons (child);
+        }
+    }
+}
+
 void
 _bd_window_init_map_layers (BdWindow *self)
 {
@@ -233,6 +264,7 @@ _bd_window_init_map_layers (BdWindow *self)
   shumate_marker_layer_add_marker (self->marker_layer, self->marker);
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->marker_layer));
 
+  name_zoom_buttons (GTK_WIDGET (self->map));
   map = _bd_window_get_map (self);
   shumate_map_set_zoom_on_double_click (map, FALSE);
   {

@@ -509,10 +509,21 @@ set_narrow (BdWindow *self,
     }
 
   /* Only the icon where there is no room for the label. */
+  /* Only the icon where there is no room for the label. With its label the
+   * button is named by it (an accessible label as well would be read
+   * twice); with the icon alone it needs one. */
   if (folded && current_width (self) < COMPACT_WIDTH)
-    gtk_button_set_icon_name (self->new_report_button, "document-new-symbolic");
+    {
+      gtk_button_set_icon_name (self->new_report_button, "document-new-symbolic");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_report_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("New Report"), -1);
+    }
   else if (gtk_button_get_child (self->new_report_button) != self->new_report_content_kept)
-    gtk_button_set_child (self->new_report_button, self->new_report_content_kept);
+    {
+      gtk_button_set_child (self->new_report_button, self->new_report_content_kept);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->new_report_button),
+                                     GTK_ACCESSIBLE_PROPERTY_LABEL);
+    }
 
   /* The sync status moves below the list, the window keeps only its
    * close button. */
