@@ -1392,6 +1392,98 @@ test_render (Fixture       *f,
     }
 }
 
+/* Runs the main loop for about @ms milliseconds. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+adjustment_moved (gpointer data)
+{
+  return gtk_adjustment_get_value (GTK_ADJUSTMENT (data)) >
+         GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (data), "bd-start")) + 0.5;
+}
+
+/* The mouse wheel over a count scrolls the form and leaves the number
+ * alone: a real wheel notch (xdotool "click 5") over the spin button. */
+static void
+test_wheel (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *search = NULL;
+  g_autofree char *window_id = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkSpinButton *spin;
+  GtkAdjustment *adjustment;
+  graphene_point_t in_form, in_window;
+  double sx, sy, start;
+  int status;
+
+  if (xdotool == NULL || g_getenv ("DISPLAY") == NULL ||
+      g_strcmp0 (G_OBJECT_TYPE_NAME (gtk_widget_get_display (f->window)), "GdkX11Display") != 0)
+    {
+      g_test_skip ("needs xdotool and an X11 display");
+      return;
+    }
+
+  gtk_window_set_title (GTK_WINDOW (f->window), "bd-test-wheel");
+  bd_report_set_category (report, "residential");
+  bd_report_editor_set_report (f->editor, report, FALSE);
+  spin = _bd_report_editor_get_count_spin (f->editor, "complete_collapse_people");
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 0);
+  run_for (300);
+
+  /* Bring the spin button to the upper part of the view, with room to
+   * scroll further down. */
+  adjustment = gtk_scrolled_window_get_vadjustment (_bd_report_editor_get_scroller (f->editor));
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (spin),
+                                           gtk_scrolled_window_get_child (_bd_report_editor_get_scroller (f->editor)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &in_form));
+  gtk_adjustment_set_value (adjustment, MAX (0, in_form.y - 150));
+  run_for (300);
+  start = gtk_adjustment_get_value (adjustment);
+  g_assert_cmpfloat (start + gtk_adjustment_get_page_size (adjustment), <,
+                     gtk_adjustment_get_upper (adjustment) - 10);
+  g_object_set_data (G_OBJECT (adjustment), "bd-start", GUINT_TO_POINTER ((guint)start));
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (spin), f->window,
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (GTK_WIDGET (spin)) / 2.0,
+                                                                 gtk_widget_get_height (GTK_WIDGET (spin)) / 2.0),
+                                           &in_window));
+  gtk_native_get_surface_transform (GTK_NATIVE (f->window), &sx, &sy);
+
+  search = g_strdup_printf ("%s search --name bd-test-wheel", xdotool);
+  g_assert_true (g_spawn_command_line_sync (search, &window_id, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_strstrip (window_id);
+  g_assert_cmpstr (window_id, !=, "");
+  if (strchr (window_id, '\n') != NULL)
+    *strchr (window_id, '\n') = '\0';
+
+  command = g_strdup_printf ("%s mousemove --window %s %d %d click 5", xdotool, window_id,
+                             (int)(in_window.x + sx), (int)(in_window.y + sy));
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  /* The form scrolled down; the number did not change. */
+  g_assert_true (iterate_until (adjustment_moved, adjustment, TIMEOUT_MS));
+  run_for (200);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 0);
+  g_assert_cmpfloat (bd_report_get_count (bd_report_editor_get_report (f->editor),
+                                          "complete_collapse_people"), ==, 0);
+  g_assert_false (bd_report_editor_get_modified (f->editor));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1445,6 +1537,7 @@ main (int   argc,
   ADD ("/bd/editor/parts", test_parts);
   ADD ("/bd/report-row/conflict", test_row_conflict);
   ADD ("/bd/editor/render", test_render);
+  ADD ("/bd/editor/wheel", test_wheel);
 
 #undef ADD
 

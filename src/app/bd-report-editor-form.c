@@ -15,6 +15,7 @@
 
 #include "bd-report-editor-private.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
@@ -318,6 +319,41 @@ on_count_value_changed_cb (GtkSpinButton  *spin,
   _bd_report_editor_validate (self);
 }
 
+/* The wheel scrolls the form, never a number: a scroll over a count's spin
+ * button is caught before the spin button sees it (capture phase) and
+ * moves the form's scrolled window instead, as if the spin button were
+ * not there. Numbers change only by typing or by their + and − buttons. */
+static gboolean
+on_spin_scroll_cb (GtkEventControllerScroll *controller,
+                   double                    dx,
+                   double                    dy,
+                   BdReportEditor           *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double step;
+
+  /* GtkScrolledWindow's own step for a wheel notch. */
+  step = page > 0 ? pow (page, 2.0 / 3.0) : 50;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + dy * step);
+
+  return TRUE;
+}
+
+void
+_bd_report_editor_keep_wheel_off (BdReportEditor *self,
+                                  GtkSpinButton  *spin)
+{
+  GtkEventController *scroll;
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL |
+                                            GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (scroll, "bd-wheel-scrolls-form");
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_spin_scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (spin), scroll);
+}
+
 static void
 clear_count_rows (BdReportEditor *self)
 {
@@ -358,6 +394,7 @@ make_count_row (BdReportEditor     *self,
                                   -1);
   g_object_set_data (G_OBJECT (spin), "bd-count-key", (gpointer)field->key);
   g_signal_connect (spin, "value-changed", G_CALLBACK (on_count_value_changed_cb), self);
+  _bd_report_editor_keep_wheel_off (self, GTK_SPIN_BUTTON (spin));
 
   unit = gtk_label_new (bd_catalog_label (field->unit_ja, field->unit_en));
   gtk_widget_add_css_class (unit, "dim-label");
@@ -795,6 +832,9 @@ _bd_report_editor_init_form (BdReportEditor *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->affected_people_row),
                                      _("Affected people"));
     }
+
+  _bd_report_editor_keep_wheel_off (self, self->affected_households_spin);
+  _bd_report_editor_keep_wheel_off (self, self->affected_people_spin);
 
   g_signal_connect (gtk_text_view_get_buffer (self->description_view), "changed",
                     G_CALLBACK (on_description_changed_cb), self);

@@ -101,6 +101,9 @@ void             _bd_report_editor_validate            (BdReportEditor *self);
 void             _bd_report_editor_update_location_row (BdReportEditor *self);
 void             _bd_report_editor_select_ward         (BdReportEditor *self,
                                                         const char     *code);
+/* The mouse wheel over @spin scrolls the form instead of the number. */
+void             _bd_report_editor_keep_wheel_off      (BdReportEditor *self,
+                                                        GtkSpinButton  *spin);
 GtkLabel        *_bd_report_editor_error_label_for     (BdReportEditor *self,
                                                         BdReportField   field);
 char            *_bd_report_editor_format_local_time   (GDateTime      *when);
@@ -122,6 +125,7 @@ GtkSpinButton   *_bd_report_editor_get_count_spin      (BdReportEditor *self,
                                                         const char     *key);
 /* The Save button (insensitive while the report is invalid). */
 GtkWidget       *_bd_report_editor_get_save_button     (BdReportEditor *self);
+GtkScrolledWindow *_bd_report_editor_get_scroller      (BdReportEditor *self);
 /* The inline error label under @field. */
 GtkLabel        *_bd_report_editor_get_error_label     (BdReportEditor *self,
                                                         BdReportField   field);

@@ -828,6 +828,14 @@ _bd_report_editor_get_save_button (BdReportEditor *self)
   return self->save_button;
 }
 
+GtkScrolledWindow *
+_bd_report_editor_get_scroller (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->scroller;
+}
+
 GtkLabel *
 _bd_report_editor_get_error_label (BdReportEditor *self,
                                    BdReportField   field)
