@@ -24,6 +24,7 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "bd-catalog.h"
 #include "bd-conflict-list-private.h"
 #include "bd-conflict-row-private.h"
 #include "bd-photo-loader.h"
@@ -1392,6 +1393,34 @@ test_render (Fixture       *f,
     }
 }
 
+/* A key press as the focused widget's key controllers see it: each key
+ * controller on @widget and its ancestors, innermost first, until one
+ * handles it. */
+static gboolean
+send_key (GtkWidget *widget,
+          guint      keyval)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+          gboolean handled = FALSE;
+
+          if (!GTK_IS_EVENT_CONTROLLER_KEY (controller))
+            continue;
+
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, (GdkModifierType)0, &handled);
+          if (handled)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 /* Runs the main loop for about @ms milliseconds. */
 static void
 run_for (guint ms)
@@ -1400,6 +1429,12 @@ run_for (guint ms)
 
   while (g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+pointer_over (gpointer data)
+{
+  return gtk_event_controller_motion_contains_pointer (GTK_EVENT_CONTROLLER_MOTION (data));
 }
 
 static gboolean
@@ -1423,6 +1458,7 @@ test_wheel (Fixture       *f,
   g_autoptr(GError) error = NULL;
   GtkSpinButton *spin;
   GtkAdjustment *adjustment;
+  GtkEventController *motion;
   graphene_point_t in_form, in_window;
   double sx, sy, start;
   int status;
@@ -1469,19 +1505,140 @@ test_wheel (Fixture       *f,
   if (strchr (window_id, '\n') != NULL)
     *strchr (window_id, '\n') = '\0';
 
-  command = g_strdup_printf ("%s mousemove --window %s %d %d click 5", xdotool, window_id,
-                             (int)(in_window.x + sx), (int)(in_window.y + sy));
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  /* Other tests share the X server and their windows may lie over this
+   * one: raise it, and click only when the pointer is seen over the spin
+   * button (X sends no crossing event to a covered window). */
+  motion = gtk_event_controller_motion_new ();
+  gtk_widget_add_controller (GTK_WIDGET (spin), motion);
+  for (int attempt = 0; attempt < 40 && !adjustment_moved (adjustment); attempt++)
+    {
+      command = g_strdup_printf ("%s windowraise %s mousemove --window %s %d %d",
+                                 xdotool, window_id, window_id,
+                                 (int)(in_window.x + sx) + attempt % 3, (int)(in_window.y + sy));
+      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&command, g_free);
+
+      if (!iterate_until (pointer_over, motion, 500))
+        continue;
+
+      command = g_strdup_printf ("%s click 5", xdotool);
+      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_clear_pointer (&command, g_free);
+      iterate_until (adjustment_moved, adjustment, 1000);
+    }
 
   /* The form scrolled down; the number did not change. */
-  g_assert_true (iterate_until (adjustment_moved, adjustment, TIMEOUT_MS));
+  g_assert_true (adjustment_moved (adjustment));
   run_for (200);
   g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 0);
   g_assert_cmpfloat (bd_report_get_count (bd_report_editor_get_report (f->editor),
                                           "complete_collapse_people"), ==, 0);
   g_assert_false (bd_report_editor_get_modified (f->editor));
+}
+
+/* A new report opens without red: errors show once the user leaves a
+ * field, or all of them when saving is tried; Save stays disabled with a
+ * hint that names what is missing. */
+static void
+test_errors_late (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  AdwEntryRow *title_row;
+  GtkLabel *title_error;
+  GtkLabel *category_error;
+  GtkWidget *save;
+  const char *hint;
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  run_for (100);
+
+  title_row = bd_report_editor_get_title_row (f->editor);
+  title_error = _bd_report_editor_get_error_label (f->editor, BD_REPORT_FIELD_TITLE);
+  category_error = _bd_report_editor_get_error_label (f->editor, BD_REPORT_FIELD_CATEGORY);
+  save = _bd_report_editor_get_save_button (f->editor);
+
+  g_assert_false (bd_report_editor_get_valid (f->editor));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (category_error)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
+  hint = gtk_label_get_text (_bd_report_editor_get_hint_label (f->editor));
+  g_assert_nonnull (strstr (hint, "Title"));
+  g_assert_nonnull (strstr (hint, "Kind of Damage"));
+
+  /* Into the title and out again, without typing: now it is red. */
+  gtk_widget_grab_focus (GTK_WIDGET (title_row));
+  run_for (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+  gtk_widget_grab_focus (GTK_WIDGET (_bd_report_editor_get_reporter_row (f->editor)));
+  run_for (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (category_error)));
+
+  /* Typing fixes it at once. */
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "道路冠水");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+
+  /* Trying to save shows the rest, saves nothing, and goes to the field. */
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.try-save", NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (category_error)));
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
+                                         GTK_WIDGET (_bd_report_editor_get_category_row (f->editor))) ||
+                 gtk_root_get_focus (GTK_ROOT (f->window)) ==
+                 GTK_WIDGET (_bd_report_editor_get_category_row (f->editor)));
+  g_assert_false (gtk_widget_get_sensitive (save));
+
+  /* Once valid, Ctrl+S's action saves. */
+  adw_combo_row_set_selected (_bd_report_editor_get_category_row (f->editor),
+                              (guint)bd_catalog_category_index ("road"));
+  g_assert_true (bd_report_editor_get_valid (f->editor));
+  g_assert_true (gtk_widget_get_sensitive (save));
+  g_assert_cmpstr (gtk_label_get_text (_bd_report_editor_get_hint_label (f->editor)), ==, "");
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.try-save", NULL);
+  g_assert_cmpint (bd_store_count (f->store), ==, 1);
+  g_assert_null (bd_report_editor_get_report (f->editor));
+
+  /* The next report starts clean again. */
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+}
+
+/* The severity buttons are one Tab stop; the arrow keys choose. */
+static void
+test_severity_keys (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  GtkToggleButton *buttons[4];
+  int focusable = 0;
+
+  bd_report_set_severity (report, 2);
+  bd_report_editor_set_report (f->editor, report, FALSE);
+  for (int i = 0; i < 4; i++)
+    {
+      buttons[i] = _bd_report_editor_get_severity_button (f->editor, i + 1);
+      focusable += gtk_widget_get_focusable (GTK_WIDGET (buttons[i]));
+    }
+  g_assert_cmpint (focusable, ==, 1);
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (buttons[1])));
+
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (buttons[1])));
+  run_for (50);
+  send_key (GTK_WIDGET (buttons[1]), GDK_KEY_Right);
+  g_assert_cmpint (bd_report_get_severity (bd_report_editor_get_report (f->editor)), ==, 3);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (buttons[2])));
+  g_assert_false (gtk_widget_get_focusable (GTK_WIDGET (buttons[1])));
+  send_key (GTK_WIDGET (buttons[2]), GDK_KEY_Left);
+  send_key (GTK_WIDGET (buttons[1]), GDK_KEY_Left);
+  g_assert_cmpint (bd_report_get_severity (bd_report_editor_get_report (f->editor)), ==, 1);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (buttons[0])));
 }
 
 int
@@ -1538,6 +1695,8 @@ main (int   argc,
   ADD ("/bd/report-row/conflict", test_row_conflict);
   ADD ("/bd/editor/render", test_render);
   ADD ("/bd/editor/wheel", test_wheel);
+  ADD ("/bd/editor/errors-late", test_errors_late);
+  ADD ("/bd/editor/severity-keys", test_severity_keys);
 
 #undef ADD
 

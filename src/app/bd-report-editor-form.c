@@ -161,10 +161,46 @@ widget_for_field (BdReportEditor *self,
     }
 }
 
+/* What the hint under the form calls each field. The same words as the
+ * form's own titles. */
+static const char *
+field_name (BdReportField field)
+{
+  switch (field)
+    {
+    case BD_REPORT_FIELD_TITLE:        return _("Title");
+    case BD_REPORT_FIELD_CATEGORY:     return _("Kind of Damage");
+    case BD_REPORT_FIELD_SEVERITY:     return _("Severity");
+    case BD_REPORT_FIELD_LOCATION:     return _("Location");
+    case BD_REPORT_FIELD_WARD:         return _("Ward");
+    case BD_REPORT_FIELD_STATUS:       return _("Status");
+    case BD_REPORT_FIELD_DUPLICATE_OF: return _("Duplicate of (report ID)");
+    case BD_REPORT_FIELD_DESCRIPTION:  return _("Description");
+    case BD_REPORT_FIELD_COUNTS:       return _("Damage Counts");
+    case BD_REPORT_FIELD_AFFECTED:     return _("People Affected");
+    case BD_REPORT_FIELD_REPORTER:     return _("Reported by");
+    case BD_REPORT_FIELD_OBSERVED_AT:  return _("Observed at (YYYY-MM-DD HH:MM)");
+    case BD_REPORT_FIELD_ATTACHMENTS:
+    case BD_REPORT_FIELD_TIMESTAMPS:
+    case BD_REPORT_N_FIELDS:
+    default:
+      return "";
+    }
+}
+
+static gboolean
+field_revealed (BdReportEditor *self,
+                BdReportField   field)
+{
+  return self->reveal_all || (self->revealed & (1u << field)) != 0;
+}
+
 void
 _bd_report_editor_validate (BdReportEditor *self)
 {
+  g_autoptr(GString) missing = g_string_new (NULL);
   gboolean valid = TRUE;
+  gboolean shown = FALSE;
 
   if (self->report == NULL)
     {
@@ -194,7 +230,19 @@ _bd_report_editor_validate (BdReportEditor *self)
         message = error != NULL ? error->message : _("This value is not valid.");
 
       if (message != NULL)
-        valid = FALSE;
+        {
+          valid = FALSE;
+          if (missing->len > 0)
+            /* Translators: between the names of the fields still to fill in */
+            g_string_append (missing, C_("field list", ", "));
+          g_string_append (missing, field_name (field));
+        }
+
+      /* Nothing is red before the user has been there (or tried to save). */
+      if (!field_revealed (self, field))
+        message = NULL;
+      else if (message != NULL)
+        shown = TRUE;
 
       show_error (_bd_report_editor_error_label_for (self, field), message);
       widget = widget_for_field (self, field);
@@ -215,10 +263,99 @@ _bd_report_editor_validate (BdReportEditor *self)
       else
         gtk_label_set_text (self->hint_label, "");
     }
-  else
+  else if (shown)
     gtk_label_set_text (self->hint_label, _("Fix the fields marked in red to save."));
+  else
+    {
+      /* Translators: %s is a list of fields, "Title, Kind of Damage" */
+      g_autofree char *hint = g_strdup_printf (_("To save, fill in: %s"), missing->str);
+
+      gtk_label_set_text (self->hint_label, hint);
+    }
 
   _bd_report_editor_set_valid (self, valid);
+}
+
+void
+_bd_report_editor_reveal_field (BdReportEditor *self,
+                                BdReportField   field)
+{
+  self->revealed |= 1u << field;
+  _bd_report_editor_validate (self);
+}
+
+/* The widget to focus to fix @field. */
+static GtkWidget *
+focus_widget_for_field (BdReportEditor *self,
+                        BdReportField   field)
+{
+  switch (field)
+    {
+    case BD_REPORT_FIELD_SEVERITY:    return self->severity_box;
+    case BD_REPORT_FIELD_DESCRIPTION: return GTK_WIDGET (self->description_view);
+    case BD_REPORT_FIELD_COUNTS:      return GTK_WIDGET (self->counts_group);
+    case BD_REPORT_FIELD_AFFECTED:    return self->affected_group;
+    default:                          return widget_for_field (self, field);
+    }
+}
+
+gboolean
+_bd_report_editor_reveal_all (BdReportEditor *self)
+{
+  self->reveal_all = TRUE;
+  _bd_report_editor_validate (self);
+
+  if (self->valid || self->report == NULL)
+    return self->valid;
+
+  for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
+    {
+      GtkLabel *label = _bd_report_editor_error_label_for (self, checked_fields[i]);
+      GtkWidget *widget;
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (label)))
+        continue;
+
+      widget = focus_widget_for_field (self, checked_fields[i]);
+      if (widget != NULL && !gtk_widget_grab_focus (widget))
+        gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+      break;
+    }
+
+  return FALSE;
+}
+
+/* Focus left a field: its error may show from now on. */
+static void
+on_field_focus_leave_cb (GtkEventControllerFocus *controller,
+                         BdReportEditor          *self)
+{
+  BdReportField field = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (controller), "bd-field"));
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (self->report == NULL || (self->revealed & (1u << field)) != 0)
+    return;
+
+  /* The window lost the focus (another window came up): the user has
+   * not left the field. */
+  if (focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget)))
+    return;
+
+  _bd_report_editor_reveal_field (self, field);
+}
+
+static void
+watch_focus_leave (BdReportEditor *self,
+                   GtkWidget      *widget,
+                   BdReportField   field)
+{
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  g_object_set_data (G_OBJECT (focus), "bd-field", GUINT_TO_POINTER (field));
+  g_signal_connect (focus, "leave", G_CALLBACK (on_field_focus_leave_cb), self);
+  gtk_widget_add_controller (widget, focus);
 }
 
 void
@@ -280,6 +417,66 @@ select_status (BdReportEditor *self,
   adw_combo_row_set_selected (self->status_row, selected);
 }
 
+/* The four severity buttons are one Tab stop, like radio buttons: the
+ * chosen one (or the first) takes the focus, the arrow keys choose. */
+static void
+update_severity_focus (BdReportEditor *self)
+{
+  GtkToggleButton *buttons[] = { self->severity1, self->severity2, self->severity3, self->severity4 };
+  int active = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (gtk_toggle_button_get_active (buttons[i]))
+      active = (int)i;
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    gtk_widget_set_focusable (GTK_WIDGET (buttons[i]), (int)i == active);
+}
+
+static gboolean
+on_severity_key_pressed_cb (GtkEventControllerKey *controller,
+                            guint                  keyval,
+                            guint                  keycode,
+                            GdkModifierType        state,
+                            BdReportEditor        *self)
+{
+  GtkToggleButton *buttons[] = { self->severity1, self->severity2, self->severity3, self->severity4 };
+  int current = -1;
+  int next;
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (gtk_widget_has_focus (GTK_WIDGET (buttons[i])))
+      current = (int)i;
+
+  if (current < 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      next = MAX (current - 1, 0);
+      break;
+
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      next = MIN (current + 1, (int)G_N_ELEMENTS (buttons) - 1);
+      break;
+
+    default:
+      return FALSE;
+    }
+
+  gtk_toggle_button_set_active (buttons[next], TRUE);
+  update_severity_focus (self);
+  gtk_widget_grab_focus (GTK_WIDGET (buttons[next]));
+  return TRUE;
+}
+
 static void
 select_severity (BdReportEditor *self,
                  int             level)
@@ -288,6 +485,7 @@ select_severity (BdReportEditor *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     gtk_toggle_button_set_active (buttons[i], (int)i + 1 == level);
+  update_severity_focus (self);
 }
 
 static void
@@ -683,6 +881,8 @@ on_severity_toggled_cb (BdReportEditor  *self,
   if (self->loading || self->report == NULL || !gtk_toggle_button_get_active (button))
     return;
 
+  update_severity_focus (self);
+
   if (button == self->severity1)
     level = 1;
   else if (button == self->severity2)
@@ -693,7 +893,7 @@ on_severity_toggled_cb (BdReportEditor  *self,
     level = 4;
 
   bd_report_set_severity (self->report, level);
-  _bd_report_editor_validate (self);
+  _bd_report_editor_reveal_field (self, BD_REPORT_FIELD_SEVERITY);
 }
 
 static void
@@ -842,4 +1042,26 @@ _bd_report_editor_init_form (BdReportEditor *self)
   self->loading = FALSE;
 
   gtk_widget_set_visible (GTK_WIDGET (self->counts_group), FALSE);
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_severity_key_pressed_cb), self);
+    gtk_widget_add_controller (self->severity_box, keys);
+    update_severity_focus (self);
+  }
+
+  watch_focus_leave (self, GTK_WIDGET (self->title_row), BD_REPORT_FIELD_TITLE);
+  watch_focus_leave (self, GTK_WIDGET (self->category_row), BD_REPORT_FIELD_CATEGORY);
+  watch_focus_leave (self, self->severity_box, BD_REPORT_FIELD_SEVERITY);
+  watch_focus_leave (self, GTK_WIDGET (self->location_row), BD_REPORT_FIELD_LOCATION);
+  watch_focus_leave (self, GTK_WIDGET (self->ward_row), BD_REPORT_FIELD_WARD);
+  watch_focus_leave (self, GTK_WIDGET (self->status_row), BD_REPORT_FIELD_STATUS);
+  watch_focus_leave (self, GTK_WIDGET (self->duplicate_row), BD_REPORT_FIELD_DUPLICATE_OF);
+  watch_focus_leave (self, GTK_WIDGET (self->description_view), BD_REPORT_FIELD_DESCRIPTION);
+  watch_focus_leave (self, GTK_WIDGET (self->counts_group), BD_REPORT_FIELD_COUNTS);
+  watch_focus_leave (self, self->affected_group, BD_REPORT_FIELD_AFFECTED);
+  watch_focus_leave (self, GTK_WIDGET (self->reporter_row), BD_REPORT_FIELD_REPORTER);
+  watch_focus_leave (self, GTK_WIDGET (self->observed_row), BD_REPORT_FIELD_OBSERVED_AT);
 }

@@ -42,6 +42,9 @@ struct _BdReportEditor
   guint             valid : 1;
   guint             observed_ok : 1;
   guint             settling : 1;    /* our own bd_store_settle_conflict () is running */
+  guint             reveal_all : 1;  /* the user tried to save: every error shows */
+  guint32           revealed;        /* 1 << BdReportField: errors the user may see (the
+                                      * field was left, or changed by a choice) */
 
   /* template children */
   GtkLabel         *heading_label;
@@ -54,6 +57,8 @@ struct _BdReportEditor
   GtkToggleButton  *severity2;
   GtkToggleButton  *severity3;
   GtkToggleButton  *severity4;
+  GtkWidget        *severity_box;
+  GtkWidget        *affected_group;
   AdwActionRow     *location_row;
   AdwComboRow      *ward_row;
   AdwComboRow      *status_row;
@@ -96,8 +101,15 @@ void             _bd_report_editor_class_init_form     (GtkWidgetClass *widget_c
 void             _bd_report_editor_init_form           (BdReportEditor *self);
 /* Shows the working copy (or an empty form) in every field. */
 void             _bd_report_editor_fill_widgets        (BdReportEditor *self);
-/* Checks every field, shows the errors and updates the actions. */
+/* Checks every field, shows the errors of the fields the user has left
+ * (all of them once saving was tried) and updates the actions. */
 void             _bd_report_editor_validate            (BdReportEditor *self);
+/* From now on, the error of @field shows (then validates). */
+void             _bd_report_editor_reveal_field        (BdReportEditor *self,
+                                                        BdReportField   field);
+/* Saving was tried: every error shows; focuses the first wrong field.
+ * Returns TRUE when the report is valid. */
+gboolean         _bd_report_editor_reveal_all          (BdReportEditor *self);
 void             _bd_report_editor_update_location_row (BdReportEditor *self);
 void             _bd_report_editor_select_ward         (BdReportEditor *self,
                                                         const char     *code);
@@ -125,6 +137,7 @@ GtkSpinButton   *_bd_report_editor_get_count_spin      (BdReportEditor *self,
                                                         const char     *key);
 /* The Save button (insensitive while the report is invalid). */
 GtkWidget       *_bd_report_editor_get_save_button     (BdReportEditor *self);
+GtkLabel        *_bd_report_editor_get_hint_label      (BdReportEditor *self);
 GtkScrolledWindow *_bd_report_editor_get_scroller      (BdReportEditor *self);
 /* The inline error label under @field. */
 GtkLabel        *_bd_report_editor_get_error_label     (BdReportEditor *self,

@@ -54,6 +54,7 @@ _bd_report_editor_update_actions (BdReportEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete",
                                  editing && !self->is_new && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.try-save", editing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.observed-now", editing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-photo",
                                  editing && bd_photo_strip_get_can_add (self->photo_strip));
@@ -116,6 +117,41 @@ save_action (GtkWidget  *widget,
 
   bd_report_editor_set_report (self, NULL, FALSE);
   g_signal_emit (self, signals[SAVED], 0, saved);
+}
+
+/* Ctrl+S, or a click on the Save button while it is disabled: shows what
+ * is wrong, or saves. */
+static void
+try_save_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+
+  if (self->report == NULL)
+    return;
+
+  if (_bd_report_editor_reveal_all (self))
+    gtk_widget_activate_action (widget, "editor.save", NULL);
+}
+
+static void
+on_action_box_pressed_cb (GtkGestureClick *gesture,
+                          int              n_press,
+                          double           x,
+                          double           y,
+                          BdReportEditor  *self)
+{
+  GtkWidget *box = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  graphene_rect_t bounds;
+
+  if (gtk_widget_is_sensitive (self->save_button) ||
+      !gtk_widget_get_visible (self->save_button) ||
+      !gtk_widget_compute_bounds (self->save_button, box, &bounds) ||
+      !graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT (x, y)))
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "editor.try-save", NULL);
 }
 
 static void
@@ -505,6 +541,8 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity2);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity3);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity4);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity_box);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, affected_group);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, location_row);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, ward_row);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, status_row);
@@ -536,15 +574,17 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_conflict_settle_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_photo_attachments_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_photo_can_add_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_action_box_pressed_cb);
   _bd_report_editor_class_init_form (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.try-save", NULL, try_save_action);
   gtk_widget_class_install_action (widget_class, "editor.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "editor.observed-now", NULL, observed_now_action);
   gtk_widget_class_install_action (widget_class, "editor.add-photo", NULL, add_photo_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.try-save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "reporteditor");
@@ -620,6 +660,8 @@ bd_report_editor_set_report (BdReportEditor *self,
 
   self->is_new = report != NULL && is_new;
   self->ward_touched = FALSE;
+  self->reveal_all = FALSE;
+  self->revealed = 0;
   self->observed_ok = TRUE;
 
   if (report != NULL)
@@ -826,6 +868,14 @@ _bd_report_editor_get_save_button (BdReportEditor *self)
   g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
 
   return self->save_button;
+}
+
+GtkLabel *
+_bd_report_editor_get_hint_label (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->hint_label;
 }
 
 GtkScrolledWindow *
