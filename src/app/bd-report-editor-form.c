@@ -21,6 +21,7 @@
 
 #include "bd-app-util.h"
 #include "bd-catalog.h"
+#include "bd-presets.h"
 
 /* The fields the editor shows an error for, in form order. */
 static const BdReportField checked_fields[] = {
@@ -362,17 +363,36 @@ void
 _bd_report_editor_update_location_row (BdReportEditor *self)
 {
   g_autofree char *text = NULL;
+  g_autofree char *subtitle = NULL;
+  const BdWard *ward;
+  gboolean was_loading = self->loading;
 
   if (self->report == NULL)
     {
       adw_action_row_set_subtitle (self->location_row, "");
+      self->loading = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->coords_row), "");
+      self->loading = was_loading;
       return;
     }
 
   text = g_strdup_printf ("%.5f, %.5f",
                           bd_report_get_latitude (self->report),
                           bd_report_get_longitude (self->report));
-  adw_action_row_set_subtitle (self->location_row, text);
+
+  /* The ward the pin is in, beside the numbers. */
+  ward = _bd_report_editor_get_pin_ward (self);
+  if (ward != NULL)
+    {
+      g_autofree char *name = bd_dup_catalog_label (ward->name_ja, ward->name_en);
+
+      subtitle = g_strdup_printf ("%s · %s", name, text);
+    }
+  adw_action_row_set_subtitle (self->location_row, subtitle != NULL ? subtitle : text);
+
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->coords_row), text);
+  self->loading = was_loading;
 }
 
 void
@@ -695,6 +715,7 @@ _bd_report_editor_fill_widgets (BdReportEditor *self)
       gtk_editable_set_text (GTK_EDITABLE (self->observed_row), "");
       gtk_editable_set_text (GTK_EDITABLE (self->duplicate_row), "");
       gtk_text_buffer_set_text (buffer, "", -1);
+      gtk_widget_set_visible (self->presets_group, FALSE);
       _bd_report_editor_update_location_row (self);
       rebuild_counts (self);
       show_photos (self);
@@ -703,6 +724,7 @@ _bd_report_editor_fill_widgets (BdReportEditor *self)
     }
 
   gtk_label_set_text (self->heading_label, self->is_new ? _("New Report") : _("Edit Report"));
+  gtk_widget_set_visible (self->presets_group, self->is_new);
 
   gtk_editable_set_text (GTK_EDITABLE (self->title_row), bd_report_get_title (report) ?: "");
   select_category (self, bd_report_get_category (report));
@@ -816,7 +838,8 @@ on_ward_selected_cb (BdReportEditor *self,
   wards = bd_catalog_get_wards (&n_wards);
   selected = adw_combo_row_get_selected (row);
   bd_report_set_ward (self->report, selected < n_wards ? wards[selected].code : NULL);
-  self->ward_touched = TRUE;
+  self->revealed |= 1u << BD_REPORT_FIELD_WARD;
+  _bd_report_editor_ward_chosen (self);
   _bd_report_editor_validate (self);
 }
 
@@ -914,6 +937,70 @@ on_affected_changed_cb (BdReportEditor *self,
   _bd_report_editor_validate (self);
 }
 
+/* Quick reports */
+
+/* TRUE when @title is empty or a preset's own title: a preset may
+ * replace it, but not what the user typed. */
+static gboolean
+title_is_replaceable (const char *title)
+{
+  const BdPreset *presets;
+  guint n_presets = 0;
+
+  if (title == NULL || title[0] == '\0')
+    return TRUE;
+
+  presets = bd_presets_get (&n_presets);
+  for (guint i = 0; i < n_presets; i++)
+    if (g_strcmp0 (title, presets[i].title_ja) == 0 || g_strcmp0 (title, presets[i].title_en) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+apply_preset_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  const BdPreset *preset = bd_presets_lookup (g_variant_get_string (parameter, NULL));
+
+  if (preset == NULL || self->report == NULL || !self->is_new)
+    return;
+
+  /* Through the widgets, as if chosen and typed: the counts follow the
+   * category, and the title stays editable. */
+  select_category (self, preset->category);
+  if (title_is_replaceable (bd_report_get_title (self->report)))
+    gtk_editable_set_text (GTK_EDITABLE (self->title_row),
+                           bd_catalog_label (preset->title_ja, preset->title_en));
+}
+
+static void
+build_presets (BdReportEditor *self)
+{
+  const BdPreset *presets;
+  guint n_presets = 0;
+
+  presets = bd_presets_get (&n_presets);
+  for (guint i = 0; i < n_presets; i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (bd_catalog_label (presets[i].title_ja,
+                                                                        presets[i].title_en));
+      GtkWidget *child;
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "editor.apply-preset");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", presets[i].id);
+      gtk_widget_add_css_class (button, "bd-preset");
+      gtk_flow_box_append (self->presets_box, button);
+
+      /* The button is the Tab stop, not the flow box's child around it. */
+      child = gtk_widget_get_parent (button);
+      gtk_widget_set_focusable (child, FALSE);
+    }
+}
+
 /* set-up */
 
 void
@@ -928,6 +1015,8 @@ _bd_report_editor_class_init_form (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, on_status_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_severity_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_affected_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "editor.apply-preset", "s", apply_preset_action);
 }
 
 void
@@ -1051,6 +1140,8 @@ _bd_report_editor_init_form (BdReportEditor *self)
     gtk_widget_add_controller (self->severity_box, keys);
     update_severity_focus (self);
   }
+
+  build_presets (self);
 
   watch_focus_leave (self, GTK_WIDGET (self->title_row), BD_REPORT_FIELD_TITLE);
   watch_focus_leave (self, GTK_WIDGET (self->category_row), BD_REPORT_FIELD_CATEGORY);
