@@ -30,6 +30,7 @@
 #include "bd-photo-loader.h"
 #include "bd-photo-strip.h"
 #include "bd-photo-thumbnail-private.h"
+#include "bd-presets.h"
 #include "bd-report-editor-private.h"
 #include "bd-report-row.h"
 #include "bd-store.h"
@@ -1641,6 +1642,304 @@ test_severity_keys (Fixture       *f,
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (buttons[0])));
 }
 
+static guint
+ward_position (const char *code)
+{
+  guint n_wards = 0;
+  const BdWard *wards = bd_catalog_get_wards (&n_wards);
+
+  for (guint i = 0; i < n_wards; i++)
+    if (g_strcmp0 (wards[i].code, code) == 0)
+      return i;
+
+  g_assert_not_reached ();
+  return 0;
+}
+
+typedef struct
+{
+  guint  n;
+  double latitude;
+  double longitude;
+} Moved;
+
+static void
+on_location_changed_cb (BdReportEditor *editor,
+                        double          latitude,
+                        double          longitude,
+                        Moved          *moved)
+{
+  moved->n++;
+  moved->latitude = latitude;
+  moved->longitude = longitude;
+}
+
+#define YODOGAWA        "271233"
+#define MIYAKOJIMA      "271021"
+
+/* The place and the ward agree: the ward follows the pin; choosing
+ * another ward moves the pin to its centre, with a note and Put Back. */
+static void
+test_ward_follows_pin (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  const BdWard *yodogawa = bd_catalog_lookup_ward (YODOGAWA);
+  const BdWard *miyakojima = bd_catalog_lookup_ward (MIYAKOJIMA);
+  AdwComboRow *ward_row = _bd_report_editor_get_ward_row (f->editor);
+  Moved moved = { 0 };
+  BdReport *working;
+  guint n_wards = 0;
+  const BdWard *wards = bd_catalog_get_wards (&n_wards);
+
+  g_signal_connect (f->editor, "location-changed", G_CALLBACK (on_location_changed_cb), &moved);
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  working = bd_report_editor_get_report (f->editor);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, KITA);
+
+  /* A click on the map in Yodogawa: the ward follows, the row says so. */
+  bd_report_editor_set_location (f->editor, yodogawa->latitude + 0.002, yodogawa->longitude);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, YODOGAWA);
+  g_assert_cmpuint (adw_combo_row_get_selected (ward_row), ==, ward_position (YODOGAWA));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (_bd_report_editor_get_location_row (f->editor)),
+                            "Yodogawa"));
+  g_assert_cmpuint (moved.n, ==, 0);   /* the window moved it: nothing to tell */
+
+  /* Choosing Miyakojima moves the pin there (the bug: 都島区 saved at a
+   * point in 淀川区). */
+  adw_combo_row_set_selected (ward_row, ward_position (MIYAKOJIMA));
+  g_assert_cmpstr (bd_report_get_ward (working), ==, MIYAKOJIMA);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), miyakojima->latitude, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), miyakojima->longitude, 1e-9);
+  g_assert_cmpstr (bd_catalog_nearest_ward (bd_report_get_latitude (working),
+                                            bd_report_get_longitude (working))->code, ==, MIYAKOJIMA);
+  g_assert_cmpuint (moved.n, ==, 1);
+  g_assert_cmpfloat_with_epsilon (moved.latitude, miyakojima->latitude, 1e-9);
+  g_assert_nonnull (strstr (_bd_report_editor_get_ward_note (f->editor), "Miyakojima"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (_bd_report_editor_get_location_row (f->editor)),
+                            "Miyakojima"));
+
+  /* Put Back: where it was, in Yodogawa again. */
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.put-pin-back", NULL);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, YODOGAWA);
+  g_assert_cmpuint (adw_combo_row_get_selected (ward_row), ==, ward_position (YODOGAWA));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), yodogawa->latitude + 0.002, 1e-9);
+  g_assert_cmpuint (moved.n, ==, 2);
+  g_assert_cmpstr (_bd_report_editor_get_ward_note (f->editor), ==, "");
+
+  /* Whichever ward is chosen, the pin is in it afterwards. */
+  for (guint i = 0; i < n_wards; i++)
+    {
+      adw_combo_row_set_selected (ward_row, i);
+      g_assert_cmpstr (bd_report_get_ward (working), ==, wards[i].code);
+      g_assert_cmpstr (bd_catalog_nearest_ward (bd_report_get_latitude (working),
+                                                bd_report_get_longitude (working))->code,
+                       ==, wards[i].code);
+    }
+
+  /* A saved report too: its ward follows a new place. */
+  {
+    g_autoptr(BdReport) stored = save_report (f->store, make_report ());
+
+    bd_report_editor_set_report (f->editor, stored, FALSE);
+    working = bd_report_editor_get_report (f->editor);
+    bd_report_editor_set_location (f->editor, yodogawa->latitude, yodogawa->longitude);
+    g_assert_cmpstr (bd_report_get_ward (working), ==, YODOGAWA);
+  }
+
+  g_signal_handlers_disconnect_by_func (f->editor, on_location_changed_cb, &moved);
+}
+
+/* Enter in an entry row: its GtkText's "activate" (the Enter binding). */
+static void
+press_enter (GtkWidget *row)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  g_assert_true (GTK_IS_TEXT (delegate));
+  g_signal_emit_by_name (delegate, "activate");
+}
+
+static gboolean
+focus_within (GtkWidget *root,
+              GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (root));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* By keyboard: Enter on the location row goes to the coordinates; typed
+ * coordinates and Enter move the pin; the ward's centre by its button. */
+static void
+test_location_keyboard (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  AdwEntryRow *coords = _bd_report_editor_get_coords_row (f->editor);
+  const BdWard *chuo = bd_catalog_lookup_ward ("271284");
+  Moved moved = { 0 };
+  BdReport *working;
+
+  g_signal_connect (f->editor, "location-changed", G_CALLBACK (on_location_changed_cb), &moved);
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  working = bd_report_editor_get_report (f->editor);
+  run_for (50);
+
+  /* Enter on the location row. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (_bd_report_editor_get_location_row (f->editor))));
+  gtk_widget_activate (GTK_WIDGET (_bd_report_editor_get_location_row (f->editor)));
+  run_for (50);
+  g_assert_true (focus_within (f->window, GTK_WIDGET (coords)));
+
+  /* Typed coordinates (with a Japanese comma) and Enter. */
+  gtk_editable_set_text (GTK_EDITABLE (coords), "34.6937、135.5023");
+  press_enter (GTK_WIDGET (coords));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.6937, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.5023, 1e-9);
+  g_assert_cmpstr (bd_report_get_ward (working), ==,
+                   bd_catalog_nearest_ward (34.6937, 135.5023)->code);
+  g_assert_cmpuint (moved.n, ==, 1);
+  g_assert_cmpstr (_bd_report_editor_get_location_status (f->editor), ==, "");
+
+  /* Longitude first is understood; nonsense and places outside the city
+   * are refused with a word, and the pin stays. */
+  gtk_editable_set_text (GTK_EDITABLE (coords), "135.51 34.68");
+  press_enter (GTK_WIDGET (coords));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.68, 1e-9);
+  gtk_editable_set_text (GTK_EDITABLE (coords), "Umeda");
+  press_enter (GTK_WIDGET (coords));
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "latitude, longitude"));
+  gtk_editable_set_text (GTK_EDITABLE (coords), "35.0, 135.5");
+  press_enter (GTK_WIDGET (coords));
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "outside Osaka City"));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.68, 1e-9);
+
+  /* Place at the ward's centre. */
+  adw_combo_row_set_selected (_bd_report_editor_get_ward_row (f->editor), ward_position ("271284"));
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.place-at-ward-centre", NULL);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), chuo->latitude, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), chuo->longitude, 1e-9);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, "271284");
+
+  g_signal_handlers_disconnect_by_func (f->editor, on_location_changed_cb, &moved);
+}
+
+static gboolean
+located (gpointer data)
+{
+  const char *status = _bd_report_editor_get_location_status (BD_REPORT_EDITOR (data));
+
+  return status[0] != '\0' && strstr (status, "Finding") == NULL;
+}
+
+/* Use My Location without a location service (as on the test machines:
+ * no GeoClue, no system bus): a clear message, the pin stays, nothing
+ * hangs, and it can be tried again. */
+static void
+test_my_location_none (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  BdReport *working;
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  working = bd_report_editor_get_report (f->editor);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.use-my-location", NULL);
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "Finding your location"));
+  g_assert_true (iterate_until (located, f->editor, TIMEOUT_MS));
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor),
+                            "No location service is available"));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), KITA_LAT, 1e-9);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, KITA);
+
+  /* Again, and then away to another report while it runs. */
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.use-my-location", NULL);
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "Finding your location"));
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  g_assert_cmpstr (_bd_report_editor_get_location_status (f->editor), ==, "");
+  run_for (300);
+  g_assert_cmpstr (_bd_report_editor_get_location_status (f->editor), ==, "");
+}
+
+/* Quick reports: a new report's preset fills the category and the title;
+ * the title stays editable, and typed text is not replaced. */
+static void
+test_presets (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *expected[] = { "道路冠水", "倒木", "建物倒壊", "火災", "停電", "断水", "負傷者",
+                             "床上浸水", "床下浸水", "土砂崩れ" };
+  g_autoptr(BdReport) report = bd_report_new ();
+  GtkFlowBox *box = _bd_report_editor_get_presets_box (f->editor);
+  GtkFlowBoxChild *child;
+  GtkWidget *button;
+  const BdPreset *presets;
+  guint n_presets = 0;
+  BdReport *working;
+
+  presets = bd_presets_get (&n_presets);
+  g_assert_cmpuint (n_presets, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < n_presets; i++)
+    {
+      g_assert_cmpstr (presets[i].title_ja, ==, expected[i]);
+      g_assert_nonnull (bd_catalog_lookup_category (presets[i].category));
+      g_assert_cmpstr (presets[i].title_en, !=, "");
+    }
+  g_assert_cmpstr (bd_presets_lookup ("road-flooding")->category, ==, "road");
+  g_assert_cmpstr (bd_presets_lookup ("above-floor")->category, ==, "residential");
+  g_assert_cmpstr (bd_presets_lookup ("landslide")->category, ==, "slope_failure");
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  working = bd_report_editor_get_report (f->editor);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (box)))) ||
+                 gtk_widget_is_visible (GTK_WIDGET (box)));
+
+  /* One tap on 道路冠水 (the first button). */
+  child = gtk_flow_box_get_child_at_index (box, 0);
+  g_assert_nonnull (child);
+  g_assert_false (gtk_widget_get_focusable (GTK_WIDGET (child)));
+  button = gtk_flow_box_child_get_child (child);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Flooded road");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (bd_report_get_category (working), ==, "road");
+  g_assert_cmpstr (bd_report_get_title (working), ==, "Flooded road");
+  g_assert_cmpuint (adw_combo_row_get_selected (_bd_report_editor_get_category_row (f->editor)), ==,
+                    (guint)bd_catalog_category_index ("road"));
+  g_assert_nonnull (_bd_report_editor_get_count_spin (f->editor, "sites"));
+  g_assert_true (bd_report_editor_get_valid (f->editor));
+
+  /* Another preset replaces a preset's title ... */
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (box, 3)), "clicked");
+  g_assert_cmpstr (bd_report_get_category (working), ==, "fire");
+  g_assert_cmpstr (bd_report_get_title (working), ==, "Fire");
+
+  /* ... but not a title typed by the user, which stays editable. */
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "梅田 地下道 冠水");
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (box, 0)), "clicked");
+  g_assert_cmpstr (bd_report_get_category (working), ==, "road");
+  g_assert_cmpstr (bd_report_get_title (working), ==, "梅田 地下道 冠水");
+
+  /* Preset, place, save. */
+  bd_report_editor_set_location (f->editor, 34.7001, 135.4999);
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL);
+  g_assert_cmpint (bd_store_count (f->store), ==, 1);
+
+  /* An existing report has no quick reports. */
+  {
+    g_autoptr(BdReport) stored = save_report (f->store, make_report ());
+
+    bd_report_editor_set_report (f->editor, stored, FALSE);
+    g_assert_false (gtk_widget_is_visible (GTK_WIDGET (box)));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1658,6 +1957,9 @@ main (int   argc,
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* No location service, whatever this machine has: "Use My Location"
+   * must say so (GeoClue lives on the system bus). */
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/bosai-desk-test", TRUE);
 
   if (localedir != NULL)
     {
@@ -1697,6 +1999,10 @@ main (int   argc,
   ADD ("/bd/editor/wheel", test_wheel);
   ADD ("/bd/editor/errors-late", test_errors_late);
   ADD ("/bd/editor/severity-keys", test_severity_keys);
+  ADD ("/bd/editor/ward-follows-pin", test_ward_follows_pin);
+  ADD ("/bd/editor/location-keyboard", test_location_keyboard);
+  ADD ("/bd/editor/my-location-none", test_my_location_none);
+  ADD ("/bd/editor/presets", test_presets);
 
 #undef ADD
 
