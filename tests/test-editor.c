@@ -1940,6 +1940,45 @@ test_presets (Fixture       *f,
   }
 }
 
+static gboolean
+focus_in_popover (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (data));
+
+  return focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL;
+}
+
+/* Enter on the highlighted first item of the empty category list chooses
+ * it. */
+static void
+test_category_enter (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  AdwComboRow *row = _bd_report_editor_get_category_row (f->editor);
+  GtkWidget *item;
+  guint n_categories = 0;
+  const BdCategory *categories = bd_catalog_get_categories (&n_categories);
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, GTK_INVALID_LIST_POSITION);
+
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  gtk_widget_activate (GTK_WIDGET (row));
+  g_assert_true (iterate_until (focus_in_popover, f->window, TIMEOUT_MS));
+  run_for (100);
+  item = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  /* Enter: the key controllers, then the item's own Enter binding. */
+  send_key (item, GDK_KEY_Return);
+  gtk_widget_activate (item);
+  run_for (100);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+  g_assert_cmpstr (bd_report_get_category (bd_report_editor_get_report (f->editor)), ==,
+                   categories[0].code);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2003,6 +2042,7 @@ main (int   argc,
   ADD ("/bd/editor/location-keyboard", test_location_keyboard);
   ADD ("/bd/editor/my-location-none", test_my_location_none);
   ADD ("/bd/editor/presets", test_presets);
+  ADD ("/bd/editor/category-enter", test_category_enter);
 
 #undef ADD
 

@@ -1001,6 +1001,77 @@ build_presets (BdReportEditor *self)
     }
 }
 
+/* Enter in an empty drop-down */
+
+/* AdwComboRow 1.2 opens its list with the focus on the first item but
+ * nothing selected, and Enter then chooses nothing (it takes the list's
+ * selection, which is empty). Just before Enter reaches the item, the
+ * focused item is selected, so Enter chooses what is highlighted. */
+static gboolean
+on_combo_list_key_pressed_cb (GtkEventControllerKey *controller,
+                              guint                  keyval,
+                              guint                  keycode,
+                              GdkModifierType        state,
+                              AdwComboRow           *row)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter &&
+      keyval != GDK_KEY_space)
+    return FALSE;
+
+  if (adw_combo_row_get_selected (row) != GTK_INVALID_LIST_POSITION || focus == NULL)
+    return FALSE;
+
+  while (focus != NULL && gtk_widget_get_parent (focus) != list)
+    focus = gtk_widget_get_parent (focus);
+  if (focus != NULL)
+    gtk_widget_activate_action (focus, "listitem.select", "(bb)", FALSE, FALSE);
+
+  return FALSE;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+let_enter_choose (AdwComboRow *row)
+{
+  GtkWidget *popover = find_descendant (GTK_WIDGET (row), GTK_TYPE_POPOVER);
+  GtkWidget *list = popover != NULL ? find_descendant (popover, GTK_TYPE_LIST_VIEW) : NULL;
+  GtkEventController *keys;
+
+  if (list == NULL)
+    {
+      g_debug ("No list in the drop-down: Enter stays as libadwaita has it");
+      return;
+    }
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_combo_list_key_pressed_cb), row);
+  gtk_widget_add_controller (list, keys);
+}
+
 /* set-up */
 
 void
@@ -1142,6 +1213,10 @@ _bd_report_editor_init_form (BdReportEditor *self)
   }
 
   build_presets (self);
+
+  let_enter_choose (self->category_row);
+  let_enter_choose (self->ward_row);
+  let_enter_choose (self->status_row);
 
   watch_focus_leave (self, GTK_WIDGET (self->title_row), BD_REPORT_FIELD_TITLE);
   watch_focus_leave (self, GTK_WIDGET (self->category_row), BD_REPORT_FIELD_CATEGORY);

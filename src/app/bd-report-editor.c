@@ -308,7 +308,8 @@ show_ward_note (BdReportEditor *self,
 {
   gboolean show = note != NULL && note[0] != '\0';
 
-  adw_action_row_set_subtitle (self->ward_note_row, show ? note : "");
+  /* In the title: it is the row's accessible name too. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->ward_note_row), show ? note : "");
   gtk_widget_set_visible (GTK_WIDGET (self->ward_note_row), show);
 }
 
@@ -341,6 +342,21 @@ move_pin (BdReportEditor *self,
     g_signal_emit (self, signals[LOCATION_CHANGED], 0, latitude, longitude);
 }
 
+/* Both at once, as they were or as a ward's centre: they agree. */
+static void
+set_pin_and_ward (BdReportEditor *self,
+                  double          latitude,
+                  double          longitude,
+                  const char     *ward)
+{
+  bd_report_set_location (self->report, latitude, longitude);
+  bd_report_set_ward (self->report, ward);
+  self->loading = TRUE;
+  _bd_report_editor_select_ward (self, ward);
+  self->loading = FALSE;
+  _bd_report_editor_update_location_row (self);
+}
+
 /* Puts the pin at @ward's centre, keeping where it was for "Put Back". */
 static void
 move_pin_to_ward_centre (BdReportEditor *self,
@@ -357,12 +373,7 @@ move_pin_to_ward_centre (BdReportEditor *self,
   self->undo_latitude = latitude;
   self->undo_longitude = longitude;
 
-  bd_report_set_location (self->report, ward->latitude, ward->longitude);
-  bd_report_set_ward (self->report, ward->code);
-  self->loading = TRUE;
-  _bd_report_editor_select_ward (self, ward->code);
-  self->loading = FALSE;
-  _bd_report_editor_update_location_row (self);
+  set_pin_and_ward (self, ward->latitude, ward->longitude, ward->code);
 
   self->has_pin_undo = TRUE;
   /* Translators: %s is a ward, 都島区 */
@@ -427,13 +438,8 @@ put_pin_back_action (GtkWidget  *widget,
     return;
 
   ward = g_steal_pointer (&self->undo_ward);
-  bd_report_set_location (self->report, latitude, longitude);
-  bd_report_set_ward (self->report, ward);
-  self->loading = TRUE;
-  _bd_report_editor_select_ward (self, ward);
-  self->loading = FALSE;
+  set_pin_and_ward (self, latitude, longitude, ward);
   forget_pin_undo (self);
-  _bd_report_editor_update_location_row (self);
   _bd_report_editor_validate (self);
   g_signal_emit (self, signals[LOCATION_CHANGED], 0, latitude, longitude);
 }
@@ -1295,7 +1301,7 @@ _bd_report_editor_get_ward_note (BdReportEditor *self)
   g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
 
   return gtk_widget_get_visible (GTK_WIDGET (self->ward_note_row)) ?
-         adw_action_row_get_subtitle (self->ward_note_row) : "";
+         adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->ward_note_row)) : "";
 }
 
 GtkFlowBox *
