@@ -326,37 +326,75 @@ _bd_report_editor_reveal_all (BdReportEditor *self)
   return FALSE;
 }
 
-/* Focus left a field: its error may show from now on. */
-static void
-on_field_focus_leave_cb (GtkEventControllerFocus *controller,
-                         BdReportEditor          *self)
+/* The widget that holds a field, focus-wise: focus anywhere inside it is
+ * "in the field". */
+static GtkWidget *
+holder_for_field (BdReportEditor *self,
+                  BdReportField   field)
 {
-  BdReportField field = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (controller), "bd-field"));
-  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  if (self->report == NULL || (self->revealed & (1u << field)) != 0)
-    return;
-
-  /* The window lost the focus (another window came up): the user has
-   * not left the field. */
-  if (focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget)))
-    return;
-
-  _bd_report_editor_reveal_field (self, field);
+  switch (field)
+    {
+    case BD_REPORT_FIELD_DESCRIPTION: return GTK_WIDGET (self->description_view);
+    default:                          return focus_widget_for_field (self, field);
+    }
 }
 
-static void
-watch_focus_leave (BdReportEditor *self,
-                   GtkWidget      *widget,
-                   BdReportField   field)
+static int
+field_holding (BdReportEditor *self,
+               GtkWidget      *focus)
 {
-  GtkEventController *focus = gtk_event_controller_focus_new ();
+  if (focus == NULL)
+    return -1;
 
-  g_object_set_data (G_OBJECT (focus), "bd-field", GUINT_TO_POINTER (field));
-  g_signal_connect (focus, "leave", G_CALLBACK (on_field_focus_leave_cb), self);
-  gtk_widget_add_controller (widget, focus);
+  /* The place has two rows: the location and its coordinates. */
+  if (focus == GTK_WIDGET (self->coords_row) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->coords_row)))
+    return BD_REPORT_FIELD_LOCATION;
+
+  for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
+    {
+      GtkWidget *holder = holder_for_field (self, checked_fields[i]);
+
+      if (holder != NULL && (focus == holder || gtk_widget_is_ancestor (focus, holder)))
+        return (int)checked_fields[i];
+    }
+
+  return -1;
+}
+
+/* The focus moved in the window (whether or not the window is active, so
+ * a window coming up over this one changes nothing): a field the focus
+ * left may show its error from now on. */
+static void
+on_root_focus_changed_cb (GtkWindow      *window,
+                          GParamSpec     *pspec,
+                          BdReportEditor *self)
+{
+  int field = field_holding (self, gtk_window_get_focus (window));
+  int left = self->focus_field;
+
+  self->focus_field = field;
+  if (self->report == NULL || left < 0 || left == field ||
+      (self->revealed & (1u << left)) != 0)
+    return;
+
+  _bd_report_editor_reveal_field (self, (BdReportField)left);
+}
+
+void
+_bd_report_editor_watch_root (BdReportEditor *self,
+                              GtkRoot        *root)
+{
+  if (self->watched_root != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_root, on_root_focus_changed_cb, self);
+  self->watched_root = GTK_IS_WINDOW (root) ? GTK_WIDGET (root) : NULL;
+  self->focus_field = -1;
+
+  if (self->watched_root != NULL)
+    {
+      g_signal_connect (self->watched_root, "notify::focus-widget",
+                        G_CALLBACK (on_root_focus_changed_cb), self);
+      self->focus_field = field_holding (self, gtk_window_get_focus (GTK_WINDOW (root)));
+    }
 }
 
 void
@@ -461,11 +499,13 @@ on_severity_key_pressed_cb (GtkEventControllerKey *controller,
                             BdReportEditor        *self)
 {
   GtkToggleButton *buttons[] = { self->severity1, self->severity2, self->severity3, self->severity4 };
+  GtkRoot *root = gtk_widget_get_root (self->severity_box);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   int current = -1;
   int next;
 
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-    if (gtk_widget_has_focus (GTK_WIDGET (buttons[i])))
+    if (focus == GTK_WIDGET (buttons[i]))
       current = (int)i;
 
   if (current < 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
@@ -1218,16 +1258,4 @@ _bd_report_editor_init_form (BdReportEditor *self)
   let_enter_choose (self->ward_row);
   let_enter_choose (self->status_row);
 
-  watch_focus_leave (self, GTK_WIDGET (self->title_row), BD_REPORT_FIELD_TITLE);
-  watch_focus_leave (self, GTK_WIDGET (self->category_row), BD_REPORT_FIELD_CATEGORY);
-  watch_focus_leave (self, self->severity_box, BD_REPORT_FIELD_SEVERITY);
-  watch_focus_leave (self, GTK_WIDGET (self->location_row), BD_REPORT_FIELD_LOCATION);
-  watch_focus_leave (self, GTK_WIDGET (self->ward_row), BD_REPORT_FIELD_WARD);
-  watch_focus_leave (self, GTK_WIDGET (self->status_row), BD_REPORT_FIELD_STATUS);
-  watch_focus_leave (self, GTK_WIDGET (self->duplicate_row), BD_REPORT_FIELD_DUPLICATE_OF);
-  watch_focus_leave (self, GTK_WIDGET (self->description_view), BD_REPORT_FIELD_DESCRIPTION);
-  watch_focus_leave (self, GTK_WIDGET (self->counts_group), BD_REPORT_FIELD_COUNTS);
-  watch_focus_leave (self, self->affected_group, BD_REPORT_FIELD_AFFECTED);
-  watch_focus_leave (self, GTK_WIDGET (self->reporter_row), BD_REPORT_FIELD_REPORTER);
-  watch_focus_leave (self, GTK_WIDGET (self->observed_row), BD_REPORT_FIELD_OBSERVED_AT);
 }

@@ -49,6 +49,8 @@ struct _BdReportEditor
   double            undo_longitude;
   char             *undo_ward;
   GCancellable     *locate_cancellable;
+  GtkWidget        *watched_root;    /* whose focus tells when a field is left */
+  int               focus_field;     /* the BdReportField holding the focus, or -1 */
   guint32           revealed;        /* 1 << BdReportField: errors the user may see (the
                                       * field was left, or changed by a choice) */
 
@@ -119,6 +121,9 @@ void             _bd_report_editor_validate            (BdReportEditor *self);
 /* From now on, the error of @field shows (then validates). */
 void             _bd_report_editor_reveal_field        (BdReportEditor *self,
                                                         BdReportField   field);
+/* Follows @root's focus (NULL: none) to tell when the user leaves a field. */
+void             _bd_report_editor_watch_root          (BdReportEditor *self,
+                                                        GtkRoot        *root);
 /* Saving was tried: every error shows; focuses the first wrong field.
  * Returns TRUE when the report is valid. */
 gboolean         _bd_report_editor_reveal_all          (BdReportEditor *self);

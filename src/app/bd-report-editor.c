@@ -785,9 +785,27 @@ on_store_changed_cb (BdStore        *store,
 /* GObject */
 
 static void
+bd_report_editor_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (bd_report_editor_parent_class)->root (widget);
+
+  _bd_report_editor_watch_root (BD_REPORT_EDITOR (widget), gtk_widget_get_root (widget));
+}
+
+static void
+bd_report_editor_unroot (GtkWidget *widget)
+{
+  _bd_report_editor_watch_root (BD_REPORT_EDITOR (widget), NULL);
+
+  GTK_WIDGET_CLASS (bd_report_editor_parent_class)->unroot (widget);
+}
+
+static void
 bd_report_editor_dispose (GObject *object)
 {
   BdReportEditor *self = (BdReportEditor *)object;
+
+  _bd_report_editor_watch_root (self, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_REPORT_EDITOR);
 
@@ -865,6 +883,9 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   object_class->dispose = bd_report_editor_dispose;
   object_class->get_property = bd_report_editor_get_property;
   object_class->set_property = bd_report_editor_set_property;
+
+  widget_class->root = bd_report_editor_root;
+  widget_class->unroot = bd_report_editor_unroot;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL,
@@ -1013,6 +1034,7 @@ bd_report_editor_init (BdReportEditor *self)
   self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->count_rows = g_ptr_array_new ();
   self->unit_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->focus_field = -1;
 
   _bd_report_editor_init_form (self);
   _bd_report_editor_validate (self);
