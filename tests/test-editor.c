@@ -24,11 +24,13 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "bd-catalog.h"
 #include "bd-conflict-list-private.h"
 #include "bd-conflict-row-private.h"
 #include "bd-photo-loader.h"
 #include "bd-photo-strip.h"
 #include "bd-photo-thumbnail-private.h"
+#include "bd-presets.h"
 #include "bd-report-editor-private.h"
 #include "bd-report-row.h"
 #include "bd-store.h"
@@ -1392,6 +1394,591 @@ test_render (Fixture       *f,
     }
 }
 
+/* A key press as the focused widget's key controllers see it: each key
+ * controller on @widget and its ancestors, innermost first, until one
+ * handles it. */
+static gboolean
+send_key (GtkWidget *widget,
+          guint      keyval)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+          gboolean handled = FALSE;
+
+          if (!GTK_IS_EVENT_CONTROLLER_KEY (controller))
+            continue;
+
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, (GdkModifierType)0, &handled);
+          if (handled)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Runs the main loop for about @ms milliseconds. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+pointer_over (gpointer data)
+{
+  return gtk_event_controller_motion_contains_pointer (GTK_EVENT_CONTROLLER_MOTION (data));
+}
+
+static gboolean
+adjustment_moved (gpointer data)
+{
+  return gtk_adjustment_get_value (GTK_ADJUSTMENT (data)) >
+         GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (data), "bd-start")) + 0.5;
+}
+
+/* The mouse wheel over a count scrolls the form and leaves the number
+ * alone: a real wheel notch (xdotool "click 5") over the spin button. */
+static void
+test_wheel (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *search = NULL;
+  g_autofree char *window_id = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkSpinButton *spin;
+  GtkAdjustment *adjustment;
+  GtkEventController *motion;
+  graphene_point_t in_form, in_window;
+  double sx, sy, start;
+  int status;
+
+  if (xdotool == NULL || g_getenv ("DISPLAY") == NULL ||
+      g_strcmp0 (G_OBJECT_TYPE_NAME (gtk_widget_get_display (f->window)), "GdkX11Display") != 0)
+    {
+      g_test_skip ("needs xdotool and an X11 display");
+      return;
+    }
+
+  gtk_window_set_title (GTK_WINDOW (f->window), "bd-test-wheel");
+  bd_report_set_category (report, "residential");
+  bd_report_editor_set_report (f->editor, report, FALSE);
+  spin = _bd_report_editor_get_count_spin (f->editor, "complete_collapse_people");
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 0);
+  run_for (300);
+
+  /* Bring the spin button to the upper part of the view, with room to
+   * scroll further down. */
+  adjustment = gtk_scrolled_window_get_vadjustment (_bd_report_editor_get_scroller (f->editor));
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (spin),
+                                           gtk_scrolled_window_get_child (_bd_report_editor_get_scroller (f->editor)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &in_form));
+  gtk_adjustment_set_value (adjustment, MAX (0, in_form.y - 150));
+  run_for (300);
+  start = gtk_adjustment_get_value (adjustment);
+  g_assert_cmpfloat (start + gtk_adjustment_get_page_size (adjustment), <,
+                     gtk_adjustment_get_upper (adjustment) - 10);
+  g_object_set_data (G_OBJECT (adjustment), "bd-start", GUINT_TO_POINTER ((guint)start));
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (spin), f->window,
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (GTK_WIDGET (spin)) / 2.0,
+                                                                 gtk_widget_get_height (GTK_WIDGET (spin)) / 2.0),
+                                           &in_window));
+  gtk_native_get_surface_transform (GTK_NATIVE (f->window), &sx, &sy);
+
+  search = g_strdup_printf ("%s search --name bd-test-wheel", xdotool);
+  g_assert_true (g_spawn_command_line_sync (search, &window_id, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_strstrip (window_id);
+  g_assert_cmpstr (window_id, !=, "");
+  if (strchr (window_id, '\n') != NULL)
+    *strchr (window_id, '\n') = '\0';
+
+  /* Other tests share the X server and their windows may lie over this
+   * one: raise it, and click only when the pointer is seen over the spin
+   * button (X sends no crossing event to a covered window). */
+  motion = gtk_event_controller_motion_new ();
+  gtk_widget_add_controller (GTK_WIDGET (spin), motion);
+  for (int attempt = 0; attempt < 40 && !adjustment_moved (adjustment); attempt++)
+    {
+      command = g_strdup_printf ("%s windowraise %s mousemove --window %s %d %d",
+                                 xdotool, window_id, window_id,
+                                 (int)(in_window.x + sx) + attempt % 3, (int)(in_window.y + sy));
+      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&command, g_free);
+
+      if (!iterate_until (pointer_over, motion, 500))
+        continue;
+
+      command = g_strdup_printf ("%s click 5", xdotool);
+      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_clear_pointer (&command, g_free);
+      iterate_until (adjustment_moved, adjustment, 1000);
+    }
+
+  /* The form scrolled down; the number did not change. */
+  g_assert_true (adjustment_moved (adjustment));
+  run_for (200);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 0);
+  g_assert_cmpfloat (bd_report_get_count (bd_report_editor_get_report (f->editor),
+                                          "complete_collapse_people"), ==, 0);
+  g_assert_false (bd_report_editor_get_modified (f->editor));
+}
+
+/* A new report opens without red: errors show once the user leaves a
+ * field, or all of them when saving is tried; Save stays disabled with a
+ * hint that names what is missing. */
+static void
+test_errors_late (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  AdwEntryRow *title_row;
+  GtkLabel *title_error;
+  GtkLabel *category_error;
+  GtkWidget *save;
+  const char *hint;
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  run_for (100);
+
+  title_row = bd_report_editor_get_title_row (f->editor);
+  title_error = _bd_report_editor_get_error_label (f->editor, BD_REPORT_FIELD_TITLE);
+  category_error = _bd_report_editor_get_error_label (f->editor, BD_REPORT_FIELD_CATEGORY);
+  save = _bd_report_editor_get_save_button (f->editor);
+
+  g_assert_false (bd_report_editor_get_valid (f->editor));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (category_error)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
+  hint = gtk_label_get_text (_bd_report_editor_get_hint_label (f->editor));
+  g_assert_nonnull (strstr (hint, "Title"));
+  g_assert_nonnull (strstr (hint, "Kind of Damage"));
+
+  /* Into the title and out again, without typing: now it is red. */
+  gtk_widget_grab_focus (GTK_WIDGET (title_row));
+  run_for (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+  gtk_widget_grab_focus (GTK_WIDGET (_bd_report_editor_get_reporter_row (f->editor)));
+  run_for (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (category_error)));
+
+  /* Typing fixes it at once. */
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "道路冠水");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+
+  /* Trying to save shows the rest, saves nothing, and goes to the field. */
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.try-save", NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (category_error)));
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
+                                         GTK_WIDGET (_bd_report_editor_get_category_row (f->editor))) ||
+                 gtk_root_get_focus (GTK_ROOT (f->window)) ==
+                 GTK_WIDGET (_bd_report_editor_get_category_row (f->editor)));
+  g_assert_false (gtk_widget_get_sensitive (save));
+
+  /* Once valid, Ctrl+S's action saves. */
+  adw_combo_row_set_selected (_bd_report_editor_get_category_row (f->editor),
+                              (guint)bd_catalog_category_index ("road"));
+  g_assert_true (bd_report_editor_get_valid (f->editor));
+  g_assert_true (gtk_widget_get_sensitive (save));
+  g_assert_cmpstr (gtk_label_get_text (_bd_report_editor_get_hint_label (f->editor)), ==, "");
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.try-save", NULL);
+  g_assert_cmpint (bd_store_count (f->store), ==, 1);
+  g_assert_null (bd_report_editor_get_report (f->editor));
+
+  /* The next report starts clean again. */
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+}
+
+/* The severity buttons are one Tab stop; the arrow keys choose. */
+static void
+test_severity_keys (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  GtkToggleButton *buttons[4];
+  int focusable = 0;
+
+  bd_report_set_severity (report, 2);
+  bd_report_editor_set_report (f->editor, report, FALSE);
+  for (int i = 0; i < 4; i++)
+    {
+      buttons[i] = _bd_report_editor_get_severity_button (f->editor, i + 1);
+      focusable += gtk_widget_get_focusable (GTK_WIDGET (buttons[i]));
+    }
+  g_assert_cmpint (focusable, ==, 1);
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (buttons[1])));
+
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (buttons[1])));
+  run_for (50);
+  send_key (GTK_WIDGET (buttons[1]), GDK_KEY_Right);
+  g_assert_cmpint (bd_report_get_severity (bd_report_editor_get_report (f->editor)), ==, 3);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == GTK_WIDGET (buttons[2]));
+  g_assert_false (gtk_widget_get_focusable (GTK_WIDGET (buttons[1])));
+  send_key (GTK_WIDGET (buttons[2]), GDK_KEY_Left);
+  send_key (GTK_WIDGET (buttons[1]), GDK_KEY_Left);
+  g_assert_cmpint (bd_report_get_severity (bd_report_editor_get_report (f->editor)), ==, 1);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == GTK_WIDGET (buttons[0]));
+}
+
+static guint
+ward_position (const char *code)
+{
+  guint n_wards = 0;
+  const BdWard *wards = bd_catalog_get_wards (&n_wards);
+
+  for (guint i = 0; i < n_wards; i++)
+    if (g_strcmp0 (wards[i].code, code) == 0)
+      return i;
+
+  g_assert_not_reached ();
+  return 0;
+}
+
+typedef struct
+{
+  guint  n;
+  double latitude;
+  double longitude;
+} Moved;
+
+static void
+on_location_changed_cb (BdReportEditor *editor,
+                        double          latitude,
+                        double          longitude,
+                        Moved          *moved)
+{
+  moved->n++;
+  moved->latitude = latitude;
+  moved->longitude = longitude;
+}
+
+#define YODOGAWA        "271233"
+#define MIYAKOJIMA      "271021"
+
+/* The place and the ward agree: the ward follows the pin; choosing
+ * another ward moves the pin to its centre, with a note and Put Back. */
+static void
+test_ward_follows_pin (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  const BdWard *yodogawa = bd_catalog_lookup_ward (YODOGAWA);
+  const BdWard *miyakojima = bd_catalog_lookup_ward (MIYAKOJIMA);
+  AdwComboRow *ward_row = _bd_report_editor_get_ward_row (f->editor);
+  Moved moved = { 0 };
+  BdReport *working;
+  guint n_wards = 0;
+  const BdWard *wards = bd_catalog_get_wards (&n_wards);
+
+  g_signal_connect (f->editor, "location-changed", G_CALLBACK (on_location_changed_cb), &moved);
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  working = bd_report_editor_get_report (f->editor);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, KITA);
+
+  /* A click on the map in Yodogawa: the ward follows, the row says so. */
+  bd_report_editor_set_location (f->editor, yodogawa->latitude + 0.002, yodogawa->longitude);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, YODOGAWA);
+  g_assert_cmpuint (adw_combo_row_get_selected (ward_row), ==, ward_position (YODOGAWA));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (_bd_report_editor_get_location_row (f->editor)),
+                            "Yodogawa"));
+  g_assert_cmpuint (moved.n, ==, 0);   /* the window moved it: nothing to tell */
+
+  /* Choosing Miyakojima moves the pin there (the bug: 都島区 saved at a
+   * point in 淀川区). */
+  adw_combo_row_set_selected (ward_row, ward_position (MIYAKOJIMA));
+  g_assert_cmpstr (bd_report_get_ward (working), ==, MIYAKOJIMA);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), miyakojima->latitude, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), miyakojima->longitude, 1e-9);
+  g_assert_cmpstr (bd_catalog_nearest_ward (bd_report_get_latitude (working),
+                                            bd_report_get_longitude (working))->code, ==, MIYAKOJIMA);
+  g_assert_cmpuint (moved.n, ==, 1);
+  g_assert_cmpfloat_with_epsilon (moved.latitude, miyakojima->latitude, 1e-9);
+  g_assert_nonnull (strstr (_bd_report_editor_get_ward_note (f->editor), "Miyakojima"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (_bd_report_editor_get_location_row (f->editor)),
+                            "Miyakojima"));
+
+  /* Put Back: where it was, in Yodogawa again. */
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.put-pin-back", NULL);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, YODOGAWA);
+  g_assert_cmpuint (adw_combo_row_get_selected (ward_row), ==, ward_position (YODOGAWA));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), yodogawa->latitude + 0.002, 1e-9);
+  g_assert_cmpuint (moved.n, ==, 2);
+  g_assert_cmpstr (_bd_report_editor_get_ward_note (f->editor), ==, "");
+
+  /* Whichever ward is chosen, the pin is in it afterwards. */
+  for (guint i = 0; i < n_wards; i++)
+    {
+      adw_combo_row_set_selected (ward_row, i);
+      g_assert_cmpstr (bd_report_get_ward (working), ==, wards[i].code);
+      g_assert_cmpstr (bd_catalog_nearest_ward (bd_report_get_latitude (working),
+                                                bd_report_get_longitude (working))->code,
+                       ==, wards[i].code);
+    }
+
+  /* A saved report too: its ward follows a new place. */
+  {
+    g_autoptr(BdReport) stored = save_report (f->store, make_report ());
+
+    bd_report_editor_set_report (f->editor, stored, FALSE);
+    working = bd_report_editor_get_report (f->editor);
+    bd_report_editor_set_location (f->editor, yodogawa->latitude, yodogawa->longitude);
+    g_assert_cmpstr (bd_report_get_ward (working), ==, YODOGAWA);
+  }
+
+  g_signal_handlers_disconnect_by_func (f->editor, on_location_changed_cb, &moved);
+}
+
+/* Enter in an entry row: its GtkText's "activate" (the Enter binding). */
+static void
+press_enter (GtkWidget *row)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  g_assert_true (GTK_IS_TEXT (delegate));
+  g_signal_emit_by_name (delegate, "activate");
+}
+
+static gboolean
+focus_within (GtkWidget *root,
+              GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (root));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* By keyboard: Enter on the location row goes to the coordinates; typed
+ * coordinates and Enter move the pin; the ward's centre by its button. */
+static void
+test_location_keyboard (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  AdwEntryRow *coords = _bd_report_editor_get_coords_row (f->editor);
+  const BdWard *chuo = bd_catalog_lookup_ward ("271284");
+  Moved moved = { 0 };
+  BdReport *working;
+
+  g_signal_connect (f->editor, "location-changed", G_CALLBACK (on_location_changed_cb), &moved);
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  working = bd_report_editor_get_report (f->editor);
+  run_for (50);
+
+  /* Enter on the location row. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (_bd_report_editor_get_location_row (f->editor))));
+  gtk_widget_activate (GTK_WIDGET (_bd_report_editor_get_location_row (f->editor)));
+  run_for (50);
+  g_assert_true (focus_within (f->window, GTK_WIDGET (coords)));
+
+  /* Typed coordinates (with a Japanese comma) and Enter. */
+  gtk_editable_set_text (GTK_EDITABLE (coords), "34.6937、135.5023");
+  press_enter (GTK_WIDGET (coords));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.6937, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.5023, 1e-9);
+  g_assert_cmpstr (bd_report_get_ward (working), ==,
+                   bd_catalog_nearest_ward (34.6937, 135.5023)->code);
+  g_assert_cmpuint (moved.n, ==, 1);
+  g_assert_cmpstr (_bd_report_editor_get_location_status (f->editor), ==, "");
+
+  /* Longitude first is understood; nonsense and places outside the city
+   * are refused with a word, and the pin stays. */
+  gtk_editable_set_text (GTK_EDITABLE (coords), "135.51 34.68");
+  press_enter (GTK_WIDGET (coords));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.68, 1e-9);
+  gtk_editable_set_text (GTK_EDITABLE (coords), "Umeda");
+  press_enter (GTK_WIDGET (coords));
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "latitude, longitude"));
+  gtk_editable_set_text (GTK_EDITABLE (coords), "35.0, 135.5");
+  press_enter (GTK_WIDGET (coords));
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "outside Osaka City"));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.68, 1e-9);
+
+  /* Place at the ward's centre. */
+  adw_combo_row_set_selected (_bd_report_editor_get_ward_row (f->editor), ward_position ("271284"));
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.place-at-ward-centre", NULL);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), chuo->latitude, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), chuo->longitude, 1e-9);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, "271284");
+
+  g_signal_handlers_disconnect_by_func (f->editor, on_location_changed_cb, &moved);
+}
+
+static gboolean
+located (gpointer data)
+{
+  const char *status = _bd_report_editor_get_location_status (BD_REPORT_EDITOR (data));
+
+  return status[0] != '\0' && strstr (status, "Finding") == NULL;
+}
+
+/* Use My Location without a location service (as on the test machines:
+ * no GeoClue, no system bus): a clear message, the pin stays, nothing
+ * hangs, and it can be tried again. */
+static void
+test_my_location_none (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  BdReport *working;
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  working = bd_report_editor_get_report (f->editor);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.use-my-location", NULL);
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "Finding your location"));
+  g_assert_true (iterate_until (located, f->editor, TIMEOUT_MS));
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor),
+                            "No location service is available"));
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), KITA_LAT, 1e-9);
+  g_assert_cmpstr (bd_report_get_ward (working), ==, KITA);
+
+  /* Again, and then away to another report while it runs. */
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.use-my-location", NULL);
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "Finding your location"));
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  g_assert_cmpstr (_bd_report_editor_get_location_status (f->editor), ==, "");
+  run_for (300);
+  g_assert_cmpstr (_bd_report_editor_get_location_status (f->editor), ==, "");
+}
+
+/* Quick reports: a new report's preset fills the category and the title;
+ * the title stays editable, and typed text is not replaced. */
+static void
+test_presets (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *expected[] = { "道路冠水", "倒木", "建物倒壊", "火災", "停電", "断水", "負傷者",
+                             "床上浸水", "床下浸水", "土砂崩れ" };
+  g_autoptr(BdReport) report = bd_report_new ();
+  GtkFlowBox *box = _bd_report_editor_get_presets_box (f->editor);
+  GtkFlowBoxChild *child;
+  GtkWidget *button;
+  const BdPreset *presets;
+  guint n_presets = 0;
+  BdReport *working;
+
+  presets = bd_presets_get (&n_presets);
+  g_assert_cmpuint (n_presets, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < n_presets; i++)
+    {
+      g_assert_cmpstr (presets[i].title_ja, ==, expected[i]);
+      g_assert_nonnull (bd_catalog_lookup_category (presets[i].category));
+      g_assert_cmpstr (presets[i].title_en, !=, "");
+    }
+  g_assert_cmpstr (bd_presets_lookup ("road-flooding")->category, ==, "road");
+  g_assert_cmpstr (bd_presets_lookup ("above-floor")->category, ==, "residential");
+  g_assert_cmpstr (bd_presets_lookup ("landslide")->category, ==, "slope_failure");
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  working = bd_report_editor_get_report (f->editor);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (box)))) ||
+                 gtk_widget_is_visible (GTK_WIDGET (box)));
+
+  /* One tap on 道路冠水 (the first button). */
+  child = gtk_flow_box_get_child_at_index (box, 0);
+  g_assert_nonnull (child);
+  g_assert_false (gtk_widget_get_focusable (GTK_WIDGET (child)));
+  button = gtk_flow_box_child_get_child (child);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Flooded road");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (bd_report_get_category (working), ==, "road");
+  g_assert_cmpstr (bd_report_get_title (working), ==, "Flooded road");
+  g_assert_cmpuint (adw_combo_row_get_selected (_bd_report_editor_get_category_row (f->editor)), ==,
+                    (guint)bd_catalog_category_index ("road"));
+  g_assert_nonnull (_bd_report_editor_get_count_spin (f->editor, "sites"));
+  g_assert_true (bd_report_editor_get_valid (f->editor));
+
+  /* Another preset replaces a preset's title ... */
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (box, 3)), "clicked");
+  g_assert_cmpstr (bd_report_get_category (working), ==, "fire");
+  g_assert_cmpstr (bd_report_get_title (working), ==, "Fire");
+
+  /* ... but not a title typed by the user, which stays editable. */
+  gtk_editable_set_text (GTK_EDITABLE (bd_report_editor_get_title_row (f->editor)), "梅田 地下道 冠水");
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (box, 0)), "clicked");
+  g_assert_cmpstr (bd_report_get_category (working), ==, "road");
+  g_assert_cmpstr (bd_report_get_title (working), ==, "梅田 地下道 冠水");
+
+  /* Preset, place, save. */
+  bd_report_editor_set_location (f->editor, 34.7001, 135.4999);
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL);
+  g_assert_cmpint (bd_store_count (f->store), ==, 1);
+
+  /* An existing report has no quick reports. */
+  {
+    g_autoptr(BdReport) stored = save_report (f->store, make_report ());
+
+    bd_report_editor_set_report (f->editor, stored, FALSE);
+    g_assert_false (gtk_widget_is_visible (GTK_WIDGET (box)));
+  }
+}
+
+static gboolean
+focus_in_popover (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (data));
+
+  return focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL;
+}
+
+/* Enter on the highlighted first item of the empty category list chooses
+ * it. */
+static void
+test_category_enter (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  AdwComboRow *row = _bd_report_editor_get_category_row (f->editor);
+  GtkWidget *item;
+  guint n_categories = 0;
+  const BdCategory *categories = bd_catalog_get_categories (&n_categories);
+
+  bd_report_set_location (report, KITA_LAT, KITA_LON);
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, GTK_INVALID_LIST_POSITION);
+
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  gtk_widget_activate (GTK_WIDGET (row));
+  g_assert_true (iterate_until (focus_in_popover, f->window, TIMEOUT_MS));
+  run_for (100);
+  item = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  /* Enter: the key controllers, then the item's own Enter binding. */
+  send_key (item, GDK_KEY_Return);
+  gtk_widget_activate (item);
+  run_for (100);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+  g_assert_cmpstr (bd_report_get_category (bd_report_editor_get_report (f->editor)), ==,
+                   categories[0].code);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1409,6 +1996,9 @@ main (int   argc,
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* No location service, whatever this machine has: "Use My Location"
+   * must say so (GeoClue lives on the system bus). */
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/bosai-desk-test", TRUE);
 
   if (localedir != NULL)
     {
@@ -1445,6 +2035,14 @@ main (int   argc,
   ADD ("/bd/editor/parts", test_parts);
   ADD ("/bd/report-row/conflict", test_row_conflict);
   ADD ("/bd/editor/render", test_render);
+  ADD ("/bd/editor/wheel", test_wheel);
+  ADD ("/bd/editor/errors-late", test_errors_late);
+  ADD ("/bd/editor/severity-keys", test_severity_keys);
+  ADD ("/bd/editor/ward-follows-pin", test_ward_follows_pin);
+  ADD ("/bd/editor/location-keyboard", test_location_keyboard);
+  ADD ("/bd/editor/my-location-none", test_my_location_none);
+  ADD ("/bd/editor/presets", test_presets);
+  ADD ("/bd/editor/category-enter", test_category_enter);
 
 #undef ADD
 

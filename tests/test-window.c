@@ -280,12 +280,18 @@ new_report_scenario (BdWindow *window,
   g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (working), 34.7040, 1e-9);
   g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (working), 135.5040, 1e-9);
 
-  /* Empty title: invalid, Save disabled, the inline error says why. */
+  /* Empty title: invalid, Save disabled; nothing is red before the user
+   * left a field or tried to save. */
   title_row = bd_report_editor_get_title_row (editor);
   title_error = _bd_report_editor_get_error_label (editor, BD_REPORT_FIELD_TITLE);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "");
   g_assert_false (bd_report_editor_get_valid (editor));
   g_assert_false (gtk_widget_get_sensitive (_bd_report_editor_get_save_button (editor)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (title_error)));
+
+  /* Trying to save (Ctrl+S) saves nothing; the inline error says why. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.try-save", NULL);
+  g_assert_true (bd_window_get_editing (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (title_error)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (title_row), "error"));
   g_assert_false (bd_report_check_field (working, BD_REPORT_FIELD_TITLE, &expected));

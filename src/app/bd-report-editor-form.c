@@ -15,11 +15,13 @@
 
 #include "bd-report-editor-private.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
 #include "bd-catalog.h"
+#include "bd-presets.h"
 
 /* The fields the editor shows an error for, in form order. */
 static const BdReportField checked_fields[] = {
@@ -160,10 +162,46 @@ widget_for_field (BdReportEditor *self,
     }
 }
 
+/* What the hint under the form calls each field. The same words as the
+ * form's own titles. */
+static const char *
+field_name (BdReportField field)
+{
+  switch (field)
+    {
+    case BD_REPORT_FIELD_TITLE:        return _("Title");
+    case BD_REPORT_FIELD_CATEGORY:     return _("Kind of Damage");
+    case BD_REPORT_FIELD_SEVERITY:     return _("Severity");
+    case BD_REPORT_FIELD_LOCATION:     return _("Location");
+    case BD_REPORT_FIELD_WARD:         return _("Ward");
+    case BD_REPORT_FIELD_STATUS:       return _("Status");
+    case BD_REPORT_FIELD_DUPLICATE_OF: return _("Duplicate of (report ID)");
+    case BD_REPORT_FIELD_DESCRIPTION:  return _("Description");
+    case BD_REPORT_FIELD_COUNTS:       return _("Damage Counts");
+    case BD_REPORT_FIELD_AFFECTED:     return _("People Affected");
+    case BD_REPORT_FIELD_REPORTER:     return _("Reported by");
+    case BD_REPORT_FIELD_OBSERVED_AT:  return _("Observed at (YYYY-MM-DD HH:MM)");
+    case BD_REPORT_FIELD_ATTACHMENTS:
+    case BD_REPORT_FIELD_TIMESTAMPS:
+    case BD_REPORT_N_FIELDS:
+    default:
+      return "";
+    }
+}
+
+static gboolean
+field_revealed (BdReportEditor *self,
+                BdReportField   field)
+{
+  return self->reveal_all || (self->revealed & (1u << field)) != 0;
+}
+
 void
 _bd_report_editor_validate (BdReportEditor *self)
 {
+  g_autoptr(GString) missing = g_string_new (NULL);
   gboolean valid = TRUE;
+  gboolean shown = FALSE;
 
   if (self->report == NULL)
     {
@@ -193,7 +231,19 @@ _bd_report_editor_validate (BdReportEditor *self)
         message = error != NULL ? error->message : _("This value is not valid.");
 
       if (message != NULL)
-        valid = FALSE;
+        {
+          valid = FALSE;
+          if (missing->len > 0)
+            /* Translators: between the names of the fields still to fill in */
+            g_string_append (missing, C_("field list", ", "));
+          g_string_append (missing, field_name (field));
+        }
+
+      /* Nothing is red before the user has been there (or tried to save). */
+      if (!field_revealed (self, field))
+        message = NULL;
+      else if (message != NULL)
+        shown = TRUE;
 
       show_error (_bd_report_editor_error_label_for (self, field), message);
       widget = widget_for_field (self, field);
@@ -214,27 +264,173 @@ _bd_report_editor_validate (BdReportEditor *self)
       else
         gtk_label_set_text (self->hint_label, "");
     }
-  else
+  else if (shown)
     gtk_label_set_text (self->hint_label, _("Fix the fields marked in red to save."));
+  else
+    {
+      /* Translators: %s is a list of fields, "Title, Kind of Damage" */
+      g_autofree char *hint = g_strdup_printf (_("To save, fill in: %s"), missing->str);
+
+      gtk_label_set_text (self->hint_label, hint);
+    }
 
   _bd_report_editor_set_valid (self, valid);
+}
+
+void
+_bd_report_editor_reveal_field (BdReportEditor *self,
+                                BdReportField   field)
+{
+  self->revealed |= 1u << field;
+  _bd_report_editor_validate (self);
+}
+
+/* The widget to focus to fix @field. */
+static GtkWidget *
+focus_widget_for_field (BdReportEditor *self,
+                        BdReportField   field)
+{
+  switch (field)
+    {
+    case BD_REPORT_FIELD_SEVERITY:    return self->severity_box;
+    case BD_REPORT_FIELD_DESCRIPTION: return GTK_WIDGET (self->description_view);
+    case BD_REPORT_FIELD_COUNTS:      return GTK_WIDGET (self->counts_group);
+    case BD_REPORT_FIELD_AFFECTED:    return self->affected_group;
+    default:                          return widget_for_field (self, field);
+    }
+}
+
+gboolean
+_bd_report_editor_reveal_all (BdReportEditor *self)
+{
+  self->reveal_all = TRUE;
+  _bd_report_editor_validate (self);
+
+  if (self->valid || self->report == NULL)
+    return self->valid;
+
+  for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
+    {
+      GtkLabel *label = _bd_report_editor_error_label_for (self, checked_fields[i]);
+      GtkWidget *widget;
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (label)))
+        continue;
+
+      widget = focus_widget_for_field (self, checked_fields[i]);
+      if (widget != NULL && !gtk_widget_grab_focus (widget))
+        gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+      break;
+    }
+
+  return FALSE;
+}
+
+/* The widget that holds a field, focus-wise: focus anywhere inside it is
+ * "in the field". */
+static GtkWidget *
+holder_for_field (BdReportEditor *self,
+                  BdReportField   field)
+{
+  switch (field)
+    {
+    case BD_REPORT_FIELD_DESCRIPTION: return GTK_WIDGET (self->description_view);
+    default:                          return focus_widget_for_field (self, field);
+    }
+}
+
+static int
+field_holding (BdReportEditor *self,
+               GtkWidget      *focus)
+{
+  if (focus == NULL)
+    return -1;
+
+  /* The place has two rows: the location and its coordinates. */
+  if (focus == GTK_WIDGET (self->coords_row) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->coords_row)))
+    return BD_REPORT_FIELD_LOCATION;
+
+  for (guint i = 0; i < G_N_ELEMENTS (checked_fields); i++)
+    {
+      GtkWidget *holder = holder_for_field (self, checked_fields[i]);
+
+      if (holder != NULL && (focus == holder || gtk_widget_is_ancestor (focus, holder)))
+        return (int)checked_fields[i];
+    }
+
+  return -1;
+}
+
+/* The focus moved in the window (whether or not the window is active, so
+ * a window coming up over this one changes nothing): a field the focus
+ * left may show its error from now on. */
+static void
+on_root_focus_changed_cb (GtkWindow      *window,
+                          GParamSpec     *pspec,
+                          BdReportEditor *self)
+{
+  int field = field_holding (self, gtk_window_get_focus (window));
+  int left = self->focus_field;
+
+  self->focus_field = field;
+  if (self->report == NULL || left < 0 || left == field ||
+      (self->revealed & (1u << left)) != 0)
+    return;
+
+  _bd_report_editor_reveal_field (self, (BdReportField)left);
+}
+
+void
+_bd_report_editor_watch_root (BdReportEditor *self,
+                              GtkRoot        *root)
+{
+  if (self->watched_root != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_root, on_root_focus_changed_cb, self);
+  self->watched_root = GTK_IS_WINDOW (root) ? GTK_WIDGET (root) : NULL;
+  self->focus_field = -1;
+
+  if (self->watched_root != NULL)
+    {
+      g_signal_connect (self->watched_root, "notify::focus-widget",
+                        G_CALLBACK (on_root_focus_changed_cb), self);
+      self->focus_field = field_holding (self, gtk_window_get_focus (GTK_WINDOW (root)));
+    }
 }
 
 void
 _bd_report_editor_update_location_row (BdReportEditor *self)
 {
   g_autofree char *text = NULL;
+  g_autofree char *subtitle = NULL;
+  const BdWard *ward;
+  gboolean was_loading = self->loading;
 
   if (self->report == NULL)
     {
       adw_action_row_set_subtitle (self->location_row, "");
+      self->loading = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->coords_row), "");
+      self->loading = was_loading;
       return;
     }
 
   text = g_strdup_printf ("%.5f, %.5f",
                           bd_report_get_latitude (self->report),
                           bd_report_get_longitude (self->report));
-  adw_action_row_set_subtitle (self->location_row, text);
+
+  /* The ward the pin is in, beside the numbers. */
+  ward = _bd_report_editor_get_pin_ward (self);
+  if (ward != NULL)
+    {
+      g_autofree char *name = bd_dup_catalog_label (ward->name_ja, ward->name_en);
+
+      subtitle = g_strdup_printf ("%s · %s", name, text);
+    }
+  adw_action_row_set_subtitle (self->location_row, subtitle != NULL ? subtitle : text);
+
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->coords_row), text);
+  self->loading = was_loading;
 }
 
 void
@@ -279,6 +475,68 @@ select_status (BdReportEditor *self,
   adw_combo_row_set_selected (self->status_row, selected);
 }
 
+/* The four severity buttons are one Tab stop, like radio buttons: the
+ * chosen one (or the first) takes the focus, the arrow keys choose. */
+static void
+update_severity_focus (BdReportEditor *self)
+{
+  GtkToggleButton *buttons[] = { self->severity1, self->severity2, self->severity3, self->severity4 };
+  int active = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (gtk_toggle_button_get_active (buttons[i]))
+      active = (int)i;
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    gtk_widget_set_focusable (GTK_WIDGET (buttons[i]), (int)i == active);
+}
+
+static gboolean
+on_severity_key_pressed_cb (GtkEventControllerKey *controller,
+                            guint                  keyval,
+                            guint                  keycode,
+                            GdkModifierType        state,
+                            BdReportEditor        *self)
+{
+  GtkToggleButton *buttons[] = { self->severity1, self->severity2, self->severity3, self->severity4 };
+  GtkRoot *root = gtk_widget_get_root (self->severity_box);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  int current = -1;
+  int next;
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (focus == GTK_WIDGET (buttons[i]))
+      current = (int)i;
+
+  if (current < 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      next = MAX (current - 1, 0);
+      break;
+
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      next = MIN (current + 1, (int)G_N_ELEMENTS (buttons) - 1);
+      break;
+
+    default:
+      return FALSE;
+    }
+
+  gtk_toggle_button_set_active (buttons[next], TRUE);
+  update_severity_focus (self);
+  gtk_widget_grab_focus (GTK_WIDGET (buttons[next]));
+  return TRUE;
+}
+
 static void
 select_severity (BdReportEditor *self,
                  int             level)
@@ -287,6 +545,7 @@ select_severity (BdReportEditor *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     gtk_toggle_button_set_active (buttons[i], (int)i + 1 == level);
+  update_severity_focus (self);
 }
 
 static void
@@ -316,6 +575,41 @@ on_count_value_changed_cb (GtkSpinButton  *spin,
   g_hash_table_insert (self->remembered, g_strdup (key), remembered);
 
   _bd_report_editor_validate (self);
+}
+
+/* The wheel scrolls the form, never a number: a scroll over a count's spin
+ * button is caught before the spin button sees it (capture phase) and
+ * moves the form's scrolled window instead, as if the spin button were
+ * not there. Numbers change only by typing or by their + and − buttons. */
+static gboolean
+on_spin_scroll_cb (GtkEventControllerScroll *controller,
+                   double                    dx,
+                   double                    dy,
+                   BdReportEditor           *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double step;
+
+  /* GtkScrolledWindow's own step for a wheel notch. */
+  step = page > 0 ? pow (page, 2.0 / 3.0) : 50;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + dy * step);
+
+  return TRUE;
+}
+
+void
+_bd_report_editor_keep_wheel_off (BdReportEditor *self,
+                                  GtkSpinButton  *spin)
+{
+  GtkEventController *scroll;
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL |
+                                            GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (scroll, "bd-wheel-scrolls-form");
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_spin_scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (spin), scroll);
 }
 
 static void
@@ -358,6 +652,7 @@ make_count_row (BdReportEditor     *self,
                                   -1);
   g_object_set_data (G_OBJECT (spin), "bd-count-key", (gpointer)field->key);
   g_signal_connect (spin, "value-changed", G_CALLBACK (on_count_value_changed_cb), self);
+  _bd_report_editor_keep_wheel_off (self, GTK_SPIN_BUTTON (spin));
 
   unit = gtk_label_new (bd_catalog_label (field->unit_ja, field->unit_en));
   gtk_widget_add_css_class (unit, "dim-label");
@@ -460,6 +755,7 @@ _bd_report_editor_fill_widgets (BdReportEditor *self)
       gtk_editable_set_text (GTK_EDITABLE (self->observed_row), "");
       gtk_editable_set_text (GTK_EDITABLE (self->duplicate_row), "");
       gtk_text_buffer_set_text (buffer, "", -1);
+      gtk_widget_set_visible (self->presets_group, FALSE);
       _bd_report_editor_update_location_row (self);
       rebuild_counts (self);
       show_photos (self);
@@ -468,6 +764,7 @@ _bd_report_editor_fill_widgets (BdReportEditor *self)
     }
 
   gtk_label_set_text (self->heading_label, self->is_new ? _("New Report") : _("Edit Report"));
+  gtk_widget_set_visible (self->presets_group, self->is_new);
 
   gtk_editable_set_text (GTK_EDITABLE (self->title_row), bd_report_get_title (report) ?: "");
   select_category (self, bd_report_get_category (report));
@@ -581,7 +878,8 @@ on_ward_selected_cb (BdReportEditor *self,
   wards = bd_catalog_get_wards (&n_wards);
   selected = adw_combo_row_get_selected (row);
   bd_report_set_ward (self->report, selected < n_wards ? wards[selected].code : NULL);
-  self->ward_touched = TRUE;
+  self->revealed |= 1u << BD_REPORT_FIELD_WARD;
+  _bd_report_editor_ward_chosen (self);
   _bd_report_editor_validate (self);
 }
 
@@ -646,6 +944,8 @@ on_severity_toggled_cb (BdReportEditor  *self,
   if (self->loading || self->report == NULL || !gtk_toggle_button_get_active (button))
     return;
 
+  update_severity_focus (self);
+
   if (button == self->severity1)
     level = 1;
   else if (button == self->severity2)
@@ -656,7 +956,7 @@ on_severity_toggled_cb (BdReportEditor  *self,
     level = 4;
 
   bd_report_set_severity (self->report, level);
-  _bd_report_editor_validate (self);
+  _bd_report_editor_reveal_field (self, BD_REPORT_FIELD_SEVERITY);
 }
 
 static void
@@ -677,6 +977,141 @@ on_affected_changed_cb (BdReportEditor *self,
   _bd_report_editor_validate (self);
 }
 
+/* Quick reports */
+
+/* TRUE when @title is empty or a preset's own title: a preset may
+ * replace it, but not what the user typed. */
+static gboolean
+title_is_replaceable (const char *title)
+{
+  const BdPreset *presets;
+  guint n_presets = 0;
+
+  if (title == NULL || title[0] == '\0')
+    return TRUE;
+
+  presets = bd_presets_get (&n_presets);
+  for (guint i = 0; i < n_presets; i++)
+    if (g_strcmp0 (title, presets[i].title_ja) == 0 || g_strcmp0 (title, presets[i].title_en) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+apply_preset_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  const BdPreset *preset = bd_presets_lookup (g_variant_get_string (parameter, NULL));
+
+  if (preset == NULL || self->report == NULL || !self->is_new)
+    return;
+
+  /* Through the widgets, as if chosen and typed: the counts follow the
+   * category, and the title stays editable. */
+  select_category (self, preset->category);
+  if (title_is_replaceable (bd_report_get_title (self->report)))
+    gtk_editable_set_text (GTK_EDITABLE (self->title_row),
+                           bd_catalog_label (preset->title_ja, preset->title_en));
+}
+
+static void
+build_presets (BdReportEditor *self)
+{
+  const BdPreset *presets;
+  guint n_presets = 0;
+
+  presets = bd_presets_get (&n_presets);
+  for (guint i = 0; i < n_presets; i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (bd_catalog_label (presets[i].title_ja,
+                                                                        presets[i].title_en));
+      GtkWidget *child;
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "editor.apply-preset");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", presets[i].id);
+      gtk_widget_add_css_class (button, "bd-preset");
+      gtk_flow_box_append (self->presets_box, button);
+
+      /* The button is the Tab stop, not the flow box's child around it. */
+      child = gtk_widget_get_parent (button);
+      gtk_widget_set_focusable (child, FALSE);
+    }
+}
+
+/* Enter in an empty drop-down */
+
+/* AdwComboRow 1.2 opens its list with the focus on the first item but
+ * nothing selected, and Enter then chooses nothing (it takes the list's
+ * selection, which is empty). Just before Enter reaches the item, the
+ * focused item is selected, so Enter chooses what is highlighted. */
+static gboolean
+on_combo_list_key_pressed_cb (GtkEventControllerKey *controller,
+                              guint                  keyval,
+                              guint                  keycode,
+                              GdkModifierType        state,
+                              AdwComboRow           *row)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter &&
+      keyval != GDK_KEY_space)
+    return FALSE;
+
+  if (adw_combo_row_get_selected (row) != GTK_INVALID_LIST_POSITION || focus == NULL)
+    return FALSE;
+
+  while (focus != NULL && gtk_widget_get_parent (focus) != list)
+    focus = gtk_widget_get_parent (focus);
+  if (focus != NULL)
+    gtk_widget_activate_action (focus, "listitem.select", "(bb)", FALSE, FALSE);
+
+  return FALSE;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+let_enter_choose (AdwComboRow *row)
+{
+  GtkWidget *popover = find_descendant (GTK_WIDGET (row), GTK_TYPE_POPOVER);
+  GtkWidget *list = popover != NULL ? find_descendant (popover, GTK_TYPE_LIST_VIEW) : NULL;
+  GtkEventController *keys;
+
+  if (list == NULL)
+    {
+      g_debug ("No list in the drop-down: Enter stays as libadwaita has it");
+      return;
+    }
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_combo_list_key_pressed_cb), row);
+  gtk_widget_add_controller (list, keys);
+}
+
 /* set-up */
 
 void
@@ -691,6 +1126,8 @@ _bd_report_editor_class_init_form (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, on_status_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_severity_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_affected_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "editor.apply-preset", "s", apply_preset_action);
 }
 
 void
@@ -796,10 +1233,29 @@ _bd_report_editor_init_form (BdReportEditor *self)
                                      _("Affected people"));
     }
 
+  _bd_report_editor_keep_wheel_off (self, self->affected_households_spin);
+  _bd_report_editor_keep_wheel_off (self, self->affected_people_spin);
+
   g_signal_connect (gtk_text_view_get_buffer (self->description_view), "changed",
                     G_CALLBACK (on_description_changed_cb), self);
 
   self->loading = FALSE;
 
   gtk_widget_set_visible (GTK_WIDGET (self->counts_group), FALSE);
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_severity_key_pressed_cb), self);
+    gtk_widget_add_controller (self->severity_box, keys);
+    update_severity_focus (self);
+  }
+
+  build_presets (self);
+
+  let_enter_choose (self->category_row);
+  let_enter_choose (self->ward_row);
+  let_enter_choose (self->status_row);
+
 }

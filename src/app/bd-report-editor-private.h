@@ -14,6 +14,7 @@
 
 #include "bd-report-editor.h"
 
+#include "bd-catalog.h"
 #include "bd-conflict-list.h"
 #include "bd-conflict-row.h"
 #include "bd-photo-strip.h"
@@ -38,10 +39,20 @@ struct _BdReportEditor
 
   guint             loading : 1;
   guint             is_new : 1;
-  guint             ward_touched : 1;
   guint             valid : 1;
   guint             observed_ok : 1;
   guint             settling : 1;    /* our own bd_store_settle_conflict () is running */
+  guint             reveal_all : 1;  /* the user tried to save: every error shows */
+  guint             locating : 1;    /* "Use My Location" is waiting for GeoClue */
+  guint             has_pin_undo : 1;/* the pin was moved to a ward's centre: it can go back */
+  double            undo_latitude;
+  double            undo_longitude;
+  char             *undo_ward;
+  GCancellable     *locate_cancellable;
+  GtkWidget        *watched_root;    /* whose focus tells when a field is left */
+  int               focus_field;     /* the BdReportField holding the focus, or -1 */
+  guint32           revealed;        /* 1 << BdReportField: errors the user may see (the
+                                      * field was left, or changed by a choice) */
 
   /* template children */
   GtkLabel         *heading_label;
@@ -54,7 +65,15 @@ struct _BdReportEditor
   GtkToggleButton  *severity2;
   GtkToggleButton  *severity3;
   GtkToggleButton  *severity4;
+  GtkWidget        *severity_box;
+  GtkWidget        *affected_group;
   AdwActionRow     *location_row;
+  GtkWidget        *location_status_row;
+  GtkLabel         *location_status;
+  AdwEntryRow      *coords_row;
+  AdwActionRow     *ward_note_row;
+  GtkWidget        *presets_group;
+  GtkFlowBox       *presets_box;
   AdwComboRow      *ward_row;
   AdwComboRow      *status_row;
   AdwEntryRow      *duplicate_row;
@@ -96,11 +115,33 @@ void             _bd_report_editor_class_init_form     (GtkWidgetClass *widget_c
 void             _bd_report_editor_init_form           (BdReportEditor *self);
 /* Shows the working copy (or an empty form) in every field. */
 void             _bd_report_editor_fill_widgets        (BdReportEditor *self);
-/* Checks every field, shows the errors and updates the actions. */
+/* Checks every field, shows the errors of the fields the user has left
+ * (all of them once saving was tried) and updates the actions. */
 void             _bd_report_editor_validate            (BdReportEditor *self);
+/* From now on, the error of @field shows (then validates). */
+void             _bd_report_editor_reveal_field        (BdReportEditor *self,
+                                                        BdReportField   field);
+/* Follows @root's focus (NULL: none) to tell when the user leaves a field. */
+void             _bd_report_editor_watch_root          (BdReportEditor *self,
+                                                        GtkRoot        *root);
+/* Saving was tried: every error shows; focuses the first wrong field.
+ * Returns TRUE when the report is valid. */
+gboolean         _bd_report_editor_reveal_all          (BdReportEditor *self);
 void             _bd_report_editor_update_location_row (BdReportEditor *self);
+/* The user chose @code in the ward row: a pin in another ward moves to
+ * that ward's centre (with a note and a way back). */
+void             _bd_report_editor_ward_chosen         (BdReportEditor *self);
+/* The report's ward follows its pin (the ward whose centre is nearest);
+ * a city-wide report stays city-wide. */
+void             _bd_report_editor_follow_pin_ward     (BdReportEditor *self);
+/* The ward the pin is in, by bd_catalog_nearest_ward (); NULL without a
+ * report. */
+const BdWard    *_bd_report_editor_get_pin_ward        (BdReportEditor *self);
 void             _bd_report_editor_select_ward         (BdReportEditor *self,
                                                         const char     *code);
+/* The mouse wheel over @spin scrolls the form instead of the number. */
+void             _bd_report_editor_keep_wheel_off      (BdReportEditor *self,
+                                                        GtkSpinButton  *spin);
 GtkLabel        *_bd_report_editor_error_label_for     (BdReportEditor *self,
                                                         BdReportField   field);
 char            *_bd_report_editor_format_local_time   (GDateTime      *when);
@@ -122,6 +163,17 @@ GtkSpinButton   *_bd_report_editor_get_count_spin      (BdReportEditor *self,
                                                         const char     *key);
 /* The Save button (insensitive while the report is invalid). */
 GtkWidget       *_bd_report_editor_get_save_button     (BdReportEditor *self);
+GtkLabel        *_bd_report_editor_get_hint_label      (BdReportEditor *self);
+GtkScrolledWindow *_bd_report_editor_get_scroller      (BdReportEditor *self);
+AdwActionRow    *_bd_report_editor_get_location_row    (BdReportEditor *self);
+AdwEntryRow     *_bd_report_editor_get_coords_row      (BdReportEditor *self);
+/* The line under the location: GeoClue's answer, or why typed
+ * coordinates were refused; "" when hidden. */
+const char      *_bd_report_editor_get_location_status (BdReportEditor *self);
+/* The note under the ward after the pin moved to a ward's centre ("" when hidden). */
+const char      *_bd_report_editor_get_ward_note       (BdReportEditor *self);
+/* The quick report buttons (a new report only), in presets.json order. */
+GtkFlowBox      *_bd_report_editor_get_presets_box     (BdReportEditor *self);
 /* The inline error label under @field. */
 GtkLabel        *_bd_report_editor_get_error_label     (BdReportEditor *self,
                                                         BdReportField   field);

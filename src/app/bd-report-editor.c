@@ -11,15 +11,20 @@
 
 #include "bd-report-editor-private.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
 #include "bd-catalog.h"
 #include "bd-conflict-list-private.h"
+#include "bd-location.h"
 #include "bd-photo-strip-private.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
+
+/* How long "Use My Location" waits for GeoClue. */
+#define LOCATE_TIMEOUT_SECONDS 20
 
 G_DEFINE_FINAL_TYPE (BdReportEditor, bd_report_editor, ADW_TYPE_BIN)
 
@@ -36,6 +41,7 @@ enum {
   DELETED,
   CANCELLED,
   FAILED,
+  LOCATION_CHANGED,
   N_SIGNALS
 };
 
@@ -54,6 +60,11 @@ _bd_report_editor_update_actions (BdReportEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete",
                                  editing && !self->is_new && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.try-save", editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.use-my-location", editing && !self->locating);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.place-at-ward-centre", editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.put-pin-back", editing && self->has_pin_undo);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.apply-preset", editing && self->is_new);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.observed-now", editing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-photo",
                                  editing && bd_photo_strip_get_can_add (self->photo_strip));
@@ -116,6 +127,41 @@ save_action (GtkWidget  *widget,
 
   bd_report_editor_set_report (self, NULL, FALSE);
   g_signal_emit (self, signals[SAVED], 0, saved);
+}
+
+/* Ctrl+S, or a click on the Save button while it is disabled: shows what
+ * is wrong, or saves. */
+static void
+try_save_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+
+  if (self->report == NULL)
+    return;
+
+  if (_bd_report_editor_reveal_all (self))
+    gtk_widget_activate_action (widget, "editor.save", NULL);
+}
+
+static void
+on_action_box_pressed_cb (GtkGestureClick *gesture,
+                          int              n_press,
+                          double           x,
+                          double           y,
+                          BdReportEditor  *self)
+{
+  GtkWidget *box = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  graphene_rect_t bounds;
+
+  if (gtk_widget_is_sensitive (self->save_button) ||
+      !gtk_widget_get_visible (self->save_button) ||
+      !gtk_widget_compute_bounds (self->save_button, box, &bounds) ||
+      !graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT (x, y)))
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "editor.try-save", NULL);
 }
 
 static void
@@ -211,6 +257,385 @@ add_photo_action (GtkWidget  *widget,
     return;
 
   bd_photo_strip_choose_files (self->photo_strip);
+}
+
+/* The place: the pin and its ward */
+
+const BdWard *
+_bd_report_editor_get_pin_ward (BdReportEditor *self)
+{
+  if (self->report == NULL)
+    return NULL;
+
+  /* The one rule for the ward of a point, as the map uses it. */
+  return bd_catalog_nearest_ward (bd_report_get_latitude (self->report),
+                                  bd_report_get_longitude (self->report));
+}
+
+void
+_bd_report_editor_follow_pin_ward (BdReportEditor *self)
+{
+  const BdWard *ward = _bd_report_editor_get_pin_ward (self);
+  gboolean was_loading = self->loading;
+
+  if (ward == NULL || g_strcmp0 (bd_report_get_ward (self->report), BD_CITY_CODE) == 0)
+    return;
+
+  bd_report_set_ward (self->report, ward->code);
+  self->loading = TRUE;
+  _bd_report_editor_select_ward (self, ward->code);
+  self->loading = was_loading;
+}
+
+static void
+show_location_status (BdReportEditor *self,
+                      const char     *message,
+                      gboolean        is_error)
+{
+  gboolean show = message != NULL && message[0] != '\0';
+
+  gtk_label_set_text (self->location_status, show ? message : "");
+  gtk_widget_set_visible (self->location_status_row, show);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->location_status), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->location_status), "error");
+}
+
+static void
+show_ward_note (BdReportEditor *self,
+                const char     *note)
+{
+  gboolean show = note != NULL && note[0] != '\0';
+
+  /* In the title: it is the row's accessible name too. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->ward_note_row), show ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->ward_note_row), show);
+}
+
+static void
+forget_pin_undo (BdReportEditor *self)
+{
+  self->has_pin_undo = FALSE;
+  g_clear_pointer (&self->undo_ward, g_free);
+  show_ward_note (self, NULL);
+  _bd_report_editor_update_actions (self);
+}
+
+/* Moves the pin; the ward follows. @tell_window: the editor moved it by
+ * itself, so the map's marker must follow ("location-changed"). */
+static void
+move_pin (BdReportEditor *self,
+          double          latitude,
+          double          longitude,
+          gboolean        tell_window)
+{
+  bd_report_set_location (self->report, latitude, longitude);
+  _bd_report_editor_follow_pin_ward (self);
+  forget_pin_undo (self);
+  _bd_report_editor_update_location_row (self);
+
+  self->revealed |= (1u << BD_REPORT_FIELD_LOCATION) | (1u << BD_REPORT_FIELD_WARD);
+  _bd_report_editor_validate (self);
+
+  if (tell_window)
+    g_signal_emit (self, signals[LOCATION_CHANGED], 0, latitude, longitude);
+}
+
+/* Both at once, as they were or as a ward's centre: they agree. */
+static void
+set_pin_and_ward (BdReportEditor *self,
+                  double          latitude,
+                  double          longitude,
+                  const char     *ward)
+{
+  bd_report_set_location (self->report, latitude, longitude);
+  bd_report_set_ward (self->report, ward);
+  self->loading = TRUE;
+  _bd_report_editor_select_ward (self, ward);
+  self->loading = FALSE;
+  _bd_report_editor_update_location_row (self);
+}
+
+/* Puts the pin at @ward's centre, keeping where it was for "Put Back". */
+static void
+move_pin_to_ward_centre (BdReportEditor *self,
+                         const BdWard   *ward,
+                         const char     *previous_ward)
+{
+  g_autofree char *note = NULL;
+  g_autofree char *name = bd_dup_catalog_label (ward->name_ja, ward->name_en);
+  double latitude = bd_report_get_latitude (self->report);
+  double longitude = bd_report_get_longitude (self->report);
+
+  g_free (self->undo_ward);
+  self->undo_ward = g_strdup (previous_ward);
+  self->undo_latitude = latitude;
+  self->undo_longitude = longitude;
+
+  set_pin_and_ward (self, ward->latitude, ward->longitude, ward->code);
+
+  self->has_pin_undo = TRUE;
+  /* Translators: %s is a ward, 都島区 */
+  note = g_strdup_printf (_("The pin moved to the centre of %s. Click the map or type the "
+                            "coordinates to place it exactly."), name);
+  show_ward_note (self, note);
+
+  self->revealed |= (1u << BD_REPORT_FIELD_LOCATION) | (1u << BD_REPORT_FIELD_WARD);
+  _bd_report_editor_validate (self);
+  g_signal_emit (self, signals[LOCATION_CHANGED], 0, ward->latitude, ward->longitude);
+}
+
+void
+_bd_report_editor_ward_chosen (BdReportEditor *self)
+{
+  const BdWard *pin_ward = _bd_report_editor_get_pin_ward (self);
+  const BdWard *chosen = bd_catalog_lookup_ward (bd_report_get_ward (self->report));
+  g_autofree char *previous = NULL;
+
+  /* Place and ward agree: the pin moves into the ward chosen. */
+  if (chosen == NULL || pin_ward == NULL || g_strcmp0 (chosen->code, BD_CITY_CODE) == 0 ||
+      g_strcmp0 (chosen->code, pin_ward->code) == 0)
+    return;
+
+  previous = g_strdup (pin_ward->code);
+  move_pin_to_ward_centre (self, chosen, previous);
+}
+
+static void
+place_at_ward_centre_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  const BdWard *ward;
+  g_autofree char *previous = NULL;
+
+  if (self->report == NULL)
+    return;
+
+  ward = bd_catalog_lookup_ward (bd_report_get_ward (self->report));
+  if (ward == NULL || g_strcmp0 (ward->code, BD_CITY_CODE) == 0)
+    ward = _bd_report_editor_get_pin_ward (self);
+  if (ward == NULL)
+    return;
+
+  previous = g_strdup (bd_report_get_ward (self->report));
+  move_pin_to_ward_centre (self, ward, previous);
+}
+
+static void
+put_pin_back_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+  g_autofree char *ward = NULL;
+  double latitude = self->undo_latitude;
+  double longitude = self->undo_longitude;
+
+  if (self->report == NULL || !self->has_pin_undo)
+    return;
+
+  ward = g_steal_pointer (&self->undo_ward);
+  set_pin_and_ward (self, latitude, longitude, ward);
+  forget_pin_undo (self);
+  _bd_report_editor_validate (self);
+  g_signal_emit (self, signals[LOCATION_CHANGED], 0, latitude, longitude);
+}
+
+/* "34.6937, 135.5023": also with a space, "、" or full-width digits,
+ * and longitude first (the numbers tell which is which). */
+static gboolean
+parse_coordinates (const char *text,
+                   double     *latitude,
+                   double     *longitude)
+{
+  g_autofree char *normal = NULL;
+  g_auto(GStrv) parts = NULL;
+  double values[2];
+  guint n = 0;
+
+  if (text == NULL)
+    return FALSE;
+
+  normal = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
+  if (normal == NULL)
+    return FALSE;
+  /* Separators become spaces ("、" byte by byte: nothing else in valid
+   * coordinates is outside ASCII after NFKC). */
+  g_strdelimit (normal, ",;、", ' ');
+  parts = g_strsplit_set (normal, " \t", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *end = NULL;
+      double value;
+
+      if (parts[i][0] == '\0')
+        continue;
+      if (n == 2)
+        return FALSE;
+
+      value = g_ascii_strtod (parts[i], &end);
+      if (end == parts[i] || *end != '\0' || !isfinite (value))
+        return FALSE;
+      values[n++] = value;
+    }
+
+  if (n != 2)
+    return FALSE;
+
+  if (fabs (values[0]) > 90 && fabs (values[1]) <= 90)
+    {
+      *latitude = values[1];
+      *longitude = values[0];
+    }
+  else
+    {
+      *latitude = values[0];
+      *longitude = values[1];
+    }
+
+  return TRUE;
+}
+
+static void
+on_coords_apply_cb (BdReportEditor *self,
+                    AdwEntryRow    *row)
+{
+  double latitude, longitude;
+
+  if (self->loading || self->report == NULL)
+    return;
+
+  if (!parse_coordinates (gtk_editable_get_text (GTK_EDITABLE (row)), &latitude, &longitude))
+    {
+      show_location_status (self, _("Type the coordinates as latitude, longitude, for example "
+                                    "34.6937, 135.5023."), TRUE);
+      return;
+    }
+
+  if (!bd_catalog_point_in_city (latitude, longitude))
+    {
+      show_location_status (self, _("This place is outside Osaka City: reports must be inside the city"),
+                            TRUE);
+      return;
+    }
+
+  show_location_status (self, NULL, FALSE);
+  move_pin (self, latitude, longitude, TRUE);
+}
+
+/* Enter (or a click) on the location row: type the place. */
+static void
+on_location_row_activated_cb (BdReportEditor *self,
+                              AdwActionRow   *row)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->coords_row));
+}
+
+static void
+on_located_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BdReportEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  double latitude, longitude, accuracy;
+  gboolean ok;
+
+  ok = bd_location_locate_finish (result, &latitude, &longitude, &accuracy, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* another report, or the editor went away */
+
+  self->locating = FALSE;
+  g_clear_object (&self->locate_cancellable);
+  _bd_report_editor_update_actions (self);
+
+  if (self->report == NULL)
+    return;
+
+  if (!ok)
+    {
+      const char *message;
+
+      switch (error->domain == BD_LOCATION_ERROR ? error->code : BD_LOCATION_ERROR_FAILED)
+        {
+        case BD_LOCATION_ERROR_NO_SERVICE:
+          message = _("No location service is available on this computer. Click the map or "
+                      "type the coordinates instead.");
+          break;
+
+        case BD_LOCATION_ERROR_DENIED:
+          message = _("This app may not use your location. Allow it in the system’s privacy "
+                      "settings, or click the map or type the coordinates.");
+          break;
+
+        case BD_LOCATION_ERROR_TIMEOUT:
+          message = _("Your location could not be found in time. Click the map or type the "
+                      "coordinates instead.");
+          break;
+
+        case BD_LOCATION_ERROR_FAILED:
+        default:
+          message = _("Your location could not be found. Click the map or type the "
+                      "coordinates instead.");
+          g_message ("Location: %s", error->message);
+          break;
+        }
+
+      show_location_status (self, message, TRUE);
+      return;
+    }
+
+  if (!bd_catalog_point_in_city (latitude, longitude))
+    {
+      show_location_status (self, _("You are outside Osaka City: the report was not moved."), TRUE);
+      return;
+    }
+
+  move_pin (self, latitude, longitude, TRUE);
+
+  {
+    g_autofree char *message = NULL;
+
+    if (accuracy >= 1000)
+      /* Translators: how close the place found is, in kilometres: "±1.5 km" */
+      message = g_strdup_printf (_("Placed at your location (±%.1f km)."), accuracy / 1000.0);
+    else
+      /* Translators: how close the place found is, in metres: "±35 m" */
+      message = g_strdup_printf (_("Placed at your location (±%.0f m)."), accuracy);
+    show_location_status (self, message, FALSE);
+  }
+}
+
+static void
+use_my_location_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  BdReportEditor *self = BD_REPORT_EDITOR (widget);
+
+  if (self->report == NULL || self->locating)
+    return;
+
+  self->locating = TRUE;
+  self->locate_cancellable = g_cancellable_new ();
+  _bd_report_editor_update_actions (self);
+  show_location_status (self, _("Finding your location…"), FALSE);
+
+  bd_location_locate_async (LOCATE_TIMEOUT_SECONDS, self->locate_cancellable,
+                            on_located_cb, g_object_ref (self));
+}
+
+static void
+stop_locating (BdReportEditor *self)
+{
+  if (self->locate_cancellable != NULL)
+    g_cancellable_cancel (self->locate_cancellable);
+  g_clear_object (&self->locate_cancellable);
+  self->locating = FALSE;
 }
 
 /* photos */
@@ -360,14 +785,34 @@ on_store_changed_cb (BdStore        *store,
 /* GObject */
 
 static void
+bd_report_editor_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (bd_report_editor_parent_class)->root (widget);
+
+  _bd_report_editor_watch_root (BD_REPORT_EDITOR (widget), gtk_widget_get_root (widget));
+}
+
+static void
+bd_report_editor_unroot (GtkWidget *widget)
+{
+  _bd_report_editor_watch_root (BD_REPORT_EDITOR (widget), NULL);
+
+  GTK_WIDGET_CLASS (bd_report_editor_parent_class)->unroot (widget);
+}
+
+static void
 bd_report_editor_dispose (GObject *object)
 {
   BdReportEditor *self = (BdReportEditor *)object;
+
+  _bd_report_editor_watch_root (self, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_REPORT_EDITOR);
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_func (self->store, on_store_changed_cb, self);
+  stop_locating (self);
+  g_clear_pointer (&self->undo_ward, g_free);
   g_clear_object (&self->store);
   g_clear_object (&self->report);
   g_clear_object (&self->original);
@@ -439,6 +884,9 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   object_class->get_property = bd_report_editor_get_property;
   object_class->set_property = bd_report_editor_set_property;
 
+  widget_class->root = bd_report_editor_root;
+  widget_class->unroot = bd_report_editor_unroot;
+
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL,
                          BD_TYPE_STORE,
@@ -490,6 +938,16 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /* The editor moved the pin by itself (a ward chosen, coordinates typed,
+   * the user's location, "Put Back"): the map's marker goes there. Not
+   * emitted for bd_report_editor_set_location (). */
+  signals[LOCATION_CHANGED] =
+    g_signal_new ("location-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
   g_type_ensure (BD_TYPE_CONFLICT_LIST);
   g_type_ensure (BD_TYPE_PHOTO_STRIP);
 
@@ -505,7 +963,15 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity2);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity3);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity4);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, severity_box);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, affected_group);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, location_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, location_status_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, location_status);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, coords_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, ward_note_row);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, presets_group);
+  gtk_widget_class_bind_template_child (widget_class, BdReportEditor, presets_box);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, ward_row);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, status_row);
   gtk_widget_class_bind_template_child (widget_class, BdReportEditor, duplicate_row);
@@ -536,15 +1002,23 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_conflict_settle_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_photo_attachments_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_photo_can_add_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_action_box_pressed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_coords_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_location_row_activated_cb);
   _bd_report_editor_class_init_form (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.try-save", NULL, try_save_action);
   gtk_widget_class_install_action (widget_class, "editor.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "editor.use-my-location", NULL, use_my_location_action);
+  gtk_widget_class_install_action (widget_class, "editor.place-at-ward-centre", NULL,
+                                   place_at_ward_centre_action);
+  gtk_widget_class_install_action (widget_class, "editor.put-pin-back", NULL, put_pin_back_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "editor.observed-now", NULL, observed_now_action);
   gtk_widget_class_install_action (widget_class, "editor.add-photo", NULL, add_photo_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.try-save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "reporteditor");
@@ -560,6 +1034,7 @@ bd_report_editor_init (BdReportEditor *self)
   self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->count_rows = g_ptr_array_new ();
   self->unit_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->focus_field = -1;
 
   _bd_report_editor_init_form (self);
   _bd_report_editor_validate (self);
@@ -619,7 +1094,11 @@ bd_report_editor_set_report (BdReportEditor *self,
   bd_photo_strip_reset (self->photo_strip);
 
   self->is_new = report != NULL && is_new;
-  self->ward_touched = FALSE;
+  self->reveal_all = FALSE;
+  self->revealed = 0;
+  stop_locating (self);
+  forget_pin_undo (self);
+  show_location_status (self, NULL, FALSE);
   self->observed_ok = TRUE;
 
   if (report != NULL)
@@ -630,10 +1109,10 @@ bd_report_editor_set_report (BdReportEditor *self,
         {
           const char *reporter = bd_report_get_reporter (self->report);
 
+          /* A new report's ward is the pin's. */
           if (bd_report_get_ward (self->report) == NULL)
             {
-              const BdWard *ward = bd_catalog_nearest_ward (bd_report_get_latitude (self->report),
-                                                            bd_report_get_longitude (self->report));
+              const BdWard *ward = _bd_report_editor_get_pin_ward (self);
 
               if (ward != NULL)
                 bd_report_set_ward (self->report, ward->code);
@@ -684,24 +1163,9 @@ bd_report_editor_set_location (BdReportEditor *self,
   if (self->report == NULL)
     return;
 
-  bd_report_set_location (self->report, latitude, longitude);
-
-  /* A new report's ward follows its place until the user picks one. */
-  if (self->is_new && !self->ward_touched)
-    {
-      const BdWard *ward = bd_catalog_nearest_ward (latitude, longitude);
-
-      if (ward != NULL)
-        {
-          bd_report_set_ward (self->report, ward->code);
-          self->loading = TRUE;
-          _bd_report_editor_select_ward (self, ward->code);
-          self->loading = FALSE;
-        }
-    }
-
-  _bd_report_editor_update_location_row (self);
-  _bd_report_editor_validate (self);
+  /* The ward follows the pin. */
+  show_location_status (self, NULL, FALSE);
+  move_pin (self, latitude, longitude, FALSE);
 }
 
 gboolean
@@ -826,6 +1290,64 @@ _bd_report_editor_get_save_button (BdReportEditor *self)
   g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
 
   return self->save_button;
+}
+
+AdwActionRow *
+_bd_report_editor_get_location_row (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->location_row;
+}
+
+AdwEntryRow *
+_bd_report_editor_get_coords_row (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->coords_row;
+}
+
+const char *
+_bd_report_editor_get_location_status (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return gtk_widget_get_visible (self->location_status_row) ?
+         gtk_label_get_text (self->location_status) : "";
+}
+
+const char *
+_bd_report_editor_get_ward_note (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->ward_note_row)) ?
+         adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->ward_note_row)) : "";
+}
+
+GtkFlowBox *
+_bd_report_editor_get_presets_box (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->presets_box;
+}
+
+GtkLabel *
+_bd_report_editor_get_hint_label (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->hint_label;
+}
+
+GtkScrolledWindow *
+_bd_report_editor_get_scroller (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), NULL);
+
+  return self->scroller;
 }
 
 GtkLabel *

@@ -31,7 +31,15 @@ G_BEGIN_DECLS
  *   "deleted"   (const char *id)    the report became a tombstone
  *   "cancelled" ()
  *   "failed"    (const char *message) saving or deleting failed; the editor
- *                                     keeps the working copy */
+ *                                     keeps the working copy
+ *   "location-changed" (double latitude, double longitude)
+ *               the editor moved the pin by itself (a ward chosen, typed
+ *               coordinates, "Use My Location", "Put Back"): show the
+ *               marker there. Not emitted for bd_report_editor_set_location ().
+ *
+ * The place and the ward agree: the ward follows the pin (the ward whose
+ * centre is nearest, bd_catalog_nearest_ward ()), and choosing another
+ * ward moves the pin to that ward's centre, with a note and "Put Back". */
 
 #define BD_TYPE_REPORT_EDITOR (bd_report_editor_get_type ())
 
@@ -42,13 +50,14 @@ BdStore        *bd_report_editor_get_store        (BdReportEditor *self);
 void            bd_report_editor_set_store        (BdReportEditor *self,
                                                    BdStore        *store);
 /* Starts editing a copy of @report. @is_new: it is not in the store yet
- * (the ward then follows the place until the user picks one). */
+ * (it gets the pin's ward when it has none, and the quick reports). */
 void            bd_report_editor_set_report       (BdReportEditor *self,
                                                    BdReport       *report,
                                                    gboolean        is_new);
 /* The working copy (NULL when nothing is being edited). */
 BdReport       *bd_report_editor_get_report       (BdReportEditor *self);
-/* Moves the working copy to a new place (a click on the map). */
+/* Moves the working copy to a new place (a click on the map); its ward
+ * follows. */
 void            bd_report_editor_set_location     (BdReportEditor *self,
                                                    double          latitude,
                                                    double          longitude);
