@@ -907,6 +907,56 @@ test_search_button (void)
   g_assert_cmpint (run_app (args, search_button_scenario, NULL), ==, 0);
 }
 
+/* /bd/window/marker-follows-editor: the editor moves the pin by itself
+ * (a ward chosen here): the map's marker goes there too, and into view. */
+static void
+marker_follows_editor_scenario (BdWindow *window,
+                                gpointer  data)
+{
+  BdReportEditor *editor = _bd_window_get_editor (window);
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (window->map);
+  guint n_wards = 0;
+  const BdWard *wards = bd_catalog_get_wards (&n_wards);
+  const BdWard *ward = NULL;
+  BdReport *report;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-report-at", "(dd)", 34.7040, 135.5040);
+  g_assert_true (bd_window_get_editing (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->marker)));
+
+  /* a ward far from the pin: 平野区 */
+  for (guint i = 0; i < n_wards; i++)
+    if (g_strcmp0 (wards[i].code, "271268") == 0)
+      {
+        ward = &wards[i];
+        adw_combo_row_set_selected (_bd_report_editor_get_ward_row (editor), i);
+      }
+  g_assert_nonnull (ward);
+
+  report = bd_report_editor_get_report (editor);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (report), ward->latitude, 1e-6);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (window->marker)),
+                                  ward->latitude, 1e-6);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (window->marker)),
+                                  ward->longitude, 1e-6);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                                  ward->latitude, 1e-6);
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL);
+  respond_to_dialog ("discard");
+  g_assert_false (bd_window_get_editing (window));
+  close_window (window);
+}
+
+static void
+test_marker_follows_editor (void)
+{
+  g_autofree char *db = make_db_path ("marker-follows.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, NULL };
+
+  g_assert_cmpint (run_app (args, marker_follows_editor_scenario, NULL), ==, 0);
+}
+
 /* /bd/window/find-saved */
 
 static gboolean
@@ -1277,6 +1327,7 @@ main (int   argc,
   g_test_add_func ("/bd/window/find-saved", test_find_saved);
   g_test_add_func ("/bd/window/filter-dropdowns", test_filter_dropdowns);
   g_test_add_func ("/bd/window/narrow", test_narrow);
+  g_test_add_func ("/bd/window/marker-follows-editor", test_marker_follows_editor);
   g_test_add_func ("/bd/toast-queue/one-at-a-time", test_toast_queue);
   g_test_add_func ("/bd/app-util/helpers", test_app_util);
 

@@ -68,3 +68,36 @@ bd_discard_changes_dialog_new (GtkWindow *parent)
 
   return dialog;
 }
+
+static gboolean
+name_list_views (GtkWidget  *widget,
+                 const char *name)
+{
+  gboolean found = FALSE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_VIEW (child))
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          found = TRUE;
+        }
+      else
+        {
+          found |= name_list_views (child, name);
+        }
+    }
+  return found;
+}
+
+void
+bd_combo_row_name_list (AdwComboRow *row)
+{
+  g_return_if_fail (ADW_IS_COMBO_ROW (row));
+
+  if (!name_list_views (GTK_WIDGET (row), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))))
+    g_warning ("%s: no list to name in the combo row", G_STRFUNC);
+}

@@ -31,4 +31,9 @@ char      *bd_dup_actor                  (GSettings  *settings);
  * Connect to "response", then present it. */
 GtkWidget *bd_discard_changes_dialog_new (GtkWindow  *parent);
 
+/* Names the pop-up list of @row by the row's title for screen readers
+ * (GTK 4.8 reads it as "GtkListView"). Its items stay unnamed: GTK 4.8 has
+ * no way to name them (gtk_list_item_set_accessible_label is 4.12). */
+void       bd_combo_row_name_list        (AdwComboRow *row);
+
 G_END_DECLS

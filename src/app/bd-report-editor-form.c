@@ -1152,6 +1152,7 @@ _bd_report_editor_init_form (BdReportEditor *self)
       gtk_string_list_append (self->ward_model, label);
     }
   adw_combo_row_set_model (self->ward_row, G_LIST_MODEL (self->ward_model));
+  bd_combo_row_name_list (self->ward_row);
 
   self->category_model = gtk_string_list_new (NULL);
   categories = bd_catalog_get_categories (&n_categories);
@@ -1162,6 +1163,7 @@ _bd_report_editor_init_form (BdReportEditor *self)
       gtk_string_list_append (self->category_model, label);
     }
   adw_combo_row_set_model (self->category_row, G_LIST_MODEL (self->category_model));
+  bd_combo_row_name_list (self->category_row);
 
   self->status_model = gtk_string_list_new (NULL);
   statuses = bd_catalog_get_statuses (&n_statuses);
@@ -1172,6 +1174,7 @@ _bd_report_editor_init_form (BdReportEditor *self)
       gtk_string_list_append (self->status_model, label);
     }
   adw_combo_row_set_model (self->status_row, G_LIST_MODEL (self->status_model));
+  bd_combo_row_name_list (self->status_row);
 
   severity_buttons[0] = self->severity1;
   severity_buttons[1] = self->severity2;

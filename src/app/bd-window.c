@@ -780,6 +780,18 @@ on_list_view_activate_cb (BdWindow    *self,
     _bd_window_request_open (self, report, 0);
 }
 
+/* The editor moved the pin itself (a ward chosen, coordinates typed, the
+ * user's location): the marker follows and comes into view. */
+static void
+on_editor_location_changed_cb (BdWindow       *self,
+                               double          latitude,
+                               double          longitude,
+                               BdReportEditor *editor)
+{
+  _bd_window_show_marker (self, latitude, longitude);
+  shumate_map_center_on (_bd_window_get_map (self), latitude, longitude);
+}
+
 static void
 on_editor_saved_cb (BdWindow       *self,
                     BdReport       *report,
@@ -1170,6 +1182,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_editor_deleted_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_editor_cancelled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_editor_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_location_changed_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.clear-filters", NULL);
