@@ -31,9 +31,12 @@ char      *bd_dup_actor                  (GSettings  *settings);
  * Connect to "response", then present it. */
 GtkWidget *bd_discard_changes_dialog_new (GtkWindow  *parent);
 
-/* Names the pop-up list of @row by the row's title for screen readers
- * (GTK 4.8 reads it as "GtkListView"). Its items stay unnamed: GTK 4.8 has
- * no way to name them (gtk_list_item_set_accessible_label is 4.12). */
+/* Names the lists of @row for screen readers: its pop-up list and the
+ * one AdwComboRow 1.2 shows its value with inside the row, by the row's
+ * title (GTK 4.8 reads them as "GtkListView"), and each of their items by
+ * the text it shows (GTK 4.8 names no list item from its content, and
+ * gtk_list_item_set_accessible_label is 4.12), kept up to date as the
+ * value and the model change. Call it after adw_combo_row_set_model(). */
 void       bd_combo_row_name_list        (AdwComboRow *row);
 
 G_END_DECLS
