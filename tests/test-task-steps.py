@@ -249,7 +249,7 @@ class Steps:
         self._did("type “%s”" % text)
         if into is None:
             return True
-        for delay in (250, 400):
+        for delay in (250, 400, 600, 800):
             if wait_for(lambda: text_of(into()) == text, timeout=5):
                 return True
             note("xdotool typed %r for %r: typed again by the harness (not counted)"
