@@ -1979,6 +1979,41 @@ test_category_enter (Fixture       *f,
                    categories[0].code);
 }
 
+/* Coordinates typed into their row and saved without Enter (Ctrl+S at
+ * once, as test-task-steps found): the report is saved where they say, not
+ * at the old place; coordinates that make no sense stop the save with a
+ * word. */
+static void
+test_coords_typed_then_save (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(BdReport) report = make_report ();
+  g_autoptr(BdReport) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwEntryRow *coords = _bd_report_editor_get_coords_row (f->editor);
+  g_autofree char *id = g_strdup (bd_report_get_id (report));
+
+  bd_report_editor_set_report (f->editor, report, TRUE);
+  run_for (50);
+
+  /* nonsense: nothing is saved, the user is told */
+  gtk_editable_set_text (GTK_EDITABLE (coords), "Umeda");
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.try-save", NULL);
+  g_assert_nonnull (bd_report_editor_get_report (f->editor));
+  g_assert_nonnull (strstr (_bd_report_editor_get_location_status (f->editor), "latitude, longitude"));
+  g_assert_cmpint (bd_store_count (f->store), ==, 0);
+
+  /* typed, no Enter, saved at once */
+  gtk_editable_set_text (GTK_EDITABLE (coords), "34.6873, 135.5262");
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.try-save", NULL);
+  g_assert_null (bd_report_editor_get_report (f->editor));
+  stored = bd_store_get_report (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (stored), 34.6873, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (stored), 135.5262, 1e-9);
+  g_assert_cmpstr (bd_report_get_ward (stored), ==, bd_catalog_nearest_ward (34.6873, 135.5262)->code);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2040,6 +2075,7 @@ main (int   argc,
   ADD ("/bd/editor/severity-keys", test_severity_keys);
   ADD ("/bd/editor/ward-follows-pin", test_ward_follows_pin);
   ADD ("/bd/editor/location-keyboard", test_location_keyboard);
+  ADD ("/bd/editor/coords-typed-then-save", test_coords_typed_then_save);
   ADD ("/bd/editor/my-location-none", test_my_location_none);
   ADD ("/bd/editor/presets", test_presets);
   ADD ("/bd/editor/category-enter", test_category_enter);

@@ -86,6 +86,8 @@ _bd_report_editor_set_valid (BdReportEditor *self,
 
 /* actions */
 
+static gboolean apply_typed_coordinates (BdReportEditor *self);
+
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -100,6 +102,8 @@ save_action (GtkWidget  *widget,
   if (self->report == NULL || self->store == NULL)
     return;
 
+  if (!apply_typed_coordinates (self))
+    return;
   _bd_report_editor_validate (self);
   if (!self->valid)
     return;
@@ -525,6 +529,31 @@ on_coords_apply_cb (BdReportEditor *self,
 
   show_location_status (self, NULL, FALSE);
   move_pin (self, latitude, longitude, TRUE);
+}
+
+/* Coordinates typed into their row but not applied (no Enter) are applied
+ * before a save: a report must not be saved somewhere else than the user
+ * typed. FALSE, with the reason shown, when they make no sense. */
+static gboolean
+apply_typed_coordinates (BdReportEditor *self)
+{
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->coords_row));
+  g_autofree char *current = g_strdup_printf ("%.5f, %.5f",
+                                              bd_report_get_latitude (self->report),
+                                              bd_report_get_longitude (self->report));
+  double latitude, longitude;
+
+  if (typed[0] == '\0' || g_strcmp0 (typed, current) == 0)
+    return TRUE;
+  if (!parse_coordinates (typed, &latitude, &longitude) ||
+      !bd_catalog_point_in_city (latitude, longitude))
+    {
+      on_coords_apply_cb (self, self->coords_row);
+      gtk_widget_grab_focus (GTK_WIDGET (self->coords_row));
+      return FALSE;
+    }
+  on_coords_apply_cb (self, self->coords_row);
+  return TRUE;
 }
 
 /* Enter (or a click) on the location row: type the place. */
