@@ -12,28 +12,13 @@
 # has no name, a GTK class name ("GtkSearchEntry") or English words
 # ("Zoom In") for a name. TAP output.
 #
-# Usage: test-a11y.py [--plain] BOSAI_DESK_BINARY
-#
-# --plain prints "PASS n …" / "FAIL n …" lines instead of TAP, for a run
-# that meson expects to fail (should_fail, protocol 'exitcode'): the suite's
-# summary (tests/summarize.py) then counts the run by its meson result and
-# not by its subtests. The exit status is the same either way.
+# Usage: test-a11y.py BOSAI_DESK_BINARY
 
-import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
-TIMEOUT = 30.0
-
-try:
-    import pyatspi
-except ImportError as e:  # pragma: no cover
-    print("1..0 # SKIP pyatspi is missing: %s" % e)
-    sys.exit(0)
+from atspi_app import App, name_of, pyatspi, role_of, run, tap, wait_for
 
 CONTROL_ROLES = {
     pyatspi.ROLE_PUSH_BUTTON,
@@ -64,37 +49,6 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 # Words that are not English in a Japanese name.
 ALLOWED_WORDS = {"km", "URL", "ID", "GPS", "CSV", "GeoJSON", "PDF", "OK",
                  "YYYY", "MM", "DD", "HH"}  # a date format: 確認日時（YYYY-MM-DD HH:MM）
-
-counter = 0
-failed = False
-plain = False
-
-
-def tap(ok, what, details=()):
-    global counter, failed
-    counter += 1
-    for line in details:
-        print("# " + line)
-    if plain:
-        print(("PASS %d %s" if ok else "FAIL %d %s") % (counter, what))
-    else:
-        print(("ok %d %s" if ok else "not ok %d %s") % (counter, what))
-    if not ok:
-        failed = True
-
-
-def name_of(node):
-    try:
-        return node.name or ""
-    except Exception:
-        return ""
-
-
-def role_of(node):
-    try:
-        return node.getRole()
-    except Exception:
-        return None
 
 
 def is_visible(node):
@@ -181,27 +135,6 @@ def find_all(node, predicate, found=None):
     return found
 
 
-def wait_for(function, timeout=TIMEOUT):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = function()
-        if value:
-            return value
-        time.sleep(0.2)
-    return None
-
-
-def find_app(pid):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in desktop:
-        try:
-            if app is not None and app.get_process_id() == pid and app.childCount > 0:
-                return app
-        except Exception:
-            pass
-    return None
-
-
 def press(node):
     action = node.queryAction()
     for i in range(action.nActions):
@@ -218,86 +151,14 @@ def check(what, root):
     return problems
 
 
-def write_tile(folder, z, lat, lon):
-    """One plain 256×256 PNG tile at @lat, @lon: an offline base map (no
-    network, and no "cannot open the offline map" toast)."""
-    import math
-    import struct
-    import zlib
-    n = 2 ** z
-    x = int((lon + 180.0) / 360.0 * n)
-    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
-    raw = b"".join(b"\x00" + b"\xee\xee\xee" * 256 for _ in range(256))
-
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data +
-                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
-    png = (b"\x89PNG\r\n\x1a\n" +
-           chunk(b"IHDR", struct.pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0)) +
-           chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    path = os.path.join(folder, str(z), str(x))
-    os.makedirs(path, exist_ok=True)
-    with open(os.path.join(path, "%d.png" % y), "wb") as f:
-        f.write(png)
-
-
 def main():
-    global plain
-    args = sys.argv[1:]
-    if args and args[0] == "--plain":
-        plain = True
-        args = args[1:]
-    app_path = args[0]
-    tmp = tempfile.mkdtemp(prefix="bd-test-a11y-")
-    env = dict(os.environ)
-    # The bridge to AT-SPI is what is tested: no NO_AT_BRIDGE, no GTK_A11Y=none.
-    for var in ("NO_AT_BRIDGE", "GTK_A11Y", "BD_LOCALEDIR", "LANGUAGE"):
-        env.pop(var, None)
-    env.update({
-        "LANG": "ja_JP.UTF-8",
-        "LC_ALL": "ja_JP.UTF-8",
-        "LANGUAGE": "ja",
-        "XDG_CONFIG_HOME": os.path.join(tmp, "config"),
-        "XDG_DATA_HOME": os.path.join(tmp, "data"),
-        "XDG_CACHE_HOME": os.path.join(tmp, "cache"),
-        "GSETTINGS_BACKEND": "memory",
-        "GDK_BACKEND": "x11",
-    })
-    tiles = os.path.join(tmp, "tiles")
-    write_tile(tiles, 12, 34.6863, 135.5200)
-
-    if not plain:
-        print("1..5")
-    log_path = os.path.join(tmp, "app.log")
-
-    def launch():
-        with open(log_path, "wb") as log:
-            return subprocess.Popen([app_path, "--database", os.path.join(tmp, "reports.sqlite"),
-                                     "--demo-data", "20", "--offline-map", tiles],
-                                    env=env, stdout=log, stderr=subprocess.STDOUT)
-
-    def app_log():
-        try:
-            with open(log_path, "rb") as log:
-                return log.read().decode("utf-8", "replace").strip()
-        except OSError:
-            return ""
-
-    # The shared Xvfb sometimes refuses a connection while other UI tests
-    # start (as test-japanese.sh notes): that is not the app's doing, so a
-    # launch that never reached the display is tried again.
-    for attempt in range(3):
-        proc = launch()
-        app = wait_for(lambda: find_app(proc.pid) or proc.poll() is not None)
-        if app is True and "cannot open display" in app_log() and attempt < 2:
-            print("# the display refused the connection: once more")
-            time.sleep(1)
-            continue
-        break
+    bosai = App(sys.argv[1], "bd-test-a11y-", ["--demo-data", "20"])
+    print("1..5")
+    app = bosai.start()
     try:
-        if app is None or app is True:
+        if app is None:
             tap(False, "the window is on the accessibility bus",
-                ["the app printed:"] + app_log().splitlines()[-20:])
+                ["the app printed:"] + bosai.log().splitlines()[-20:])
             return
         frame = wait_for(lambda: next((f for f in app if role_of(f) == pyatspi.ROLE_FRAME), None))
         title = name_of(frame) if frame is not None else None
@@ -341,25 +202,8 @@ def main():
             tap(False, "every control is named in Japanese: the sync status popover",
                 ["no button whose name starts with 同期の状態"])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log = app_log()
-        shutil.rmtree(tmp, ignore_errors=True)
-        ok = proc.returncode in (0, -15)
-        tap(ok, "the app ended without a crash",
-            ["exit status %s" % proc.returncode] + (["the app printed:"] + log.splitlines()[-20:] if not ok else []))
+        bosai.stop()
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # a crash of the test itself is a failure
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            print("# " + line)
-        tap(False, "the test ran")
-    sys.exit(1 if failed else 0)
+    run(main)

@@ -23,66 +23,26 @@
 #
 # Usage: test-task-steps.py BOSAI_DESK_BINARY
 
-import math
 import os
 import shutil
 import sqlite3
-import struct
 import subprocess
 import sys
-import tempfile
 import time
-import zlib
 
-TIMEOUT = 30.0
+import atspi_app
+from atspi_app import (TIMEOUT, App, name_of, note, pyatspi, role_of, run, tap,
+                       wait_for)
+
 WITH_PRESET_LIMIT = 4
 WITHOUT_PRESET_LIMIT = 6
-
-try:
-    import pyatspi
-except ImportError as e:  # pragma: no cover
-    print("1..0 # SKIP pyatspi is missing: %s" % e)
-    sys.exit(0)
 
 if shutil.which("xdotool") is None:  # pragma: no cover
     print("1..0 # SKIP xdotool is missing")
     sys.exit(0)
 
-counter = 0
-failed = False
-
-
-def tap(ok, what, details=()):
-    global counter, failed
-    counter += 1
-    for line in details:
-        print("# " + line)
-    print(("ok %d %s" if ok else "not ok %d %s") % (counter, what))
-    sys.stdout.flush()
-    if not ok:
-        failed = True
-
-
-def note(text):
-    print("# " + text)
-    sys.stdout.flush()
-
 
 # AT-SPI helpers
-
-def name_of(node):
-    try:
-        return node.name or ""
-    except Exception:
-        return ""
-
-
-def role_of(node):
-    try:
-        return node.getRole()
-    except Exception:
-        return None
-
 
 def states_of(node):
     try:
@@ -134,28 +94,6 @@ def find_all(node, predicate, found=None):
 def find_one(node, predicate):
     found = find_all(node, predicate)
     return found[0] if found else None
-
-
-def wait_for(function, timeout=TIMEOUT, interval=0.2):
-    end = time.monotonic() + timeout
-    while True:
-        value = function()
-        if value:
-            return value
-        if time.monotonic() >= end:
-            return None
-        time.sleep(interval)
-
-
-def find_app(pid):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in desktop:
-        try:
-            if app is not None and app.get_process_id() == pid and app.childCount > 0:
-                return app
-        except Exception:
-            pass
-    return None
 
 
 def focused_in(root):
@@ -264,25 +202,6 @@ class Steps:
 
 
 # The app
-
-def write_tile(folder, z, lat, lon):
-    """One plain 256×256 PNG tile at @lat, @lon: an offline base map."""
-    n = 2 ** z
-    x = int((lon + 180.0) / 360.0 * n)
-    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
-    raw = b"".join(b"\x00" + b"\xee\xee\xee" * 256 for _ in range(256))
-
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data +
-                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
-    png = (b"\x89PNG\r\n\x1a\n" +
-           chunk(b"IHDR", struct.pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0)) +
-           chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    path = os.path.join(folder, str(z), str(x))
-    os.makedirs(path, exist_ok=True)
-    with open(os.path.join(path, "%d.png" % y), "wb") as f:
-        f.write(png)
-
 
 def reports(db_path):
     """The live reports: [(title, category, lat, lon)] in the order made."""
@@ -582,58 +501,18 @@ def keyboard_alone(session):
 
 
 def main():
-    app_path = sys.argv[1]
-    tmp = tempfile.mkdtemp(prefix="bd-test-steps-")
-    env = dict(os.environ)
-    # Real key and pointer events, read through AT-SPI: the bridge is on.
-    for var in ("NO_AT_BRIDGE", "GTK_A11Y", "BD_LOCALEDIR", "LANGUAGE"):
-        env.pop(var, None)
-    env.update({
-        "LANG": "ja_JP.UTF-8",
-        "LC_ALL": "ja_JP.UTF-8",
-        "LANGUAGE": "ja",
-        "XDG_CONFIG_HOME": os.path.join(tmp, "config"),
-        "XDG_DATA_HOME": os.path.join(tmp, "data"),
-        "XDG_CACHE_HOME": os.path.join(tmp, "cache"),
-        "GSETTINGS_BACKEND": "memory",
-        "GDK_BACKEND": "x11",
-    })
-    tiles = os.path.join(tmp, "tiles")
-    write_tile(tiles, 12, 34.6863, 135.5200)
-    db_path = os.path.join(tmp, "reports.sqlite")
-
+    bosai = App(sys.argv[1], "bd-test-steps-")
+    db_path = bosai.db_path
     print("1..7")
-    log_path = os.path.join(tmp, "app.log")
-
-    def launch():
-        with open(log_path, "wb") as log:
-            return subprocess.Popen([app_path, "--database", db_path, "--offline-map", tiles],
-                                    env=env, stdout=log, stderr=subprocess.STDOUT)
-
-    def app_log():
-        try:
-            with open(log_path, "rb") as log:
-                return log.read().decode("utf-8", "replace").strip()
-        except OSError:
-            return ""
-
-    # The shared Xvfb sometimes refuses a connection while other UI tests
-    # start: that is not the app's doing, so such a launch is tried again.
-    for attempt in range(3):
-        proc = launch()
-        app = wait_for(lambda: find_app(proc.pid) or proc.poll() is not None)
-        if app is True and "cannot open display" in app_log() and attempt < 2:
-            note("the display refused the connection: once more")
-            time.sleep(1)
-            continue
-        break
+    app = bosai.start()
+    proc = bosai.proc
     try:
         frame = None
-        if app is not None and app is not True:
+        if app is not None:
             frame = wait_for(lambda: next((f for f in app if role_of(f) == pyatspi.ROLE_FRAME), None))
         window = wait_for(lambda: window_of(proc.pid)) if frame is not None else None
         tap(frame is not None and window is not None, "the window is up, on the accessibility bus",
-            [] if frame is not None else ["the app printed:"] + app_log().splitlines()[-20:])
+            [] if frame is not None else ["the app printed:"] + bosai.log().splitlines()[-20:])
         if frame is None or window is None:
             for _ in range(5):
                 tap(False, "not run: no window")
@@ -651,12 +530,12 @@ def main():
         # pop-up lists open where they were last left, so a later run would
         # find 道路 already highlighted.
         for run, n_checks in ((keyboard_alone, 1), (with_preset, 2), (without_preset, 2)):
-            start = counter
+            start = atspi_app.counter
             try:
                 run(session)
             except Exception as e:  # one path failing does not hide the others
                 tap(False, "%s ran" % run.__name__, ["%s" % e])
-                while counter < start + n_checks:
+                while atspi_app.counter < start + n_checks:
                     tap(False, "%s: not checked" % run.__name__)
                 # Back to the list for the next one.
                 try:
@@ -667,25 +546,8 @@ def main():
                 except Exception:
                     pass
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log = app_log()
-        shutil.rmtree(tmp, ignore_errors=True)
-        ok = proc.returncode in (0, -15)
-        tap(ok, "the app ended without a crash",
-            ["exit status %s" % proc.returncode] + (["the app printed:"] + log.splitlines()[-20:] if not ok else []))
+        bosai.stop()
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # a crash of the test itself is a failure
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            print("# " + line)
-        tap(False, "the test ran")
-    sys.exit(1 if failed else 0)
+    run(main)
