@@ -542,18 +542,17 @@ apply_typed_coordinates (BdReportEditor *self)
                                               bd_report_get_latitude (self->report),
                                               bd_report_get_longitude (self->report));
   double latitude, longitude;
+  gboolean usable;
 
   if (typed[0] == '\0' || g_strcmp0 (typed, current) == 0)
     return TRUE;
-  if (!parse_coordinates (typed, &latitude, &longitude) ||
-      !bd_catalog_point_in_city (latitude, longitude))
-    {
-      on_coords_apply_cb (self, self->coords_row);
-      gtk_widget_grab_focus (GTK_WIDGET (self->coords_row));
-      return FALSE;
-    }
+  usable = parse_coordinates (typed, &latitude, &longitude) &&
+           bd_catalog_point_in_city (latitude, longitude);
+  /* Moves the pin there, or says why it cannot. */
   on_coords_apply_cb (self, self->coords_row);
-  return TRUE;
+  if (!usable)
+    gtk_widget_grab_focus (GTK_WIDGET (self->coords_row));
+  return usable;
 }
 
 /* Enter (or a click) on the location row: type the place. */
