@@ -192,7 +192,8 @@ tally_new (GDateTime *as_of)
   guint n_wards = 0;
 
   bd_catalog_get_wards (&n_wards);
-  tally->as_of = g_date_time_ref (as_of);
+  /* to the second, as the store keeps times */
+  tally->as_of = g_date_time_add (as_of, -(GTimeSpan) g_date_time_get_microsecond (as_of));
   tally->n_columns = n_wards + 1;
   tally->values = g_new0 (double, tally->n_columns * G_N_ELEMENTS (items));
 
