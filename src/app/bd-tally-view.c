@@ -253,16 +253,14 @@ static char *
 edition_label (BdTallyEdition *edition)
 {
   g_autoptr(GDateTime) as_of = bd_parse_timestamp (edition->as_of);
-  g_autoptr(GDateTime) local = as_of != NULL ? g_date_time_to_local (as_of) : NULL;
+  g_autofree char *when = NULL;
 
-  if (local == NULL)
+  if (as_of == NULL)
     return g_strdup_printf (C_("tally", "Edition %lld"), (long long) edition->number);
 
+  when = bd_tally_format_time (as_of);
   /* Translators: an issued edition in the list: "第3報（12月6日14時現在）" */
-  return g_strdup_printf (C_("tally", "Edition %lld (%d/%d %02d:00)"),
-                          (long long) edition->number,
-                          g_date_time_get_month (local), g_date_time_get_day_of_month (local),
-                          g_date_time_get_hour (local));
+  return g_strdup_printf (C_("tally", "Edition %lld (%s)"), (long long) edition->number, when);
 }
 
 static void

@@ -468,18 +468,33 @@ bd_tally_format_value (double   value,
 }
 
 char *
-bd_tally_dup_title (BdTally *tally)
+bd_tally_format_time (GDateTime *as_of)
 {
   g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (as_of != NULL, NULL);
+
+  local = g_date_time_to_local (as_of);
+  if (g_date_time_get_minute (local) == 0)
+    /* Translators: the time a tally stands at, as on the form: "12月6日14時現在" */
+    return g_strdup_printf (C_("tally", "as of %d/%d %02d:00"),
+                            g_date_time_get_month (local), g_date_time_get_day_of_month (local),
+                            g_date_time_get_hour (local));
+
+  /* Translators: the time a tally stands at: "12月6日14時30分現在" */
+  return g_strdup_printf (C_("tally", "as of %d/%d %02d:%02d"),
+                          g_date_time_get_month (local), g_date_time_get_day_of_month (local),
+                          g_date_time_get_hour (local), g_date_time_get_minute (local));
+}
+
+char *
+bd_tally_dup_title (BdTally *tally)
+{
   g_autofree char *when = NULL;
 
   g_return_val_if_fail (tally != NULL, NULL);
 
-  local = g_date_time_to_local (tally->as_of);
-  /* Translators: the time a tally stands at, as on the form: "12月6日14時現在" */
-  when = g_strdup_printf (C_("tally", "as of %d/%d %02d:00"),
-                          g_date_time_get_month (local), g_date_time_get_day_of_month (local),
-                          g_date_time_get_hour (local));
+  when = bd_tally_format_time (tally->as_of);
   if (tally->edition <= 0)
     return g_steal_pointer (&when);
 

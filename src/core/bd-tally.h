@@ -81,6 +81,8 @@ const char  *bd_tally_get_issued_at  (BdTally      *tally);
 /* A value as the form shows it: "12", "3.5" (hectares). */
 char        *bd_tally_format_value   (double        value,
                                       gboolean      is_decimal);
+/* "12月6日14時現在", "12月6日14時30分現在" (translated), in local time. */
+char        *bd_tally_format_time    (GDateTime    *as_of);
 /* "第3報　12月6日14時現在" (translated); "12月6日14時現在" when not an
  * edition. */
 char        *bd_tally_dup_title      (BdTally      *tally);
