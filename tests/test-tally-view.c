@@ -268,6 +268,19 @@ test_editions (Fixture       *f,
   /* A4 landscape: 842 x 595 points */
   g_assert_true (contains (pdf, pdf_length, "/MediaBox [ 0 0 841.889764 595.275591 ]"));
 
+  if (g_getenv ("BD_TEST_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *kept = g_build_filename (g_getenv ("BD_TEST_SCREENSHOT_DIR"),
+                                                "tally-edition-1.pdf", NULL);
+
+      g_autofree char *png = g_build_filename (g_getenv ("BD_TEST_SCREENSHOT_DIR"),
+                                               "tally-edition-1-page.png", NULL);
+
+      g_assert_true (_bd_tally_view_print_to_pdf (view, kept, &error));
+      g_assert_true (_bd_tally_view_render_page_png (view, png, 2));
+      g_test_message ("Saved %s and %s", kept, png);
+    }
+
   /* back to the current tally */
   _bd_tally_view_select_edition (view, 0);
   g_assert_cmpint (bd_tally_get_edition (_bd_tally_view_get_tally (view)), ==, 0);

@@ -36,4 +36,10 @@ gboolean    _bd_tally_view_print_to_pdf    (BdTallyView  *self,
                                             const char   *path,
                                             GError      **error);
 
+/* The printed page drawn into a PNG at @scale pixels a point (to look at
+ * it where no PDF viewer is). */
+gboolean    _bd_tally_view_render_page_png (BdTallyView  *self,
+                                            const char   *path,
+                                            double        scale);
+
 G_END_DECLS

@@ -19,8 +19,8 @@
 #include "bd-time.h"
 
 /* The damage tally (第4号様式 その2) in a window: the form's groups,
- * items and units down the side, a column per ward in the city's order and
- * the city's total; as of a time (now by default, kept up to date), or an
+ * items and units down the side with the city's total beside them, a
+ * column per ward in the city's order (scrolled sideways); as of a time (now by default, kept up to date), or an
  * issued edition as it was issued. Issue Edition keeps the shown numbers
  * as the next edition; Export CSV and Print (A4 landscape; "Print to File"
  * makes a PDF) work on what is shown. */
@@ -109,12 +109,16 @@ build_table (BdTallyView *self)
   gtk_grid_attach (self->names_grid, cell (C_("tally", "Item"), 0, "heading"), 1, 0, 1, 1);
   gtk_grid_attach (self->names_grid, cell (C_("tally", "Unit"), 0, "heading"), 2, 0, 1, 1);
 
+  /* the city's total stays in sight beside the names; the wards scroll */
   for (guint c = 0; c <= n_wards; c++)
     {
       const BdWard *ward = c < n_wards ? &wards[c] : bd_catalog_get_city ();
       GtkWidget *label = cell (bd_catalog_label (ward->name_ja, ward->name_en), 1, "heading");
 
-      gtk_grid_attach (self->values_grid, label, c, 0, 1, 1);
+      if (c < n_wards)
+        gtk_grid_attach (self->values_grid, label, c, 0, 1, 1);
+      else
+        gtk_grid_attach (self->names_grid, label, 3, 0, 1, 1);
     }
 
   self->value_labels = g_ptr_array_new ();
@@ -146,8 +150,12 @@ build_table (BdTallyView *self)
         {
           label = cell ("0", 1, "numeric");
           if (c == n_wards)
-            gtk_widget_add_css_class (label, "heading");
-          gtk_grid_attach (self->values_grid, label, c, i + 1, 1, 1);
+            {
+              gtk_widget_add_css_class (label, "heading");
+              gtk_grid_attach (self->names_grid, label, 3, i + 1, 1, 1);
+            }
+          else
+            gtk_grid_attach (self->values_grid, label, c, i + 1, 1, 1);
           gtk_size_group_add_widget (row, label);
           g_ptr_array_index (self->value_labels, c * n_items + i) = label;
         }
@@ -165,10 +173,16 @@ show_tally (BdTallyView *self)
   for (guint c = 0; c < bd_tally_get_n_columns (self->tally); c++)
     for (guint i = 0; i < n_items; i++)
       {
-        g_autofree char *text = bd_tally_format_value (bd_tally_get_value (self->tally, c, i),
-                                                       items[i].is_decimal);
+        double value = bd_tally_get_value (self->tally, c, i);
+        g_autofree char *text = bd_tally_format_value (value, items[i].is_decimal);
+        GtkWidget *label = g_ptr_array_index (self->value_labels, c * n_items + i);
 
-        gtk_label_set_text (g_ptr_array_index (self->value_labels, c * n_items + i), text);
+        gtk_label_set_text (GTK_LABEL (label), text);
+        /* the numbers that are not zero stand out */
+        if (value == 0)
+          gtk_widget_add_css_class (label, "dim-label");
+        else
+          gtk_widget_remove_css_class (label, "dim-label");
       }
 
   title = bd_tally_dup_title (self->tally);
@@ -516,27 +530,27 @@ on_begin_print_cb (GtkPrintOperation *operation,
   gtk_print_operation_set_n_pages (operation, 1);
 }
 
+/* Draws the page on @cr, whose units are points, in a box of @width by
+ * @height. */
 static void
-on_draw_page_cb (GtkPrintOperation *operation,
-                 GtkPrintContext   *context,
-                 int                page_nr,
-                 BdTallyView       *self)
+draw_tally (BdTallyView *self,
+            cairo_t     *cr,
+            double       width,
+            double       height)
 {
-  cairo_t *cr = gtk_print_context_get_cairo_context (context);
-  double width = gtk_print_context_get_width (context);
-  double height = gtk_print_context_get_height (context);
-  g_autoptr(PangoLayout) layout = gtk_print_context_create_pango_layout (context);
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
   g_autoptr(PangoFontDescription) title_font = pango_font_description_from_string ("Sans Bold 11");
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 6");
   g_autoptr(PangoFontDescription) bold = pango_font_description_from_string ("Sans Bold 6");
+  g_autoptr(PangoFontDescription) small_bold = pango_font_description_from_string ("Sans Bold 5.5");
   g_autofree char *title = bd_tally_dup_title (self->tally);
   g_autofree char *heading = NULL;
   const BdTallyItem *items;
   guint n_items = 0;
   guint n_columns = bd_tally_get_n_columns (self->tally);
-  double names_width = width * 0.27;
-  double group_width = names_width * 0.28;
-  double unit_width = names_width * 0.12;
+  double names_width = width * 0.2;
+  double group_width = names_width * 0.26;
+  double unit_width = names_width * 0.11;
   double item_width = names_width - group_width - unit_width;
   double column_width;
   double top = 26;
@@ -544,6 +558,9 @@ on_draw_page_cb (GtkPrintOperation *operation,
   const char *last_group = NULL;
   const char *last_name = NULL;
 
+  /* a point a unit, whatever the device */
+  pango_cairo_context_set_resolution (pango_layout_get_context (layout), 72);
+  pango_layout_context_changed (layout);
   items = bd_tally_get_items (&n_items);
   column_width = (width - names_width) / n_columns;
   row_height = MIN ((height - top) / (n_items + 1), 14);
@@ -560,6 +577,7 @@ on_draw_page_cb (GtkPrintOperation *operation,
   draw_text (cr, layout, C_("tally", "Item"), group_width, top + 2, item_width, PANGO_ALIGN_LEFT);
   draw_text (cr, layout, C_("tally", "Unit"), group_width + item_width, top + 2, unit_width,
              PANGO_ALIGN_LEFT);
+  pango_layout_set_font_description (layout, small_bold);
   for (guint c = 0; c < n_columns; c++)
     draw_text (cr, layout, bd_tally_get_column_name (self->tally, c),
                names_width + c * column_width, top + 2, column_width - 2, PANGO_ALIGN_RIGHT);
@@ -600,6 +618,16 @@ on_draw_page_cb (GtkPrintOperation *operation,
   cairo_stroke (cr);
 }
 
+static void
+on_draw_page_cb (GtkPrintOperation *operation,
+                 GtkPrintContext   *context,
+                 int                page_nr,
+                 BdTallyView       *self)
+{
+  draw_tally (self, gtk_print_context_get_cairo_context (context),
+              gtk_print_context_get_width (context), gtk_print_context_get_height (context));
+}
+
 static GtkPrintOperation *
 print_operation_new (BdTallyView *self)
 {
@@ -613,6 +641,7 @@ print_operation_new (BdTallyView *self)
   gtk_print_operation_set_default_page_setup (operation, setup);
   gtk_print_operation_set_job_name (operation, job);
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
   g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print_cb), self);
   g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page_cb), self);
 
@@ -846,4 +875,33 @@ _bd_tally_view_print_to_pdf (BdTallyView  *self,
 
   return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT,
                                   GTK_WINDOW (self), error) != GTK_PRINT_OPERATION_RESULT_ERROR;
+}
+
+gboolean
+_bd_tally_view_render_page_png (BdTallyView  *self,
+                                const char   *path,
+                                double        scale)
+{
+  /* A4 landscape less GTK's default margins (about 6.35 mm) */
+  double width = 841.89 - 2 * 18;
+  double height = 595.28 - 2 * 18;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+
+  g_return_val_if_fail (BD_IS_TALLY_VIEW (self), FALSE);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * scale),
+                                        (int) (height * scale));
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_scale (cr, scale, scale);
+  draw_tally (self, cr, width, height);
+  cairo_destroy (cr);
+  status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+
+  return status == CAIRO_STATUS_SUCCESS;
 }
