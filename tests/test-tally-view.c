@@ -186,6 +186,22 @@ test_numbers (Fixture       *f,
   g_assert_cmpstr (_bd_tally_view_get_cell_text (view, 4, road), ==, "4");        /* 中央区 */
   g_assert_cmpstr (_bd_tally_view_get_cell_text (view, 24, paddy), ==, "1.5");    /* the city */
 
+  /* a "now" tally follows the store */
+  {
+    g_autoptr(BdReport) report = bd_report_new ();
+    const BdWard *kita = bd_catalog_lookup_ward (KITA);
+
+    bd_report_set_location (report, kita->latitude, kita->longitude);
+    bd_report_set_ward (report, KITA);
+    bd_report_set_category (report, "human");
+    bd_report_set_title (report, "負傷者");
+    bd_report_set_count (report, "dead", 4);
+    g_assert_true (bd_store_save_report (f->store, report, "北区", &error));
+    g_assert_no_error (error);
+    wait_ms (1500);
+    g_assert_cmpstr (_bd_tally_view_get_cell_text (view, 0, dead), ==, "7");
+  }
+
   /* as of 10:00 */
   _bd_tally_view_set_as_of (view, t1);
   core_t1 = bd_tally_compute (f->store, t1, &error);
