@@ -172,6 +172,8 @@ test: deps
 bench: build
 	@echo "== bench-store =="
 	$(BUILDDIR)/tests/bench-store
+	@echo "== bench-tally =="
+	$(BUILDDIR)/tests/bench-tally
 	@if [ -x $(BUILDDIR)/tests/bench-layer ]; then \
 	  echo "== bench-layer =="; \
 	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-layer; \

@@ -88,9 +88,28 @@ typedef enum
   STMT_OUTBOX_SENDING,
   STMT_HISTORY_QUEUED,
   STMT_UNSENT_TOMBSTONES,
+  STMT_VERSION_CLOSE,
+  STMT_VERSION_INSERT,
   N_STMTS
 } StmtId;
 
+
+/* The count fields of the categories (DOMAIN.md A) that report_versions
+ * keeps as columns, in the order of its INSERT (migration 8); a report's
+ * affected_households and affected_people come before them. */
+#define BD_STORE_VERSION_COUNTS(X) \
+  X (dead) X (missing) X (seriously_injured) X (slightly_injured) \
+  X (complete_collapse_houses) X (complete_collapse_households) X (complete_collapse_people) \
+  X (half_collapse_houses) X (half_collapse_households) X (half_collapse_people) \
+  X (partial_damage_houses) X (partial_damage_households) X (partial_damage_people) \
+  X (inundation_above_floor_houses) X (inundation_above_floor_households) \
+  X (inundation_above_floor_people) \
+  X (inundation_under_floor_houses) X (inundation_under_floor_households) \
+  X (inundation_under_floor_people) \
+  X (public_buildings) X (other_buildings) \
+  X (building_fires) X (hazmat_fires) X (other_fires) \
+  X (sites) X (vessels) X (households) X (lines) \
+  X (paddy_washed_out_ha) X (paddy_submerged_ha) X (field_washed_out_ha) X (field_submerged_ha)
 
 /* A statement that resets itself when it goes out of scope. */
 typedef sqlite3_stmt StmtScope;

@@ -197,6 +197,74 @@ write_fts (BdStore     *self,
   return _bd_store_step_done (self, stmt, error);
 }
 
+/* The keys of BD_STORE_VERSION_COUNTS, in order. */
+#define VERSION_KEY(key) #key,
+static const char * const version_count_keys[] = {
+  BD_STORE_VERSION_COUNTS (VERSION_KEY)
+};
+
+/* Adds the version of the row just written to report_versions (migration
+ * 8), ending the version it replaces (@had_row: the row existed before). */
+static gboolean
+write_version (BdStore     *self,
+               BdReport    *report,
+               gint64       rowid,
+               gboolean     had_row,
+               GError     **error)
+{
+  GDateTime *updated = bd_report_get_updated_at (report);
+  gint64 valid_from = updated != NULL ? g_date_time_to_unix (updated) : 0;
+  sqlite3_stmt *stmt;
+  int column = 1;
+  int rc;
+  guint i;
+
+  if (had_row)
+    {
+      g_autoptr(StmtScope) scope = NULL;
+
+      if (!(stmt = _bd_store_get_stmt (self, STMT_VERSION_CLOSE, error)))
+        return FALSE;
+      scope = stmt;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      sqlite3_bind_int64 (stmt, 2, valid_from);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        valid_from = MAX (valid_from, sqlite3_column_int64 (stmt, 0));
+      if (rc != SQLITE_DONE)
+        {
+          _bd_store_set_sql_error (self->db, error, rc, _("Cannot write a report"));
+          return FALSE;
+        }
+    }
+
+  if (!(stmt = _bd_store_get_stmt (self, STMT_VERSION_INSERT, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, column++, rowid);
+  sqlite3_bind_int64 (stmt, column++, valid_from);
+  sqlite3_bind_int (stmt, column++, bd_report_get_deleted (report) ? 1 : 0);
+  bind_text_or_null (stmt, column++, bd_report_get_ward (report));
+  bind_text_or_null (stmt, column++, bd_report_get_category (report));
+  sqlite3_bind_int (stmt, column++, bd_report_get_severity (report));
+  bind_text_or_null (stmt, column++, bd_report_get_status (report));
+  bind_time (stmt, column++, bd_report_get_observed_at (report));
+  sqlite3_bind_double (stmt, column++, bd_report_get_latitude (report));
+  sqlite3_bind_double (stmt, column++, bd_report_get_longitude (report));
+  sqlite3_bind_int64 (stmt, column++, MAX (bd_report_get_affected_households (report), 0));
+  sqlite3_bind_int64 (stmt, column++, MAX (bd_report_get_affected_people (report), 0));
+  for (i = 0; i < G_N_ELEMENTS (version_count_keys); i++)
+    {
+      double value = bd_report_get_count (report, version_count_keys[i]);
+
+      /* whole counts stay integers, so that their sums are exact */
+      if (value == floor (value) && fabs (value) < 1e15)
+        sqlite3_bind_int64 (stmt, column++, (gint64) value);
+      else
+        sqlite3_bind_double (stmt, column++, value);
+    }
+
+  return _bd_store_step_done (self, stmt, error);
+}
+
 /* Inserts or updates the row of @report (by id), with its R*Tree and FTS
  * rows; must run inside a transaction. */
 gboolean
@@ -235,7 +303,8 @@ _bd_store_write_row (BdStore     *self,
 
       return (!live ||
               write_rtree (self, STMT_RTREE_INSERT, *rowid, lat, lon, updated_at, error)) &&
-             write_fts (self, STMT_FTS_INSERT, *rowid, title, description, error);
+             write_fts (self, STMT_FTS_INSERT, *rowid, title, description, error) &&
+             write_version (self, report, *rowid, FALSE, error);
     }
 
   *rowid = old.rowid;
@@ -271,7 +340,7 @@ _bd_store_write_row (BdStore     *self,
         return FALSE;
     }
 
-  return TRUE;
+  return write_version (self, report, old.rowid, TRUE, error);
 }
 
 gboolean

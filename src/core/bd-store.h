@@ -27,7 +27,7 @@ typedef enum
 } BdStoreError;
 
 /* The latest schema version (PRAGMA user_version). */
-#define BD_STORE_SCHEMA_VERSION 7
+#define BD_STORE_SCHEMA_VERSION 8
 
 typedef enum
 {
@@ -304,6 +304,15 @@ GArray     *bd_store_reader_query_rowids (BdStoreReader *reader,
 /* Every live report as a BdPoint (a GArray of BdPoint), rowid order. */
 GArray     *bd_store_reader_load_points  (BdStoreReader *reader,
                                           GError       **error);
+/* The reports as they were at @as_of (a time slider): each report whose
+ * version valid then (report_versions) was not deleted, at the place and
+ * with the category, severity and status it had then; rowid order.
+ * Versions start at a report's updated_at; what a report was before the
+ * store kept versions (schema 8) is not known: its first version is the
+ * row as it was then. */
+GArray     *bd_store_reader_load_points_as_of (BdStoreReader *reader,
+                                               GDateTime     *as_of,
+                                               GError       **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreReader, bd_store_reader_free)
 
 /* Async helpers over a reader on a worker thread. */
@@ -322,6 +331,15 @@ void        bd_store_load_points_async   (BdStore             *self,
 GArray     *bd_store_load_points_finish  (BdStore             *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+
+void        bd_store_load_points_as_of_async  (BdStore             *self,
+                                               GDateTime           *as_of,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GArray     *bd_store_load_points_as_of_finish (BdStore             *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 /* Signals:
  *   "changed" (BdStoreChange change, const char *report_id, gint64 rowid)
