@@ -101,7 +101,7 @@ test_control_head (void)
   g_assert_cmpstr (m->type_code, ==, "VPWW54");
   g_assert_cmpstr (m->alert_status, ==, "actual");
   g_assert_cmpstr (m->msg_type, ==, "alert");
-  g_assert_cmpstr (key, ==, "気象警報・注意報（Ｈ２７）||2026-07-03T10:00:00+09:00|");
+  g_assert_cmpstr (key, ==, "気象警報・注意報（Ｈ２７）||2026-07-03T10:00:00+09:00||発表");
 }
 
 static void

@@ -125,7 +125,7 @@ char *
 bd_jma_message_key (const BdJmaMessage *message)
 {
   return g_strjoin ("|", message->title, message->event_id, message->report_date_time,
-                    message->serial, NULL);
+                    message->serial, message->info_type, NULL);
 }
 
 gboolean
@@ -1078,4 +1078,95 @@ out:
   if (!ok)
     return NULL;
   return g_steal_pointer (&m);
+}
+
+/* ---------------------------------------------------------------- feeds */
+
+#define ATOM_NS "http://www.w3.org/2005/Atom"
+
+void
+bd_jma_feed_entry_free (BdJmaFeedEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->title);
+  g_free (entry->id);
+  g_free (entry->updated);
+  g_free (entry->author);
+  g_free (entry->href);
+  g_free (entry);
+}
+
+GPtrArray *
+bd_jma_parse_feed (const char  *data,
+                   gsize        length,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  xmlDoc *doc;
+  xmlNode *root;
+
+  if (length > BD_JMA_MAX_FEED_BYTES)
+    {
+      g_set_error (error, BD_JMA_ERROR, BD_JMA_ERROR_TOO_LARGE,
+                   _("The feed is larger than %d MiB."), BD_JMA_MAX_FEED_BYTES >> 20);
+      return NULL;
+    }
+  if (length == 0)
+    {
+      g_set_error_literal (error, BD_JMA_ERROR, BD_JMA_ERROR_MALFORMED, _("The feed is empty."));
+      return NULL;
+    }
+  if (!check_forbidden (data, length, error))
+    return NULL;
+  doc = read_xml (data, length, error);
+  if (doc == NULL)
+    return NULL;
+  root = xmlDocGetRootElement (doc);
+  if (!check_shape (root, error))
+    {
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+  if (!is_element (root, "feed") || root->ns == NULL ||
+      strcmp ((const char *) root->ns->href, ATOM_NS) != 0)
+    {
+      g_set_error_literal (error, BD_JMA_ERROR, BD_JMA_ERROR_MALFORMED,
+                           _("This is not an Atom feed."));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_jma_feed_entry_free);
+  for_each_child (node, root, "entry")
+    {
+      g_autoptr(BdJmaFeedEntry) entry = NULL;
+      xmlChar *href = NULL;
+
+      for_each_child (link, node, "link")
+        {
+          xmlChar *type = xmlGetProp (link, (const xmlChar *) "type");
+
+          if (href == NULL && (type == NULL || strcmp ((const char *) type, "application/xml") == 0))
+            href = xmlGetProp (link, (const xmlChar *) "href");
+          xmlFree (type);
+        }
+      if (href == NULL)
+        continue;
+      if (entries->len >= BD_JMA_MAX_FEED_ENTRIES)
+        {
+          xmlFree (href);
+          break;
+        }
+      entry = g_new0 (BdJmaFeedEntry, 1);
+      entry->href = g_strstrip (g_strdup ((const char *) href));
+      xmlFree (href);
+      entry->title = child_text (node, "title");
+      entry->id = child_text (node, "id");
+      entry->updated = child_text (node, "updated");
+      entry->author = child_text (child (node, "author"), "name");
+      g_ptr_array_add (entries, g_steal_pointer (&entry));
+    }
+  xmlFreeDoc (doc);
+  return g_steal_pointer (&entries);
 }

@@ -76,8 +76,10 @@ BdJmaMessage *bd_jma_parse             (const char          *data,
                                         GError             **error);
 void          bd_jma_message_free      (BdJmaMessage        *message);
 
-/* Control/Title | EventID | ReportDateTime | Serial: the same message
- * (re-sent, or fetched again) has the same key. */
+/* Control/Title | EventID | ReportDateTime | Serial | InfoType: the same
+ * message (re-sent, or fetched again) has the same key. InfoType is part
+ * of it because a 訂正 or 取消 may repeat the corrected message's
+ * ReportDateTime and Serial. */
 char         *bd_jma_message_key       (const BdJmaMessage  *message);
 gboolean      bd_jma_message_is_cancel (const BdJmaMessage  *message);
 
@@ -96,6 +98,27 @@ char         *bd_jma_thread_id         (const char          *info_kind,
                                         const char          *kind_code,
                                         const char          *alert_status);
 
+/* An Atom feed of JMA (DOMAIN.md B.4.1): its entries, in feed order. The
+ * same bounds and refusals as a message, with BD_JMA_MAX_FEED_BYTES. */
+#define BD_JMA_MAX_FEED_BYTES   (8 * 1024 * 1024)
+#define BD_JMA_MAX_FEED_ENTRIES 5000
+
+typedef struct
+{
+  char *title;    /* the message type's name, 気象警報・注意報（Ｈ２７） */
+  char *id;
+  char *updated;
+  char *author;   /* the issuing office, 大阪管区気象台 */
+  char *href;     /* the message's URL (link type="application/xml") */
+} BdJmaFeedEntry;
+
+/* BdJmaFeedEntry*s; entries without a link are left out. */
+GPtrArray    *bd_jma_parse_feed        (const char          *data,
+                                        gsize                length,
+                                        GError             **error);
+void          bd_jma_feed_entry_free   (BdJmaFeedEntry      *entry);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdJmaMessage, bd_jma_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdJmaFeedEntry, bd_jma_feed_entry_free)
 
 G_END_DECLS
