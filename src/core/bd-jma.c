@@ -419,7 +419,8 @@ read_xml (const char  *data,
   if (doc == NULL || !context->wellFormed)
     {
       xmlErrorPtr last = xmlCtxtGetLastError (context);
-      g_autofree char *reason = g_strdup (last && last->message ? last->message : "?");
+      /* libxml2 may quote the bad bytes it met */
+      g_autofree char *reason = g_utf8_make_valid (last && last->message ? last->message : "?", -1);
 
       g_strstrip (reason);
       if (last != NULL && last->line > 0)
