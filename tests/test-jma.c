@@ -312,6 +312,7 @@ test_hostile (void)
   assert_refused ("hostile-entity-ref.xml", BD_JMA_ERROR_FORBIDDEN);
   assert_refused ("hostile-truncated.xml", BD_JMA_ERROR_MALFORMED);
   assert_refused ("hostile-not-jma.xml", BD_JMA_ERROR_MALFORMED);
+  assert_refused ("hostile-deep.xml", BD_JMA_ERROR_TOO_LARGE);
   assert_refused ("unknown-area.xml", BD_JMA_ERROR_NOT_IN_CITY);
   assert_refused ("unsupported-type.xml", BD_JMA_ERROR_UNSUPPORTED);
 }

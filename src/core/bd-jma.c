@@ -332,8 +332,8 @@ check_forbidden (const char  *data,
           if (!known)
             {
               g_set_error (error, BD_JMA_ERROR, BD_JMA_ERROR_FORBIDDEN,
-                           _("The XML refers to an entity (at byte %" G_GSIZE_FORMAT "), "
-                             "which JMA messages never do."), i);
+                           _("The XML refers to an entity (at byte %u), "
+                             "which JMA messages never do."), (guint) i);
               return FALSE;
             }
         }
