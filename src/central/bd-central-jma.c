@@ -117,7 +117,9 @@ end_threads (BdCentralStore      *store,
       JsonNode *active;
       const char *area;
 
-      if (!g_str_has_prefix (feature->id, "jma-") || g_hash_table_contains (renewed, feature->id))
+      /* Cheap before a parse: the stored text holds the info_kind as is. */
+      if (!g_str_has_prefix (feature->id, "jma-") || g_hash_table_contains (renewed, feature->id) ||
+          strstr (feature->feature, m->info_kind) == NULL)
         continue;
       node = bd_json_parse (feature->feature, strlen (feature->feature), 0, NULL);
       props = node ? properties_of (node) : NULL;
