@@ -436,6 +436,21 @@ bd_store_apply_merge (BdStore             *self,
   if (!_bd_store_begin (self, error))
     return FALSE;
 
+  /* what the merge brought from the server, in the history */
+  {
+    g_autoptr(BdReport) old = NULL;
+    g_autoptr(GError) local_error = NULL;
+
+    old = _bd_store_load_stored (self, id, NULL, &local_error);
+    if (local_error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        goto fail;
+      }
+    if (!_bd_store_write_server_history (self, old, merged, NULL, "merge", now_text, error))
+      goto fail;
+  }
+
   if (!_bd_store_write_row (self, merged, feature, &rowid, error) ||
       !_bd_store_run_with_id (self, STMT_OUTBOX_REMOVE_REPORT, id, error))
     goto fail;
@@ -623,6 +638,20 @@ bd_store_apply_pulled (BdStore     *self,
           skipped++;
           continue;
         }
+      /* what the server changed, in the history: from the copy held here */
+      {
+        g_autoptr(BdReport) old = NULL;
+        g_autoptr(GError) local_error = NULL;
+
+        old = _bd_store_load_stored (self, bd_report_get_id (report), NULL, &local_error);
+        if (local_error != NULL)
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            goto fail;
+          }
+        if (!_bd_store_write_server_history (self, old, report, NULL, "pull", now_text, error))
+          goto fail;
+      }
       if (!_bd_store_write_row (self, report,
                                 features != NULL ? g_ptr_array_index (features, i) : feature,
                                 &rowid, error) ||
