@@ -138,6 +138,14 @@ clear_filters_activated (GSimpleAction *action,
   _bd_window_clear_filters (self);
 }
 
+static void
+departments_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  _bd_window_show_departments (BD_WINDOW (user_data));
+}
+
 static const GActionEntry win_entries[] = {
   { "new-report", new_report_activated },
   { "new-report-at", new_report_at_activated, "(dd)" },
@@ -148,6 +156,7 @@ static const GActionEntry win_entries[] = {
   { "place-on-map", place_on_map_activated },
   { "show-sidebar", show_sidebar_activated },
   { "clear-filters", clear_filters_activated },
+  { "departments", departments_activated },
 };
 
 void
