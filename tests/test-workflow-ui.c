@@ -189,7 +189,7 @@ test_history_view (void)
   else
     {
       g_assert_nonnull (strstr (_bd_history_view_get_entry_text (view, 0), "サーバー"));
-      g_assert_cmpstr (_bd_history_view_get_row_text (view, 0), ==, "状況: 確認済 → 対応中");
+      g_assert_cmpstr (_bd_history_view_get_row_text (view, 0), ==, "対応状況: 確認済 → 対応中");
       g_assert_cmpstr (_bd_history_view_get_row_text (view, 4), ==, "担当部署: 未割当 → 建設局");
     }
 

@@ -146,9 +146,15 @@ add_entry (BdHistoryView  *self,
 
           if (!g_str_equal (change->field, fields[f].name))
             continue;
+          /* a create lists every field: leave out those still empty */
+          if (JSON_NODE_HOLDS_NULL (change->old_value) &&
+              ((JSON_NODE_HOLDS_ARRAY (change->new_value) &&
+                json_array_get_length (json_node_get_array (change->new_value)) == 0) ||
+               (JSON_NODE_HOLDS_OBJECT (change->new_value) &&
+                json_object_get_size (json_node_get_object (change->new_value)) == 0)))
+            continue;
           old_text = bd_report_field_format_json (change->field, change->old_value);
           new_text = bd_report_field_format_json (change->field, change->new_value);
-          /* a create lists every field: leave out those still empty */
           if (g_str_equal (old_text, new_text))
             continue;
           gtk_list_box_append (GTK_LIST_BOX (list), make_row (self, change->field,
