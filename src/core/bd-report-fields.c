@@ -526,79 +526,79 @@ field_to_json (BdReport                *self,
                const BdReportFieldInfo *field,
                JsonObject              *props)
 {
-      switch ((Kind) field->kind)
-        {
-        case KIND_ID:
-        case KIND_GEOMETRY:
-          break;   /* members of the feature, not properties */
-        case KIND_NULLABLE:
-          if (MEMBER (self, field, char *) != NULL)
-            json_object_set_string_member (props, field->name, MEMBER (self, field, char *));
-          break;
-        case KIND_TEXT:
-          json_object_set_string_member (props, field->name, MEMBER (self, field, char *));
-          break;
-        case KIND_INT:
-          json_object_set_int_member (props, field->name, MEMBER (self, field, int));
-          break;
-        case KIND_INT64:
-          /* The unset value is left out; any other value is written, even an
-           * invalid one, so that reading back gives the same report. */
-          if (MEMBER (self, field, gint64) != field->unset)
-            json_object_set_int_member (props, field->name, MEMBER (self, field, gint64));
-          break;
-        case KIND_TIME:
+  switch ((Kind) field->kind)
+    {
+    case KIND_ID:
+    case KIND_GEOMETRY:
+      break;   /* members of the feature, not properties */
+    case KIND_NULLABLE:
+      if (MEMBER (self, field, char *) != NULL)
+        json_object_set_string_member (props, field->name, MEMBER (self, field, char *));
+      break;
+    case KIND_TEXT:
+      json_object_set_string_member (props, field->name, MEMBER (self, field, char *));
+      break;
+    case KIND_INT:
+      json_object_set_int_member (props, field->name, MEMBER (self, field, int));
+      break;
+    case KIND_INT64:
+      /* The unset value is left out; any other value is written, even an
+       * invalid one, so that reading back gives the same report. */
+      if (MEMBER (self, field, gint64) != field->unset)
+        json_object_set_int_member (props, field->name, MEMBER (self, field, gint64));
+      break;
+    case KIND_TIME:
+      {
+        g_autofree char *text = bd_format_timestamp (MEMBER (self, field, GDateTime *));
+
+        if (text != NULL)
+          json_object_set_string_member (props, field->name, text);
+      }
+      break;
+    case KIND_COUNTS:
+      {
+        JsonObject *counts = json_object_new ();
+        GVariantIter iter;
+        const char *key;
+        double value;
+
+        g_variant_iter_init (&iter, MEMBER (self, field, GVariant *));
+        while (g_variant_iter_next (&iter, "{&sd}", &key, &value))
           {
-            g_autofree char *text = bd_format_timestamp (MEMBER (self, field, GDateTime *));
-
-            if (text != NULL)
-              json_object_set_string_member (props, field->name, text);
+            /* Not representable: bd_report_validate () refuses these anyway. */
+            if (!isfinite (value) || fabs (value) > BD_REPORT_MAX_JSON_NUMBER)
+              continue;
+            add_number (counts, key, value);
           }
-          break;
-        case KIND_COUNTS:
+        json_object_set_object_member (props, field->name, counts);
+      }
+      break;
+    case KIND_ATTACHMENTS:
+      {
+        JsonArray *attachments = json_array_new ();
+        GVariantIter iter;
+        const char *sha256, *media_type, *name;
+
+        g_variant_iter_init (&iter, MEMBER (self, field, GVariant *));
+        while (g_variant_iter_next (&iter, "(&s&s&s)", &sha256, &media_type, &name))
           {
-            JsonObject *counts = json_object_new ();
-            GVariantIter iter;
-            const char *key;
-            double value;
+            JsonObject *attachment = json_object_new ();
 
-            g_variant_iter_init (&iter, MEMBER (self, field, GVariant *));
-            while (g_variant_iter_next (&iter, "{&sd}", &key, &value))
-              {
-                /* Not representable: bd_report_validate () refuses these anyway. */
-                if (!isfinite (value) || fabs (value) > BD_REPORT_MAX_JSON_NUMBER)
-                  continue;
-                add_number (counts, key, value);
-              }
-            json_object_set_object_member (props, field->name, counts);
+            json_object_set_string_member (attachment, "sha256", sha256);
+            json_object_set_string_member (attachment, "media_type", media_type);
+            json_object_set_string_member (attachment, "name", name);
+            json_array_add_object_element (attachments, attachment);
           }
-          break;
-        case KIND_ATTACHMENTS:
-          {
-            JsonArray *attachments = json_array_new ();
-            GVariantIter iter;
-            const char *sha256, *media_type, *name;
-
-            g_variant_iter_init (&iter, MEMBER (self, field, GVariant *));
-            while (g_variant_iter_next (&iter, "(&s&s&s)", &sha256, &media_type, &name))
-              {
-                JsonObject *attachment = json_object_new ();
-
-                json_object_set_string_member (attachment, "sha256", sha256);
-                json_object_set_string_member (attachment, "media_type", media_type);
-                json_object_set_string_member (attachment, "name", name);
-                json_array_add_object_element (attachments, attachment);
-              }
-            json_object_set_array_member (props, field->name, attachments);
-          }
-          break;
-        case KIND_BOOLEAN:
-          if (MEMBER (self, field, gboolean))
-            json_object_set_boolean_member (props, field->name, TRUE);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
+        json_object_set_array_member (props, field->name, attachments);
+      }
+      break;
+    case KIND_BOOLEAN:
+      if (MEMBER (self, field, gboolean))
+        json_object_set_boolean_member (props, field->name, TRUE);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 void

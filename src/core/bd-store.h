@@ -184,7 +184,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreImport, bd_store_import_free)
  * brought another edit meanwhile), what was typed is merged three ways
  * over the stored copy (bd_report_merge3 (); a field changed on both sides
  * takes the typed value) and the merge is saved. @edited is not changed;
- * @out_saved (may be NULL) receives what was saved. */
+ * @out_saved (may be NULL) receives what was saved. This is a person's
+ * edit: a change of status the workflow does not allow from @original's
+ * (bd_workflow_check ()) is refused with BD_STORE_ERROR_INVALID and nothing
+ * is written. (What the server sends, and the other writes, are never
+ * checked against the workflow.) */
 gboolean    bd_store_save_report_over (BdStore        *self,
                                        BdReport       *original,
                                        BdReport       *edited,
