@@ -69,6 +69,7 @@ _bd_report_editor_update_actions (BdReportEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-photo",
                                  editing && bd_photo_strip_get_can_add (self->photo_strip));
   gtk_widget_set_visible (self->delete_button, editing && !self->is_new);
+  _bd_report_editor_update_workflow_actions (self);
 }
 
 void
@@ -848,6 +849,7 @@ bd_report_editor_dispose (GObject *object)
   g_clear_object (&self->ward_model);
   g_clear_object (&self->category_model);
   g_clear_object (&self->status_model);
+  _bd_report_editor_dispose_workflow (self);
   g_clear_object (&self->unit_group);
   g_clear_pointer (&self->count_spins, g_hash_table_unref);
   g_clear_pointer (&self->remembered, g_hash_table_unref);
@@ -1034,6 +1036,7 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_coords_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_location_row_activated_cb);
   _bd_report_editor_class_init_form (widget_class);
+  _bd_report_editor_class_init_workflow (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.try-save", NULL, try_save_action);

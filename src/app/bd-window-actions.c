@@ -154,6 +154,14 @@ show_tally_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (view));
 }
 
+static void
+departments_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  _bd_window_show_departments (BD_WINDOW (user_data));
+}
+
 static const GActionEntry win_entries[] = {
   { "show-tally", show_tally_activated },
   { "new-report", new_report_activated },
@@ -165,6 +173,7 @@ static const GActionEntry win_entries[] = {
   { "place-on-map", place_on_map_activated },
   { "show-sidebar", show_sidebar_activated },
   { "clear-filters", clear_filters_activated },
+  { "departments", departments_activated },
 };
 
 void

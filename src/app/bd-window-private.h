@@ -111,7 +111,27 @@ struct _BdWindow
   GtkLabel                 *map_source_label;
   AdwWindowTitle           *window_title;
   BdSyncIndicator          *sync_indicator;
+
+  /* bd-window-workflow.c: the department filter */
+  GtkDropDown              *department_dropdown;
+  GtkStringList            *department_filter_model;
+  char                    **department_filter_codes;  /* "" any, "-" unassigned */
 };
+
+/* bd-window-workflow.c */
+void             _bd_window_class_init_workflow (GtkWidgetClass *widget_class);
+/* Reads the store's departments (the labels everyone shows) and fills the
+ * department filter. */
+void             _bd_window_init_workflow       (BdWindow   *self);
+void             _bd_window_dispose_workflow    (BdWindow   *self);
+/* The list of departments changed: the filter and the editor follow. */
+void             _bd_window_refresh_departments (BdWindow   *self);
+gboolean         _bd_window_department_filter_active (BdWindow *self);
+void             _bd_window_clear_department_filter  (BdWindow *self);
+/* bd-window.c: a filter of another file changed (the count, "clear filters") */
+void             _bd_window_filters_changed     (BdWindow   *self);
+/* Opens the departments dialog (win.departments). */
+void             _bd_window_show_departments    (BdWindow   *self);
 
 /* bd-window.c */
 ShumateViewport *_bd_window_get_viewport      (BdWindow   *self);

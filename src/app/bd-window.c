@@ -90,6 +90,7 @@ filters_active (BdWindow *self)
   return gtk_drop_down_get_selected (self->ward_dropdown) > 0 ||
          gtk_drop_down_get_selected (self->category_dropdown) > 0 ||
          gtk_drop_down_get_selected (self->status_dropdown) > 0 ||
+         _bd_window_department_filter_active (self) ||
          (text != NULL && text[0] != '\0');
 }
 
@@ -196,6 +197,13 @@ on_sort_changed_cb (BdWindow    *self,
   bd_report_list_set_sort (self->report_list, sorts[selected]);
 }
 
+/* A filter of another file changed (bd-window-workflow.c). */
+void
+_bd_window_filters_changed (BdWindow *self)
+{
+  update_count (self);
+}
+
 void
 _bd_window_clear_filters (BdWindow *self)
 {
@@ -206,6 +214,7 @@ _bd_window_clear_filters (BdWindow *self)
   gtk_drop_down_set_selected (self->ward_dropdown, 0);
   gtk_drop_down_set_selected (self->category_dropdown, 0);
   gtk_drop_down_set_selected (self->status_dropdown, 0);
+  _bd_window_clear_department_filter (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   update_count (self);
@@ -990,6 +999,7 @@ bd_window_constructed (GObject *object)
   on_sort_changed_cb (self, NULL, self->sort_dropdown);
 
   fill_filter_models (self);
+  _bd_window_init_workflow (self);
   update_count (self);
 
   bd_report_editor_set_store (self->editor, self->store);
@@ -1033,6 +1043,7 @@ bd_window_dispose (GObject *object)
   g_clear_object (&self->ward_filter_model);
   g_clear_object (&self->category_filter_model);
   g_clear_object (&self->status_filter_model);
+  _bd_window_dispose_workflow (self);
   g_clear_object (&self->narrow_menu);
   g_clear_object (&self->primary_menu);
   g_clear_object (&self->new_report_content_kept);
@@ -1177,6 +1188,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_visible_child_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
+  _bd_window_class_init_workflow (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_editor_saved_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_editor_deleted_cb);

@@ -251,7 +251,27 @@ gboolean      _bd_store_write_history  (BdStore        *self,
                                         const char     *now,
                                         const char     *op,
                                         const char     *fields,
+                                        const char     *changes,
                                         GError        **error);
+/* The history's "changes" of @fields: a JSON array of {"field", "old",
+ * "new"} with the values of bd_report_field_to_json () (@old NULL: a
+ * create, every old value null). */
+char         *_bd_store_changes_to_json (BdReport          *old,
+                                         BdReport          *report,
+                                         const char * const *fields,
+                                         guint              n_fields);
+/* Records the history row of a report that came from the server (a pulled
+ * page, a merge): the fields that differ from @old (NULL: new here), with
+ * their values; op "pull" or "merge"; the actor is the report's
+ * "updated_by" when the server sent one, else its reporter, else "server".
+ * Nothing when no field differs. Inside a transaction. */
+gboolean      _bd_store_write_server_history (BdStore      *self,
+                                              BdReport     *old,
+                                              BdReport     *report,
+                                              const char   *updated_by,
+                                              const char   *op,
+                                              const char   *now,
+                                              GError      **error);
 GPtrArray    *_bd_store_list_outbox    (BdStore        *self,
                                         StmtId          sid,
                                         GError        **error);

@@ -39,6 +39,8 @@ enum {
   QUERY_FEATURES = 1 << 6,
   QUERY_OBSERVED = 1 << 7,     /* sorted by observed time */
   QUERY_SEVERITY = 1 << 8,     /* sorted by severity */
+  QUERY_DEPARTMENT = 1 << 14,  /* one department (?20) */
+  QUERY_UNASSIGNED = 1 << 15,  /* no department */
 };
 
 static sqlite3_stmt *
@@ -60,7 +62,8 @@ get_query_stmt (sqlite3     *db,
        * max_t orders them like updated_at; the reports table is read only
        * for the other filters. */
       gboolean join = (mask & (QUERY_FEATURES | QUERY_WARD | QUERY_CATEGORY | QUERY_STATUS |
-                               QUERY_OBSERVED | QUERY_SEVERITY)) != 0;
+                               QUERY_OBSERVED | QUERY_SEVERITY |
+                               QUERY_DEPARTMENT | QUERY_UNASSIGNED)) != 0;
 
       sql = g_string_new ("SELECT t.id");
       if (mask & QUERY_FEATURES)
@@ -97,6 +100,10 @@ get_query_stmt (sqlite3     *db,
     g_string_append (sql, " AND r.category = ?6");
   if (mask & QUERY_STATUS)
     g_string_append (sql, " AND r.status = ?7");
+  if (mask & QUERY_DEPARTMENT)
+    g_string_append (sql, " AND r.department = ?20");
+  else if (mask & QUERY_UNASSIGNED)
+    g_string_append (sql, " AND r.department IS NULL");
   if (mask & QUERY_TEXT)
     g_string_append_printf (sql,
                             " AND %s IN (SELECT rowid FROM reports_fts"
@@ -166,6 +173,10 @@ _bd_store_run_query (sqlite3        *db,
         mask |= QUERY_CATEGORY;
       if (is_set (query->status))
         mask |= QUERY_STATUS;
+      if (is_set (query->department))
+        mask |= QUERY_DEPARTMENT;
+      else if (query->unassigned)
+        mask |= QUERY_UNASSIGNED;
       if (!is_blank (query->text))
         {
           /* nothing searchable (only punctuation): nothing matches */
@@ -206,6 +217,8 @@ _bd_store_run_query (sqlite3        *db,
       sqlite3_bind_text (stmt, 6, query->category, -1, SQLITE_STATIC);
     if (mask & QUERY_STATUS)
       sqlite3_bind_text (stmt, 7, query->status, -1, SQLITE_STATIC);
+    if (mask & QUERY_DEPARTMENT)
+      sqlite3_bind_text (stmt, 20, query->department, -1, SQLITE_STATIC);
     if (mask & QUERY_TEXT)
       sqlite3_bind_text (stmt, 8, match, -1, SQLITE_STATIC);
     if (mask & QUERY_LIMIT)
@@ -538,6 +551,7 @@ task_data_free (TaskData *data)
   g_free ((char *) data->query.ward);
   g_free ((char *) data->query.category);
   g_free ((char *) data->query.status);
+  g_free ((char *) data->query.department);
   g_free ((char *) data->query.text);
   g_free (data);
 }
@@ -587,6 +601,7 @@ bd_store_query_rowids_async (BdStore             *self,
       data->query.ward = g_strdup (query->ward);
       data->query.category = g_strdup (query->category);
       data->query.status = g_strdup (query->status);
+      data->query.department = g_strdup (query->department);
       data->query.text = g_strdup (query->text);
     }
 

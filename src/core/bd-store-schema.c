@@ -225,6 +225,25 @@ static const char migration_8[] =
   "  BEGIN SELECT RAISE (ABORT, 'an issued edition cannot be changed'); END;"
   "PRAGMA user_version = 8;";
 
+/* Issue 12, the workflow: each history row keeps the old and new value of
+ * every field it names (changes: a JSON array of {"field", "old", "new"},
+ * the values as GeoJSON properties, null when unset; NULL on rows written
+ * before); reports get the department they are assigned to (a column, for
+ * the filters) and the store the editable list of departments, seeded from
+ * resources/data/departments.json on first use. */
+static const char migration_9[] =
+  "ALTER TABLE history ADD COLUMN changes TEXT;"
+  "ALTER TABLE reports ADD COLUMN department TEXT;"
+  "CREATE INDEX reports_department ON reports (department);"
+  "CREATE TABLE departments ("
+  "  code TEXT PRIMARY KEY,"
+  "  name_ja TEXT NOT NULL,"
+  "  name_en TEXT NOT NULL,"
+  "  position INTEGER NOT NULL,"
+  "  retired INTEGER NOT NULL DEFAULT 0"
+  ") WITHOUT ROWID;"
+  "PRAGMA user_version = 9;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
@@ -234,6 +253,7 @@ static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_6,
   migration_7,
   migration_8,
+  migration_9,
 };
 
 const BdSqliteSchema _bd_store_schema = {
@@ -263,13 +283,13 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT] =
     "INSERT INTO reports (id, ward, category, severity, status, lat, lon,"
     "  observed_at, created_at, updated_at, rev, seq, deleted, title, reporter,"
-    "  description, feature)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    "  description, feature, department)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19)",
   [STMT_UPDATE] =
     "UPDATE reports SET id = ?1, ward = ?2, category = ?3, severity = ?4,"
     "  status = ?5, lat = ?6, lon = ?7, observed_at = ?8, created_at = ?9,"
     "  updated_at = ?10, rev = ?11, seq = ?12, deleted = ?13, title = ?14,"
-    "  reporter = ?15, description = ?16, feature = ?17"
+    "  reporter = ?15, description = ?16, feature = ?17, department = ?19"
     " WHERE rowid = ?18",
   [STMT_RTREE_INSERT] =
     "INSERT INTO reports_rtree (id, min_lon, max_lon, min_lat, max_lat, min_t, max_t)"
@@ -291,9 +311,10 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_OUTBOX_REMOVE] = "DELETE FROM outbox WHERE seq = ?1",
   [STMT_OUTBOX_COUNT] = "SELECT count(*) FROM outbox",
   [STMT_HISTORY_INSERT] =
-    "INSERT INTO history (report_id, actor, at, op, fields) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO history (report_id, actor, at, op, fields, changes)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   [STMT_HISTORY_LIST] =
-    "SELECT id, report_id, actor, at, op, fields FROM history"
+    "SELECT id, report_id, actor, at, op, fields, changes FROM history"
     " WHERE ?1 IS NULL OR report_id = ?1 ORDER BY id",
   [STMT_COUNT] = "SELECT count(*) FROM reports WHERE deleted = 0",
   [STMT_SYNC_GET] = "SELECT value FROM sync_state WHERE key = ?1",

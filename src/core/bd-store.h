@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "bd-departments.h"
 #include "bd-geo.h"
 #include "bd-report.h"
 
@@ -27,7 +28,7 @@ typedef enum
 } BdStoreError;
 
 /* The latest schema version (PRAGMA user_version). */
-#define BD_STORE_SCHEMA_VERSION 8
+#define BD_STORE_SCHEMA_VERSION 9
 
 typedef enum
 {
@@ -58,6 +59,8 @@ typedef struct
   const char *text;            /* full-text search over title and description */
   guint       limit;           /* 0: no limit */
   BdQuerySort sort;            /* 0 (BD_QUERY_SORT_UPDATED) by default */
+  const char *department;      /* one department's code */
+  gboolean    unassigned;      /* only reports with no department (when department is unset) */
 } BdQuery;
 
 /* An outbox row: one local edit waiting to be pushed. */
@@ -72,16 +75,34 @@ typedef struct
   char   *error;               /* why the server refused it, or NULL */
 } BdOutboxEntry;
 
+/* One field of a history row: its value before and after, as
+ * bd_report_field_to_json () gives it (JSON null when unset; the old value
+ * of a create is null). Show it with bd_report_field_format_json (). */
+typedef struct
+{
+  char     *field;
+  JsonNode *old_value;
+  JsonNode *new_value;
+} BdHistoryChange;
+
 /* A history row: who changed what, when. */
 typedef struct
 {
-  gint64  id;
-  char   *report_id;
-  char   *actor;
-  char   *at;                  /* RFC 3339 */
-  char   *op;                  /* "create", "update", "delete", "restore" */
-  char  **fields;              /* names of the changed fields */
+  gint64     id;
+  char      *report_id;
+  char      *actor;
+  char      *at;               /* RFC 3339 */
+  char      *op;               /* "create", "update", "delete", "restore" (edits here);
+                                * "pull", "merge" (changes from the server) */
+  char     **fields;           /* names of the changed fields */
+  GPtrArray *changes;          /* BdHistoryChange*, in the order of fields; empty for
+                                * rows written before schema 8 */
 } BdHistoryEntry;
+
+/* The most a history row's values are read back (bytes of JSON). */
+#define BD_STORE_MAX_HISTORY_BYTES (32 * 1024 * 1024)
+
+void bd_history_change_free (BdHistoryChange *change);
 
 void bd_outbox_entry_free  (BdOutboxEntry  *entry);
 void bd_history_entry_free (BdHistoryEntry *entry);
@@ -163,7 +184,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreImport, bd_store_import_free)
  * brought another edit meanwhile), what was typed is merged three ways
  * over the stored copy (bd_report_merge3 (); a field changed on both sides
  * takes the typed value) and the merge is saved. @edited is not changed;
- * @out_saved (may be NULL) receives what was saved. */
+ * @out_saved (may be NULL) receives what was saved. This is a person's
+ * edit: a change of status the workflow does not allow from @original's
+ * (bd_workflow_check ()) is refused with BD_STORE_ERROR_INVALID and nothing
+ * is written. (What the server sends, and the other writes, are never
+ * checked against the workflow.) */
 gboolean    bd_store_save_report_over (BdStore        *self,
                                        BdReport       *original,
                                        BdReport       *edited,
@@ -289,6 +314,19 @@ gboolean    bd_store_settle_conflict  (BdStore        *self,
 BdReport   *bd_store_get_server_copy  (BdStore        *self,
                                        const char     *id,
                                        GError        **error);
+
+/* The departments reports are assigned to (bd-departments.h): the store's
+ * own list, in its order, retired ones included (BdDepartment*s). The
+ * first read seeds it from the resource data. */
+GPtrArray  *bd_store_list_departments (BdStore            *self,
+                                       GError            **error);
+/* Adds a department (a new code, at the end of the list) or renames or
+ * retires one (a known code); checked by bd_departments_check ()
+ * (BD_STORE_ERROR_INVALID). Who may do so (the headquarters) is the
+ * application's rule. */
+gboolean    bd_store_save_department  (BdStore            *self,
+                                       const BdDepartment *department,
+                                       GError            **error);
 
 /* Reading on another thread. bd_store_reader_open opens a read-only
  * connection of its own (WAL lets it read while the app writes); use it on
