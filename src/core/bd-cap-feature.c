@@ -551,12 +551,47 @@ bd_cap_feature_carry_thread (JsonNode *feature,
   json_object_set_array_member (props, "cap_messages", g_steal_pointer (&joined));
 }
 
+/* json_node_copy () shares objects and arrays: this copies them. */
+static JsonNode *
+deep_copy (JsonNode *node)
+{
+  JsonNode *copy;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObject *new_object = json_object_new ();
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &member))
+        json_object_set_member (new_object, name, deep_copy (member));
+      copy = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (copy, new_object);
+      return copy;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      JsonArray *new_array = json_array_sized_new (json_array_get_length (array));
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        json_array_add_element (new_array, deep_copy (json_array_get_element (array, i)));
+      copy = json_node_new (JSON_NODE_ARRAY);
+      json_node_take_array (copy, new_array);
+      return copy;
+    }
+  return json_node_copy (node);
+}
+
 JsonNode *
 bd_cap_feature_cancel (JsonNode         *current,
                        const BdCapAlert *alert,
                        GDateTime        *now)
 {
-  JsonNode *copy = json_node_copy (current);
+  JsonNode *copy = deep_copy (current);
   JsonObject *object = json_node_get_object (copy);
   JsonObject *props;
   JsonArray *messages;

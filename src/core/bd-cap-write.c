@@ -548,14 +548,16 @@ bd_cap_alert_from_city_feature (const char  *collection,
   alert->sender = g_strdup (BD_CAP_CITY_SENDER);
   alert->status = g_strdup ("Actual");
   alert->scope = g_strdup ("Public");
-  if (ended)
-    alert->msg_type = g_strdup ("Cancel");
-  else
-    alert->msg_type = g_strdup (rev <= 1 ? "Alert" : "Update");
   /* The thread's first message (revision 1) is sent at the start (issued_at,
-   * opened_at) when the feature names one; a later one refers to it. */
+   * opened_at) when the feature names one; a later one refers to it. With
+   * no start, no earlier message can be named: each revision is an Alert
+   * of its own (a lifted or closed one says AllClear). */
+  if (start == NULL || (rev <= 1 && !ended))
+    alert->msg_type = g_strdup ("Alert");
+  else
+    alert->msg_type = g_strdup (ended ? "Cancel" : "Update");
   alert->sent = g_strdup (rev <= 1 && start != NULL ? start : written);
-  if (rev > 1 && start != NULL)
+  if (strcmp (alert->msg_type, "Alert") != 0)
     alert->references = g_strdup_printf ("%s,urn:bosai-desk:%s:%s:1,%s", BD_CAP_CITY_SENDER,
                                          collection, id, start);
 

@@ -190,7 +190,9 @@ void        bd_cap_feature_carry_thread (JsonNode        *feature,
  * (state "open", or "closed"), at revision @rev written at @written_usec
  * (unix microseconds). identifier "urn:bosai-desk:{collection}:{id}:{rev}";
  * msgType Alert for revision 1, Update later, Cancel once lifted or
- * closed. Properties are read leniently. NULL with
+ * closed; the later ones name revision 1 in references, sent at the
+ * feature's issued_at (areas) or opened_at (shelters). Without that time
+ * every revision is an Alert. Properties are read leniently. NULL with
  * BD_CAP_ERROR_UNSUPPORTED for a feature that is not published. */
 BdCapAlert *bd_cap_alert_from_city_feature (const char   *collection,
                                        JsonNode          *feature,
