@@ -11,8 +11,9 @@
  * (an hq token). An Alert becomes a new feature (201, Location); an Update
  * replaces, a Cancel ends (active false, cancelled true) the feature of the
  * thread its <references> name (200, Location). Answers: 400 for a message
- * that is not well-formed, not valid CAP 1.2, has a DOCTYPE or entity, or
- * has no area in the city; 413 over the body bound; 409 "exists" for an
+ * that is not well-formed, not valid CAP 1.2, has a DOCTYPE or entity, is
+ * nested too deep or has too many parts, or has no area in the city; 413
+ * over the body bound (1 MiB); 409 "exists" for an
  * alert received already, 409 "unknown-reference" for an Update or Cancel
  * that names no alert held here.
  *
@@ -69,8 +70,9 @@ respond_cap_error (Request *r,
     switch ((BdCapError) error->code)
       {
       case BD_CAP_ERROR_TOO_LARGE:
-        status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
-        code = "payload-too-large";
+        /* the body's bytes are bounded before (413); here it is nesting,
+         * or too many elements, positions or areas */
+        code = "too-complex";
         break;
       case BD_CAP_ERROR_MALFORMED:
         code = "bad-xml";
