@@ -272,6 +272,19 @@ tree_has_entities (xmlNodePtr node)
   return FALSE;
 }
 
+static void
+ignore_generic_error (void       *ctx,
+                      const char *format,
+                      ...)
+{
+}
+
+static void
+ignore_structured_error (void        *ctx,
+                         xmlErrorPtr  error)
+{
+}
+
 /* A well-formed document with no DOCTYPE or entity; NULL with an error. */
 static xmlDocPtr
 read_document (const char  *data,
@@ -281,6 +294,9 @@ read_document (const char  *data,
   ParseState state = { 0 };
   xmlParserCtxtPtr ctxt;
   xmlDocPtr doc = NULL;
+  xmlGenericErrorFunc old_generic;
+  xmlStructuredErrorFunc old_structured;
+  void *old_generic_context, *old_structured_context;
 
   if (length > BD_CAP_MAX_BYTES)
     {
@@ -320,7 +336,17 @@ read_document (const char  *data,
   ctxt->sax->startElementNs = on_start_element_ns;
   ctxt->sax->endElementNs = on_end_element_ns;
 
+  /* Errors without a parser context (an input that cannot be decoded)
+   * would go to stderr: the caller gets them from the context instead. */
+  old_generic = xmlGenericError;
+  old_generic_context = xmlGenericErrorContext;
+  old_structured = xmlStructuredError;
+  old_structured_context = xmlStructuredErrorContext;
+  xmlSetGenericErrorFunc (NULL, ignore_generic_error);
+  xmlSetStructuredErrorFunc (NULL, ignore_structured_error);
   xmlParseDocument (ctxt);
+  xmlSetGenericErrorFunc (old_generic_context, old_generic);
+  xmlSetStructuredErrorFunc (old_structured_context, old_structured);
 
   if (state.forbidden)
     g_set_error_literal (error, BD_CAP_ERROR, BD_CAP_ERROR_FORBIDDEN,
