@@ -149,10 +149,15 @@ find_thread (Request    *r,
           g_autoptr(JsonNode) parsed = NULL;
           gboolean named = FALSE;
 
-          /* read only those whose text names one of the identifiers */
+          /* read only those whose text names one of the identifiers (as
+           * JSON writes it: one with characters JSON escapes is always read) */
           for (guint i = 0; i < references->len && !named; i++)
-            named = strstr (feature->feature,
-                            ((BdCapReference *) references->pdata[i])->identifier) != NULL;
+            {
+              const char *identifier = ((BdCapReference *) references->pdata[i])->identifier;
+
+              named = strpbrk (identifier, "\"\\") != NULL ||
+                      strstr (feature->feature, identifier) != NULL;
+            }
           if (!named || (parsed = parse_stored (feature)) == NULL)
             continue;
           for (guint i = 0; i < references->len; i++)
