@@ -368,6 +368,23 @@ test_cap_too_large (void)
     g_string_append (many, "<x:a xmlns:x=\"u\"/>");
   g_string_append (many, "</alert>");
   expect_error (many->str, many->len, BD_CAP_ERROR_TOO_LARGE, NULL);
+
+  /* more positions than BD_CAP_MAX_POINTS, a text over BD_CAP_MAX_TEXT */
+  {
+    g_autoptr(GString) points = g_string_new ("<areaDesc>北区</areaDesc><polygon>34.7,135.5");
+    g_autofree char *long_text = g_strnfill (BD_CAP_MAX_TEXT + 1, 'a');
+    g_autofree char *description = g_strdup_printf ("<areaDesc>%s</areaDesc>", long_text);
+    g_autofree char *text1 = NULL;
+    g_autofree char *text2 = NULL;
+
+    for (guint i = 0; i < BD_CAP_MAX_POINTS; i++)
+      g_string_append (points, " 34.7,135.5");
+    g_string_append (points, "</polygon>");
+    text1 = alert_with_area (points->str);
+    text2 = alert_with_area (description);
+    expect_error (text1, strlen (text1), BD_CAP_ERROR_TOO_LARGE, "positions");
+    expect_error (text2, strlen (text2), BD_CAP_ERROR_TOO_LARGE, "longer");
+  }
 }
 
 static void
@@ -730,6 +747,41 @@ test_cap_city_shelter (void)
   }
 }
 
+/* A MultiPolygon larger than the reader takes is cut to what it takes:
+ * the city's output always reads back. */
+static void
+test_cap_city_large (void)
+{
+  g_autoptr(GString) text = g_string_new ("{\"type\":\"Feature\",\"id\":\"big\",\"geometry\":"
+                                          "{\"type\":\"MultiPolygon\",\"coordinates\":[");
+  g_autofree char *xml = NULL;
+  g_autoptr(BdCapAlert) alert = NULL;
+  BdCapArea *area;
+
+  for (guint p = 0; p < 3; p++)
+    {
+      g_string_append (text, p > 0 ? ",[[" : "[[");
+      for (guint i = 0; i < 8000; i++)
+        {
+          double t = 2 * G_PI * i / 8000;
+          char lon[G_ASCII_DTOSTR_BUF_SIZE], lat[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append_printf (text, "%s[%s,%s]", i > 0 ? "," : "",
+                                  g_ascii_dtostr (lon, sizeof lon, 135.5 + 0.01 * p + 0.005 * cos (t)),
+                                  g_ascii_dtostr (lat, sizeof lat, 34.69 + 0.005 * sin (t)));
+        }
+      g_string_append (text, "]]");
+    }
+  g_string_append (text, "]},\"properties\":{\"kind\":\"evacuation\",\"level\":3,"
+                         "\"issued_at\":\"2026-12-06T01:30:00Z\"}}");
+  alert = city_alert ("areas", text->str, 1, &xml);
+  area = ((BdCapInfo *) alert->infos->pdata[0])->areas->pdata[0];
+  /* 2 × 8,001 positions (closed) fit in BD_CAP_MAX_POINTS, a third does not */
+  g_assert_cmpuint (area->polygons->len, ==, 2);
+  g_assert_cmpuint (((GArray *) area->polygons->pdata[0])->len, ==, 8001);
+  g_assert_cmpstr (area->area_desc, ==, "大阪市");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -751,6 +803,7 @@ main (int    argc,
   g_test_add_func ("/cap/round-trip", test_cap_round_trip);
   g_test_add_func ("/cap/city-evacuation", test_cap_city_evacuation);
   g_test_add_func ("/cap/city-shelter", test_cap_city_shelter);
+  g_test_add_func ("/cap/city-large", test_cap_city_large);
 
   return g_test_run ();
 }

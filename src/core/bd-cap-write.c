@@ -314,7 +314,9 @@ read_exterior_ring (JsonNode *polygon)
       !JSON_NODE_HOLDS_ARRAY (json_array_get_element (rings, 0)))
     return NULL;
   positions = json_node_get_array (json_array_get_element (rings, 0));
-  for (guint i = 0; i < json_array_get_length (positions) && i < BD_CAP_MAX_POINTS; i++)
+  if (json_array_get_length (positions) >= BD_CAP_MAX_POINTS)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (positions); i++)
     {
       BdCapPoint p;
 
@@ -368,12 +370,22 @@ add_geometry (BdCapArea *area,
     {
       JsonArray *polygons = json_node_get_array (coordinates);
 
+      guint n_points = 0;
+
+      /* within what bd_cap_parse reads back */
       for (guint i = 0; i < json_array_get_length (polygons) && i < BD_CAP_MAX_SHAPES; i++)
         {
           GArray *ring = read_exterior_ring (json_array_get_element (polygons, i));
 
-          if (ring != NULL)
-            g_ptr_array_add (area->polygons, ring);
+          if (ring == NULL)
+            continue;
+          if (n_points + ring->len > BD_CAP_MAX_POINTS)
+            {
+              g_array_unref (ring);
+              break;
+            }
+          n_points += ring->len;
+          g_ptr_array_add (area->polygons, ring);
         }
     }
 }

@@ -397,10 +397,11 @@ is_named (xmlNodePtr  node,
 }
 
 /* The text of a simple element, trimmed; NULL with an error when it holds
- * elements or is too long. */
+ * elements or is longer than @max_bytes. */
 static char *
-element_text (xmlNodePtr   node,
-              GError     **error)
+element_text_max (xmlNodePtr   node,
+                  gsize        max_bytes,
+                  GError     **error)
 {
   xmlChar *content;
   char *text;
@@ -418,15 +419,22 @@ element_text (xmlNodePtr   node,
   content = xmlNodeGetContent (node);
   text = g_strdup (content ? (const char *) content : "");
   xmlFree (content);
-  if (strlen (text) > BD_CAP_MAX_TEXT)
+  if (strlen (text) > max_bytes)
     {
       g_set_error (error, BD_CAP_ERROR, BD_CAP_ERROR_TOO_LARGE,
                    _("<%s> (line %ld) is longer than %d bytes."),
-                   (const char *) node->name, xmlGetLineNo (node), BD_CAP_MAX_TEXT);
+                   (const char *) node->name, xmlGetLineNo (node), (int) max_bytes);
       g_free (text);
       return NULL;
     }
   return g_strstrip (text);
+}
+
+static char *
+element_text (xmlNodePtr   node,
+              GError     **error)
+{
+  return element_text_max (node, BD_CAP_MAX_TEXT, error);
 }
 
 /* Sets a single-valued member: a second one is an error. */
@@ -559,7 +567,8 @@ read_polygon (BdCapArea   *area,
               guint       *n_points,
               GError     **error)
 {
-  g_autofree char *text = element_text (node, error);
+  /* a polygon is bounded by the message's size and BD_CAP_MAX_POINTS */
+  g_autofree char *text = element_text_max (node, BD_CAP_MAX_BYTES, error);
   g_autoptr(GArray) ring = g_array_new (FALSE, TRUE, sizeof (BdCapPoint));
   const char *p;
 

@@ -33,7 +33,7 @@ G_BEGIN_DECLS
 #define BD_CAP_MAX_AREAS    64           /* per info */
 #define BD_CAP_MAX_SHAPES   256          /* polygons and circles in one alert */
 #define BD_CAP_MAX_POINTS   20000        /* positions in one alert */
-#define BD_CAP_MAX_TEXT     (64 * 1024)  /* bytes of one element's text */
+#define BD_CAP_MAX_TEXT     (64 * 1024)  /* bytes of one element's text (not a polygon) */
 #define BD_CAP_CIRCLE_SIDES 64
 /* The city as a CAP sender, and the geocode name of the codes it writes
  * (全国地方公共団体コード, 6 digits; any name is read). */
