@@ -284,6 +284,16 @@ test_cap_malformed (void)
       g_assert_nonnull (error);
       g_assert_true (error->domain == BD_CAP_ERROR);
     }
+  /* bytes that are not UTF-8: the error is still UTF-8 */
+  {
+    const char *latin = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><alert>\xff\xfe\xc3</alert>";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BdCapAlert) alert = parse (latin, &error);
+
+    g_assert_null (alert);
+    g_assert_error (error, BD_CAP_ERROR, BD_CAP_ERROR_MALFORMED);
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  }
   /* two root elements */
   {
     g_autofree char *two = g_strconcat (good, "<alert/>", NULL);

@@ -358,7 +358,9 @@ read_document (const char  *data,
   else if (!ctxt->wellFormed || ctxt->myDoc == NULL)
     {
       const xmlError *last = xmlCtxtGetLastError (ctxt);
-      g_autofree char *message = g_strdup (last && last->message ? last->message : "?");
+      /* libxml2 may quote the input's bytes: not always UTF-8 */
+      g_autofree char *message = g_utf8_make_valid (last && last->message ? last->message : "?",
+                                                    -1);
 
       g_strstrip (message);
       g_set_error (error, BD_CAP_ERROR, BD_CAP_ERROR_MALFORMED,

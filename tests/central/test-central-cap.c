@@ -152,6 +152,32 @@ test_alert (void)
   }
 }
 
+/* Areas given by codes only: a feature with a null geometry (ALERTS.md). */
+static void
+test_codes_only (void)
+{
+  g_autoptr(Server) server = server_start ();
+  g_autofree char *codes = cap_text ("C-1", "Alert", "", "洪水警報",
+                                     "<areaDesc>大阪市</areaDesc><geocode><valueName>JIS</valueName>"
+                                     "<value>27100</value></geocode>");
+  g_autoptr(Response) posted = post_cap (server, server->hq, codes);
+  g_autoptr(Response) read = NULL;
+
+  if (posted->status == 400 && posted->json != NULL &&
+      strstr (json_object_get_string_member (object (posted), "description"), "geometry") != NULL)
+    {
+      /* the store takes alerts with a null geometry from the JMA branch on */
+      g_test_skip ("this store refuses a null geometry (allowed for alerts by the JMA branch)");
+      return;
+    }
+  g_assert_cmpuint (posted->status, ==, 201);
+  read = request (server, "GET", posted->location, server->hq, NULL, NULL, NULL);
+  g_assert_true (json_object_get_null_member (object (read), "geometry"));
+  g_assert_cmpstr (json_array_get_string_element (
+                     json_object_get_array_member (properties (read), "area_codes"), 0), ==, "271004");
+  g_assert_cmpstr (json_object_get_string_member (properties (read), "category"), ==, "flood");
+}
+
 static void
 test_update_cancel (void)
 {
@@ -554,6 +580,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/central-cap/alert", test_alert);
+  g_test_add_func ("/central-cap/codes-only", test_codes_only);
   g_test_add_func ("/central-cap/update-cancel", test_update_cancel);
   g_test_add_func ("/central-cap/bad-bodies", test_bad_bodies);
   g_test_add_func ("/central-cap/feed", test_feed);

@@ -38,6 +38,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert_nonnull (error);
       g_assert_true (error->domain == BD_CAP_ERROR);
       g_assert_nonnull (error->message);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
       return 0;
     }
   g_assert_no_error (error);
