@@ -559,6 +559,24 @@ test_cap_unsupported (void)
   feature = bd_cap_alert_to_feature (alert, "cap-a", now, &error);
   g_assert_null (feature);
   g_assert_error (error, BD_CAP_ERROR, BD_CAP_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "Ack"));
+
+  /* a Cancel ends another alert; it is no feature of its own */
+  {
+    g_autoptr(GString) cancel = g_string_new (text);
+    g_autoptr(BdCapAlert) cancel_alert = NULL;
+    g_autoptr(GError) cancel_error = NULL;
+    g_autoptr(JsonNode) none = NULL;
+
+    g_string_replace (cancel, "<msgType>Alert</msgType>",
+                      "<msgType>Cancel</msgType><references>a,b,2026-12-06T10:00:00+09:00</references>", 1);
+    cancel_alert = parse (cancel->str, &cancel_error);
+    g_assert_no_error (cancel_error);
+    none = bd_cap_alert_to_feature (cancel_alert, "cap-c", now, &cancel_error);
+    g_assert_null (none);
+    g_assert_error (cancel_error, BD_CAP_ERROR, BD_CAP_ERROR_UNSUPPORTED);
+    g_assert_nonnull (strstr (cancel_error->message, "ends"));
+  }
 }
 
 /* What the writer writes, the reader reads back the same. */

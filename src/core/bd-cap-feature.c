@@ -340,6 +340,13 @@ bd_cap_alert_to_feature (const BdCapAlert  *alert,
   const BdCapInfo *info;
   int level;
 
+  if (strcmp (alert->msg_type, "Cancel") == 0)
+    {
+      g_set_error_literal (error, BD_CAP_ERROR, BD_CAP_ERROR_UNSUPPORTED,
+                           _("A CAP Cancel is not an alert of its own: it ends the alert it "
+                             "references."));
+      return NULL;
+    }
   if (strcmp (alert->msg_type, "Alert") != 0 && strcmp (alert->msg_type, "Update") != 0)
     {
       g_set_error (error, BD_CAP_ERROR, BD_CAP_ERROR_UNSUPPORTED,
