@@ -173,7 +173,7 @@ bd_csv_reader_next (BdCsvReader  *reader,
       gboolean stray = FALSE;
 
       g_string_truncate (field, 0);
-      if (d[reader->pos] == '"')
+      if (reader->pos < reader->length && d[reader->pos] == '"')
         {
           guint open_line = reader->line;
           gboolean closed = FALSE;
@@ -232,7 +232,7 @@ bd_csv_reader_next (BdCsvReader  *reader,
 
           while (reader->pos < reader->length && d[reader->pos] != ',' && !at_line_end (reader))
             {
-              if (d[reader->pos] == '"')
+              if (reader->pos < reader->length && d[reader->pos] == '"')
                 stray = TRUE;
               reader->pos++;
             }
