@@ -657,7 +657,8 @@ bd_application_handle_local_options (GApplication *application,
     }
 
   /* --import, --export and --sync-once run without a window. */
-  if (bd_cli_io_handle_options (options, bd_application_get_database_path (self), &exit_status))
+  if (bd_cli_io_handle_options (options, bd_application_get_database_path (self), &exit_status) &&
+      (exit_status != 0 || !g_variant_dict_contains (options, "sync-once")))
     return exit_status;
   if (bd_cli_sync_handle_options (options, bd_application_get_database_path (self), &exit_status))
     return exit_status;
