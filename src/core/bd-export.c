@@ -301,7 +301,8 @@ kml_begin (Writer *w)
   w->xml = xmlNewTextWriter (buffer);
   if (w->xml == NULL)
     return xml_ok (w, -1);
-  xmlTextWriterSetIndent (w->xml, 1);
+  /* no indentation: a tenth of the size for 80,000 reports */
+  xmlTextWriterSetIndent (w->xml, 0);
   return xml_ok (w, xmlTextWriterStartDocument (w->xml, "1.0", "UTF-8", NULL)) &&
          xml_ok (w, xmlTextWriterStartElementNS (w->xml, NULL, BAD_CAST "kml", BAD_CAST KML_NS)) &&
          xml_ok (w, xmlTextWriterStartElement (w->xml, BAD_CAST "Document")) &&
