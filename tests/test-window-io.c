@@ -10,7 +10,8 @@
  * turning: the longest gap between its ticks is measured, and must stay
  * under half a second), the result is
  * shown in a dialog ("N imported, M skipped" and the reasons), the store
- * and the list get the reports, and an export writes the file.
+ * gets the reports, an export writes the file, and an import still
+ * running when the window closes is finished and committed.
  */
 
 #define G_LOG_DOMAIN "test-window-io"
@@ -35,6 +36,7 @@ typedef struct
 {
   char     *big;        /* a GeoJSON file of 5,000 reports */
   char     *sjis;       /* a CSV with a good and a Shift_JIS line */
+  char     *more;       /* 2,000 more reports, imported as the window closes */
   gboolean  ran;
 } Files;
 
@@ -215,6 +217,13 @@ scenario (BdWindow *window,
   g_assert_false (g_file_test (bad_path, G_FILE_TEST_EXISTS));
   close_dialog (dialog);
 
+  /* Closed while an import runs: the import goes on to its end (the
+   * application waits for it), no dialog comes. */
+  {
+    g_autoptr(GFile) more = g_file_new_for_path (files->more);
+
+    _bd_window_import_file (window, more);
+  }
   files->ran = TRUE;
   g_object_add_weak_pointer (G_OBJECT (window), &pointer);
   gtk_window_close (GTK_WINDOW (window));
@@ -255,6 +264,16 @@ test_import_export (void)
     g_assert_true (bd_demo_fill_store (store, 5000, 7, &error));
     files.big = g_build_filename (tmp_dir, "big.geojson", NULL);
     g_assert_true (bd_export_reports (store, files.big, BD_FILE_FORMAT_NONE, NULL, NULL, &error));
+    {
+      g_autofree char *third = g_build_filename (tmp_dir, "third.sqlite", NULL);
+      g_autoptr(BdStore) store_3 = bd_store_open (third, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (bd_demo_fill_store (store_3, 2000, 9, &error));
+      files.more = g_build_filename (tmp_dir, "more.csv", NULL);
+      g_assert_true (bd_export_reports (store_3, files.more, BD_FILE_FORMAT_NONE, NULL, NULL,
+                                        &error));
+    }
     csv = g_build_filename (tmp_dir, "two.csv", NULL);
     g_assert_true (bd_export_reports (store, csv, BD_FILE_FORMAT_NONE, NULL, NULL, &error));
     g_assert_no_error (error);
@@ -281,6 +300,13 @@ test_import_export (void)
                                       (char **) args), ==, 0);
   g_assert_true (files.ran);
   g_assert_finalize_object (app);
+  {
+    g_autoptr(BdStore) store = bd_store_open (db, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (bd_store_count (store), ==, 5030 + 2000);
+  }
+  g_free (files.more);
   g_free (files.big);
   g_free (files.sjis);
 }

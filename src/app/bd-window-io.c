@@ -29,6 +29,7 @@
 
 typedef struct
 {
+  GApplication   *application;  /* held while the work runs */
   char           *database;
   char           *path;
   char           *actor;
@@ -40,6 +41,9 @@ typedef struct
 static void
 io_job_free (IoJob *job)
 {
+  if (job->application != NULL)
+    g_application_release (job->application);
+  g_clear_object (&job->application);
   g_free (job->database);
   g_free (job->path);
   g_free (job->actor);
@@ -61,12 +65,31 @@ set_busy (BdWindow *self,
     }
 }
 
+/* The process stays until the work is done, even when the window closes
+ * meanwhile (an import is then committed all the same). */
+static void
+hold_application (BdWindow *self,
+                  IoJob    *job)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (application == NULL)
+    return;
+  job->application = G_APPLICATION (g_object_ref (application));
+  g_application_hold (job->application);
+}
+
 static void
 show_message (BdWindow   *self,
               const char *heading,
               const char *body)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  GtkWidget *dialog;
+
+  /* closed meanwhile */
+  if (!gtk_widget_get_visible (GTK_WIDGET (self)))
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
@@ -151,6 +174,7 @@ _bd_window_import_file (BdWindow *self,
     }
 
   set_busy (self, TRUE);
+  hold_application (self, job);
   task = g_task_new (self, NULL, on_imported_cb, NULL);
   g_task_set_source_tag (task, _bd_window_import_file);
   g_task_set_task_data (task, job, (GDestroyNotify) io_job_free);
@@ -248,6 +272,8 @@ on_exported_cb (GObject      *object,
       show_message (self, _("Nothing Exported"), error->message);
       return;
     }
+  if (!gtk_widget_get_visible (GTK_WIDGET (self)))
+    return;
   name = g_path_get_basename (job->path);
   message = g_strdup_printf (ngettext ("%u report exported to “%s”",
                                        "%u reports exported to “%s”", job->n_exported),
@@ -267,6 +293,7 @@ start_export (BdWindow     *self,
   job->path = g_strdup (path);
   job->format = format;
   set_busy (self, TRUE);
+  hold_application (self, job);
   task = g_task_new (self, NULL, on_exported_cb, NULL);
   g_task_set_source_tag (task, start_export);
   g_task_set_task_data (task, job, (GDestroyNotify) io_job_free);
