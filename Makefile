@@ -52,7 +52,7 @@ MKGEOJSON := $(BUILDDIR)/tests/central/bench-mkgeojson
 
 FUZZ_BUILDDIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := geojson fts jma cap
+FUZZ_TARGETS := geojson fts jma cap csv
 
 .PHONY: all deps build run test bench fuzz clean
 

@@ -184,6 +184,8 @@ _bd_window_init_actions (BdWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,
                                    G_N_ELEMENTS (win_entries), self);
 
+  _bd_window_init_io_actions (self);
+
   map_source_action = g_settings_create_action (self->settings, "map-source");
   g_action_map_add_action (G_ACTION_MAP (self), map_source_action);
 }

@@ -173,6 +173,16 @@ void             _bd_window_hide_marker       (BdWindow   *self);
 /* bd-window-actions.c */
 void             _bd_window_init_actions      (BdWindow   *self);
 
+/* bd-window-io.c: win.import-reports and win.export-reports (a file
+ * chooser, then the work on a thread of its own) */
+void             _bd_window_init_io_actions   (BdWindow   *self);
+/* What the file choosers call; for tests too. The result is a dialog
+ * (import, a failed export) or a toast (export). */
+void             _bd_window_import_file       (BdWindow   *self,
+                                               GFile      *file);
+void             _bd_window_export_file       (BdWindow   *self,
+                                               GFile      *file);
+
 /* For tests */
 BdStore         *_bd_window_get_store         (BdWindow   *self);
 BdReportEditor  *_bd_window_get_editor        (BdWindow   *self);

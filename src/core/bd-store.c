@@ -627,6 +627,86 @@ bd_store_import_commit (BdStoreImport  *import,
   return TRUE;
 }
 
+gboolean
+bd_store_import_add_report (BdStoreImport        *import,
+                            BdReport             *report,
+                            BdStoreImportOutcome *outcome,
+                            GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  BdStoreChange change;
+  const char *id;
+  GDateTime *stored_updated;
+  GDateTime *updated;
+  gint64 rowid;
+  gboolean written;
+
+  g_return_val_if_fail (import != NULL, FALSE);
+  g_return_val_if_fail (!import->ended && import->open, FALSE);
+  g_return_val_if_fail (BD_IS_REPORT (report), FALSE);
+  g_return_val_if_fail (outcome != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  import->n_added++;
+  if (!bd_report_validate (report, &local_error))
+    {
+      g_set_error_literal (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID, local_error->message);
+      return FALSE;
+    }
+  id = bd_report_get_id (report);
+  if (g_hash_table_contains (import->positions, id))
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID,
+                   _("the id “%s” was given before"), id);
+      return FALSE;
+    }
+  g_hash_table_insert (import->positions, g_strdup (id), GUINT_TO_POINTER (import->n_added));
+
+  stored = _bd_store_load_stored (import->store, id, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      import_rollback (import);
+      import->ended = TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  bd_report_set_rev (report, stored != NULL ? bd_report_get_rev (stored) : 0);
+  bd_report_set_seq (report, stored != NULL ? bd_report_get_seq (stored) : 0);
+  if (stored != NULL)
+    {
+      stored_updated = bd_report_get_updated_at (stored);
+      updated = bd_report_get_updated_at (report);
+      if (stored_updated != NULL && updated != NULL &&
+          g_date_time_compare (stored_updated, updated) > 0)
+        {
+          *outcome = BD_STORE_IMPORT_OLDER;
+          return TRUE;
+        }
+    }
+
+  if (!_bd_store_write_edit (import->store, report, import->actor, import->now,
+                             import->now_text, FALSE, &change, &rowid, &written, &local_error))
+    {
+      import_rollback (import);
+      import->ended = TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (written)
+    import->n_written++;
+  *outcome = written ? BD_STORE_IMPORT_WRITTEN : BD_STORE_IMPORT_UNCHANGED;
+  return TRUE;
+}
+
+void
+bd_store_notify_reloaded (BdStore *self)
+{
+  g_return_if_fail (BD_IS_STORE (self));
+
+  _bd_store_emit_changed (self, BD_STORE_CHANGE_RELOADED, NULL, 0);
+}
+
 void
 bd_store_import_free (BdStoreImport *import)
 {

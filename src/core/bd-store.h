@@ -177,6 +177,32 @@ gboolean    bd_store_import_commit    (BdStoreImport  *import,
                                        guint          *n_unchanged,
                                        GError        **error);
 void        bd_store_import_free      (BdStoreImport  *import);
+/* For imports of other people's data (bd-import.c), where a bad feature
+ * is skipped rather than refusing the file. @report (already read and
+ * checked by the caller) is validated again; an invalid one, or an id
+ * given before in this import, is refused with BD_STORE_ERROR_INVALID
+ * WITHOUT ending the import (nothing of it was written, the features added
+ * before stay): the caller skips it and goes on. It is written with its
+ * own created_at and updated_at (as they are: fill them in before), its
+ * rev and seq those of the stored copy (0 for a new report). When the
+ * store holds a copy with a later updated_at, nothing is written and
+ * *@outcome says so (the newer edit is never lost); the same content is
+ * BD_STORE_IMPORT_UNCHANGED. Any other error ends the import, as for
+ * bd_store_import_add (). */
+typedef enum
+{
+  BD_STORE_IMPORT_WRITTEN,
+  BD_STORE_IMPORT_UNCHANGED,
+  BD_STORE_IMPORT_OLDER,       /* the store holds a newer copy */
+} BdStoreImportOutcome;
+
+gboolean    bd_store_import_add_report (BdStoreImport        *import,
+                                        BdReport             *report,
+                                        BdStoreImportOutcome *outcome,
+                                        GError              **error);
+/* Says "changed" (BD_STORE_CHANGE_RELOADED) on @self, after another
+ * connection to the same database (a worker thread's) wrote many rows. */
+void        bd_store_notify_reloaded  (BdStore        *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreImport, bd_store_import_free)
 
 /* Saves @edited, which was made from @original (NULL: a new report), in
