@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
+#include "bd-combo-search.h"
 #include "bd-catalog.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
@@ -383,6 +384,8 @@ fill_filter_models (BdWindow *self)
   gtk_drop_down_set_model (self->ward_dropdown, G_LIST_MODEL (self->ward_filter_model));
   gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (self->category_filter_model));
   gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (self->status_filter_model));
+  bd_drop_down_find_anywhere (self->ward_dropdown);
+  bd_drop_down_find_anywhere (self->category_dropdown);
 }
 
 static void
