@@ -20,6 +20,7 @@
 
 #include "bd-catalog.h"
 #include "bd-photo-strip-private.h"
+#include "bd-report-row-private.h"
 #include "bd-report-editor-private.h"
 #include "bd-store.h"
 #include "ui-util.h"
@@ -361,6 +362,274 @@ test_exif_offer (Fixture       *f,
   }
 }
 
+/* /bd/photos/row-thumbnails: 5,000 reports in a list view; only the rows
+ * bound load a thumbnail, a fast scroll loads almost nothing, at most two
+ * load at a time, the cache keeps its bound, and the main loop never
+ * stalls while they load. */
+
+typedef struct
+{
+  GtkListView *list;
+  gint64       last_tick;
+  gint64       max_gap;
+  gint64       max_loading_gap;   /* between two ticks with a load running */
+  gboolean     was_loading;
+  guint        max_loading;
+} RowsRun;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  RowsRun *run = data;
+  gint64 now = g_get_monotonic_time ();
+
+  guint loading = _bd_report_row_get_thumbnails_loading ();
+
+  if (run->last_tick != 0)
+    run->max_gap = MAX (run->max_gap, now - run->last_tick);
+  if (run->last_tick != 0 && run->was_loading && loading > 0)
+    run->max_loading_gap = MAX (run->max_loading_gap, now - run->last_tick);
+  run->last_tick = now;
+  run->was_loading = loading > 0;
+  run->max_loading = MAX (run->max_loading, loading);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+no_thumbnail_loading (gpointer data)
+{
+  return _bd_report_row_get_thumbnails_loading () == 0;
+}
+
+static void
+on_row_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 BdStore                  *store)
+{
+  GtkWidget *row = bd_report_row_new ();
+
+  bd_report_row_set_store (BD_REPORT_ROW (row), store);
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+on_row_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  data)
+{
+  bd_report_row_set_report (BD_REPORT_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
+}
+
+static void
+on_row_unbind_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  data)
+{
+  bd_report_row_set_report (BD_REPORT_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* The rows the list view has bound now. */
+static GPtrArray *
+bound_rows (GtkListView *list)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+
+      if (BD_IS_REPORT_ROW (row) && bd_report_row_get_report (BD_REPORT_ROW (row)) != NULL)
+        g_ptr_array_add (rows, row);
+    }
+
+  return rows;
+}
+
+#define MISSING_SHA "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Every bound row whose report has a photo shows it; the others none. */
+static gboolean
+bound_rows_shown (gpointer data)
+{
+  RowsRun *run = data;
+  g_autoptr(GPtrArray) rows = bound_rows (run->list);
+
+  if (rows->len == 0)
+    return FALSE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      BdReportRow *row = rows->pdata[i];
+      g_autoptr(GVariant) attachments = bd_report_get_attachments (bd_report_row_get_report (row));
+      gboolean has_photo = g_variant_n_children (attachments) > 0;
+      GtkPicture *picture = _bd_report_row_get_thumbnail (row);
+      const char *sha = NULL;
+
+      /* rows bound out of view load nothing */
+      if (!gtk_widget_get_mapped (GTK_WIDGET (row)))
+        continue;
+      if (has_photo)
+        g_variant_get_child (attachments, 0, "(&s&s&s)", &sha, NULL, NULL);
+      /* a photo not in this store: none shown */
+      if (g_strcmp0 (sha, MISSING_SHA) == 0)
+        has_photo = FALSE;
+
+      if (has_photo != gtk_widget_get_visible (GTK_WIDGET (picture)) ||
+          (has_photo && gtk_picture_get_paintable (picture) == NULL))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+#define N_ROW_REPORTS 5000
+#define N_ROW_PHOTOS  1000
+
+static void
+test_row_thumbnails (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-rows-XXXXXX", &error);
+  g_autofree char *db = NULL;
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GListStore) reports = g_list_store_new (BD_TYPE_REPORT);
+  g_autoptr(GPtrArray) shas = g_ptr_array_new_with_free_func (g_free);
+  GtkListItemFactory *factory;
+  GtkWidget *window, *scrolled;
+  GtkAdjustment *adjustment;
+  RowsRun run = { 0 };
+  guint tick, started_at_rest, started_after_scroll;
+  gpointer weak;
+
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "bosai.db", NULL);
+  store = bd_store_open (db, &error);
+  g_assert_no_error (error);
+
+  /* N_ROW_PHOTOS different small photos */
+  for (guint i = 0; i < N_ROW_PHOTOS; i++)
+    {
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 32, 24);
+      g_autoptr(GBytes) bytes = NULL;
+      char *buffer = NULL;
+      gsize size = 0;
+
+      gdk_pixbuf_fill (pixbuf, 0x10000000u * (i % 16) + 0x100u * i + 0xff);
+      g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL));
+      bytes = g_bytes_new_take (buffer, size);
+      g_ptr_array_add (shas, bd_store_add_attachment (store, bytes, "image/png", &error));
+      g_assert_no_error (error);
+    }
+
+  /* every 7th report has no photo; report 3's photo is not in the store */
+  for (guint i = 0; i < N_ROW_REPORTS; i++)
+    {
+      g_autoptr(BdReport) report = bd_report_new ();
+      g_autofree char *title = g_strdup_printf ("報告 %u", i);
+
+      bd_report_set_location (report, KITA_LAT, KITA_LON);
+      bd_report_set_ward (report, "271276");
+      bd_report_set_category (report, "road");
+      bd_report_set_title (report, title);
+      if (i % 7 != 0)
+        {
+          const char *sha = i == 3 ? MISSING_SHA : shas->pdata[i % N_ROW_PHOTOS];
+
+          bd_report_set_attachments (report, g_variant_new_parsed ("[(%s, 'image/png', 'photo.png')]", sha));
+        }
+      g_list_store_append (reports, report);
+    }
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_row_setup_cb), store);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_row_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_row_unbind_cb), NULL);
+  run.list = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (reports)))),
+                                               factory));
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (run.list));
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 600);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_present (GTK_WINDOW (window));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+  tick = g_timeout_add (5, tick_cb, &run);
+  started_at_rest = _bd_report_row_get_thumbnails_started ();
+
+  /* At rest: the rows in view get their thumbnails, and only those. */
+  g_assert_true (iterate_until (bound_rows_shown, &run, TIMEOUT_MS));
+  {
+    g_autoptr(GPtrArray) rows = bound_rows (run.list);
+    guint loads = _bd_report_row_get_thumbnails_started () - started_at_rest;
+
+    guint mapped = 0;
+
+    for (guint i = 0; i < rows->len; i++)
+      mapped += gtk_widget_get_mapped (rows->pdata[i]);
+    g_test_message ("%u rows bound of %u, %u in view, %u thumbnails loaded",
+                    rows->len, N_ROW_REPORTS, mapped, loads);
+    g_assert_cmpuint (rows->len, <, 400);
+    g_assert_cmpuint (loads, <=, mapped);
+  }
+
+  /* The gaps from here on: scrolling and loading, not the first layout. */
+  run.max_gap = 0;
+
+  /* A fast scroll through all 5,000: little is loaded on the way. */
+  started_after_scroll = _bd_report_row_get_thumbnails_started ();
+  for (guint step = 1; step <= 100; step++)
+    {
+      gtk_adjustment_set_value (adjustment,
+                                (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment)) * step / 100);
+      {
+        gint64 end = g_get_monotonic_time () + 30 * 1000;
+
+        while (g_get_monotonic_time () < end)
+          g_main_context_iteration (NULL, FALSE);
+      }
+    }
+  g_test_message ("%u thumbnails loaded while scrolling through %u rows",
+                  _bd_report_row_get_thumbnails_started () - started_after_scroll, N_ROW_REPORTS);
+  g_assert_cmpuint (_bd_report_row_get_thumbnails_started () - started_after_scroll, <, 150);
+  g_assert_true (iterate_until (bound_rows_shown, &run, TIMEOUT_MS));
+
+  /* Resting in 30 places: more photos than the cache keeps. */
+  for (guint place = 0; place < 30; place++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) * (place * 37 % 100) / 100.0);
+      g_assert_true (iterate_until (bound_rows_shown, &run, TIMEOUT_MS));
+      g_assert_cmpuint (_bd_report_row_get_thumbnails_cached (), <=, BD_REPORT_ROW_THUMB_CACHE);
+    }
+  g_test_message ("%u thumbnails loaded in all, %u cached, at most %u at once, longest main loop "
+                  "gap %.0f ms overall, %.0f ms between two ticks with a thumbnail loading",
+                  _bd_report_row_get_thumbnails_started (), _bd_report_row_get_thumbnails_cached (),
+                  run.max_loading, run.max_gap / 1000.0, run.max_loading_gap / 1000.0);
+  g_assert_cmpuint (run.max_loading, <=, 2);
+  g_assert_cmpuint (_bd_report_row_get_thumbnails_started (), <, N_ROW_REPORTS / 5);
+  /* more were loaded than kept: the cache let the oldest go */
+  g_assert_cmpuint (_bd_report_row_get_thumbnails_started (), >, BD_REPORT_ROW_THUMB_CACHE);
+  g_assert_cmpuint (_bd_report_row_get_thumbnails_cached (), ==, BD_REPORT_ROW_THUMB_CACHE);
+  g_assert_cmpint (run.max_loading_gap, <, 500 * 1000);
+
+  /* The report whose photo is not here shows none, and nothing broke. */
+  gtk_adjustment_set_value (adjustment, 0);
+  g_assert_true (iterate_until (bound_rows_shown, &run, TIMEOUT_MS));
+
+  g_source_remove (tick);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (iterate_until (pointer_is_null, &weak, TIMEOUT_MS));
+  /* loads cancelled by the unbinds have finished */
+  g_assert_true (iterate_until (no_thumbnail_loading, NULL, TIMEOUT_MS));
+  g_clear_object (&store);
+  g_assert_cmpint (remove_tree (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -387,6 +656,7 @@ main (int   argc,
 
   ADD ("/bd/photos/drop", test_drop);
   ADD ("/bd/photos/exif-offer", test_exif_offer);
+  g_test_add_func ("/bd/photos/row-thumbnails", test_row_thumbnails);
 
 #undef ADD
 
