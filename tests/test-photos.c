@@ -328,7 +328,8 @@ test_exif_offer (Fixture       *f,
   g_assert_cmpuint (n_attachments (f), ==, 2);
   g_assert_true (gtk_widget_get_visible (offer));
   g_assert_true (gtk_widget_get_visible (button));
-  g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (button)), "34.69370, 135.52620"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)))),
+                            "34.69370, 135.52620"));
   report = bd_report_editor_get_report (f->editor);
   g_assert_cmpfloat_with_epsilon (bd_report_get_latitude (report), KITA_LAT, 1e-9);
   g_assert_cmpfloat_with_epsilon (bd_report_get_longitude (report), KITA_LON, 1e-9);
@@ -465,7 +466,7 @@ bound_rows_shown (gpointer data)
       BdReportRow *row = rows->pdata[i];
       g_autoptr(GVariant) attachments = bd_report_get_attachments (bd_report_row_get_report (row));
       gboolean has_photo = g_variant_n_children (attachments) > 0;
-      GtkPicture *picture = _bd_report_row_get_thumbnail (row);
+      GtkImage *picture = _bd_report_row_get_thumbnail (row);
       const char *sha = NULL;
 
       /* rows bound out of view load nothing */
@@ -478,7 +479,7 @@ bound_rows_shown (gpointer data)
         has_photo = FALSE;
 
       if (has_photo != gtk_widget_get_visible (GTK_WIDGET (picture)) ||
-          (has_photo && gtk_picture_get_paintable (picture) == NULL))
+          (has_photo && gtk_image_get_paintable (picture) == NULL))
         return FALSE;
     }
 

@@ -48,6 +48,7 @@ struct _BdPhotoStrip
   GtkWidget            *position_offer;
   GtkLabel             *position_label;
   GtkWidget            *use_position_button;
+  GtkLabel             *use_position_label;
 
   /* where the last photo added was taken, offered as the report's place */
   double                offered_latitude;
@@ -483,7 +484,7 @@ offer_position (BdPhotoStrip   *self,
       message = g_strdup_printf (_("“%s” says where it was taken."), photo->name);
       /* Translators: latitude, longitude */
       button = g_strdup_printf (_("Use the Photo’s Location (%.5f, %.5f)"), latitude, longitude);
-      gtk_button_set_label (GTK_BUTTON (self->use_position_button), button);
+      gtk_label_set_text (self->use_position_label, button);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->use_position_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, button,
                                       -1);
@@ -747,6 +748,7 @@ bd_photo_strip_class_init (BdPhotoStripClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, position_offer);
   gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, position_label);
   gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, use_position_button);
+  gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, use_position_label);
   gtk_widget_class_bind_template_callback (widget_class, on_use_position_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_dismiss_position_clicked_cb);
 

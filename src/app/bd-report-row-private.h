@@ -20,6 +20,6 @@ G_BEGIN_DECLS
 guint       _bd_report_row_get_thumbnails_started (void);
 guint       _bd_report_row_get_thumbnails_loading (void);
 guint       _bd_report_row_get_thumbnails_cached  (void);
-GtkPicture *_bd_report_row_get_thumbnail          (BdReportRow *self);
+GtkImage   *_bd_report_row_get_thumbnail          (BdReportRow *self);
 
 G_END_DECLS

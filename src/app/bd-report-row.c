@@ -36,7 +36,7 @@ struct _BdReportRow
   GtkLabel       *status_label;
   GtkImage       *conflict_icon;
   GtkWidget      *not_sent_box;
-  GtkPicture     *thumbnail;
+  GtkImage       *thumbnail;
 
   /* the thumbnail of the report's first photo (see "Thumbnails" below) */
   char           *thumb_sha;
@@ -210,7 +210,7 @@ static void
 show_thumbnail (BdReportRow *self,
                 GdkTexture  *texture)
 {
-  gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+  gtk_image_set_from_paintable (self->thumbnail, GDK_PAINTABLE (texture));
   gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
 }
 
@@ -415,7 +415,7 @@ _bd_report_row_get_thumbnails_cached (void)
   return thumbs.textures != NULL ? g_hash_table_size (thumbs.textures) : 0;
 }
 
-GtkPicture *
+GtkImage *
 _bd_report_row_get_thumbnail (BdReportRow *self)
 {
   return self->thumbnail;
