@@ -348,6 +348,50 @@ on_entry_pressed_cb (GtkGestureClick *gesture,
   gtk_widget_set_can_focus (search->entry, TRUE);
 }
 
+/* Should GtkPopover find nothing to focus as it opens (the list has not
+ * made its items yet), the list gets the focus once it has: a keyboard
+ * user always lands in the list. */
+static gboolean
+focus_list_idle_cb (gpointer data)
+{
+  AdwComboRow *row = data;
+  ComboSearch *search = g_object_get_data (G_OBJECT (row), COMBO_SEARCH_KEY);
+  GtkRoot *root;
+  GtkWidget *focus;
+  guint n_found, position;
+
+  if (search == NULL || !gtk_widget_get_mapped (GTK_WIDGET (search->popover)))
+    return G_SOURCE_REMOVE;
+
+  root = gtk_widget_get_root (GTK_WIDGET (search->popover));
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (search->popover)))
+    return G_SOURCE_REMOVE;
+
+  n_found = g_list_model_get_n_items (G_LIST_MODEL (search->found));
+  if (n_found == 0)
+    return G_SOURCE_REMOVE;
+
+  if (!gtk_widget_grab_focus (GTK_WIDGET (search->list)))
+    {
+      position = adw_combo_row_get_selected (search->row);
+      if (position == GTK_INVALID_LIST_POSITION || position >= n_found)
+        position = 0;
+      /* GTK 4.8's list focuses the item it scrolls to */
+      gtk_widget_activate_action (GTK_WIDGET (search->list), "list.scroll-to-item", "u", position);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_popover_map_cb (GtkPopover  *popover,
+                   ComboSearch *search)
+{
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 100, focus_list_idle_cb,
+                      g_object_ref (search->row), g_object_unref);
+}
+
 static void
 on_popover_unmap_cb (GtkPopover  *popover,
                      ComboSearch *search)
@@ -440,6 +484,7 @@ bd_combo_row_add_search (AdwComboRow *row,
 
   g_signal_connect (popover, "notify::visible", G_CALLBACK (on_popover_visible_cb), search);
   g_signal_connect (popover, "unmap", G_CALLBACK (on_popover_unmap_cb), search);
+  g_signal_connect_after (popover, "map", G_CALLBACK (on_popover_map_cb), search);
   gtk_widget_set_can_focus (search->entry, FALSE);
   focus = gtk_event_controller_focus_new ();
   g_signal_connect (focus, "enter", G_CALLBACK (on_list_focus_enter_cb), search);
