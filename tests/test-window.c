@@ -971,6 +971,15 @@ selected_is (gpointer data)
   return report != NULL && g_strcmp0 (bd_report_get_id (report), args[1]) == 0;
 }
 
+static gboolean
+last_toast_is_hidden (gpointer data)
+{
+  AdwToast *toast = _bd_window_get_last_toast (BD_WINDOW (data));
+
+  return toast != NULL &&
+         g_strcmp0 (adw_toast_get_title (toast), "The saved report is hidden by the filters") == 0;
+}
+
 static void
 find_saved_scenario (BdWindow *window,
                      gpointer  user_data)
@@ -1013,7 +1022,8 @@ find_saved_scenario (BdWindow *window,
   wait_for_list (list, second, FALSE);
   hidden = create_report_via_editor (window, 34.7000, 135.5100, "見えない報告", 1);
   wait_for_list (list, first, TRUE);
-  iterate_for (500);
+  /* the list reloads on a worker thread: slow on a loaded machine */
+  g_assert_true (iterate_until (last_toast_is_hidden, window, TIMEOUT_MS));
   g_assert_false (list_has_id (list, hidden));
   toast = _bd_window_get_last_toast (window);
   g_assert_nonnull (toast);
