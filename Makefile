@@ -14,7 +14,7 @@ DEB_PACKAGES := \
 	meson ninja-build pkg-config gcc gettext \
 	libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libshumate-dev \
 	libsoup-3.0-dev libsqlite3-dev sqlite3 libjson-glib-dev libxml2-dev \
-	libsecret-1-dev gnome-keyring \
+	libsecret-1-dev gnome-keyring libexif-dev \
 	libgeoclue-2-dev geoclue-2.0 \
 	desktop-file-utils appstream \
 	xvfb xauth x11-utils xdotool dbus dbus-x11 at-spi2-core \

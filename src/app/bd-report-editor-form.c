@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
+#include "bd-combo-search.h"
 #include "bd-catalog.h"
 #include "bd-presets.h"
 
@@ -1245,5 +1246,9 @@ _bd_report_editor_init_form (BdReportEditor *self)
   let_enter_choose (self->ward_row);
   let_enter_choose (self->status_row);
   let_enter_choose (self->department_row);
+
+  /* type-to-find in the long lists */
+  bd_combo_row_add_search (self->ward_row, _("Find a ward"));
+  bd_combo_row_add_search (self->category_row, _("Find a kind of damage"));
 
 }

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
+#include "bd-combo-search.h"
 #include "bd-catalog.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
@@ -204,6 +205,48 @@ _bd_window_filters_changed (BdWindow *self)
   update_count (self);
 }
 
+/* The order of the list is kept in the settings ("list-sort") by name,
+ * so that a change of the drop-down's items cannot mix them up. */
+static const char * const sort_names[] = { "observed", "updated", "severity" };
+
+static gboolean
+sort_from_setting (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  const char *name = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sort_names); i++)
+    if (g_strcmp0 (name, sort_names[i]) == 0)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static GVariant *
+sort_to_setting (const GValue       *value,
+                 const GVariantType *expected_type,
+                 gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (sort_names))
+    return NULL;
+  return g_variant_new_string (sort_names[selected]);
+}
+
+static void
+bind_sort_setting (BdWindow *self)
+{
+  g_settings_bind_with_mapping (self->settings, "list-sort",
+                                self->sort_dropdown, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                sort_from_setting, sort_to_setting, NULL, NULL);
+}
+
 void
 _bd_window_clear_filters (BdWindow *self)
 {
@@ -350,6 +393,8 @@ fill_filter_models (BdWindow *self)
   gtk_drop_down_set_model (self->ward_dropdown, G_LIST_MODEL (self->ward_filter_model));
   gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (self->category_filter_model));
   gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (self->status_filter_model));
+  bd_drop_down_find_anywhere (self->ward_dropdown);
+  bd_drop_down_find_anywhere (self->category_dropdown);
 }
 
 static void
@@ -996,6 +1041,7 @@ bd_window_constructed (GObject *object)
                            G_CALLBACK (on_list_loading_changed_cb), self, 0);
   g_signal_connect_object (self->store, "changed",
                            G_CALLBACK (on_store_changed_cb), self, 0);
+  bind_sort_setting (self);
   on_sort_changed_cb (self, NULL, self->sort_dropdown);
 
   fill_filter_models (self);
