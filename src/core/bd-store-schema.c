@@ -146,6 +146,35 @@ static const char migration_7[] =
   "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;"
   "PRAGMA user_version = 7;";
 
+/* The overlay collections (shelters, areas, alerts) as the change feed
+ * brings them (bd-store-features.c): one row a feature, tombstones
+ * included, with what listing them needs in columns of their own; and the
+ * collection of a feature kept aside (NULL: reports). */
+static const char migration_8[] =
+  "CREATE TABLE features ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  collection TEXT NOT NULL,"
+  "  id TEXT NOT NULL,"
+  "  rev INTEGER NOT NULL DEFAULT 0,"
+  "  seq INTEGER NOT NULL DEFAULT 0,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  kind TEXT,"                    /* shelters, areas: kind; alerts: category */
+  "  name TEXT,"
+  "  ward TEXT,"
+  "  status TEXT,"                  /* shelters: state; alerts: status */
+  "  level INTEGER NOT NULL DEFAULT 0,"
+  "  active INTEGER NOT NULL DEFAULT 1,"
+  "  effective INTEGER,"            /* unix seconds */
+  "  expires INTEGER,"              /* unix seconds; NULL: none */
+  "  min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL," /* NULL: no geometry */
+  "  feature TEXT NOT NULL,"
+  "  UNIQUE (collection, id)"
+  ");"
+  "CREATE INDEX features_live ON features (collection, deleted, seq);"
+  "CREATE INDEX features_alerts ON features (collection, deleted, status, active, expires);"
+  "ALTER TABLE pulled_rejects ADD COLUMN collection TEXT;"
+  "PRAGMA user_version = 8;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
@@ -154,6 +183,7 @@ static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_5,
   migration_6,
   migration_7,
+  migration_8,
 };
 
 const BdSqliteSchema _bd_store_schema = {
