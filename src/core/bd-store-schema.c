@@ -296,7 +296,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_REJECT_INSERT] =
     "INSERT OR IGNORE INTO pulled_rejects (id, seq, reason, feature, at)"
     " VALUES (?1, ?2, ?3, ?4, ?5)",
-  [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects",
+  [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects WHERE collection IS NULL",
   /* a restore takes back the delete still waiting to be sent: one the
    * sync engine has started sending (bd_store_mark_outbox_sending ()) may
    * have reached the server, though its answer never came */
