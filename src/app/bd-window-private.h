@@ -16,6 +16,7 @@
 
 #include <shumate/shumate.h>
 
+#include "bd-alert-banner.h"
 #include "bd-report-editor.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
@@ -111,6 +112,7 @@ struct _BdWindow
   GtkLabel                 *map_source_label;
   AdwWindowTitle           *window_title;
   BdSyncIndicator          *sync_indicator;
+  BdAlertBanner            *alert_banner;
 };
 
 /* bd-window.c */
