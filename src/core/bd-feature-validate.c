@@ -352,8 +352,8 @@ get_int (JsonObject  *props,
       *value = json_node_get_int (member);
       return TRUE;
     }
-  return invalid (error, _("The property “%s” must be a whole number from %" G_GINT64_FORMAT
-                           " to %" G_GINT64_FORMAT "."), name, min, max);
+  return invalid (error, _("The property “%s” must be a whole number from %lld to %lld."),
+                  name, (long long) min, (long long) max);
 }
 
 static gboolean
