@@ -146,18 +146,19 @@ settle (guint ms)
   iterate_until (waited, &deadline, ms + 1000);
 }
 
-/* The window as drawn; @pixel gets the colour (0xRRGGBB) at (@x, @y). */
+/* The window as drawn. */
 static GdkTexture *
 draw (Fixture *f)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (f->window);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (f->window);
-  int height = gtk_widget_get_height (f->window);
   GskRenderNode *node;
   GdkTexture *texture;
+  int width, height;
 
   settle (500);
+  width = gtk_widget_get_width (f->window);
+  height = gtk_widget_get_height (f->window);
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
   gdk_paintable_snapshot (paintable, snapshot, width, height);

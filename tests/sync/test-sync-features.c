@@ -271,7 +271,11 @@ test_malformed (void)
   g_assert_cmpint (bd_store_count_features (client->store, "shelters", NULL), ==, 13);
   g_assert_cmpint (bd_store_count_feature_rejects (client->store, "shelters", NULL), ==, 1);
   g_assert_cmpint (bd_store_count_rejected (client->store), ==, 0);
-  g_assert_nonnull (bd_store_get_feature (client->store, "shelters", "good-after", NULL));
+  {
+    g_autoptr(BdFeature) after = bd_store_get_feature (client->store, "shelters", "good-after",
+                                                       NULL);
+    g_assert_nonnull (after);
+  }
   g_assert_null (bd_store_get_feature (client->store, "shelters", "bad-shelter", NULL));
   g_assert_cmpint (bd_store_count_features (client->store, "alerts", NULL), ==, 2);
 
