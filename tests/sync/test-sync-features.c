@@ -377,6 +377,47 @@ test_server_checks (void)
   g_assert_cmpuint (request (server, server->token, "GET", "collections/areas/items/huge", NULL,
                              NULL, NULL), ==, 404);
 
+  /* an alert given by area codes only has no geometry (ALERTS.md); a
+   * report or a shelter must have one */
+  {
+    g_autoptr(JsonNode) alert = demo_node ("alerts", 0);
+    g_autofree char *report = g_strdup ("{\"type\":\"Feature\",\"geometry\":null,\"properties\":"
+                                        "{\"ward\":\"271276\",\"category\":\"fire\",\"severity\":2,"
+                                        "\"status\":\"new\",\"title\":\"x\"}}");
+
+    json_object_set_string_member (json_node_get_object (alert), "id", "by-codes");
+    json_object_set_member (json_node_get_object (alert), "geometry", json_node_new (JSON_NODE_NULL));
+    g_clear_pointer (&body, g_free);
+    body = to_text (alert);
+    g_assert_cmpuint (request (server, server->token, "POST", "collections/alerts/items", NULL,
+                               body, NULL), ==, 201);
+    g_assert_cmpuint (request (server, server->token, "POST", "collections/reports/items", NULL,
+                               report, NULL), ==, 400);
+    json_object_set_member (json_node_get_object (shelter), "geometry", json_node_new (JSON_NODE_NULL));
+    json_object_set_string_member (props_of (shelter), "state", "open");
+    g_clear_pointer (&body, g_free);
+    body = to_text (shelter);
+    g_clear_pointer (&answer, g_free);
+    g_assert_cmpuint (request (server, server->token, "POST", "collections/shelters/items", NULL,
+                               body, &answer), ==, 400);
+    g_assert_nonnull (strstr (answer, "geometry"));
+
+    /* and a client takes it, with no box */
+    {
+      Client *client = client_new ("c.sqlite");
+      g_autoptr(BdFeature) got = NULL;
+
+      client_use_server (client, server);
+      error = client_sync (client);
+      g_assert_no_error (error);
+      got = bd_store_get_feature (client->store, "alerts", "by-codes", &error);
+      g_assert_nonnull (got);
+      g_assert_false (got->has_bbox);
+      g_assert_true (bd_feature_is_shown_alert (got, g_get_real_time () / G_USEC_PER_SEC));
+      client_free (client);
+    }
+  }
+
   server_free (server);
 }
 
