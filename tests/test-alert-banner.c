@@ -237,6 +237,8 @@ test_active_and_expired (Fixture       *f,
 
   /* the details: one block an alert, with the headline and the area */
   gtk_menu_button_popup (_bd_alert_banner_get_button (f->banner));
+  g_assert_true (iterate_until (widget_is_mapped, _bd_alert_banner_get_popover (f->banner),
+                                TIMEOUT_MS));
   settle (300);
   if (g_getenv ("BD_TEST_SCREENSHOT_DETAILS") != NULL)
     {
@@ -254,7 +256,6 @@ test_active_and_expired (Fixture       *f,
       gsk_render_node_unref (node);
       gdk_texture_save_to_png (details, g_getenv ("BD_TEST_SCREENSHOT_DETAILS"));
     }
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_bd_alert_banner_get_popover (f->banner))));
   {
     GtkWidget *box = _bd_alert_banner_get_details_box (f->banner);
     guint n = 0;
