@@ -104,6 +104,7 @@ run: build
 	  fi; \
 	  echo "Making a local bosai-central with $(DEMO_N) demo reports in $$run_dir"; \
 	  rm -f "$$server_db" "$$server_db-wal" "$$server_db-shm" "$$run_dir/token" \
+	    "$$run_dir/demo-overlays" \
 	    "$(DEMO_DB)" "$(DEMO_DB)-wal" "$(DEMO_DB)-shm"; \
 	  "$(MKGEOJSON)" $(DEMO_N) "$$run_dir/demo.geojson"; \
 	  "$(CENTRAL)" import --database "$$server_db" --collection reports \
@@ -114,6 +115,16 @@ run: build
 	  [ -n "$$token" ] || { echo "bosai-central token add failed" >&2; exit 1; }; \
 	  (umask 077; echo "$$token" > "$$run_dir/token"); \
 	  echo "$(DEMO_N)" > "$$run_dir/demo-n"; \
+	fi; \
+	if [ ! -f "$$run_dir/demo-overlays" ]; then \
+	  echo "Adding demo shelters, areas and alerts to $$server_db"; \
+	  for c in shelters areas alerts; do \
+	    "$(MKGEOJSON)" --overlay $$c "$$run_dir/demo-$$c.geojson"; \
+	    "$(CENTRAL)" import --database "$$server_db" --collection $$c \
+	      "$$run_dir/demo-$$c.geojson"; \
+	    rm -f "$$run_dir/demo-$$c.geojson"; \
+	  done; \
+	  touch "$$run_dir/demo-overlays"; \
 	fi; \
 	server_pid=; \
 	stop_server () { \

@@ -16,6 +16,7 @@
 
 #include <shumate/shumate.h>
 
+#include "bd-alert-banner.h"
 #include "bd-report-editor.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
@@ -116,6 +117,7 @@ struct _BdWindow
   GtkDropDown              *department_dropdown;
   GtkStringList            *department_filter_model;
   char                    **department_filter_codes;  /* "" any, "-" unassigned */
+  BdAlertBanner            *alert_banner;
 };
 
 /* bd-window-workflow.c */

@@ -1050,6 +1050,7 @@ bd_window_constructed (GObject *object)
 
   bd_report_editor_set_store (self->editor, self->store);
   bd_sync_indicator_set_store (self->sync_indicator, self->store);
+  bd_alert_banner_set_store (self->alert_banner, self->store);
 
   _bd_window_init_map_source (self);
   restore_state (self);
@@ -1190,6 +1191,7 @@ bd_window_class_init (BdWindowClass *klass)
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
   g_type_ensure (BD_TYPE_REPORT_EDITOR);
   g_type_ensure (BD_TYPE_SYNC_INDICATOR);
+  g_type_ensure (BD_TYPE_ALERT_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/bd-window.ui");
@@ -1226,6 +1228,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, map_source_label);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, alert_banner);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sort_changed_cb);

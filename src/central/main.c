@@ -24,6 +24,7 @@
 #include "bd-central-jma.h"
 #include "bd-central-server.h"
 #include "bd-central-store.h"
+#include "bd-feature-validate.h"
 #include "bd-json.h"
 #include "bd-report.h"
 
@@ -449,6 +450,13 @@ prepare_import_feature (const char  *collection,
         }
       if (convert)
         return bd_report_to_json (report);
+    }
+  else if (bd_feature_is_overlay_collection (collection) &&
+           !bd_feature_validate (collection, copy, NULL, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Feature %u: %s"), position, local_error->message);
+      return NULL;
     }
 
   return g_steal_pointer (&copy);

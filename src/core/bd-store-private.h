@@ -306,4 +306,7 @@ gboolean      _bd_store_run_query      (sqlite3        *db,
                                         GPtrArray      *reports,
                                         GError        **error);
 
+/* bd-store-features.c: adds the "features-changed" signal. */
+void          _bd_store_features_class_init (GObjectClass *object_class);
+
 G_END_DECLS

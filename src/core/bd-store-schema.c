@@ -244,6 +244,35 @@ static const char migration_9[] =
   ") WITHOUT ROWID;"
   "PRAGMA user_version = 9;";
 
+/* The overlay collections (shelters, areas, alerts) as the change feed
+ * brings them (bd-store-features.c): one row a feature, tombstones
+ * included, with what listing them needs in columns of their own; and the
+ * collection of a feature kept aside (NULL: reports). */
+static const char migration_10[] =
+  "CREATE TABLE features ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  collection TEXT NOT NULL,"
+  "  id TEXT NOT NULL,"
+  "  rev INTEGER NOT NULL DEFAULT 0,"
+  "  seq INTEGER NOT NULL DEFAULT 0,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  kind TEXT,"                    /* shelters, areas: kind; alerts: category */
+  "  name TEXT,"
+  "  ward TEXT,"
+  "  status TEXT,"                  /* shelters: state; alerts: status */
+  "  level INTEGER NOT NULL DEFAULT 0,"
+  "  active INTEGER NOT NULL DEFAULT 1,"
+  "  effective INTEGER,"            /* unix seconds */
+  "  expires INTEGER,"              /* unix seconds; NULL: none */
+  "  min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL," /* NULL: no geometry */
+  "  feature TEXT NOT NULL,"
+  "  UNIQUE (collection, id)"
+  ");"
+  "CREATE INDEX features_live ON features (collection, deleted, seq);"
+  "CREATE INDEX features_alerts ON features (collection, deleted, status, active, expires);"
+  "ALTER TABLE pulled_rejects ADD COLUMN collection TEXT;"
+  "PRAGMA user_version = 10;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
@@ -254,6 +283,7 @@ static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_7,
   migration_8,
   migration_9,
+  migration_10,
 };
 
 const BdSqliteSchema _bd_store_schema = {
@@ -367,7 +397,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_REJECT_INSERT] =
     "INSERT OR IGNORE INTO pulled_rejects (id, seq, reason, feature, at)"
     " VALUES (?1, ?2, ?3, ?4, ?5)",
-  [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects",
+  [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects WHERE collection IS NULL",
   /* a restore takes back the delete still waiting to be sent: one the
    * sync engine has started sending (bd_store_mark_outbox_sending ()) may
    * have reached the server, though its answer never came */

@@ -368,6 +368,8 @@ bd_store_class_init (BdStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_STRING, G_TYPE_INT64);
+
+  _bd_store_features_class_init (object_class);
 }
 
 static void
