@@ -527,7 +527,7 @@ test_migration (void)
 
   store = bd_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 8);
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, BD_STORE_SCHEMA_VERSION);
   db = _bd_store_get_connection (store);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM report_versions WHERE valid_to IS NULL"),
                    ==, 2);

@@ -416,7 +416,7 @@ test_feed (void)
   g_autofree char *closed = g_strdup_printf (SHELTER, "135.512,34.682", "南小学校", CHUO, "closed");
   const char *road =
     "{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
-    "[[135.49,34.69],[135.50,34.70]]},\"properties\":{\"kind\":\"road_closure\",\"name\":\"x\"}}";
+    "[[135.49,34.69],[135.50,34.70]]},\"properties\":{\"kind\":\"road_closure\",\"name\":\"x\",\"ward\":\"271276\"}}";
   g_autoptr(Response) feed = NULL;
   g_autoptr(Response) unauthorised = NULL;
   xmlDocPtr doc;
