@@ -404,7 +404,7 @@ bd_store_reader_load_points (BdStoreReader  *reader,
   if (reader->points == NULL)
     {
       rc = sqlite3_prepare_v3 (reader->db,
-                               "SELECT rowid, lat, lon, category, severity, status"
+                               "SELECT rowid, lat, lon, category, severity, status, observed_at"
                                " FROM reports INDEXED BY reports_points WHERE deleted = 0",
                                -1, SQLITE_PREPARE_PERSISTENT, &reader->points, NULL);
       if (rc != SQLITE_OK)
@@ -459,6 +459,8 @@ bd_store_reader_load_points (BdStoreReader  *reader,
         }
       point.status = GPOINTER_TO_INT (found) - 1;
       point._pad = 0;
+      point.observed_at = sqlite3_column_type (stmt, 6) == SQLITE_INTEGER
+                          ? sqlite3_column_int64 (stmt, 6) : G_MININT64;
 
       g_array_append_val (points, point);
     }

@@ -146,6 +146,14 @@ static const char migration_7[] =
   "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;"
   "PRAGMA user_version = 7;";
 
+/* The map's points carry observed_at (the map "as of" a time): the index
+ * that covers bd_store_reader_load_points holds it too. */
+static const char migration_8[] =
+  "DROP INDEX reports_points;"
+  "CREATE INDEX reports_points ON reports"
+  "  (deleted, lat, lon, category, severity, status, observed_at);"
+  "PRAGMA user_version = 8;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
@@ -154,6 +162,7 @@ static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_5,
   migration_6,
   migration_7,
+  migration_8,
 };
 
 const BdSqliteSchema _bd_store_schema = {

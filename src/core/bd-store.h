@@ -27,7 +27,7 @@ typedef enum
 } BdStoreError;
 
 /* The latest schema version (PRAGMA user_version). */
-#define BD_STORE_SCHEMA_VERSION 7
+#define BD_STORE_SCHEMA_VERSION 8
 
 typedef enum
 {
