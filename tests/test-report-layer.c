@@ -556,7 +556,7 @@ test_pick (Fixture       *fixture,
     double x, y;
 
     spot_position (fixture, &scattered[0], &x, &y);
-    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL));
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL, NULL));
   }
 
   /* Far from every report. */
@@ -776,18 +776,20 @@ test_cluster_pixels (Fixture       *fixture,
   /* A click on the cluster finds it, and where to zoom. */
   {
     guint n_reports = 0;
-    double lat = 0, lon = 0;
+    double lat = 0, lon = 0, zoom = 0;
 
     g_assert_true (bd_report_layer_pick_cluster (fixture->layer, x + 5, y - 5, &n_reports,
-                                                 &lat, &lon));
+                                                 &lat, &lon, &zoom));
     g_assert_cmpuint (n_reports, ==, 50);
+    /* All on one spot: they part only where every report is its own dot. */
+    g_assert_cmpfloat (zoom, ==, 16);
     g_assert_cmpfloat_with_epsilon (lat, BD_CITY_CENTER_LAT, 1e-4);
     g_assert_cmpfloat_with_epsilon (lon, BD_CITY_CENTER_LON, 1e-4);
-    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x + 40, y, NULL, NULL, NULL));
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x + 40, y, NULL, NULL, NULL, NULL));
 
     /* At another zoom, until the next frame, the old clusters do not count. */
     shumate_viewport_set_zoom_level (fixture->viewport, 12.5);
-    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL));
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL, NULL));
   }
 }
 
