@@ -1018,6 +1018,15 @@ bd_report_layer_get_n_shown (BdReportLayer *self)
   return self->n_shown;
 }
 
+gboolean
+bd_report_layer_is_shown (BdReportLayer *self,
+                          gint64         rowid)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LAYER (self), FALSE);
+
+  return find_rowid (self, rowid) >= 0;
+}
+
 guint
 bd_report_layer_get_n_drawn (BdReportLayer *self)
 {

@@ -49,6 +49,9 @@ void           bd_report_layer_set_filter   (BdReportLayer   *self,
                                              const char      *status,
                                              const char      *text);
 gboolean       bd_report_layer_get_filtering (BdReportLayer  *self);
+/* Whether the filter keeps report @rowid (whatever the time). */
+gboolean       bd_report_layer_is_shown     (BdReportLayer   *self,
+                                             gint64           rowid);
 /* Draws only the reports observed at or before @as_of (unix time, s);
  * G_MAXINT64 for all. Cheap: no re-clustering. */
 void           bd_report_layer_set_as_of    (BdReportLayer   *self,
