@@ -331,7 +331,13 @@ _bd_window_get_ward_extent (const char *code,
   return TRUE;
 }
 
-/* Shows the whole of ward @code on the map, as large as it fits. */
+static gboolean frame_ward_tick_cb (GtkWidget     *map,
+                                    GdkFrameClock *clock,
+                                    gpointer       user_data);
+
+/* Shows the whole of ward @code on the map, as large as it fits. A map
+ * not laid out yet (the window opening) or folded away (narrow) is framed
+ * once it is shown. */
 static void
 frame_ward (BdWindow   *self,
             const char *code)
@@ -340,23 +346,29 @@ frame_ward (BdWindow   *self,
   GtkWidget *map = GTK_WIDGET (self->map);
   double min_lat, min_lon, max_lat, max_lon;
   double x0, y0, x1, y1, width, height, zoom, lat, lon;
+  guint tick;
 
   if (!_bd_window_get_ward_extent (code, &min_lat, &min_lon, &max_lat, &max_lon))
     return;
+
+  width = gtk_widget_get_width (map);
+  height = gtk_widget_get_height (map);
+  if (!gtk_widget_get_mapped (map) || width <= 2 * FRAME_MARGIN || height <= 2 * FRAME_MARGIN)
+    {
+      g_object_set_data_full (G_OBJECT (map), "bd-frame-ward", g_strdup (code), g_free);
+      if (g_object_get_data (G_OBJECT (map), "bd-frame-ward-tick") == NULL)
+        {
+          tick = gtk_widget_add_tick_callback (map, frame_ward_tick_cb, self, NULL);
+          g_object_set_data (G_OBJECT (map), "bd-frame-ward-tick", GUINT_TO_POINTER (tick));
+        }
+      return;
+    }
+  g_object_set_data (G_OBJECT (map), "bd-frame-ward", NULL);
 
   x0 = bd_geo_mercator_x (min_lon);
   x1 = bd_geo_mercator_x (max_lon);
   y0 = bd_geo_mercator_y (max_lat);   /* y grows south */
   y1 = bd_geo_mercator_y (min_lat);
-
-  /* Not laid out yet, or folded away: a phone's size. */
-  width = gtk_widget_get_width (map);
-  height = gtk_widget_get_height (map);
-  if (width <= 2 * FRAME_MARGIN || height <= 2 * FRAME_MARGIN)
-    {
-      width = 360;
-      height = 600;
-    }
 
   zoom = log2 (MIN ((width - 2 * FRAME_MARGIN) / ((x1 - x0) * 256.0),
                     (height - 2 * FRAME_MARGIN) / ((y1 - y0) * 256.0)));
@@ -366,6 +378,26 @@ frame_ward (BdWindow   *self,
   lon = (x0 + x1) / 2.0 * 360.0 - 180.0;
   lat = atan (sinh (G_PI * (1.0 - (y0 + y1)))) * 180.0 / G_PI;
   shumate_map_go_to_full (_bd_window_get_map (self), lat, lon, zoom);
+}
+
+/* Runs while the map is shown: frames the ward waiting for it. */
+static gboolean
+frame_ward_tick_cb (GtkWidget     *map,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  g_autofree char *code = NULL;
+
+  if (gtk_widget_get_width (map) <= 2 * FRAME_MARGIN || gtk_widget_get_height (map) <= 2 * FRAME_MARGIN)
+    return G_SOURCE_CONTINUE;
+
+  g_object_set_data (G_OBJECT (map), "bd-frame-ward-tick", NULL);
+  code = g_strdup (g_object_get_data (G_OBJECT (map), "bd-frame-ward"));
+  if (code != NULL)
+    frame_ward (self, code);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -400,6 +432,8 @@ on_list_filter_changed_cb (BdWindow   *self,
       g_object_get (list, "ward", &ward, NULL);
       if (ward != NULL)
         frame_ward (self, ward);
+      else
+        g_object_set_data (G_OBJECT (self->map), "bd-frame-ward", NULL);
     }
 }
 
