@@ -256,12 +256,29 @@ name_zoom_buttons (GtkWidget *widget)
 /* The wards' extents. A report's ward follows its place: the nearest ward
  * centre (bd_catalog_nearest_ward ()). So a ward's extent here is the box
  * of the part of the city nearer its centre than any other's, found by
- * sampling the city's box: the catalog has centres, not boundaries. */
+ * sampling the city's box (the catalog has centres, not boundaries), and
+ * no further from its centre than WARD_REACH times the distance to the
+ * nearest other centre: without that, the outer wards' parts would run to
+ * the corners of the city's box, out over the sea and the next towns. */
 typedef struct
 {
   double min_lat, min_lon, max_lat, max_lon;
   gboolean set;
 } WardBox;
+
+#define WARD_REACH 1.25
+
+/* The catalog's own measure (equirectangular), in degrees of latitude. */
+static double
+ward_distance (const BdWard *ward,
+               double        latitude,
+               double        longitude)
+{
+  double dx = (longitude - ward->longitude) * cos (latitude * G_PI / 180.0);
+  double dy = latitude - ward->latitude;
+
+  return sqrt (dx * dx + dy * dy);
+}
 
 static const WardBox *
 get_ward_boxes (guint *n_boxes)
@@ -274,6 +291,16 @@ get_ward_boxes (guint *n_boxes)
       const BdWard *wards = bd_catalog_get_wards (&n);
       double step_lat = (BD_CITY_MAX_LAT - BD_CITY_MIN_LAT) / WARD_SAMPLES;
       double step_lon = (BD_CITY_MAX_LON - BD_CITY_MIN_LON) / WARD_SAMPLES;
+      g_autofree double *reach = g_new (double, MAX (n, 1));
+
+      for (guint w = 0; w < n; w++)
+        {
+          reach[w] = G_MAXDOUBLE;
+          for (guint o = 0; o < n; o++)
+            if (o != w)
+              reach[w] = MIN (reach[w], WARD_REACH * ward_distance (&wards[o], wards[w].latitude,
+                                                                    wards[w].longitude));
+        }
 
       boxes = g_new0 (WardBox, MAX (n, 1));
       for (guint i = 0; i <= WARD_SAMPLES; i++)
@@ -284,7 +311,7 @@ get_ward_boxes (guint *n_boxes)
             const BdWard *ward = bd_catalog_nearest_ward (lat, lon);
             WardBox *box;
 
-            if (ward == NULL)
+            if (ward == NULL || ward_distance (ward, lat, lon) > reach[ward - wards])
               continue;
             box = &boxes[ward - wards];
             if (!box->set)
