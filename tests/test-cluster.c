@@ -123,10 +123,25 @@ distance (double ax,
 /* Every report is in exactly one item at every zoom; the items' counts add
  * up to the number of reports; each cluster's count, commonest category and
  * highest severity are those of its reports. */
-static void
-test_counts_conserved (void)
+/* Some reports far from the city (a mistyped place, a neighbouring town):
+ * the grids over the points' box would be huge, so they are hashed. */
+static GArray *
+make_spread_points (guint   n,
+                    guint32 seed)
 {
-  g_autoptr(GArray) points = make_points (N_RANDOM, 1);
+  GArray *points = make_points (n, seed);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed + 100);
+
+  for (guint i = 0; i < n; i += 10)
+    bd_project_mercator (g_rand_double_range (rand, 24.0, 45.0), g_rand_double_range (rand, 123.0, 146.0),
+                         &g_array_index (points, BdPoint, i).x, &g_array_index (points, BdPoint, i).y);
+
+  return points;
+}
+
+static void
+check_counts_conserved (GArray *points)
+{
   g_autoptr(BdClusterIndex) index = build (points);
   const BdClusterOptions *o = bd_cluster_index_get_options (index);
   guint n_clusters_seen = 0;
@@ -190,6 +205,16 @@ test_counts_conserved (void)
     }
 
   g_assert_cmpuint (n_clusters_seen, >, 0);
+}
+
+static void
+test_counts_conserved (void)
+{
+  g_autoptr(GArray) points = make_points (N_RANDOM, 1);
+  g_autoptr(GArray) spread = make_spread_points (N_RANDOM, 11);
+
+  check_counts_conserved (points);
+  check_counts_conserved (spread);
 }
 
 /* Every report lies within its cluster's reach of the cluster's anchor,
@@ -423,9 +448,8 @@ test_time_filter (void)
 
 /* A box returns what the whole world returns inside it. */
 static void
-test_box_query (void)
+check_box_query (GArray *points)
 {
-  g_autoptr(GArray) points = make_points (N_RANDOM, 5);
   g_autoptr(BdClusterIndex) index = build (points);
   const guint zooms[] = { 9, 11, 13, 15, 16 };
   const gint64 as_ofs[] = { G_MAXINT64, T0 + 30 * 3600 };
@@ -467,6 +491,16 @@ test_box_query (void)
             g_assert_true (g_hash_table_contains (want, &key));
           }
       }
+}
+
+static void
+test_box_query (void)
+{
+  g_autoptr(GArray) points = make_points (N_RANDOM, 5);
+  g_autoptr(GArray) spread = make_spread_points (N_RANDOM, 15);
+
+  check_box_query (points);
+  check_box_query (spread);
 }
 
 /* By hand: at zoom 10 two reports 19 px apart make one cluster, one 220 px

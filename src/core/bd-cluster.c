@@ -38,11 +38,12 @@
  * a cluster as of T is a scan of that range; clusters wholly before T use
  * the aggregates computed at build time.
  *
- * The spatial index of each level is a hashed uniform grid (cell = the
- * radius of the level below, so a radius query reads the 3 × 3 cells
- * around it), built by one counting sort: building it is linear, where a
- * KD-tree sorts. Only occupied cells cost memory, so points spread over
- * the world cost no more than points in one city. */
+ * The spatial index of each level is a uniform grid (cell = the radius of
+ * the level below, so a radius query reads the 3 × 3 cells around it),
+ * built by one counting sort: building it is linear, where a KD-tree
+ * sorts. It is dense over the items' box when that box is small (a city),
+ * hashed otherwise, so points spread over the world cost no more memory
+ * than points in one city. */
 
 /* A report, in leaf order. */
 typedef struct
@@ -64,14 +65,20 @@ typedef struct
   guint32 _pad;
 } GridSlot;
 
-/* A hashed grid over a level's anchors: each occupied cell hashed to a
- * bucket, the items sorted by bucket. */
+/* A grid over a level's anchors, the items sorted by bucket. Dense when
+ * the items' cells span a box of not many more cells than items (one city:
+ * a bucket per cell, row by row, so a cell's neighbours in a row are
+ * contiguous); hashed otherwise (points spread over the world: each
+ * occupied cell hashed to one of a power of two of buckets), so memory
+ * follows the items, never the area. */
 typedef struct
 {
   double   inv_cell;           /* cells per Web Mercator unit */
   double   side;               /* cells per side of the world */
-  guint32  mask;               /* buckets - 1 */
-  guint32 *start;              /* mask + 2: where each bucket's slots start */
+  gboolean dense;
+  guint32  x0, y0, w, h;       /* dense: the cells' box */
+  guint32  mask;               /* hashed: buckets - 1 */
+  guint32 *start;              /* buckets + 1: where each bucket's slots start */
   GridSlot *slots;             /* by bucket */
 } Grid;
 
@@ -153,6 +160,38 @@ cell_of (const Grid *grid,
   return (guint32) c;
 }
 
+static inline guint32
+grid_bucket (const Grid *grid,
+             guint32     cx,
+             guint32     cy)
+{
+  if (grid->dense)
+    return (cy - grid->y0) * grid->w + (cx - grid->x0);
+  return hash_cell (cx, cy) & grid->mask;
+}
+
+/* Dense grids: the slots of cells @cx_a … @cx_b (clamped to the grid) of
+ * row @cy, as one range; FALSE when the row or columns lie outside. */
+static inline gboolean
+grid_row_range (const Grid *grid,
+                gint64      cy,
+                gint64      cx_a,
+                gint64      cx_b,
+                guint32    *from,
+                guint32    *to)
+{
+  gint64 row = cy - grid->y0;
+  gint64 a = MAX (cx_a, (gint64) grid->x0) - grid->x0;
+  gint64 b = MIN (cx_b, (gint64) grid->x0 + grid->w - 1) - grid->x0;
+
+  if (row < 0 || row >= grid->h || a > b)
+    return FALSE;
+
+  *from = grid->start[row * grid->w + a];
+  *to = grid->start[row * grid->w + b + 1];
+  return TRUE;
+}
+
 /* Builds @grid over @n anchors with cells of @cell; the anchors are read
  * @stride doubles apart from @xs and @ys. Fills @slot_of (each item's slot)
  * when not NULL. */
@@ -167,21 +206,46 @@ grid_build (Grid         *grid,
 {
   guint32 n_buckets = 16;
   g_autofree guint32 *bucket = g_new (guint32, MAX (n, 1));
+  g_autofree guint32 *cy_of = g_new (guint32, MAX (n, 1));
   g_autofree guint32 *fill = NULL;
-
-  while (n_buckets < n && n_buckets < (1u << 30))
-    n_buckets <<= 1;
+  guint32 x0 = G_MAXUINT32, y0 = G_MAXUINT32, x1 = 0, y1 = 0;
 
   grid->inv_cell = 1.0 / cell;
   grid->side = ceil (grid->inv_cell);
-  grid->mask = n_buckets - 1;
+
+  /* The cells, and their box. */
+  for (guint i = 0; i < n; i++)
+    {
+      bucket[i] = cell_of (grid, xs[i * stride]);
+      cy_of[i] = cell_of (grid, ys[i * stride]);
+      x0 = MIN (x0, bucket[i]);
+      x1 = MAX (x1, bucket[i]);
+      y0 = MIN (y0, cy_of[i]);
+      y1 = MAX (y1, cy_of[i]);
+    }
+
+  grid->dense = n > 0 && (guint64) (x1 - x0 + 1) * (y1 - y0 + 1) <= 2 * (guint64) n + 4096;
+  if (grid->dense)
+    {
+      grid->x0 = x0;
+      grid->y0 = y0;
+      grid->w = x1 - x0 + 1;
+      grid->h = y1 - y0 + 1;
+      n_buckets = grid->w * grid->h;
+    }
+  else
+    {
+      while (n_buckets < n && n_buckets < (1u << 30))
+        n_buckets <<= 1;
+      grid->mask = n_buckets - 1;
+    }
+
   grid->start = g_new0 (guint32, (gsize) n_buckets + 1);
   grid->slots = g_new (GridSlot, MAX (n, 1));
 
   for (guint i = 0; i < n; i++)
     {
-      bucket[i] = hash_cell (cell_of (grid, xs[i * stride]), cell_of (grid, ys[i * stride]))
-                  & grid->mask;
+      bucket[i] = grid_bucket (grid, bucket[i], cy_of[i]);
       grid->start[bucket[i] + 1]++;
     }
   for (guint32 b = 0; b < n_buckets; b++)
@@ -361,16 +425,29 @@ cluster_level (BdClusterIndex *index,
       for (int dy = -1; dy <= 1; dy++)
         for (int dx = -1; dx <= 1; dx++)
           {
-            guint32 b, end;
+            guint32 from, end;
 
-            /* Off the world's edge: nothing there (no wrap). */
-            if ((dx < 0 && cx == 0) || (dy < 0 && cy == 0)
-                || (dx > 0 && cx + 1 >= grid->side) || (dy > 0 && cy + 1 >= grid->side))
-              continue;
+            if (grid->dense)
+              {
+                /* The row's three cells at once. */
+                if (dx != 0 || !grid_row_range (grid, (gint64) cy + dy, (gint64) cx - 1,
+                                                (gint64) cx + 1, &from, &end))
+                  continue;
+              }
+            else
+              {
+                guint32 b;
 
-            b = hash_cell (cx + dx, cy + dy) & grid->mask;
-            end = grid->start[b + 1];
-            for (guint32 j = grid->start[b]; j < end; j++)
+                /* Off the world's edge: nothing there (no wrap). */
+                if ((dx < 0 && cx == 0) || (dy < 0 && cy == 0)
+                    || (dx > 0 && cx + 1 >= grid->side) || (dy > 0 && cy + 1 >= grid->side))
+                  continue;
+                b = grid_bucket (grid, cx + dx, cy + dy);
+                from = grid->start[b];
+                end = grid->start[b + 1];
+              }
+
+            for (guint32 j = from; j < end; j++)
               {
                 double ex, ey;
 
@@ -931,6 +1008,25 @@ bd_cluster_index_query (BdClusterIndex *index,
   r0 = cell_of (grid, min_y - reach);
   r1 = cell_of (grid, max_y + reach);
 
+  if (grid->dense)
+    {
+      r0 = MAX (r0, grid->y0);
+      r1 = MIN (r1, grid->y0 + grid->h - 1);
+      if (r0 > r1)
+        return 0;
+
+      for (guint32 cy = r0; cy <= r1; cy++)
+        {
+          guint32 from, end;
+
+          if (!grid_row_range (grid, cy, c0, c1, &from, &end))
+            continue;
+          for (guint32 k = from; k < end; k++)
+            n += emit (index, z, grid->slots[k].item, &box, as_of, hist, items);
+        }
+      return n;
+    }
+
   if ((double) (c1 - c0 + 1) * (r1 - r0 + 1) > 2.0 * level->n + 64)
     {
       /* A box of more cells than items: read every item. */
@@ -942,7 +1038,7 @@ bd_cluster_index_query (BdClusterIndex *index,
   for (guint32 cy = r0; cy <= r1; cy++)
     for (guint32 cx = c0; cx <= c1; cx++)
       {
-        guint32 b = hash_cell (cx, cy) & grid->mask;
+        guint32 b = grid_bucket (grid, cx, cy);
         guint32 end = grid->start[b + 1];
 
         for (guint32 k = grid->start[b]; k < end; k++)
