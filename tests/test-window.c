@@ -1168,6 +1168,20 @@ ward_is_framed (gpointer data)
          && (x1 - x0 >= 0.6 * width || y1 - y0 >= 0.6 * height);
 }
 
+typedef struct
+{
+  ShumateViewport *viewport;
+  double           zoom;
+} ZoomWait;
+
+static gboolean
+zoom_reached (gpointer data)
+{
+  ZoomWait *wait = data;
+
+  return fabs (shumate_viewport_get_zoom_level (wait->viewport) - wait->zoom) < 1e-6;
+}
+
 static void
 map_filters_scenario (BdWindow *window,
                       gpointer  user_data)
@@ -1241,6 +1255,38 @@ map_filters_scenario (BdWindow *window,
   iterate_for (50);
   g_assert_true (iterate_until (map_follows_list, window, TIMEOUT_MS));
   g_assert_cmpuint (bd_report_layer_get_n_shown (layer), ==, n_all);
+
+  /* A click on a cluster zooms to where it splits, and starts no report. */
+  {
+    GtkWidget *map = GTK_WIDGET (_bd_window_get_map (window));
+    ZoomWait wait = { viewport, 0 };
+    double x = -1, y = -1, lat, lon;
+    guint n_reports = 0;
+
+    /* The last ward's framing may still be moving the map. */
+    shumate_map_stop_go_to (_bd_window_get_map (window));
+    shumate_viewport_set_zoom_level (viewport, 12);
+    shumate_location_set_location (SHUMATE_LOCATION (viewport), BD_CITY_CENTER_LAT,
+                                   BD_CITY_CENTER_LON);
+    iterate_for (300);
+    g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), ==, 12);
+    for (double sy = 40; sy < gtk_widget_get_height (map) - 40 && x < 0; sy += 5)
+      for (double sx = 40; sx < gtk_widget_get_width (map) - 40 && x < 0; sx += 5)
+        if (bd_report_layer_pick_cluster (layer, sx, sy, &n_reports, NULL, NULL, &wait.zoom))
+          {
+            x = sx;
+            y = sy;
+          }
+    g_assert_cmpfloat (x, >=, 0);
+    g_assert_cmpuint (n_reports, >=, 2);
+    g_assert_cmpfloat (wait.zoom, >, 12);
+    g_assert_cmpfloat (wait.zoom, <=, 16);
+
+    shumate_viewport_widget_coords_to_location (viewport, map, x, y, &lat, &lon);
+    click_map (window, lat, lon);
+    g_assert_true (iterate_until (zoom_reached, &wait, TIMEOUT_MS));
+    g_assert_false (bd_window_get_editing (window));
+  }
 
   close_window (window);
 }

@@ -195,9 +195,8 @@ on_map_click_released_cb (GtkGestureClick *gesture,
   if (bd_report_layer_pick_cluster (self->report_layer, x, y, &n_reports, &cluster_lat,
                                     &cluster_lon, &cluster_zoom))
     {
-      double zoom = MAX (cluster_zoom, shumate_viewport_get_zoom_level (viewport) + 1);
+      double zoom = MIN (cluster_zoom, (double)shumate_viewport_get_max_zoom_level (viewport));
 
-      zoom = MIN (zoom, (double)shumate_viewport_get_max_zoom_level (viewport));
       shumate_map_go_to_full (_bd_window_get_map (self), cluster_lat, cluster_lon, zoom);
       return;
     }

@@ -869,6 +869,16 @@ compare_point_rowid (const void *key,
   return rowid < other ? -1 : rowid > other;
 }
 
+static int
+compare_points (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 ra = ((const BdPoint *) a)->rowid;
+  gint64 rb = ((const BdPoint *) b)->rowid;
+
+  return ra < rb ? -1 : ra > rb;
+}
+
 static gint64
 find_rowid (BdReportLayer *self,
             gint64         rowid)
@@ -983,9 +993,16 @@ bd_report_layer_set_points (BdReportLayer *self,
     {
       /* Kept in rowid order (the store gives them so; hand-fed ones may
        * not be), for the filter and the selection. */
+      const BdPoint *p = (const BdPoint *) (void *) points->data;
+      gboolean sorted = TRUE;
+
+      for (guint i = 1; i < points->len && sorted; i++)
+        sorted = p[i - 1].rowid < p[i].rowid;
+
       self->points = g_array_sized_new (FALSE, FALSE, sizeof (BdPoint), points->len);
       g_array_append_vals (self->points, points->data, points->len);
-      g_array_sort (self->points, compare_point_rowid);
+      if (!sorted)
+        g_array_sort (self->points, compare_points);
     }
 
   if (filter_active (self) && self->store != NULL)
