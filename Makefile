@@ -193,6 +193,8 @@ bench: build
 	BUILDDIR=$(BUILDDIR) tests/bench-startup.sh
 	@echo "== bench-central =="
 	bash tests/bench-central.sh $(BUILDDIR)
+	@echo "== bench-cluster (beside supercluster) =="
+	bash tests/bench-cluster-peer.sh $(BUILDDIR)
 
 # libFuzzer builds of the fuzz targets (clang, -Dfuzzing=true) in their own
 # build directory; each runs FUZZ_SECONDS from its seed corpus. (`make test`

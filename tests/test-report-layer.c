@@ -556,7 +556,7 @@ test_pick (Fixture       *fixture,
     double x, y;
 
     spot_position (fixture, &scattered[0], &x, &y);
-    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL));
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL, NULL));
   }
 
   /* Far from every report. */
@@ -776,18 +776,20 @@ test_cluster_pixels (Fixture       *fixture,
   /* A click on the cluster finds it, and where to zoom. */
   {
     guint n_reports = 0;
-    double lat = 0, lon = 0;
+    double lat = 0, lon = 0, zoom = 0;
 
     g_assert_true (bd_report_layer_pick_cluster (fixture->layer, x + 5, y - 5, &n_reports,
-                                                 &lat, &lon));
+                                                 &lat, &lon, &zoom));
     g_assert_cmpuint (n_reports, ==, 50);
+    /* All on one spot: they part only where every report is its own dot. */
+    g_assert_cmpfloat (zoom, ==, 16);
     g_assert_cmpfloat_with_epsilon (lat, BD_CITY_CENTER_LAT, 1e-4);
     g_assert_cmpfloat_with_epsilon (lon, BD_CITY_CENTER_LON, 1e-4);
-    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x + 40, y, NULL, NULL, NULL));
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x + 40, y, NULL, NULL, NULL, NULL));
 
     /* At another zoom, until the next frame, the old clusters do not count. */
     shumate_viewport_set_zoom_level (fixture->viewport, 12.5);
-    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL));
+    g_assert_false (bd_report_layer_pick_cluster (fixture->layer, x, y, NULL, NULL, NULL, NULL));
   }
 }
 
@@ -923,6 +925,297 @@ test_store (Fixture       *fixture,
   iterate_for (400);
 }
 
+
+/* Reports by hand into the store: where, kind, status, title, when. */
+static gint64
+save_report_full (BdStore    *store,
+                  double      dlat,
+                  double      dlon,
+                  const char *category,
+                  const char *status,
+                  const char *title,
+                  gint64      observed_at)
+{
+  g_autoptr(BdReport) report = bd_report_new ();
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (observed_at);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rowids = NULL;
+  double lat = BD_CITY_CENTER_LAT + dlat;
+  double lon = BD_CITY_CENTER_LON + dlon;
+  BdQuery query = { 0 };
+
+  bd_report_set_location (report, lat, lon);
+  bd_report_set_ward (report, bd_catalog_nearest_ward (lat, lon)->code);
+  bd_report_set_category (report, category);
+  bd_report_set_severity (report, 2);
+  bd_report_set_status (report, status);
+  bd_report_set_title (report, title);
+  bd_report_set_reporter (report, "Tester");
+  bd_report_set_observed_at (report, when);
+
+  bd_store_save_report (store, report, "tester", &error);
+  g_assert_no_error (error);
+
+  /* Its rowid: the newest one. */
+  query.sort = BD_QUERY_SORT_UPDATED;
+  rowids = bd_store_query_rowids (store, &query, &error);
+  g_assert_no_error (error);
+  {
+    gint64 max = 0;
+
+    for (guint i = 0; i < rowids->len; i++)
+      max = MAX (max, g_array_index (rowids, gint64, i));
+    return max;
+  }
+}
+
+static void
+wait_for_filter (BdReportLayer *layer)
+{
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add_seconds (10, on_timeout_cb, &timed_out);
+
+  while (bd_report_layer_get_filtering (layer) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+}
+
+/* The layer draws what the store's query with the list's filters returns:
+ * by ward, kind, status and search text; a new report the filter keeps
+ * appears, one it hides does not. */
+static void
+test_filter (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, "reports.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStore) store = bd_store_open (path, &error);
+  const char *ward_a, *ward_b;
+  BdReportLayer *layer;
+  gint64 fire_rowid, road_rowid;
+  const gint64 t = 1788300000;
+  double x, y;
+
+  g_assert_no_error (error);
+
+  /* Ward A at the centre, ward B 0.05° east: every report far enough from
+   * the others (over 100 px at zoom 12) to be its own dot. */
+  ward_a = bd_catalog_nearest_ward (BD_CITY_CENTER_LAT, BD_CITY_CENTER_LON)->code;
+  ward_b = bd_catalog_nearest_ward (BD_CITY_CENTER_LAT, BD_CITY_CENTER_LON + 0.05)->code;
+  g_assert_cmpstr (ward_a, !=, ward_b);
+
+  fire_rowid = save_report_full (store, 0.0, 0.0, "fire", "new", "Kitchen fire", t);
+  save_report_full (store, 0.0, -0.04, "fire", "resolved", "Bin fire", t);
+  road_rowid = save_report_full (store, 0.04, 0.0, "road", "new", "Flooded underpass", t);
+  save_report_full (store, -0.04, 0.0, "human", "new", "Injured cyclist", t);
+  save_report_full (store, 0.0, 0.05, "fire", "new", "Warehouse fire", t);
+  save_report_full (store, 0.04, 0.05, "road", "confirmed", "Fallen tree on road", t);
+
+  shumate_map_remove_layer (fixture->map, SHUMATE_LAYER (fixture->layer));
+  layer = bd_report_layer_new (fixture->viewport, store);
+  fixture->layer = layer;
+  shumate_map_add_layer (fixture->map, SHUMATE_LAYER (layer));
+  wait_for_n_points (layer, 6);
+  wait_for_frames (fixture, 1);
+  g_assert_cmpuint (bd_report_layer_get_n_shown (layer), ==, 6);
+  g_assert_cmpuint (bd_report_layer_get_n_drawn (layer), ==, 6);
+
+  /* Each filter, and the same query's count in the store. */
+  {
+    const struct
+    {
+      const char *ward, *category, *status, *text;
+      guint       n;
+    } cases[] = {
+      { NULL, "fire", NULL, NULL, 3 },
+      { NULL, "fire", "new", NULL, 2 },
+      { NULL, NULL, "confirmed", NULL, 1 },
+      { NULL, NULL, NULL, "fire", 3 },
+      { NULL, "road", NULL, "tree", 1 },
+      { "", "", "", "", 6 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        BdQuery query = { 0 };
+        g_autoptr(GArray) rowids = NULL;
+
+        query.ward = cases[i].ward;
+        query.category = cases[i].category;
+        query.status = cases[i].status;
+        query.text = cases[i].text;
+        rowids = bd_store_query_rowids (store, &query, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (rowids->len, ==, cases[i].n);
+
+        bd_report_layer_set_filter (layer, cases[i].ward, cases[i].category, cases[i].status,
+                                    cases[i].text);
+        wait_for_filter (layer);
+        wait_for_frames (fixture, 1);
+        g_assert_cmpuint (bd_report_layer_get_n_shown (layer), ==, cases[i].n);
+        g_assert_cmpuint (bd_report_layer_get_n_drawn (layer), ==, cases[i].n);
+        g_assert_cmpuint (bd_report_layer_get_n_drawn_reports (layer), ==, cases[i].n);
+        g_assert_cmpuint (bd_report_layer_get_n_points (layer), ==, 6);
+        /* What it draws is what the query returned. */
+        for (guint r = 0; r < rowids->len; r++)
+          g_assert_true (bd_report_layer_is_shown (layer, g_array_index (rowids, gint64, r)));
+      }
+  }
+
+  /* By ward. */
+  {
+    BdQuery query = { 0 };
+    g_autoptr(GArray) rowids = NULL;
+
+    query.ward = ward_a;
+    rowids = bd_store_query_rowids (store, &query, &error);
+    g_assert_no_error (error);
+    bd_report_layer_set_filter (layer, ward_a, NULL, NULL, NULL);
+    wait_for_filter (layer);
+    wait_for_frames (fixture, 1);
+    g_assert_cmpuint (rowids->len, >=, 1);
+    g_assert_cmpuint (rowids->len, <, 6);
+    g_assert_cmpuint (bd_report_layer_get_n_shown (layer), ==, rowids->len);
+    g_assert_cmpuint (bd_report_layer_get_n_drawn_reports (layer), ==, rowids->len);
+  }
+
+  /* Kind "road": the fire at the centre can no longer be picked, the road
+   * report can. */
+  bd_report_layer_set_filter (layer, NULL, "road", NULL, NULL);
+  wait_for_filter (layer);
+  wait_for_frames (fixture, 1);
+  shumate_viewport_location_to_widget_coords (fixture->viewport, GTK_WIDGET (layer),
+                                              BD_CITY_CENTER_LAT, BD_CITY_CENTER_LON, &x, &y);
+  g_assert_cmpint (bd_report_layer_pick (layer, x, y, 5), ==, 0);
+  g_assert_false (bd_report_layer_is_shown (layer, fire_rowid));
+  shumate_viewport_location_to_widget_coords (fixture->viewport, GTK_WIDGET (layer),
+                                              BD_CITY_CENTER_LAT + 0.04, BD_CITY_CENTER_LON,
+                                              &x, &y);
+  g_assert_cmpint (bd_report_layer_pick (layer, x, y, 5), ==, road_rowid);
+
+  /* The map keeps in step: a new road report appears, a new fire does not. */
+  save_report_full (store, -0.04, -0.05, "road", "new", "Road cave-in", t);
+  save_report_full (store, -0.04, 0.05, "fire", "new", "Car fire", t);
+  wait_for_n_points (layer, 8);
+  wait_for_filter (layer);
+  wait_for_frames (fixture, 1);
+  g_assert_cmpuint (bd_report_layer_get_n_shown (layer), ==, 3);
+  g_assert_cmpuint (bd_report_layer_get_n_drawn (layer), ==, 3);
+
+  /* No filter: everything. */
+  bd_report_layer_set_filter (layer, NULL, NULL, NULL, NULL);
+  wait_for_filter (layer);
+  wait_for_frames (fixture, 1);
+  g_assert_cmpuint (bd_report_layer_get_n_shown (layer), ==, 8);
+}
+
+/* "As of" a time: only the reports observed by then, counted in their
+ * clusters; moving the time back and forth redraws without reloading. */
+static void
+test_as_of (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GArray) points = make_crowd (300);
+  const gint64 t0 = 1788300000;
+  guint drawn_reports[4];
+  double x, y;
+
+  /* The crowd reported over 300 minutes, one a minute, and one single
+   * report far off, at minute 150. */
+  for (guint i = 0; i < points->len; i++)
+    g_array_index (points, BdPoint, i).observed_at = t0 + 60 * i;
+  {
+    BdPoint p = make_point (999, BD_CITY_CENTER_LAT + 0.06, BD_CITY_CENTER_LON - 0.1, 2, 3);
+
+    p.observed_at = t0 + 60 * 150;
+    g_array_append_val (points, p);
+  }
+  bd_report_layer_set_points (fixture->layer, points);
+
+  for (guint k = 0; k < G_N_ELEMENTS (drawn_reports); k++)
+    {
+      /* Before anything, after 100 minutes, after 200, after all. */
+      const gint64 as_of[] = { t0 - 1, t0 + 60 * 99, t0 + 60 * 199, G_MAXINT64 };
+
+      bd_report_layer_set_as_of (fixture->layer, as_of[k]);
+      g_assert_cmpint (bd_report_layer_get_as_of (fixture->layer), ==, as_of[k]);
+      wait_for_frames (fixture, 1);
+      drawn_reports[k] = bd_report_layer_get_n_drawn_reports (fixture->layer);
+    }
+  g_assert_cmpuint (drawn_reports[0], ==, 0);
+  g_assert_cmpuint (drawn_reports[1], ==, 100);
+  g_assert_cmpuint (drawn_reports[2], ==, 201);
+  g_assert_cmpuint (drawn_reports[3], ==, 301);
+
+  /* The far report cannot be picked before it was observed. */
+  shumate_viewport_location_to_widget_coords (fixture->viewport, GTK_WIDGET (fixture->layer),
+                                              BD_CITY_CENTER_LAT + 0.06, BD_CITY_CENTER_LON - 0.1,
+                                              &x, &y);
+  g_assert_cmpint (bd_report_layer_pick (fixture->layer, x, y, 5), ==, 999);
+  bd_report_layer_set_as_of (fixture->layer, t0 + 60 * 149);
+  g_assert_cmpint (bd_report_layer_pick (fixture->layer, x, y, 5), ==, 0);
+  bd_report_layer_set_as_of (fixture->layer, G_MAXINT64);
+}
+
+/* Clusters follow the data, not a lattice: ten reports within 12 px of a
+ * spot make one cluster wherever the spot lies (the old 40 px grid split
+ * a group lying across one of its lines into dots); and a click on a
+ * cluster gives a zoom where it splits. */
+static void
+test_cluster_follows_data (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  double world = 256.0 * exp2 (12);
+  double cx, cy;
+
+  bd_project_mercator (BD_CITY_CENTER_LAT, BD_CITY_CENTER_LON, &cx, &cy);
+  /* On a multiple of 40 px: a line of the old grid. */
+  cx = round (cx * world / 40.0) * 40.0 / world;
+
+  for (int shift = 0; shift < 40; shift += 13)
+    {
+      g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (BdPoint));
+      double sx, sy, lat, lon, zoom = 0;
+      guint n_reports = 0;
+
+      for (guint i = 0; i < 10; i++)
+        {
+          BdPoint p = { 0 };
+
+          p.rowid = 500 + i;
+          p.x = cx + (shift + (double) i * 2.4 - 12.0) / world;
+          p.y = cy + ((i % 3) * 4.0 - 4.0) / world;
+          p.category = i < 6 ? 4 : 1;
+          p.severity = 1 + i % 4;
+          g_array_append_val (points, p);
+        }
+      bd_report_layer_set_points (fixture->layer, points);
+      wait_for_frames (fixture, 1);
+      g_assert_cmpuint (bd_report_layer_get_n_drawn (fixture->layer), ==, 1);
+      g_assert_cmpuint (bd_report_layer_get_n_drawn_reports (fixture->layer), ==, 10);
+
+      lon = (cx + shift / world) * 360.0 - 180.0;
+      lat = atan (sinh (G_PI * (1.0 - 2.0 * cy))) * 180.0 / G_PI;
+      shumate_viewport_location_to_widget_coords (fixture->viewport, GTK_WIDGET (fixture->layer),
+                                                  lat, lon, &sx, &sy);
+      g_assert_true (bd_report_layer_pick_cluster (fixture->layer, sx, sy, &n_reports, NULL, NULL,
+                                                   &zoom));
+      g_assert_cmpuint (n_reports, ==, 10);
+      /* 2.4 px apart at zoom 12: apart (over 40 px) first at zoom 17, past
+       * the clustered zooms, so at 16 as dots. */
+      g_assert_cmpfloat (zoom, >, 12);
+      g_assert_cmpfloat (zoom, <=, 16);
+
+      /* At the split zoom, more than one mark. */
+      shumate_viewport_set_zoom_level (fixture->viewport, zoom);
+      wait_for_frames (fixture, 1);
+      g_assert_cmpuint (bd_report_layer_get_n_drawn (fixture->layer), >, 1);
+      g_assert_cmpuint (bd_report_layer_get_n_drawn_reports (fixture->layer), ==, 10);
+      shumate_viewport_set_zoom_level (fixture->viewport, 12);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -942,6 +1235,9 @@ main (int   argc,
   ADD ("/bd/report-layer/cluster-pixels", test_cluster_pixels);
   ADD ("/bd/report-layer/overzoom-tiles", test_overzoom_tiles);
   ADD ("/bd/report-layer/store", test_store);
+  ADD ("/bd/report-layer/filter", test_filter);
+  ADD ("/bd/report-layer/as-of", test_as_of);
+  ADD ("/bd/report-layer/cluster-follows-data", test_cluster_follows_data);
 
 #undef ADD
 

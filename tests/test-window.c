@@ -1185,6 +1185,181 @@ test_filter_dropdowns (void)
   g_assert_cmpint (run_app (args, filter_dropdowns_scenario, NULL), ==, 0);
 }
 
+
+/* /bd/window/map-filters */
+
+typedef struct
+{
+  BdWindow *window;
+  double    min_lat, min_lon, max_lat, max_lon;
+} Framing;
+
+/* The layer and the list are both done, and hold the same reports. */
+static gboolean
+map_follows_list (gpointer data)
+{
+  BdWindow *window = data;
+  BdReportLayer *layer = _bd_window_get_report_layer (window);
+  GListModel *list = _bd_window_get_report_list (window);
+
+  return bd_report_layer_get_n_points (layer) > 0
+         && !bd_report_layer_get_filtering (layer)
+         && !bd_report_list_get_loading (BD_REPORT_LIST (list))
+         && bd_report_layer_get_n_shown (layer) == g_list_model_get_n_items (list);
+}
+
+/* The ward's whole box is on the map, and fills much of it. */
+static gboolean
+ward_is_framed (gpointer data)
+{
+  Framing *framing = data;
+  ShumateViewport *viewport = _bd_window_get_viewport (framing->window);
+  GtkWidget *map = GTK_WIDGET (_bd_window_get_map (framing->window));
+  double width = gtk_widget_get_width (map);
+  double height = gtk_widget_get_height (map);
+  double x0, y0, x1, y1;
+
+  shumate_viewport_location_to_widget_coords (viewport, map, framing->max_lat, framing->min_lon,
+                                              &x0, &y0);
+  shumate_viewport_location_to_widget_coords (viewport, map, framing->min_lat, framing->max_lon,
+                                              &x1, &y1);
+
+  return x0 >= -1 && y0 >= -1 && x1 <= width + 1 && y1 <= height + 1
+         && (x1 - x0 >= 0.6 * width || y1 - y0 >= 0.6 * height);
+}
+
+typedef struct
+{
+  ShumateViewport *viewport;
+  double           zoom;
+} ZoomWait;
+
+static gboolean
+zoom_reached (gpointer data)
+{
+  ZoomWait *wait = data;
+
+  return fabs (shumate_viewport_get_zoom_level (wait->viewport) - wait->zoom) < 1e-6;
+}
+
+static void
+map_filters_scenario (BdWindow *window,
+                      gpointer  user_data)
+{
+  BdReportLayer *layer = _bd_window_get_report_layer (window);
+  GListModel *list = _bd_window_get_report_list (window);
+  GtkDropDown *ward = GTK_DROP_DOWN (_bd_window_get_widget (window, "ward_dropdown"));
+  GtkDropDown *category = GTK_DROP_DOWN (_bd_window_get_widget (window, "category_dropdown"));
+  ShumateViewport *viewport = _bd_window_get_viewport (window);
+  const char *codes[] = { "271276", "271250" };   /* 北区 in the middle, 住之江区 on the coast */
+  guint n_all;
+
+  g_assert_true (iterate_until (map_follows_list, window, TIMEOUT_MS));
+  n_all = bd_report_layer_get_n_shown (layer);
+  g_assert_cmpuint (n_all, ==, 400);
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      const BdWard *chosen = bd_catalog_lookup_ward (codes[i]);
+      Framing framing = { window };
+      double lat, lon;
+
+      /* The box: the ward's centre in it, inside the city, a ward's size. */
+      g_assert_true (_bd_window_get_ward_extent (codes[i], &framing.min_lat, &framing.min_lon,
+                                                 &framing.max_lat, &framing.max_lon));
+      g_assert_cmpfloat (chosen->latitude, >, framing.min_lat);
+      g_assert_cmpfloat (chosen->latitude, <, framing.max_lat);
+      g_assert_cmpfloat (chosen->longitude, >, framing.min_lon);
+      g_assert_cmpfloat (chosen->longitude, <, framing.max_lon);
+      g_assert_cmpfloat (framing.min_lat, >=, BD_CITY_MIN_LAT - 0.01);
+      g_assert_cmpfloat (framing.max_lon, <=, BD_CITY_MAX_LON + 0.01);
+      g_assert_cmpfloat (framing.max_lat - framing.min_lat, <, 0.08);
+      g_assert_cmpfloat (framing.max_lon - framing.min_lon, <, 0.08);
+
+      /* Whole city in view, then the ward chosen in the sidebar. */
+      shumate_viewport_set_zoom_level (viewport, 11);
+      shumate_location_set_location (SHUMATE_LOCATION (viewport), BD_CITY_CENTER_LAT,
+                                     BD_CITY_CENTER_LON);
+      gtk_drop_down_set_selected (ward, ward_index (codes[i]) + 1);
+
+      /* The map frames it… */
+      g_assert_true (iterate_until (ward_is_framed, &framing, TIMEOUT_MS));
+      lat = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
+      lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+      g_assert_cmpfloat (lat, >, framing.min_lat);
+      g_assert_cmpfloat (lat, <, framing.max_lat);
+      g_assert_cmpfloat (lon, >, framing.min_lon);
+      g_assert_cmpfloat (lon, <, framing.max_lon);
+      /* Closer than the whole city. */
+      g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >, 12);
+
+      /* …and draws that ward's reports only, as the list shows them. */
+      g_assert_true (iterate_until (map_follows_list, window, TIMEOUT_MS));
+      g_assert_cmpuint (bd_report_layer_get_n_shown (layer), <, n_all);
+      g_assert_cmpuint (bd_report_layer_get_n_shown (layer), >, 0);
+      for (guint r = 0; r < g_list_model_get_n_items (list); r++)
+        {
+          g_autoptr(BdReport) report = g_list_model_get_item (list, r);
+
+          g_assert_cmpstr (bd_report_get_ward (report), ==, codes[i]);
+        }
+    }
+
+  /* A kind too: the map follows. */
+  gtk_drop_down_set_selected (category, 1);
+  iterate_for (50);
+  g_assert_true (iterate_until (map_follows_list, window, TIMEOUT_MS));
+
+  /* Clear Filters: everything again. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-filters", NULL);
+  iterate_for (50);
+  g_assert_true (iterate_until (map_follows_list, window, TIMEOUT_MS));
+  g_assert_cmpuint (bd_report_layer_get_n_shown (layer), ==, n_all);
+
+  /* A click on a cluster zooms to where it splits, and starts no report. */
+  {
+    GtkWidget *map = GTK_WIDGET (_bd_window_get_map (window));
+    ZoomWait wait = { viewport, 0 };
+    double x = -1, y = -1, lat, lon;
+    guint n_reports = 0;
+
+    /* The last ward's framing may still be moving the map. */
+    shumate_map_stop_go_to (_bd_window_get_map (window));
+    shumate_viewport_set_zoom_level (viewport, 12);
+    shumate_location_set_location (SHUMATE_LOCATION (viewport), BD_CITY_CENTER_LAT,
+                                   BD_CITY_CENTER_LON);
+    iterate_for (300);
+    g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), ==, 12);
+    for (double sy = 40; sy < gtk_widget_get_height (map) - 40 && x < 0; sy += 5)
+      for (double sx = 40; sx < gtk_widget_get_width (map) - 40 && x < 0; sx += 5)
+        if (bd_report_layer_pick_cluster (layer, sx, sy, &n_reports, NULL, NULL, &wait.zoom))
+          {
+            x = sx;
+            y = sy;
+          }
+    g_assert_cmpfloat (x, >=, 0);
+    g_assert_cmpuint (n_reports, >=, 2);
+    g_assert_cmpfloat (wait.zoom, >, 12);
+    g_assert_cmpfloat (wait.zoom, <=, 16);
+
+    shumate_viewport_widget_coords_to_location (viewport, map, x, y, &lat, &lon);
+    click_map (window, lat, lon);
+    g_assert_true (iterate_until (zoom_reached, &wait, TIMEOUT_MS));
+    g_assert_false (bd_window_get_editing (window));
+  }
+
+  close_window (window);
+}
+
+static void
+test_map_filters (void)
+{
+  g_autofree char *db = make_db_path ("map-filters.sqlite");
+  const char *args[] = { "--database", db, "--offline-map", tiles_dir, "--demo-data", "400", NULL };
+
+  g_assert_cmpint (run_app (args, map_filters_scenario, NULL), ==, 0);
+}
+
 /* /bd/app/command-line */
 
 static G_NORETURN void
@@ -1389,6 +1564,7 @@ main (int   argc,
   g_test_add_func ("/bd/window/sort-remembered", test_sort_remembered);
   g_test_add_func ("/bd/window/narrow", test_narrow);
   g_test_add_func ("/bd/window/marker-follows-editor", test_marker_follows_editor);
+  g_test_add_func ("/bd/window/map-filters", test_map_filters);
   g_test_add_func ("/bd/toast-queue/one-at-a-time", test_toast_queue);
   g_test_add_func ("/bd/app-util/helpers", test_app_util);
 

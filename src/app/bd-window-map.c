@@ -6,8 +6,9 @@
  */
 
 /* The window's map: its base map sources (the setting, the menu, the
- * label), the report layer and the marker of the report being edited, and
- * what a click on it does. */
+ * label), the report layer (which follows the list's filters) and the
+ * marker of the report being edited, what a click on it does, and framing
+ * the ward chosen in the sidebar. */
 
 #define G_LOG_DOMAIN "bd-window"
 
@@ -17,9 +18,17 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <math.h>
+
+#include "bd-catalog.h"
+#include "bd-geo.h"
 #include "bd-map-sources.h"
 
 #define PICK_RADIUS 14.0
+/* Samples a side of the city's box when finding the wards' extents. */
+#define WARD_SAMPLES 160
+/* Room left around a ward framed on the map, px each side. */
+#define FRAME_MARGIN 24.0
 
 void
 _bd_window_show_marker (BdWindow *self,
@@ -163,7 +172,7 @@ on_map_click_released_cb (GtkGestureClick *gesture,
   ShumateViewport *viewport = _bd_window_get_viewport (self);
   GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   double latitude, longitude;
-  double cluster_lat, cluster_lon;
+  double cluster_lat, cluster_lon, cluster_zoom;
   guint n_reports = 0;
   gint64 rowid;
 
@@ -182,12 +191,12 @@ on_map_click_released_cb (GtkGestureClick *gesture,
       return;
     }
 
-  /* A click on a cluster zooms in on it. */
-  if (bd_report_layer_pick_cluster (self->report_layer, x, y, &n_reports, &cluster_lat, &cluster_lon))
+  /* A click on a cluster zooms in on it, to where it splits. */
+  if (bd_report_layer_pick_cluster (self->report_layer, x, y, &n_reports, &cluster_lat,
+                                    &cluster_lon, &cluster_zoom))
     {
-      double zoom = shumate_viewport_get_zoom_level (viewport) + 2;
+      double zoom = MIN (cluster_zoom, (double)shumate_viewport_get_max_zoom_level (viewport));
 
-      zoom = MIN (zoom, (double)shumate_viewport_get_max_zoom_level (viewport));
       shumate_map_go_to_full (_bd_window_get_map (self), cluster_lat, cluster_lon, zoom);
       return;
     }
@@ -241,6 +250,219 @@ name_zoom_buttons (GtkWidget *widget)
     }
 }
 
+/* The filters: the map draws what the list shows */
+
+/* The wards' extents. A report's ward follows its place: the nearest ward
+ * centre (bd_catalog_nearest_ward ()). So a ward's extent here is the box
+ * of the part of the city nearer its centre than any other's, found by
+ * sampling the city's box (the catalog has centres, not boundaries), and
+ * no further from its centre than WARD_REACH times the distance to the
+ * nearest other centre: without that, the outer wards' parts would run to
+ * the corners of the city's box, out over the sea and the next towns. */
+typedef struct
+{
+  double min_lat, min_lon, max_lat, max_lon;
+  gboolean set;
+} WardBox;
+
+#define WARD_REACH 1.25
+
+/* The catalog's own measure (equirectangular), in degrees of latitude. */
+static double
+ward_distance (const BdWard *ward,
+               double        latitude,
+               double        longitude)
+{
+  double dx = (longitude - ward->longitude) * cos (latitude * G_PI / 180.0);
+  double dy = latitude - ward->latitude;
+
+  return sqrt (dx * dx + dy * dy);
+}
+
+static const WardBox *
+get_ward_boxes (guint *n_boxes)
+{
+  static WardBox *boxes = NULL;
+  static guint n = 0;
+
+  if (boxes == NULL)
+    {
+      const BdWard *wards = bd_catalog_get_wards (&n);
+      double step_lat = (BD_CITY_MAX_LAT - BD_CITY_MIN_LAT) / WARD_SAMPLES;
+      double step_lon = (BD_CITY_MAX_LON - BD_CITY_MIN_LON) / WARD_SAMPLES;
+      g_autofree double *reach = g_new (double, MAX (n, 1));
+
+      for (guint w = 0; w < n; w++)
+        {
+          reach[w] = G_MAXDOUBLE;
+          for (guint o = 0; o < n; o++)
+            if (o != w)
+              reach[w] = MIN (reach[w], WARD_REACH * ward_distance (&wards[o], wards[w].latitude,
+                                                                    wards[w].longitude));
+        }
+
+      boxes = g_new0 (WardBox, MAX (n, 1));
+      for (guint i = 0; i <= WARD_SAMPLES; i++)
+        for (guint j = 0; j <= WARD_SAMPLES; j++)
+          {
+            double lat = BD_CITY_MIN_LAT + i * step_lat;
+            double lon = BD_CITY_MIN_LON + j * step_lon;
+            const BdWard *ward = bd_catalog_nearest_ward (lat, lon);
+            WardBox *box;
+
+            if (ward == NULL || ward_distance (ward, lat, lon) > reach[ward - wards])
+              continue;
+            box = &boxes[ward - wards];
+            if (!box->set)
+              {
+                box->min_lat = box->max_lat = lat;
+                box->min_lon = box->max_lon = lon;
+                box->set = TRUE;
+              }
+            box->min_lat = MIN (box->min_lat, lat - step_lat / 2);
+            box->max_lat = MAX (box->max_lat, lat + step_lat / 2);
+            box->min_lon = MIN (box->min_lon, lon - step_lon / 2);
+            box->max_lon = MAX (box->max_lon, lon + step_lon / 2);
+          }
+    }
+
+  *n_boxes = n;
+  return boxes;
+}
+
+gboolean
+_bd_window_get_ward_extent (const char *code,
+                            double     *min_lat,
+                            double     *min_lon,
+                            double     *max_lat,
+                            double     *max_lon)
+{
+  const BdWard *ward = code != NULL ? bd_catalog_lookup_ward (code) : NULL;
+  const BdWard *wards;
+  const WardBox *boxes;
+  guint n = 0;
+
+  if (ward == NULL)
+    return FALSE;
+
+  wards = bd_catalog_get_wards (NULL);
+  boxes = get_ward_boxes (&n);
+  if ((guint) (ward - wards) >= n || !boxes[ward - wards].set)
+    return FALSE;
+
+  *min_lat = boxes[ward - wards].min_lat;
+  *min_lon = boxes[ward - wards].min_lon;
+  *max_lat = boxes[ward - wards].max_lat;
+  *max_lon = boxes[ward - wards].max_lon;
+  return TRUE;
+}
+
+static gboolean frame_ward_tick_cb (GtkWidget     *map,
+                                    GdkFrameClock *clock,
+                                    gpointer       user_data);
+
+/* Shows the whole of ward @code on the map, as large as it fits. A map
+ * not laid out yet (the window opening) or folded away (narrow) is framed
+ * once it is shown. */
+static void
+frame_ward (BdWindow   *self,
+            const char *code)
+{
+  ShumateViewport *viewport = _bd_window_get_viewport (self);
+  GtkWidget *map = GTK_WIDGET (self->map);
+  double min_lat, min_lon, max_lat, max_lon;
+  double x0, y0, x1, y1, width, height, zoom, lat, lon;
+  guint tick;
+
+  if (!_bd_window_get_ward_extent (code, &min_lat, &min_lon, &max_lat, &max_lon))
+    return;
+
+  width = gtk_widget_get_width (map);
+  height = gtk_widget_get_height (map);
+  if (!gtk_widget_get_mapped (map) || width <= 2 * FRAME_MARGIN || height <= 2 * FRAME_MARGIN)
+    {
+      g_object_set_data_full (G_OBJECT (map), "bd-frame-ward", g_strdup (code), g_free);
+      if (g_object_get_data (G_OBJECT (map), "bd-frame-ward-tick") == NULL)
+        {
+          tick = gtk_widget_add_tick_callback (map, frame_ward_tick_cb, self, NULL);
+          g_object_set_data (G_OBJECT (map), "bd-frame-ward-tick", GUINT_TO_POINTER (tick));
+        }
+      return;
+    }
+  g_object_set_data (G_OBJECT (map), "bd-frame-ward", NULL);
+
+  x0 = bd_geo_mercator_x (min_lon);
+  x1 = bd_geo_mercator_x (max_lon);
+  y0 = bd_geo_mercator_y (max_lat);   /* y grows south */
+  y1 = bd_geo_mercator_y (min_lat);
+
+  zoom = log2 (MIN ((width - 2 * FRAME_MARGIN) / ((x1 - x0) * 256.0),
+                    (height - 2 * FRAME_MARGIN) / ((y1 - y0) * 256.0)));
+  zoom = CLAMP (zoom, (double) shumate_viewport_get_min_zoom_level (viewport),
+                (double) shumate_viewport_get_max_zoom_level (viewport));
+
+  lon = (x0 + x1) / 2.0 * 360.0 - 180.0;
+  lat = atan (sinh (G_PI * (1.0 - (y0 + y1)))) * 180.0 / G_PI;
+  shumate_map_go_to_full (_bd_window_get_map (self), lat, lon, zoom);
+}
+
+/* Runs while the map is shown: frames the ward waiting for it. */
+static gboolean
+frame_ward_tick_cb (GtkWidget     *map,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  g_autofree char *code = NULL;
+
+  if (gtk_widget_get_width (map) <= 2 * FRAME_MARGIN || gtk_widget_get_height (map) <= 2 * FRAME_MARGIN)
+    return G_SOURCE_CONTINUE;
+
+  g_object_set_data (G_OBJECT (map), "bd-frame-ward-tick", NULL);
+  code = g_strdup (g_object_get_data (G_OBJECT (map), "bd-frame-ward"));
+  if (code != NULL)
+    frame_ward (self, code);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sync_layer_filter (BdWindow *self)
+{
+  g_autofree char *ward = NULL;
+  g_autofree char *category = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *text = NULL;
+
+  g_object_get (self->report_list,
+                "ward", &ward,
+                "category", &category,
+                "status", &status,
+                "text", &text,
+                NULL);
+  bd_report_layer_set_filter (self->report_layer, ward, category, status, text);
+}
+
+static void
+on_list_filter_changed_cb (BdWindow   *self,
+                           GParamSpec *pspec,
+                           GObject    *list)
+{
+  sync_layer_filter (self);
+
+  /* A ward chosen in the sidebar: show it. */
+  if (g_str_equal (g_param_spec_get_name (pspec), "ward"))
+    {
+      g_autofree char *ward = NULL;
+
+      g_object_get (list, "ward", &ward, NULL);
+      if (ward != NULL)
+        frame_ward (self, ward);
+      else
+        g_object_set_data (G_OBJECT (self->map), "bd-frame-ward", NULL);
+    }
+}
+
 void
 _bd_window_init_map_layers (BdWindow *self)
 {
@@ -248,6 +470,17 @@ _bd_window_init_map_layers (BdWindow *self)
 
   self->report_layer = bd_report_layer_new (_bd_window_get_viewport (self), self->store);
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->report_layer));
+
+  /* The layer draws what the list shows, and reloads with the store. */
+  sync_layer_filter (self);
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *signals[] = { "notify::ward", "notify::category", "notify::status",
+                                "notify::text" };
+
+      g_signal_connect_object (self->report_list, signals[i],
+                               G_CALLBACK (on_list_filter_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   self->marker_layer = shumate_marker_layer_new (_bd_window_get_viewport (self));
   self->marker = shumate_marker_new ();

@@ -166,6 +166,13 @@ void             _bd_window_clear_filters     (BdWindow   *self);
 void             _bd_window_init_map_source   (BdWindow   *self);
 /* …then the layers and the click handler. */
 void             _bd_window_init_map_layers   (BdWindow   *self);
+/* The box framed when ward @code is chosen (the part of the city nearer
+ * its centre than any other ward's); FALSE for an unknown code. */
+gboolean         _bd_window_get_ward_extent   (const char *code,
+                                               double     *min_lat,
+                                               double     *min_lon,
+                                               double     *max_lat,
+                                               double     *max_lon);
 /* The marker of the report being edited. */
 void             _bd_window_show_marker       (BdWindow   *self,
                                                double      latitude,

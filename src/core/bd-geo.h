@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 #define BD_GEO_MAX_LATITUDE 85.05112877980659
 
 /* One report as the map needs it: pre-projected Web Mercator coordinates
- * in [0,1) (x grows east, y grows south), category index, severity. */
+ * in [0,1) (x grows east, y grows south), category index, severity, and
+ * when it was observed (for "as of" a time). */
 typedef struct
 {
   gint64  rowid;
@@ -27,6 +28,7 @@ typedef struct
   guint8  severity;
   guint8  status;              /* index in bd_catalog_get_statuses() */
   guint8  _pad;
+  gint64  observed_at;         /* unix time, s; G_MININT64 when unknown */
 } BdPoint;
 
 /* x in [0,1] of @longitude (clamped to ±180). */

@@ -403,7 +403,7 @@ sort_points (GArray *points,
 }
 
 /* Reads the points a statement of the columns rowid, lat, lon, category,
- * severity, status finds, sorted by rowid. */
+ * severity, status, observed_at finds, sorted by rowid. */
 static GArray *
 read_points (sqlite3       *db,
              sqlite3_stmt  *stmt,
@@ -458,6 +458,8 @@ read_points (sqlite3       *db,
         }
       point.status = GPOINTER_TO_INT (found) - 1;
       point._pad = 0;
+      point.observed_at = sqlite3_column_type (stmt, 6) == SQLITE_INTEGER
+                          ? sqlite3_column_int64 (stmt, 6) : G_MININT64;
 
       g_array_append_val (points, point);
     }
@@ -503,7 +505,7 @@ bd_store_reader_load_points (BdStoreReader  *reader,
   g_return_val_if_fail (reader != NULL, NULL);
 
   if (!(scope = prepare_points (reader->db, &reader->points,
-                                "SELECT rowid, lat, lon, category, severity, status"
+                                "SELECT rowid, lat, lon, category, severity, status, observed_at"
                                 " FROM reports INDEXED BY reports_points WHERE deleted = 0",
                                 error)))
     return NULL;
@@ -525,7 +527,7 @@ bd_store_reader_load_points_as_of (BdStoreReader  *reader,
   g_return_val_if_fail (as_of != NULL, NULL);
 
   if (!(scope = prepare_points (reader->db, &reader->points_as_of,
-                                "SELECT report_rowid, lat, lon, category, severity, status"
+                                "SELECT report_rowid, lat, lon, category, severity, status, observed_at"
                                 " FROM report_versions"
                                 " WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
                                 " AND deleted = 0",

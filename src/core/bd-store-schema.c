@@ -273,6 +273,14 @@ static const char migration_10[] =
   "ALTER TABLE pulled_rejects ADD COLUMN collection TEXT;"
   "PRAGMA user_version = 10;";
 
+/* The map's points carry observed_at (the map "as of" a time): the index
+ * that covers bd_store_reader_load_points holds it too. */
+static const char migration_11[] =
+  "DROP INDEX reports_points;"
+  "CREATE INDEX reports_points ON reports"
+  "  (deleted, lat, lon, category, severity, status, observed_at);"
+  "PRAGMA user_version = 11;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
@@ -284,6 +292,7 @@ static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_8,
   migration_9,
   migration_10,
+  migration_11,
 };
 
 const BdSqliteSchema _bd_store_schema = {

@@ -28,7 +28,7 @@ typedef enum
 } BdStoreError;
 
 /* The latest schema version (PRAGMA user_version). */
-#define BD_STORE_SCHEMA_VERSION 10
+#define BD_STORE_SCHEMA_VERSION 11
 
 typedef enum
 {

@@ -16,34 +16,37 @@
 #include <string.h>
 
 #include "bd-catalog.h"
+#include "bd-cluster.h"
 #include "bd-geo.h"
 
 /* How the layer works
  *
- * Points arrive pre-projected (Web Mercator in [0,1)). When they are set,
- * they are copied into an array sorted by the cell of a uniform grid laid
- * over their bounding box (a counting sort), with the start of each cell in
- * @cell_start. A frame walks only the cells under the visible box, so its
- * cost follows what is on screen, not the number of reports.
+ * Points arrive pre-projected (Web Mercator in [0,1)). The ones the filter
+ * keeps (ward, category, status and search text, asked of the store with
+ * the same BdQuery the report list runs, so the map shows what the list
+ * shows) go into a BdClusterIndex: distance clusters per zoom, greedy from
+ * the highest zoom down, as supercluster makes them. A frame asks the index
+ * for what lies in the visible box at the current zoom, as of the layer's
+ * time ("as-of": only reports observed by then), so its cost follows what
+ * is on screen; moving the time is one query, never a rebuild.
  *
- * Below CLUSTER_MAX_ZOOM, the visible points are binned into CLUSTER_CELL
- * pixel squares fixed to the map (so clusters do not jitter while panning);
- * a square holding CLUSTER_MIN points or more is drawn as one larger dot in
- * its commonest category with the count written on it.
+ * A cluster is drawn as one larger dot in its commonest category with the
+ * count written on it; a click on it zooms to where it splits. Up from
+ * CLUSTER_MAX_ZOOM + 1 every report is its own dot.
  *
  * Dots are pre-rendered per (category, severity) into small textures at the
  * widget's scale factor and appended with gtk_snapshot_append_texture(): one
  * render node per dot. (tests/bench-layer measures the alternatives, kept
- * behind _bd_report_layer_set_draw_mode().) The count labels are cached as
- * render nodes per count. */
+ * behind _bd_report_layer_set_draw_mode().) The count labels are put
+ * together from glyphs laid out once. */
 
-#define CLUSTER_CELL     40.0    /* px */
-#define CLUSTER_MIN      8       /* points in a cell that make a cluster */
-#define CLUSTER_MAX_ZOOM 16.0    /* at and past this zoom, every dot is drawn */
+#define CLUSTER_RADIUS   40.0    /* px: a cluster takes what lies this near */
+#define CLUSTER_MAX_ZOOM 15      /* the highest zoom clustered */
+#define CLUSTER_MIN      2       /* fewer reports are drawn one by one */
 #define N_SEVERITIES     4
 #define N_CLUSTER_SIZES  4
-#define MAX_GRID_SIDE    512
 #define RELOAD_DELAY_MS  200
+#define FILTER_DELAY_MS  150     /* typing in the search entry: one query */
 #define N_GLYPHS         11      /* 0–9 and "k" */
 #define GLYPH_K          10
 
@@ -64,15 +67,8 @@ static const GdkRGBA unknown_colour = { 0.5f, 0.5f, 0.5f, 1.0f };
 typedef struct
 {
   float   sx, sy;              /* widget coordinates */
-  guint32 idx;                 /* in self->sorted */
-  guint32 bin;                 /* cluster bin, when clustering */
+  guint32 idx;                 /* in self->shown */
 } Visible;
-
-typedef struct
-{
-  guint  count;
-  float  sum_x, sum_y;
-} Bin;
 
 /* The glyphs of a count label ("0"–"9", "k") in the label font, laid out
  * once: a label is one text node put together from them, so no text is
@@ -89,9 +85,11 @@ typedef struct
 /* A cluster as drawn, for bd_report_layer_pick_cluster(). */
 typedef struct
 {
-  double x, y;                 /* centre, Web Mercator [0,1) */
-  float  radius;               /* px */
-  guint  count;
+  double  x, y;                /* centre, Web Mercator [0,1) */
+  float   radius;              /* px */
+  guint   count;
+  guint32 id;                  /* in the index, at zoom */
+  guint   zoom;
 } DrawnCluster;
 
 /* Where the map is, for one frame or one pick. */
@@ -118,23 +116,32 @@ struct _BdReportLayer
   gboolean       loading;
   gboolean       reload_pending;
 
-  /* Points, sorted by grid cell. */
-  BdPoint       *sorted;
-  guint          n_points;
-  guint          grid_side;
-  guint32       *cell_start;   /* grid_side² + 1 */
-  double         min_x, min_y;
-  double         inv_cell_w, inv_cell_h;
+  /* Every report loaded; those the filter keeps, in rowid order; their
+   * clusters. */
+  GArray        *points;       /* BdPoint, rowid order */
+  BdPoint       *shown;
+  guint          n_shown;
+  BdClusterIndex *index;
+  gint64         as_of;
+
+  /* The filter: a query the store runs (NULL members: any). */
+  char          *ward;
+  char          *category;
+  char          *status;
+  char          *text;
+  GCancellable  *filter_cancellable;
+  guint          filter_source;
+  guint          filter_serial;
+  gboolean       filtering;    /* a filter query is on its way */
 
   gint64         selected;
-  gint64         selected_idx; /* in sorted, or -1 */
+  gint64         selected_idx; /* in shown, or -1 */
 
   /* Per-frame scratch, kept between frames. */
-  GArray        *visible;      /* Visible */
+  GArray        *items;        /* BdClusterItem */
   GArray        *individual;   /* Visible */
-  GArray        *bins;         /* Bin */
-  GArray        *bin_cats;     /* guint32, bins × n_colours */
   guint          n_drawn;
+  guint          n_drawn_reports;
   GArray        *clusters;     /* DrawnCluster, of the last frame */
   double         clusters_zoom;
 
@@ -157,12 +164,16 @@ enum {
   PROP_STORE,
   PROP_SELECTED,
   PROP_N_POINTS,
+  PROP_N_SHOWN,
+  PROP_AS_OF,
+  PROP_FILTERING,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 static void load_points (BdReportLayer *self);
+static void run_filter (BdReportLayer *self);
 
 /* ------------------------------------------------------------- geometry */
 
@@ -241,32 +252,6 @@ widget_to_view (const View *view,
 
   *dx = view->cos_r * x + view->sin_r * y;
   *dy = -view->sin_r * x + view->cos_r * y;
-}
-
-static inline guint
-grid_col (BdReportLayer *self,
-          double         x)
-{
-  double c = (x - self->min_x) * self->inv_cell_w;
-
-  if (c <= 0.0)
-    return 0;
-  if (c >= self->grid_side - 1)
-    return self->grid_side - 1;
-  return (guint) c;
-}
-
-static inline guint
-grid_row (BdReportLayer *self,
-          double         y)
-{
-  double r = (y - self->min_y) * self->inv_cell_h;
-
-  if (r <= 0.0)
-    return 0;
-  if (r >= self->grid_side - 1)
-    return self->grid_side - 1;
-  return (guint) r;
 }
 
 static guint
@@ -620,7 +605,7 @@ draw_dots_sprites (BdReportLayer *self,
 {
   for (guint i = 0; i < n_dots; i++)
     {
-      const BdPoint *p = &self->sorted[dots[i].idx];
+      const BdPoint *p = &self->shown[dots[i].idx];
 
       if (severity_slot (p->severity) != sev || is_closed (p) != closed)
         continue;
@@ -644,7 +629,7 @@ draw_dots_nodes (BdReportLayer *self,
 
   for (guint i = 0; i < n_dots; i++)
     {
-      const BdPoint *p = &self->sorted[dots[i].idx];
+      const BdPoint *p = &self->shown[dots[i].idx];
       GskRoundedRect rect;
 
       if (severity_slot (p->severity) != sev || is_closed (p) != closed)
@@ -674,7 +659,7 @@ draw_dots_cairo (BdReportLayer *self,
 
   for (guint i = 0; i < n_dots; i++)
     {
-      const BdPoint *p = &self->sorted[dots[i].idx];
+      const BdPoint *p = &self->shown[dots[i].idx];
 
       if (severity_slot (p->severity) != sev || is_closed (p) != closed)
         continue;
@@ -748,128 +733,45 @@ cluster_size_slot (guint count)
 }
 
 static void
-draw_cluster (BdReportLayer *self,
-              GtkSnapshot   *snapshot,
-              const Bin     *bin,
-              const guint32 *cats,
-              double         sx,
-              double         sy)
+draw_cluster (BdReportLayer       *self,
+              GtkSnapshot         *snapshot,
+              const BdClusterItem *item,
+              double               sx,
+              double               sy)
 {
-  guint best = 0;
-  guint size = cluster_size_slot (bin->count);
+  guint colour = colour_slot (self, item->category);
+  guint size = cluster_size_slot (item->count);
 
-  for (guint c = 1; c < self->n_colours; c++)
-    if (cats[c] > cats[best])
-      best = c;
-
-  append_sprite (snapshot, get_cluster_sprite (self, best, size), self->sprite_scale, sx, sy);
-  draw_count (self, snapshot, bin->count, colour_is_light (&self->colours[best]), sx, sy);
+  append_sprite (snapshot, get_cluster_sprite (self, colour, size), self->sprite_scale, sx, sy);
+  draw_count (self, snapshot, item->count, colour_is_light (&self->colours[colour]), sx, sy);
 }
 
-/* Fills self->visible with every point inside the view (with a margin for
- * the marks' size); with @clustering, also counts them into the
- * CLUSTER_CELL squares of self->bins (bin_cols × bin_rows, the first at
- * (bin_x0, bin_y0) in cells). */
+/* The Web Mercator box of the view, with @margin px around it. */
 static void
-collect_visible (BdReportLayer *self,
-                 const View    *view,
-                 gboolean       clustering,
-                 double         bin_x0,
-                 double         bin_y0,
-                 guint          bin_cols,
-                 guint          bin_rows)
+view_box (const View *view,
+          double      margin,
+          double     *box)
 {
-  double margin = MAX_EXTENT;
-  double half_w = view->half_w + margin;
-  double half_h = view->half_h + margin;
-  double qx0 = (view->cx - half_w) / view->world;
-  double qx1 = (view->cx + half_w) / view->world;
-  double qy0 = (view->cy - half_h) / view->world;
-  double qy1 = (view->cy + half_h) / view->world;
-  guint c0, c1, r0, r1;
-  double inv_cell = 1.0 / CLUSTER_CELL;
-  Bin *bins = clustering ? (Bin *) (void *) self->bins->data : NULL;
-  guint32 *cats = clustering ? (guint32 *) (void *) self->bin_cats->data : NULL;
+  box[0] = (view->cx - view->half_w - margin) / view->world;
+  box[1] = (view->cy - view->half_h - margin) / view->world;
+  box[2] = (view->cx + view->half_w + margin) / view->world;
+  box[3] = (view->cy + view->half_h + margin) / view->world;
+}
 
-  Visible *out;
-  guint n_out = 0;
-  double world = view->world;
-  double cx = view->cx, cy = view->cy;
-  double half_width = view->width / 2.0, half_height = view->height / 2.0;
-  gint64 max_bx = (gint64) bin_cols - 1, max_by = (gint64) bin_rows - 1;
+/* Where a Web Mercator point is on the widget; FALSE when it lies further
+ * than @margin px off it. */
+static inline gboolean
+to_widget (const View *view,
+           double      x,
+           double      y,
+           double      margin,
+           double     *sx,
+           double     *sy)
+{
+  view_to_widget (view, x * view->world - view->cx, y * view->world - view->cy, sx, sy);
 
-  g_array_set_size (self->visible, 0);
-
-  if (self->n_points == 0)
-    return;
-
-  /* Room for every point; the length is set at the end. */
-  g_array_set_size (self->visible, self->n_points);
-  out = (Visible *) (void *) self->visible->data;
-
-  c0 = grid_col (self, qx0);
-  c1 = grid_col (self, qx1);
-  r0 = grid_row (self, qy0);
-  r1 = grid_row (self, qy1);
-
-  for (guint r = r0; r <= r1; r++)
-    {
-      /* Cells of one grid row are contiguous in the sorted array. */
-      guint32 start = self->cell_start[r * self->grid_side + c0];
-      guint32 end = self->cell_start[r * self->grid_side + c1 + 1];
-
-      for (guint32 i = start; i < end; i++)
-        {
-          const BdPoint *p = &self->sorted[i];
-          double wx, wy, sx, sy;
-          Visible *v;
-
-          if (p->x < qx0 || p->x > qx1 || p->y < qy0 || p->y > qy1)
-            continue;
-
-          wx = p->x * world;
-          wy = p->y * world;
-
-          if (G_LIKELY (!view->rotated))
-            {
-              sx = wx - cx + half_width;
-              sy = wy - cy + half_height;
-            }
-          else
-            {
-              view_to_widget (view, wx - cx, wy - cy, &sx, &sy);
-              if (sx < -margin || sx > view->width + margin
-                  || sy < -margin || sy > view->height + margin)
-                continue;
-            }
-
-          v = &out[n_out++];
-          v->sx = (float) sx;
-          v->sy = (float) sy;
-          v->idx = i;
-          v->bin = 0;
-
-          if (clustering)
-            {
-              /* Never negative but for rounding: truncation is floor. */
-              gint64 bx = (gint64) (wx * inv_cell - bin_x0);
-              gint64 by = (gint64) (wy * inv_cell - bin_y0);
-              Bin *bin;
-
-              bx = CLAMP (bx, 0, max_bx);
-              by = CLAMP (by, 0, max_by);
-              v->bin = (guint32) (by * bin_cols + bx);
-
-              bin = &bins[v->bin];
-              bin->count++;
-              bin->sum_x += v->sx;
-              bin->sum_y += v->sy;
-              cats[(gsize) v->bin * self->n_colours + colour_slot (self, p->category)]++;
-            }
-        }
-    }
-
-  g_array_set_size (self->visible, n_out);
+  return *sx >= -margin && *sx <= view->width + margin
+         && *sy >= -margin && *sy <= view->height + margin;
 }
 
 static void
@@ -877,97 +779,76 @@ bd_report_layer_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   BdReportLayer *self = BD_REPORT_LAYER (widget);
+  const BdClusterItem *items;
   View view;
-  gboolean clustering;
-  double bin_x0 = 0, bin_y0 = 0;
-  guint bin_cols = 0, bin_rows = 0, n_bins = 0;
-  const Visible *visible;
-  guint n_visible;
+  double box[4];
 
   self->n_drawn = 0;
+  self->n_drawn_reports = 0;
   g_array_set_size (self->clusters, 0);
+  g_array_set_size (self->items, 0);
+  g_array_set_size (self->individual, 0);
 
-  if (self->n_points == 0 || !get_view (self, &view))
+  if (self->index == NULL || self->n_shown == 0 || !get_view (self, &view))
     return;
 
   ensure_scale (self);
 
-  clustering = view.zoom < CLUSTER_MAX_ZOOM;
-  if (clustering)
+  view_box (&view, MAX_EXTENT, box);
+  bd_cluster_index_query (self->index, view.zoom, box[0], box[1], box[2], box[3],
+                          self->as_of, self->items);
+  items = (const BdClusterItem *) (void *) self->items->data;
+
+  /* Single reports first, beneath the clusters. */
+  for (guint i = 0; i < self->items->len; i++)
     {
-      double margin = MAX_EXTENT;
+      Visible v;
+      double sx, sy;
 
-      bin_x0 = floor ((view.cx - view.half_w - margin) / CLUSTER_CELL);
-      bin_y0 = floor ((view.cy - view.half_h - margin) / CLUSTER_CELL);
-      bin_cols = (guint) ceil ((view.cx + view.half_w + margin) / CLUSTER_CELL - bin_x0) + 1;
-      bin_rows = (guint) ceil ((view.cy + view.half_h + margin) / CLUSTER_CELL - bin_y0) + 1;
-      n_bins = bin_cols * bin_rows;
-
-      g_array_set_size (self->bins, n_bins);
-      memset (self->bins->data, 0, sizeof (Bin) * n_bins);
-      g_array_set_size (self->bin_cats, (gsize) n_bins * self->n_colours);
-      memset (self->bin_cats->data, 0, sizeof (guint32) * n_bins * self->n_colours);
+      if (items[i].is_cluster
+          || !to_widget (&view, items[i].x, items[i].y, MAX_EXTENT, &sx, &sy))
+        continue;
+      v.sx = (float) sx;
+      v.sy = (float) sy;
+      v.idx = items[i].id;
+      g_array_append_val (self->individual, v);
     }
+  draw_dots (self, snapshot, &view,
+             (const Visible *) (void *) self->individual->data, self->individual->len);
+  self->n_drawn += self->individual->len;
+  self->n_drawn_reports += self->individual->len;
 
-  collect_visible (self, &view, clustering, bin_x0, bin_y0, bin_cols, bin_rows);
-  visible = (const Visible *) (void *) self->visible->data;
-  n_visible = self->visible->len;
-
-  if (clustering)
+  self->clusters_zoom = view.zoom;
+  for (guint i = 0; i < self->items->len; i++)
     {
-      const Bin *bins = (const Bin *) (void *) self->bins->data;
-      const guint32 *cats = (const guint32 *) (void *) self->bin_cats->data;
-      guint n_clusters = 0;
+      DrawnCluster cluster;
+      double sx, sy;
 
-      /* Points of small bins are drawn one by one. */
-      g_array_set_size (self->individual, 0);
-      for (guint i = 0; i < n_visible; i++)
-        if (bins[visible[i].bin].count < CLUSTER_MIN)
-          g_array_append_val (self->individual, visible[i]);
+      if (!items[i].is_cluster
+          || !to_widget (&view, items[i].x, items[i].y, MAX_EXTENT, &sx, &sy))
+        continue;
 
-      draw_dots (self, snapshot, &view,
-                 (const Visible *) (void *) self->individual->data, self->individual->len);
-      self->n_drawn += self->individual->len;
+      draw_cluster (self, snapshot, &items[i], sx, sy);
+      self->n_drawn++;
+      self->n_drawn_reports += items[i].count;
 
-      self->clusters_zoom = view.zoom;
-      for (guint b = 0; b < n_bins; b++)
-        {
-          DrawnCluster cluster;
-          double sx, sy, dx, dy;
-
-          if (bins[b].count < CLUSTER_MIN)
-            continue;
-
-          sx = bins[b].sum_x / bins[b].count;
-          sy = bins[b].sum_y / bins[b].count;
-          draw_cluster (self, snapshot, &bins[b], &cats[(gsize) b * self->n_colours], sx, sy);
-          n_clusters++;
-
-          widget_to_view (&view, sx, sy, &dx, &dy);
-          cluster.x = (view.cx + dx) / view.world;
-          cluster.y = (view.cy + dy) / view.world;
-          cluster.radius = (float) cluster_radius[cluster_size_slot (bins[b].count)];
-          cluster.count = bins[b].count;
-          g_array_append_val (self->clusters, cluster);
-        }
-      self->n_drawn += n_clusters;
-    }
-  else
-    {
-      draw_dots (self, snapshot, &view, visible, n_visible);
-      self->n_drawn += n_visible;
+      cluster.x = items[i].x;
+      cluster.y = items[i].y;
+      cluster.radius = (float) cluster_radius[cluster_size_slot (items[i].count)];
+      cluster.count = items[i].count;
+      cluster.id = items[i].id;
+      cluster.zoom = items[i].zoom;
+      g_array_append_val (self->clusters, cluster);
     }
 
   /* The selected report, ringed, above everything. */
-  if (self->selected_idx >= 0)
+  if (self->selected_idx >= 0 && self->shown[self->selected_idx].observed_at <= self->as_of)
     {
-      const BdPoint *p = &self->sorted[self->selected_idx];
+      const BdPoint *p = &self->shown[self->selected_idx];
       guint sev = severity_slot (p->severity);
       double sx, sy;
 
-      view_to_widget (&view, p->x * view.world - view.cx, p->y * view.world - view.cy, &sx, &sy);
-      if (sx > -MAX_EXTENT && sx < view.width + MAX_EXTENT
-          && sy > -MAX_EXTENT && sy < view.height + MAX_EXTENT)
+      if (to_widget (&view, p->x, p->y, MAX_EXTENT, &sx, &sy))
         {
           append_sprite (snapshot, get_dot_sprite (self, colour_slot (self, p->category), sev),
                          self->sprite_scale, sx, sy);
@@ -978,89 +859,164 @@ bd_report_layer_snapshot (GtkWidget   *widget,
 
 /* ------------------------------------------------------------- points */
 
+static int
+compare_point_rowid (const void *key,
+                     const void *member)
+{
+  gint64 rowid = *(const gint64 *) key;
+  gint64 other = ((const BdPoint *) member)->rowid;
+
+  return rowid < other ? -1 : rowid > other;
+}
+
+static int
+compare_points (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 ra = ((const BdPoint *) a)->rowid;
+  gint64 rb = ((const BdPoint *) b)->rowid;
+
+  return ra < rb ? -1 : ra > rb;
+}
+
 static gint64
 find_rowid (BdReportLayer *self,
             gint64         rowid)
 {
-  if (rowid == 0)
+  const BdPoint *found;
+
+  if (rowid == 0 || self->n_shown == 0)
     return -1;
 
-  for (guint i = 0; i < self->n_points; i++)
-    if (self->sorted[i].rowid == rowid)
-      return i;
+  /* shown is in rowid order. */
+  found = bsearch (&rowid, self->shown, self->n_shown, sizeof (BdPoint), compare_point_rowid);
 
-  return -1;
+  return found != NULL ? found - self->shown : -1;
+}
+
+static gboolean
+filter_active (BdReportLayer *self)
+{
+  return self->ward != NULL || self->category != NULL || self->status != NULL
+         || self->text != NULL;
+}
+
+/* Shows the points the filter keeps: those whose rowids are in @rowids
+ * (gint64, any order), or all of them when @rowids is NULL. */
+static void
+show_points (BdReportLayer *self,
+             GArray        *rowids)
+{
+  g_autoptr(GError) error = NULL;
+  const BdPoint *all;
+  guint n_all, old_shown = self->n_shown;
+  BdClusterOptions options;
+
+  g_clear_pointer (&self->shown, g_free);
+  g_clear_pointer (&self->index, bd_cluster_index_free);
+  self->n_shown = 0;
+
+  n_all = self->points != NULL ? self->points->len : 0;
+  all = n_all > 0 ? (const BdPoint *) (void *) self->points->data : NULL;
+
+  if (rowids == NULL)
+    {
+      self->shown = n_all > 0 ? g_memdup2 (all, sizeof (BdPoint) * n_all) : NULL;
+      self->n_shown = n_all;
+    }
+  else if (n_all > 0)
+    {
+      g_autofree guint8 *keep = g_new0 (guint8, n_all);
+      guint n = 0;
+
+      /* The points are in rowid order. */
+      for (guint i = 0; i < rowids->len; i++)
+        {
+          const BdPoint *found = bsearch (&g_array_index (rowids, gint64, i), all, n_all,
+                                          sizeof (BdPoint), compare_point_rowid);
+
+          if (found != NULL)
+            keep[found - all] = TRUE;
+        }
+
+      self->shown = g_new (BdPoint, MAX (rowids->len, 1));
+      for (guint i = 0; i < n_all; i++)
+        if (keep[i])
+          self->shown[n++] = all[i];
+      self->n_shown = n;
+    }
+
+  bd_cluster_options_init (&options);
+  options.radius = CLUSTER_RADIUS;
+  options.max_zoom = CLUSTER_MAX_ZOOM;
+  options.min_points = CLUSTER_MIN;
+  self->index = bd_cluster_index_new (self->shown, self->n_shown, &options, &error);
+  if (self->index == NULL)
+    {
+      g_warning ("Cannot cluster the reports for the map: %s", error->message);
+      g_clear_pointer (&self->shown, g_free);
+      self->n_shown = 0;
+    }
+
+  self->selected_idx = find_rowid (self, self->selected);
+
+  if (old_shown != self->n_shown)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SHOWN]);
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_filtering (BdReportLayer *self,
+               gboolean       filtering)
+{
+  if (self->filtering == filtering)
+    return;
+
+  self->filtering = filtering;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
 }
 
 void
 bd_report_layer_set_points (BdReportLayer *self,
                             GArray        *points)
 {
-  const BdPoint *src;
-  guint n, side, n_cells;
-  double max_x, max_y;
-  guint32 *fill;
   guint old_n;
 
   g_return_if_fail (BD_IS_REPORT_LAYER (self));
   g_return_if_fail (points == NULL || g_array_get_element_size (points) == sizeof (BdPoint));
 
-  old_n = self->n_points;
+  old_n = bd_report_layer_get_n_points (self);
 
-  g_clear_pointer (&self->sorted, g_free);
-  g_clear_pointer (&self->cell_start, g_free);
-  self->n_points = 0;
-  self->grid_side = 0;
-
-  n = points != NULL ? points->len : 0;
-  if (n == 0)
-    goto done;
-
-  src = (const BdPoint *) (void *) points->data;
-
-  self->min_x = self->min_y = G_MAXDOUBLE;
-  max_x = max_y = -G_MAXDOUBLE;
-  for (guint i = 0; i < n; i++)
+  g_clear_pointer (&self->points, g_array_unref);
+  if (points != NULL && points->len > 0)
     {
-      self->min_x = MIN (self->min_x, src[i].x);
-      self->min_y = MIN (self->min_y, src[i].y);
-      max_x = MAX (max_x, src[i].x);
-      max_y = MAX (max_y, src[i].y);
+      /* Kept in rowid order (the store gives them so; hand-fed ones may
+       * not be), for the filter and the selection. */
+      const BdPoint *p = (const BdPoint *) (void *) points->data;
+      gboolean sorted = TRUE;
+
+      for (guint i = 1; i < points->len && sorted; i++)
+        sorted = p[i - 1].rowid < p[i].rowid;
+
+      self->points = g_array_sized_new (FALSE, FALSE, sizeof (BdPoint), points->len);
+      g_array_append_vals (self->points, points->data, points->len);
+      if (!sorted)
+        g_array_sort (self->points, compare_points);
     }
 
-  /* About eight points a cell. */
-  side = (guint) CLAMP (sqrt (n / 8.0), 1.0, (double) MAX_GRID_SIDE);
-  n_cells = side * side;
-  self->grid_side = side;
-  self->inv_cell_w = side / MAX (max_x - self->min_x, 1e-12);
-  self->inv_cell_h = side / MAX (max_y - self->min_y, 1e-12);
-
-  /* Counting sort by cell, row-major, so a grid row's cells are adjacent. */
-  self->cell_start = g_new0 (guint32, n_cells + 1);
-  for (guint i = 0; i < n; i++)
-    self->cell_start[grid_row (self, src[i].y) * side + grid_col (self, src[i].x) + 1]++;
-  for (guint c = 0; c < n_cells; c++)
-    self->cell_start[c + 1] += self->cell_start[c];
-
-  fill = g_memdup2 (self->cell_start, sizeof (guint32) * n_cells);
-  self->sorted = g_new (BdPoint, n);
-  for (guint i = 0; i < n; i++)
+  if (filter_active (self) && self->store != NULL)
     {
-      guint cell = grid_row (self, src[i].y) * side + grid_col (self, src[i].x);
-
-      self->sorted[fill[cell]++] = src[i];
+      /* Until the filter's answer is in, the old reports stay drawn. */
+      run_filter (self);
     }
-  g_free (fill);
+  else
+    {
+      show_points (self, NULL);
+    }
 
-  self->n_points = n;
-
-done:
-  self->selected_idx = find_rowid (self, self->selected);
-
-  if (old_n != self->n_points)
+  if (old_n != bd_report_layer_get_n_points (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POINTS]);
-
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 guint
@@ -1068,7 +1024,24 @@ bd_report_layer_get_n_points (BdReportLayer *self)
 {
   g_return_val_if_fail (BD_IS_REPORT_LAYER (self), 0);
 
-  return self->n_points;
+  return self->points != NULL ? self->points->len : 0;
+}
+
+guint
+bd_report_layer_get_n_shown (BdReportLayer *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LAYER (self), 0);
+
+  return self->n_shown;
+}
+
+gboolean
+bd_report_layer_is_shown (BdReportLayer *self,
+                          gint64         rowid)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LAYER (self), FALSE);
+
+  return find_rowid (self, rowid) >= 0;
 }
 
 guint
@@ -1079,20 +1052,87 @@ bd_report_layer_get_n_drawn (BdReportLayer *self)
   return self->n_drawn;
 }
 
+guint
+bd_report_layer_get_n_drawn_reports (BdReportLayer *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LAYER (self), 0);
+
+  return self->n_drawn_reports;
+}
+
+gboolean
+bd_report_layer_get_shown_bounds (BdReportLayer *self,
+                                  double        *min_lat,
+                                  double        *min_lon,
+                                  double        *max_lat,
+                                  double        *max_lon)
+{
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  guint n = 0;
+
+  g_return_val_if_fail (BD_IS_REPORT_LAYER (self), FALSE);
+
+  for (guint i = 0; i < self->n_shown; i++)
+    {
+      const BdPoint *p = &self->shown[i];
+
+      if (p->observed_at > self->as_of)
+        continue;
+      x0 = MIN (x0, p->x);
+      y0 = MIN (y0, p->y);
+      x1 = MAX (x1, p->x);
+      y1 = MAX (y1, p->y);
+      n++;
+    }
+
+  if (n == 0)
+    return FALSE;
+
+  /* y grows south. */
+  *min_lon = x0 * 360.0 - 180.0;
+  *max_lon = x1 * 360.0 - 180.0;
+  *max_lat = atan (sinh (G_PI * (1.0 - 2.0 * y0))) * 180.0 / G_PI;
+  *min_lat = atan (sinh (G_PI * (1.0 - 2.0 * y1))) * 180.0 / G_PI;
+
+  return TRUE;
+}
+
+void
+bd_report_layer_set_as_of (BdReportLayer *self,
+                           gint64         as_of)
+{
+  g_return_if_fail (BD_IS_REPORT_LAYER (self));
+
+  if (self->as_of == as_of)
+    return;
+
+  self->as_of = as_of;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AS_OF]);
+}
+
+gint64
+bd_report_layer_get_as_of (BdReportLayer *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LAYER (self), G_MAXINT64);
+
+  return self->as_of;
+}
+
 gint64
 bd_report_layer_pick (BdReportLayer *self,
                       double         x,
                       double         y,
                       double         radius)
 {
+  g_autoptr(GArray) items = NULL;
   View view;
   double dx, dy, wx, wy, r, best_d2;
-  guint c0, c1, r0, r1;
   gint64 best = -1;
 
   g_return_val_if_fail (BD_IS_REPORT_LAYER (self), 0);
 
-  if (self->n_points == 0 || radius < 0 || !get_view (self, &view))
+  if (self->index == NULL || self->n_shown == 0 || radius < 0 || !get_view (self, &view))
     return 0;
 
   widget_to_view (&view, x, y, &dx, &dy);
@@ -1101,35 +1141,33 @@ bd_report_layer_pick (BdReportLayer *self,
   r = radius / view.world;
   best_d2 = radius * radius;
 
-  c0 = grid_col (self, wx - r);
-  c1 = grid_col (self, wx + r);
-  r0 = grid_row (self, wy - r);
-  r1 = grid_row (self, wy + r);
+  /* Every report, clustered or not, as of the layer's time. */
+  items = g_array_new (FALSE, FALSE, sizeof (BdClusterItem));
+  bd_cluster_index_query (self->index, CLUSTER_MAX_ZOOM + 1, wx - r, wy - r, wx + r, wy + r,
+                          self->as_of, items);
 
-  for (guint row = r0; row <= r1; row++)
+  for (guint i = 0; i < items->len; i++)
     {
-      guint32 start = self->cell_start[row * self->grid_side + c0];
-      guint32 end = self->cell_start[row * self->grid_side + c1 + 1];
+      const BdClusterItem *item = &g_array_index (items, BdClusterItem, i);
+      const BdPoint *p = &self->shown[item->id];
+      double px = (p->x - wx) * view.world;
+      double py = (p->y - wy) * view.world;
+      double d2 = px * px + py * py;
 
-      for (guint32 i = start; i < end; i++)
+      /* Ties go to the more severe report, drawn on top, then the lower
+       * rowid. */
+      if (d2 < best_d2
+          || (d2 <= best_d2 && best < 0)
+          || (d2 == best_d2 && best >= 0
+              && (p->severity > self->shown[best].severity
+                  || (p->severity == self->shown[best].severity && p->rowid < self->shown[best].rowid))))
         {
-          const BdPoint *p = &self->sorted[i];
-          double px = (p->x - wx) * view.world;
-          double py = (p->y - wy) * view.world;
-          double d2 = px * px + py * py;
-
-          /* Ties go to the more severe report, drawn on top. */
-          if (d2 < best_d2
-              || (d2 <= best_d2 && best >= 0 && p->severity > self->sorted[best].severity)
-              || (d2 <= best_d2 && best < 0))
-            {
-              best_d2 = d2;
-              best = i;
-            }
+          best_d2 = d2;
+          best = item->id;
         }
     }
 
-  return best >= 0 ? self->sorted[best].rowid : 0;
+  return best >= 0 ? self->shown[best].rowid : 0;
 }
 
 gboolean
@@ -1138,7 +1176,8 @@ bd_report_layer_pick_cluster (BdReportLayer *self,
                               double         y,
                               guint         *n_reports,
                               double        *latitude,
-                              double        *longitude)
+                              double        *longitude,
+                              double        *zoom)
 {
   View view;
   const DrawnCluster *best = NULL;
@@ -1146,7 +1185,7 @@ bd_report_layer_pick_cluster (BdReportLayer *self,
 
   g_return_val_if_fail (BD_IS_REPORT_LAYER (self), FALSE);
 
-  if (self->clusters->len == 0 || !get_view (self, &view)
+  if (self->clusters->len == 0 || self->index == NULL || !get_view (self, &view)
       || fabs (view.zoom - self->clusters_zoom) > 1e-9)
     return FALSE;
 
@@ -1173,6 +1212,8 @@ bd_report_layer_pick_cluster (BdReportLayer *self,
     *longitude = best->x * 360.0 - 180.0;
   if (latitude != NULL)
     *latitude = atan (sinh (G_PI * (1.0 - 2.0 * best->y))) * 180.0 / G_PI;
+  if (zoom != NULL)
+    *zoom = bd_cluster_index_get_split_zoom (self->index, best->zoom, best->id, self->as_of);
 
   return TRUE;
 }
@@ -1208,6 +1249,138 @@ _bd_report_layer_set_draw_mode (BdReportLayer         *self,
 
   self->draw_mode = mode;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ------------------------------------------------------------- filter */
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (value != NULL && value[0] == '\0')
+    value = NULL;
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+typedef struct
+{
+  BdReportLayer *self;
+  guint          serial;
+} FilterCall;
+
+static void
+on_filter_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  FilterCall *call = user_data;
+  g_autoptr(BdReportLayer) self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rowids = NULL;
+  guint serial = call->serial;
+
+  g_free (call);
+  rowids = bd_store_query_rowids_finish (BD_STORE (object), result, &error);
+
+  /* Disposed meanwhile, or another filter asked since. */
+  if (g_cancellable_is_cancelled (self->cancellable) || serial != self->filter_serial)
+    return;
+
+  set_filtering (self, FALSE);
+  if (rowids == NULL)
+    {
+      /* The list shows the same error; the map shows nothing rather than
+       * reports the filter would hide. */
+      g_warning ("Cannot filter the reports for the map: %s", error->message);
+      rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
+
+  show_points (self, rowids);
+}
+
+/* Asks the store which reports the filter keeps, on a worker thread; the
+ * points loaded are then shown through it. */
+static void
+run_filter (BdReportLayer *self)
+{
+  BdQuery query = { 0 };
+  FilterCall *call;
+
+  g_clear_handle_id (&self->filter_source, g_source_remove);
+  g_cancellable_cancel (self->filter_cancellable);
+  g_clear_object (&self->filter_cancellable);
+  self->filter_serial++;
+
+  if (self->store == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (!filter_active (self))
+    {
+      set_filtering (self, FALSE);
+      show_points (self, NULL);
+      return;
+    }
+
+  query.ward = self->ward;
+  query.category = self->category;
+  query.status = self->status;
+  query.text = self->text;
+
+  call = g_new0 (FilterCall, 1);
+  call->self = g_object_ref (self);
+  call->serial = self->filter_serial;
+  self->filter_cancellable = g_cancellable_new ();
+  set_filtering (self, TRUE);
+  bd_store_query_rowids_async (self->store, &query, self->filter_cancellable,
+                               on_filter_done_cb, call);
+}
+
+static gboolean
+filter_timeout_cb (gpointer user_data)
+{
+  BdReportLayer *self = user_data;
+
+  self->filter_source = 0;
+  run_filter (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+bd_report_layer_set_filter (BdReportLayer *self,
+                            const char    *ward,
+                            const char    *category,
+                            const char    *status,
+                            const char    *text)
+{
+  gboolean changed = FALSE;
+
+  g_return_if_fail (BD_IS_REPORT_LAYER (self));
+
+  changed |= set_string (&self->ward, ward);
+  changed |= set_string (&self->category, category);
+  changed |= set_string (&self->status, status);
+  changed |= set_string (&self->text, text);
+
+  if (!changed || self->store == NULL)
+    return;
+
+  /* Debounced as the list is: typing costs one query. */
+  g_clear_handle_id (&self->filter_source, g_source_remove);
+  set_filtering (self, TRUE);
+  self->filter_source = g_timeout_add (FILTER_DELAY_MS, filter_timeout_cb, self);
+}
+
+gboolean
+bd_report_layer_get_filtering (BdReportLayer *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LAYER (self), FALSE);
+
+  return self->filtering;
 }
 
 /* -------------------------------------------------------------- store */
@@ -1343,7 +1516,9 @@ bd_report_layer_dispose (GObject *object)
   BdReportLayer *self = BD_REPORT_LAYER (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->filter_cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->filter_source, g_source_remove);
   if (self->store != NULL)
     g_clear_signal_handler (&self->changed_handler, self->store);
   g_clear_object (&self->store);
@@ -1358,14 +1533,18 @@ bd_report_layer_finalize (GObject *object)
   BdReportLayer *self = BD_REPORT_LAYER (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->filter_cancellable);
   g_clear_pointer (&self->main_context, g_main_context_unref);
-  g_clear_pointer (&self->sorted, g_free);
-  g_clear_pointer (&self->cell_start, g_free);
-  g_clear_pointer (&self->visible, g_array_unref);
+  g_clear_pointer (&self->points, g_array_unref);
+  g_clear_pointer (&self->shown, g_free);
+  g_clear_pointer (&self->index, bd_cluster_index_free);
+  g_clear_pointer (&self->ward, g_free);
+  g_clear_pointer (&self->category, g_free);
+  g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->items, g_array_unref);
   g_clear_pointer (&self->individual, g_array_unref);
-  g_clear_pointer (&self->bins, g_array_unref);
   g_clear_pointer (&self->clusters, g_array_unref);
-  g_clear_pointer (&self->bin_cats, g_array_unref);
   g_clear_pointer (&self->colours, g_free);
   g_clear_pointer (&self->dot_sprites, g_free);
   g_clear_pointer (&self->label_font.scratch, pango_glyph_string_free);
@@ -1391,7 +1570,16 @@ bd_report_layer_get_property (GObject    *object,
       g_value_set_int64 (value, self->selected);
       break;
     case PROP_N_POINTS:
-      g_value_set_uint (value, self->n_points);
+      g_value_set_uint (value, bd_report_layer_get_n_points (self));
+      break;
+    case PROP_N_SHOWN:
+      g_value_set_uint (value, self->n_shown);
+      break;
+    case PROP_AS_OF:
+      g_value_set_int64 (value, self->as_of);
+      break;
+    case PROP_FILTERING:
+      g_value_set_boolean (value, self->filtering);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1413,6 +1601,9 @@ bd_report_layer_set_property (GObject      *object,
       break;
     case PROP_SELECTED:
       bd_report_layer_set_selected (self, g_value_get_int64 (value));
+      break;
+    case PROP_AS_OF:
+      bd_report_layer_set_as_of (self, g_value_get_int64 (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1490,6 +1681,37 @@ bd_report_layer_class_init (BdReportLayerClass *klass)
                        0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * BdReportLayer:n-shown:
+   *
+   * How many of them the filter keeps (notified when it changes).
+   */
+  properties[PROP_N_SHOWN] =
+    g_param_spec_uint ("n-shown", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BdReportLayer:as-of:
+   *
+   * Only the reports observed at or before this time (unix seconds) are
+   * drawn; G_MAXINT64 (the default) for all.
+   */
+  properties[PROP_AS_OF] =
+    g_param_spec_int64 ("as-of", NULL, NULL,
+                        G_MININT64, G_MAXINT64, G_MAXINT64,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BdReportLayer:filtering:
+   *
+   * TRUE while a new filter waits for the store's answer (the reports of
+   * the old one are drawn meanwhile).
+   */
+  properties[PROP_FILTERING] =
+    g_param_spec_boolean ("filtering", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "report-layer");
@@ -1506,11 +1728,10 @@ bd_report_layer_init (BdReportLayer *self)
   self->selected_idx = -1;
   self->draw_mode = BD_REPORT_LAYER_DRAW_SPRITES;
 
-  self->visible = g_array_new (FALSE, FALSE, sizeof (Visible));
+  self->as_of = G_MAXINT64;
+  self->items = g_array_new (FALSE, FALSE, sizeof (BdClusterItem));
   self->individual = g_array_new (FALSE, FALSE, sizeof (Visible));
-  self->bins = g_array_new (FALSE, FALSE, sizeof (Bin));
   self->clusters = g_array_new (FALSE, FALSE, sizeof (DrawnCluster));
-  self->bin_cats = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   /* The catalogue's colours, parsed once; the last slot is for an unknown
    * category index. */

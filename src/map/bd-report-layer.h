@@ -17,8 +17,10 @@ G_BEGIN_DECLS
  * in snapshot(), culled to the visible box, from points kept pre-projected
  * (BdPoint). Never one widget per report. Points load on a worker thread
  * (bd_store_load_points_async) and reload, debounced, on the store's
- * "changed" signal. At low zooms nearby points are drawn as one clustered
- * dot with a count. */
+ * "changed" signal. Below zoom 16 reports within 40 px of each other are
+ * drawn as one cluster with a count (bd-cluster.h: by distance, per zoom).
+ * A filter (ward, category, status, text: the report list's) and a time
+ * ("as of") choose which reports are drawn. */
 
 #define BD_TYPE_REPORT_LAYER (bd_report_layer_get_type ())
 
@@ -29,9 +31,39 @@ BdReportLayer *bd_report_layer_new          (ShumateViewport *viewport,
 /* Replaces the points (takes a ref on the GArray of BdPoint). */
 void           bd_report_layer_set_points   (BdReportLayer   *self,
                                              GArray          *points);
+/* How many reports the layer holds, and how many of them the filter keeps. */
 guint          bd_report_layer_get_n_points (BdReportLayer   *self);
-/* How many points (or clusters) the last snapshot drew. */
+guint          bd_report_layer_get_n_shown  (BdReportLayer   *self);
+/* How many marks (dots and clusters) the last snapshot drew, and how many
+ * reports they stand for. */
 guint          bd_report_layer_get_n_drawn  (BdReportLayer   *self);
+guint          bd_report_layer_get_n_drawn_reports (BdReportLayer *self);
+
+/* Draws only the reports the store's query with these filters returns
+ * (NULL or "": any), the same query the report list runs; asked on a
+ * worker thread, debounced, and again whenever the points reload. Needs a
+ * store ("filtering" is TRUE until the answer is in). */
+void           bd_report_layer_set_filter   (BdReportLayer   *self,
+                                             const char      *ward,
+                                             const char      *category,
+                                             const char      *status,
+                                             const char      *text);
+gboolean       bd_report_layer_get_filtering (BdReportLayer  *self);
+/* Whether the filter keeps report @rowid (whatever the time). */
+gboolean       bd_report_layer_is_shown     (BdReportLayer   *self,
+                                             gint64           rowid);
+/* Draws only the reports observed at or before @as_of (unix time, s);
+ * G_MAXINT64 for all. Cheap: no re-clustering. */
+void           bd_report_layer_set_as_of    (BdReportLayer   *self,
+                                             gint64           as_of);
+gint64         bd_report_layer_get_as_of    (BdReportLayer   *self);
+/* The bounding box of the reports drawn (filtered, as of the time); FALSE
+ * when there are none. */
+gboolean       bd_report_layer_get_shown_bounds (BdReportLayer *self,
+                                                 double        *min_lat,
+                                                 double        *min_lon,
+                                                 double        *max_lat,
+                                                 double        *max_lon);
 /* The rowid of the report nearest the widget point (x, y) within @radius
  * pixels, or 0. */
 gint64         bd_report_layer_pick         (BdReportLayer   *self,
@@ -39,15 +71,17 @@ gint64         bd_report_layer_pick         (BdReportLayer   *self,
                                              double           y,
                                              double           radius);
 /* TRUE when the widget point (x, y) falls on a cluster drawn in the last
- * frame (at the current zoom), with how many reports it holds and where its
- * centre is, so that a click on it can zoom in. Call it before _pick(),
- * which ignores clusters and finds the nearest single report. */
+ * frame (at the current zoom), with how many reports it holds, where its
+ * centre is and the zoom at which it splits, so that a click on it can
+ * zoom there. Call it before _pick(), which ignores clusters and finds the
+ * nearest single report. */
 gboolean       bd_report_layer_pick_cluster (BdReportLayer   *self,
                                              double           x,
                                              double           y,
                                              guint           *n_reports,
                                              double          *latitude,
-                                             double          *longitude);
+                                             double          *longitude,
+                                             double          *zoom);
 /* Highlights one report (0 for none). */
 void           bd_report_layer_set_selected (BdReportLayer   *self,
                                              gint64           rowid);
