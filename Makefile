@@ -14,7 +14,7 @@ DEB_PACKAGES := \
 	meson ninja-build pkg-config gcc gettext \
 	libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libshumate-dev \
 	libsoup-3.0-dev libsqlite3-dev sqlite3 libjson-glib-dev libxml2-dev \
-	libsecret-1-dev gnome-keyring \
+	libsecret-1-dev gnome-keyring libexif-dev \
 	libgeoclue-2-dev geoclue-2.0 \
 	desktop-file-utils appstream \
 	xvfb xauth x11-utils xdotool dbus dbus-x11 at-spi2-core \
@@ -52,7 +52,7 @@ MKGEOJSON := $(BUILDDIR)/tests/central/bench-mkgeojson
 
 FUZZ_BUILDDIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := geojson fts
+FUZZ_TARGETS := geojson fts jma cap csv
 
 .PHONY: all deps build run test bench fuzz clean
 
@@ -104,6 +104,7 @@ run: build
 	  fi; \
 	  echo "Making a local bosai-central with $(DEMO_N) demo reports in $$run_dir"; \
 	  rm -f "$$server_db" "$$server_db-wal" "$$server_db-shm" "$$run_dir/token" \
+	    "$$run_dir/demo-overlays" \
 	    "$(DEMO_DB)" "$(DEMO_DB)-wal" "$(DEMO_DB)-shm"; \
 	  "$(MKGEOJSON)" $(DEMO_N) "$$run_dir/demo.geojson"; \
 	  "$(CENTRAL)" import --database "$$server_db" --collection reports \
@@ -114,6 +115,16 @@ run: build
 	  [ -n "$$token" ] || { echo "bosai-central token add failed" >&2; exit 1; }; \
 	  (umask 077; echo "$$token" > "$$run_dir/token"); \
 	  echo "$(DEMO_N)" > "$$run_dir/demo-n"; \
+	fi; \
+	if [ ! -f "$$run_dir/demo-overlays" ]; then \
+	  echo "Adding demo shelters, areas and alerts to $$server_db"; \
+	  for c in shelters areas alerts; do \
+	    "$(MKGEOJSON)" --overlay $$c "$$run_dir/demo-$$c.geojson"; \
+	    "$(CENTRAL)" import --database "$$server_db" --collection $$c \
+	      "$$run_dir/demo-$$c.geojson"; \
+	    rm -f "$$run_dir/demo-$$c.geojson"; \
+	  done; \
+	  touch "$$run_dir/demo-overlays"; \
 	fi; \
 	server_pid=; \
 	stop_server () { \
@@ -172,6 +183,8 @@ test: deps
 bench: build
 	@echo "== bench-store =="
 	$(BUILDDIR)/tests/bench-store
+	@echo "== bench-tally =="
+	$(BUILDDIR)/tests/bench-tally
 	@if [ -x $(BUILDDIR)/tests/bench-layer ]; then \
 	  echo "== bench-layer =="; \
 	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-layer; \

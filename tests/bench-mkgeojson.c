@@ -9,6 +9,10 @@
  * for tests/bench-central.sh to import into a server.
  *
  *   bench-mkgeojson N FILE
+ *
+ * or the demo overlays of a collection (bd_demo_overlays_to_geojson):
+ *
+ *   bench-mkgeojson --overlay shelters|areas|alerts FILE
  */
 
 #define G_LOG_DOMAIN "bd-bench"
@@ -18,6 +22,7 @@
 #include <stdlib.h>
 
 #include "bd-demo.h"
+#include "bd-demo-overlays.h"
 #include "bd-report.h"
 
 int
@@ -28,6 +33,17 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   guint64 n = 0;
+
+  if (argc == 4 && g_strcmp0 (argv[1], "--overlay") == 0)
+    {
+      text = bd_demo_overlays_to_geojson (argv[2]);
+      if (!g_file_set_contents (argv[3], text, -1, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      return EXIT_SUCCESS;
+    }
 
   if (argc != 3 || !g_ascii_string_to_unsigned (argv[1], 10, 1, 10000000, &n, NULL))
     {

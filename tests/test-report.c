@@ -72,6 +72,7 @@ make_full_report (guint n)
   bd_report_set_title (report, title);
   bd_report_set_description (report, "一階が浸水。\n住民は二階に避難済み。\u3000絵文字 🌊");
   bd_report_set_reporter (report, "淀川区役所");
+  bd_report_set_department (report, "construction");
   bd_report_set_severity (report, 3);
   bd_report_set_status (report, "confirmed");
   bd_report_set_observed_at (report, observed);
@@ -1673,7 +1674,7 @@ test_fields_table (void)
   static const char * const content[] = {
     "geometry", "ward", "category", "severity", "status", "duplicate_of", "title",
     "description", "observed_at", "reporter", "counts", "affected_households",
-    "affected_people", "attachments", NULL,
+    "affected_people", "attachments", "department", NULL,
   };
   g_autoptr(BdReport) a = bd_report_new ();
   g_autoptr(BdReport) b = make_full_report (1);
@@ -1682,7 +1683,7 @@ test_fields_table (void)
   guint n_fields;
 
   fields = bd_report_fields (&n_fields);
-  g_assert_cmpuint (n_fields, ==, 20);
+  g_assert_cmpuint (n_fields, ==, 21);
 
   /* a new report and a full one differ in every field, in table order */
   bd_report_set_deleted (b, TRUE);

@@ -221,3 +221,11 @@ bd_combo_row_name_list (AdwComboRow *row)
     }
   queue_name_list_items (row);
 }
+
+void
+bd_combo_row_rename_items (AdwComboRow *row)
+{
+  g_return_if_fail (ADW_IS_COMBO_ROW (row));
+
+  queue_name_list_items (row);
+}

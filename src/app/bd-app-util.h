@@ -38,5 +38,8 @@ GtkWidget *bd_discard_changes_dialog_new (GtkWindow  *parent);
  * gtk_list_item_set_accessible_label is 4.12), kept up to date as the
  * value and the model change. Call it after adw_combo_row_set_model(). */
 void       bd_combo_row_name_list        (AdwComboRow *row);
+/* Names @row's list items again, once its pop-up list shows other items
+ * (a search filtered it). */
+void       bd_combo_row_rename_items     (AdwComboRow *row);
 
 G_END_DECLS

@@ -15,7 +15,9 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "bd-cli-io.h"
 #include "bd-cli-sync.h"
+#include "bd-cli-tally.h"
 #include "bd-demo.h"
 #include "bd-notifier.h"
 #include "bd-preferences.h"
@@ -721,7 +723,14 @@ bd_application_handle_local_options (GApplication *application,
       return 1;
     }
 
-  /* --sync-once and --import run without a window. */
+  /* --export-tally runs without a window. */
+  if (bd_cli_tally_handle_options (options, self->store, &exit_status))
+    return exit_status;
+
+  /* --import, --export and --sync-once run without a window. */
+  if (bd_cli_io_handle_options (options, bd_application_get_database_path (self), &exit_status) &&
+      (exit_status != 0 || !g_variant_dict_contains (options, "sync-once")))
+    return exit_status;
   if (bd_cli_sync_handle_options (options, bd_application_get_database_path (self), &exit_status))
     return exit_status;
 
@@ -969,6 +978,8 @@ bd_application_init (BdApplication *self)
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   bd_cli_sync_add_options (G_APPLICATION (self));
+  bd_cli_tally_add_options (G_APPLICATION (self));
+  bd_cli_io_add_options (G_APPLICATION (self));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Log disaster damage reports on a map."));
 }

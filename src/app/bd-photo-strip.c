@@ -13,6 +13,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bd-catalog.h"
+#include "bd-exif.h"
 #include "bd-photo-loader.h"
 #include "bd-photo-thumbnail.h"
 #include "bd-report.h"
@@ -43,6 +45,14 @@ struct _BdPhotoStrip
   GtkWidget            *photo_progress;
   GtkSpinner           *photo_spinner;
   GtkLabel             *photo_error;
+  GtkWidget            *position_offer;
+  GtkLabel             *position_label;
+  GtkWidget            *use_position_button;
+  GtkLabel             *use_position_label;
+
+  /* where the last photo added was taken, offered as the report's place */
+  double                offered_latitude;
+  double                offered_longitude;
 };
 
 G_DEFINE_FINAL_TYPE (BdPhotoStrip, bd_photo_strip, GTK_TYPE_BOX)
@@ -56,6 +66,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  USE_POSITION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void rebuild_photos (BdPhotoStrip *self);
 
@@ -145,6 +162,7 @@ reset_photo_work (BdPhotoStrip   *self)
   g_hash_table_remove_all (self->thumbnails);
   g_hash_table_remove_all (self->photo_states);
   show_error (self->photo_error, NULL);
+  gtk_widget_set_visible (self->position_offer, FALSE);
   update_photo_progress (self);
 }
 
@@ -360,8 +378,9 @@ rebuild_photos (BdPhotoStrip   *self)
   start_decoding (self);
 }
 
-/* Names the stored photo @sha256 in the working copy. */
-static void
+/* Names the stored photo @sha256 in the working copy; FALSE if it was not
+ * (already there, or one too many). */
+static gboolean
 add_photo (BdPhotoStrip   *self,
            BdPhotoFile    *photo,
            const char     *sha256)
@@ -377,7 +396,7 @@ add_photo (BdPhotoStrip   *self,
       message = g_strdup_printf (_("A report can have at most %u photos."),
                                  (guint)BD_REPORT_MAX_ATTACHMENTS);
       add_photo_error (self, message);
-      return;
+      return FALSE;
     }
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
@@ -391,7 +410,7 @@ add_photo (BdPhotoStrip   *self,
           g_variant_builder_clear (&builder);
           message = g_strdup_printf (_("“%s” is already attached."), photo->name);
           add_photo_error (self, message);
-          return;
+          return FALSE;
         }
       g_variant_builder_add (&builder, "(sss)", sha, media_type, name);
     }
@@ -407,6 +426,7 @@ add_photo (BdPhotoStrip   *self,
                          GINT_TO_POINTER (BD_PHOTO_STATE_NO_PREVIEW));
   set_attachments (self, g_variant_builder_end (&builder));
   rebuild_photos (self);
+  return TRUE;
 }
 
 static void
@@ -428,6 +448,73 @@ show_store_error (BdPhotoStrip   *self,
                                               photo->name, error->message);
 
   add_photo_error (self, message);
+}
+
+/* Where the photo was taken (its EXIF GPS tags) is offered as the
+ * report's place: shown with a button, never applied by itself. A photo
+ * taken outside the city is only mentioned. Only JPEGs carry EXIF where
+ * libexif reads it; the segment is small and bounded, so this runs here. */
+static void
+offer_position (BdPhotoStrip   *self,
+                BdPhotoFile    *photo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *button = NULL;
+  double latitude, longitude;
+  gsize size;
+  const guint8 *data;
+
+  if (g_strcmp0 (photo->media_type, "image/jpeg") != 0)
+    return;
+
+  data = g_bytes_get_data (photo->bytes, &size);
+  if (!bd_exif_read_position (data, size, &latitude, &longitude, &error))
+    {
+      g_debug ("No place from “%s”: %s", photo->name, error->message);
+      return;
+    }
+
+  self->offered_latitude = latitude;
+  self->offered_longitude = longitude;
+
+  if (bd_catalog_point_in_city (latitude, longitude))
+    {
+      /* Translators: a file name; the coordinates follow on the button */
+      message = g_strdup_printf (_("“%s” says where it was taken."), photo->name);
+      /* Translators: latitude, longitude */
+      button = g_strdup_printf (_("Use the Photo’s Location (%.5f, %.5f)"), latitude, longitude);
+      gtk_label_set_text (self->use_position_label, button);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->use_position_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, button,
+                                      -1);
+      gtk_widget_set_visible (self->use_position_button, TRUE);
+    }
+  else
+    {
+      /* Translators: a file name, then latitude, longitude */
+      message = g_strdup_printf (_("“%s” was taken outside Osaka City (%.5f, %.5f): the report’s "
+                                   "place is not changed."), photo->name, latitude, longitude);
+      gtk_widget_set_visible (self->use_position_button, FALSE);
+    }
+
+  gtk_label_set_text (self->position_label, message);
+  gtk_widget_set_visible (self->position_offer, TRUE);
+}
+
+static void
+on_use_position_clicked_cb (BdPhotoStrip *self,
+                            GtkButton    *button)
+{
+  gtk_widget_set_visible (self->position_offer, FALSE);
+  g_signal_emit (self, signals[USE_POSITION], 0, self->offered_latitude, self->offered_longitude);
+}
+
+static void
+on_dismiss_position_clicked_cb (BdPhotoStrip *self,
+                                GtkButton    *button)
+{
+  gtk_widget_set_visible (self->position_offer, FALSE);
 }
 
 typedef struct
@@ -466,8 +553,8 @@ on_photo_stored_cb (GObject      *object,
 
   if (sha256 == NULL)
     show_store_error (self, job->photo, error);
-  else if (self->attachments != NULL)
-    add_photo (self, job->photo, sha256);
+  else if (self->attachments != NULL && add_photo (self, job->photo, sha256))
+    offer_position (self, job->photo);
 }
 
 static void
@@ -658,6 +745,26 @@ bd_photo_strip_class_init (BdPhotoStripClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, photo_progress);
   gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, photo_spinner);
   gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, photo_error);
+  gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, position_offer);
+  gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, position_label);
+  gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, use_position_button);
+  gtk_widget_class_bind_template_child (widget_class, BdPhotoStrip, use_position_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_use_position_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_dismiss_position_clicked_cb);
+
+  /**
+   * BdPhotoStrip::use-position:
+   * @latitude: where the photo was taken
+   * @longitude:
+   *
+   * The user accepted the place a photo's EXIF gives (inside the city).
+   */
+  signals[USE_POSITION] =
+    g_signal_new ("use-position",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
   gtk_widget_class_set_css_name (widget_class, "photostrip");
 }
@@ -673,7 +780,85 @@ bd_photo_strip_init (BdPhotoStrip *self)
   g_queue_init (&self->decode_queue);
 }
 
+/* Drag and drop */
+
+static gboolean
+on_drop_cb (GtkDropTarget *target,
+            const GValue  *value,
+            double         x,
+            double         y,
+            BdPhotoStrip  *self)
+{
+  g_autoptr(GSList) files = NULL;
+
+  if (self->attachments == NULL || self->store == NULL)
+    return FALSE;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    files = gdk_file_list_get_files (g_value_get_boxed (value));
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE) && g_value_get_object (value) != NULL)
+    files = g_slist_prepend (NULL, g_value_get_object (value));
+
+  if (files == NULL)
+    return FALSE;
+
+  /* The same path as "Add Photo…": each file read, sniffed (anything but
+   * a JPEG, PNG, WebP or HEIC photo is refused with its name and why) and
+   * stored. */
+  for (GSList *l = files; l != NULL; l = l->next)
+    bd_photo_strip_add_file (self, G_FILE (l->data));
+
+  return TRUE;
+}
+
+/* Files only, and only while a report is open. */
+static GdkDragAction
+on_drop_enter_cb (GtkDropTarget *target,
+                  double         x,
+                  double         y,
+                  BdPhotoStrip  *self)
+{
+  return self->attachments != NULL && self->store != NULL ? GDK_ACTION_COPY : 0;
+}
+
 /* Public API */
+
+void
+bd_photo_strip_accept_drops (BdPhotoStrip *self,
+                             GtkWidget    *widget)
+{
+  GtkDropTarget *target;
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+
+  g_return_if_fail (BD_IS_PHOTO_STRIP (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
+  g_signal_connect_object (target, "enter", G_CALLBACK (on_drop_enter_cb), self, 0);
+  g_signal_connect_object (target, "motion", G_CALLBACK (on_drop_enter_cb), self, 0);
+  g_signal_connect_object (target, "drop", G_CALLBACK (on_drop_cb), self, 0);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (target));
+}
+
+GtkWidget *
+_bd_photo_strip_get_position_offer (BdPhotoStrip *self)
+{
+  return self->position_offer;
+}
+
+GtkLabel *
+_bd_photo_strip_get_position_label (BdPhotoStrip *self)
+{
+  return self->position_label;
+}
+
+GtkWidget *
+_bd_photo_strip_get_use_position_button (BdPhotoStrip *self)
+{
+  return self->use_position_button;
+}
+
 
 GtkWidget *
 bd_photo_strip_new (void)

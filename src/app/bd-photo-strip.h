@@ -26,7 +26,12 @@ G_BEGIN_DECLS
  *   "store"        (BdStore)     where photos are kept and read from
  *   "attachments"  (GVariant)    the report's photos; NULL: no report
  *   "can-add"      (gboolean)    a report is shown and has room for
- *                                another photo (counting files being read) */
+ *                                another photo (counting files being read)
+ *
+ * Signals:
+ *   "use-position" (double latitude, double longitude): the user accepted
+ *                  the place where a photo just added was taken (its EXIF
+ *                  GPS position, inside the city), shown as an offer. */
 
 #define BD_TYPE_PHOTO_STRIP (bd_photo_strip_get_type ())
 
@@ -56,6 +61,10 @@ void       bd_photo_strip_choose_files      (BdPhotoStrip *self);
  * attachments; otherwise shows why under the photos. */
 void       bd_photo_strip_add_file          (BdPhotoStrip *self,
                                              GFile        *file);
+/* Image files dropped on @widget (the editor) are added as photos, as
+ * bd_photo_strip_add_file () adds them. */
+void       bd_photo_strip_accept_drops      (BdPhotoStrip *self,
+                                             GtkWidget    *widget);
 /* TRUE while a photo file is being read or a thumbnail decoded. */
 gboolean   bd_photo_strip_get_loading       (BdPhotoStrip *self);
 

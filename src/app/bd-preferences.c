@@ -32,6 +32,7 @@ struct _BdPreferencesWindow
   AdwEntryRow          *ca_row;
   GtkLabel             *error_label;
   AdwComboRow          *home_ward_row;
+  GtkSwitch            *headquarters_switch;   /* issue 12: who edits the departments */
 };
 
 G_DEFINE_FINAL_TYPE (BdPreferencesWindow, bd_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -332,6 +333,7 @@ bd_preferences_window_class_init (BdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdPreferencesWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, BdPreferencesWindow, home_ward_row);
   gtk_widget_class_bind_template_callback (widget_class, on_home_ward_selected_cb);
+  gtk_widget_class_bind_template_child (widget_class, BdPreferencesWindow, headquarters_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_apply_clicked_cb);
@@ -344,7 +346,14 @@ bd_preferences_window_class_init (BdPreferencesWindowClass *klass)
 static void
 bd_preferences_window_init (BdPreferencesWindow *self)
 {
+  g_autoptr(GSettings) settings = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* the binding keeps the settings */
+  settings = g_settings_new ("io.github.bosai_desk.BosaiDesk");
+  g_settings_bind (settings, "headquarters", self->headquarters_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 /* Public API */

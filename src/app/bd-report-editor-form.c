@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
+#include "bd-combo-search.h"
 #include "bd-catalog.h"
 #include "bd-presets.h"
 
@@ -463,16 +464,8 @@ static void
 select_status (BdReportEditor *self,
                const char     *code)
 {
-  const BdStatus *statuses;
-  guint n_statuses = 0;
-  guint selected = GTK_INVALID_LIST_POSITION;
-
-  statuses = bd_catalog_get_statuses (&n_statuses);
-  for (guint i = 0; code != NULL && i < n_statuses; i++)
-    if (g_strcmp0 (statuses[i].code, code) == 0)
-      selected = i;
-
-  adw_combo_row_set_selected (self->status_row, selected);
+  /* the row offers the moves the workflow allows (bd-report-editor-workflow.c) */
+  _bd_report_editor_select_status (self, code);
 }
 
 /* The four severity buttons are one Tab stop, like radio buttons: the
@@ -771,6 +764,7 @@ _bd_report_editor_fill_widgets (BdReportEditor *self)
   select_severity (self, bd_report_get_severity (report));
   _bd_report_editor_update_location_row (self);
   _bd_report_editor_select_ward (self, bd_report_get_ward (report));
+  _bd_report_editor_fill_workflow (self);
   select_status (self, bd_report_get_status (report));
   gtk_editable_set_text (GTK_EDITABLE (self->duplicate_row), bd_report_get_duplicate_of (report) ?: "");
   update_duplicate_row (self);
@@ -914,16 +908,13 @@ on_status_selected_cb (BdReportEditor *self,
                        GParamSpec     *pspec,
                        AdwComboRow    *row)
 {
-  const BdStatus *statuses;
-  guint n_statuses = 0;
   guint selected;
 
   if (self->loading || self->report == NULL)
     return;
 
-  statuses = bd_catalog_get_statuses (&n_statuses);
   selected = adw_combo_row_get_selected (row);
-  bd_report_set_status (self->report, selected < n_statuses ? statuses[selected].code : NULL);
+  bd_report_set_status (self->report, _bd_report_editor_status_code_at (self, selected));
   if (g_strcmp0 (bd_report_get_status (self->report), "duplicate") != 0)
     {
       self->loading = TRUE;
@@ -1135,11 +1126,10 @@ _bd_report_editor_init_form (BdReportEditor *self)
 {
   const BdWard *wards;
   const BdCategory *categories;
-  const BdStatus *statuses;
   const BdSeverity *severities;
   const BdCountField *extra;
   GtkToggleButton *severity_buttons[4];
-  guint n_wards = 0, n_categories = 0, n_statuses = 0, n_severities = 0, n_extra = 0;
+  guint n_wards = 0, n_categories = 0, n_severities = 0, n_extra = 0;
 
   self->loading = TRUE;
 
@@ -1165,16 +1155,11 @@ _bd_report_editor_init_form (BdReportEditor *self)
   adw_combo_row_set_model (self->category_row, G_LIST_MODEL (self->category_model));
   bd_combo_row_name_list (self->category_row);
 
+  /* filled per report with the moves the workflow allows */
   self->status_model = gtk_string_list_new (NULL);
-  statuses = bd_catalog_get_statuses (&n_statuses);
-  for (guint i = 0; i < n_statuses; i++)
-    {
-      g_autofree char *label = bd_dup_catalog_label (statuses[i].name_ja, statuses[i].name_en);
-
-      gtk_string_list_append (self->status_model, label);
-    }
   adw_combo_row_set_model (self->status_row, G_LIST_MODEL (self->status_model));
   bd_combo_row_name_list (self->status_row);
+  _bd_report_editor_init_workflow (self);
 
   severity_buttons[0] = self->severity1;
   severity_buttons[1] = self->severity2;
@@ -1260,5 +1245,10 @@ _bd_report_editor_init_form (BdReportEditor *self)
   let_enter_choose (self->category_row);
   let_enter_choose (self->ward_row);
   let_enter_choose (self->status_row);
+  let_enter_choose (self->department_row);
+
+  /* type-to-find in the long lists */
+  bd_combo_row_add_search (self->ward_row, _("Find a ward"));
+  bd_combo_row_add_search (self->category_row, _("Find a kind of damage"));
 
 }

@@ -102,6 +102,13 @@ struct _BdReportEditor
   GtkLabel         *counts_error;
   GtkLabel         *affected_error;
   GtkLabel         *duplicate_error;
+
+  /* bd-report-editor-workflow.c */
+  char            **status_codes;     /* the codes of status_model's items */
+  GtkStringList    *department_model;
+  char            **department_codes; /* of department_model's items; "" unassigned */
+  AdwComboRow      *department_row;
+  GtkWidget        *history_button;
 };
 
 /* bd-report-editor.c */
@@ -109,6 +116,20 @@ void             _bd_report_editor_update_actions      (BdReportEditor *self);
 /* Sets self->valid, notifying "valid" when it changes. */
 void             _bd_report_editor_set_valid           (BdReportEditor *self,
                                                         gboolean        valid);
+
+/* bd-report-editor-workflow.c */
+void             _bd_report_editor_class_init_workflow (GtkWidgetClass *widget_class);
+void             _bd_report_editor_init_workflow       (BdReportEditor *self);
+void             _bd_report_editor_dispose_workflow    (BdReportEditor *self);
+/* Fills the status row with the moves the workflow allows from the saved
+ * status, and the department row with the list; selects the report's. */
+void             _bd_report_editor_fill_workflow       (BdReportEditor *self);
+void             _bd_report_editor_select_status       (BdReportEditor *self,
+                                                        const char     *code);
+/* The status code of the status row's item @position, or NULL. */
+const char      *_bd_report_editor_status_code_at      (BdReportEditor *self,
+                                                        guint           position);
+void             _bd_report_editor_update_workflow_actions (BdReportEditor *self);
 
 /* bd-report-editor-form.c */
 void             _bd_report_editor_class_init_form     (GtkWidgetClass *widget_class);

@@ -69,6 +69,7 @@ _bd_report_editor_update_actions (BdReportEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-photo",
                                  editing && bd_photo_strip_get_can_add (self->photo_strip));
   gtk_widget_set_visible (self->delete_button, editing && !self->is_new);
+  _bd_report_editor_update_workflow_actions (self);
 }
 
 void
@@ -531,6 +532,28 @@ on_coords_apply_cb (BdReportEditor *self,
   move_pin (self, latitude, longitude, TRUE);
 }
 
+/* The user accepted the place where a photo was taken (its EXIF, offered
+ * by the photo strip, inside the city): the pin goes there. */
+static void
+on_photo_use_position_cb (BdReportEditor *self,
+                          double          latitude,
+                          double          longitude,
+                          BdPhotoStrip   *strip)
+{
+  if (self->loading || self->report == NULL)
+    return;
+
+  if (!bd_catalog_point_in_city (latitude, longitude))
+    {
+      show_location_status (self, _("This place is outside Osaka City: reports must be inside the city"),
+                            TRUE);
+      return;
+    }
+
+  move_pin (self, latitude, longitude, TRUE);
+  show_location_status (self, _("Placed where the photo was taken."), FALSE);
+}
+
 /* Coordinates typed into their row but not applied (no Enter) are applied
  * before a save: a report must not be saved somewhere else than the user
  * typed. FALSE, with the reason shown, when they make no sense. */
@@ -848,6 +871,7 @@ bd_report_editor_dispose (GObject *object)
   g_clear_object (&self->ward_model);
   g_clear_object (&self->category_model);
   g_clear_object (&self->status_model);
+  _bd_report_editor_dispose_workflow (self);
   g_clear_object (&self->unit_group);
   g_clear_pointer (&self->count_spins, g_hash_table_unref);
   g_clear_pointer (&self->remembered, g_hash_table_unref);
@@ -1032,8 +1056,10 @@ bd_report_editor_class_init (BdReportEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_photo_can_add_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_action_box_pressed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_coords_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_photo_use_position_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_location_row_activated_cb);
   _bd_report_editor_class_init_form (widget_class);
+  _bd_report_editor_class_init_workflow (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.try-save", NULL, try_save_action);
@@ -1056,6 +1082,8 @@ static void
 bd_report_editor_init (BdReportEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* image files dropped anywhere on the editor become photos */
+  bd_photo_strip_accept_drops (self->photo_strip, GTK_WIDGET (self));
 
   self->settings = g_settings_new (SCHEMA_ID);
   self->count_spins = g_hash_table_new (g_str_hash, g_str_equal);

@@ -9,12 +9,13 @@
 
 #include "config.h"
 
-#include "bd-report-row.h"
+#include "bd-report-row-private.h"
 
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
 #include "bd-catalog.h"
+#include "bd-photo-loader.h"
 
 struct _BdReportRow
 {
@@ -35,6 +36,13 @@ struct _BdReportRow
   GtkLabel       *status_label;
   GtkImage       *conflict_icon;
   GtkWidget      *not_sent_box;
+  GtkImage       *thumbnail;
+
+  /* the thumbnail of the report's first photo (see "Thumbnails" below) */
+  char           *thumb_sha;
+  GCancellable   *thumb_cancellable;
+  guint           thumb_timeout;
+  gboolean        thumb_waiting;
 };
 
 G_DEFINE_FINAL_TYPE (BdReportRow, bd_report_row, GTK_TYPE_WIDGET)
@@ -131,6 +139,288 @@ update_accessible_name (BdReportRow *self,
     }
 }
 
+/* Thumbnails
+ *
+ * A row shows a small thumbnail of its report's first photo. GTK 4.8's
+ * list view keeps some 200 rows bound around the ones in view, and maps
+ * only those in view; so a thumbnail is asked for only once a row is
+ * mapped and has kept its report for THUMB_DELAY_MS (a fast scroll loads
+ * nothing), a row scrolled out of view stops its load,
+ * at most THUMB_MAX_LOADS photos are read and decoded at a time (photos
+ * may be 20 MB), a rebound row cancels its load, and the textures are
+ * kept in one cache of at most BD_REPORT_ROW_THUMB_CACHE photos, the
+ * least recently shown going first. All of it on the main thread, but
+ * reading and decoding (worker threads). */
+
+#define THUMB_DELAY_MS  120
+#define THUMB_MAX_LOADS 2
+
+static struct
+{
+  GHashTable *textures;     /* sha256 → GdkTexture */
+  GQueue      recent;       /* sha256s, least recently shown first (owned by textures' keys) */
+  GQueue      waiting;      /* BdReportRow (unowned: a row leaves it when it is disposed) */
+  guint       n_loading;
+  guint       n_started;    /* for the tests */
+} thumbs;
+
+static GdkTexture *
+thumb_cache_lookup (const char *sha256)
+{
+  GdkTexture *texture;
+  GList *link;
+
+  if (thumbs.textures == NULL)
+    return NULL;
+
+  texture = g_hash_table_lookup (thumbs.textures, sha256);
+  if (texture != NULL && (link = g_queue_find_custom (&thumbs.recent, sha256, (GCompareFunc)g_strcmp0)) != NULL)
+    {
+      g_queue_unlink (&thumbs.recent, link);
+      g_queue_push_tail_link (&thumbs.recent, link);
+    }
+
+  return texture;
+}
+
+static void
+thumb_cache_insert (const char *sha256,
+                    GdkTexture *texture)
+{
+  char *key;
+
+  if (thumbs.textures == NULL)
+    thumbs.textures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  if (g_hash_table_contains (thumbs.textures, sha256))
+    return;
+
+  key = g_strdup (sha256);
+  g_hash_table_insert (thumbs.textures, key, g_object_ref (texture));
+  g_queue_push_tail (&thumbs.recent, key);
+
+  while (g_queue_get_length (&thumbs.recent) > BD_REPORT_ROW_THUMB_CACHE)
+    {
+      char *oldest = g_queue_pop_head (&thumbs.recent);
+
+      g_hash_table_remove (thumbs.textures, oldest);   /* frees @oldest */
+    }
+}
+
+static void
+show_thumbnail (BdReportRow *self,
+                GdkTexture  *texture)
+{
+  gtk_image_set_from_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
+}
+
+static void thumb_pump (void);
+
+typedef struct
+{
+  BdReportRow  *row;
+  char         *sha256;
+  GCancellable *cancellable;
+} ThumbJob;
+
+static void
+on_thumb_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ThumbJob *job = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  thumbs.n_loading--;
+  texture = bd_photo_load_thumbnail_finish (result, &error);
+
+  if (texture != NULL)
+    thumb_cache_insert (job->sha256, texture);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* only on the server, not decodable here, broken: no thumbnail */
+    g_debug ("No thumbnail for photo %s: %s", job->sha256, error->message);
+
+  if (job->row->thumb_cancellable == job->cancellable)
+    {
+      g_clear_object (&job->row->thumb_cancellable);
+      if (texture != NULL && g_strcmp0 (job->row->thumb_sha, job->sha256) == 0)
+        show_thumbnail (job->row, texture);
+    }
+
+  g_object_unref (job->row);
+  g_object_unref (job->cancellable);
+  g_free (job->sha256);
+  g_free (job);
+
+  thumb_pump ();
+}
+
+static void
+thumb_pump (void)
+{
+  while (thumbs.n_loading < THUMB_MAX_LOADS && !g_queue_is_empty (&thumbs.waiting))
+    {
+      BdReportRow *self = g_queue_pop_head (&thumbs.waiting);
+      GdkTexture *texture;
+      ThumbJob *job;
+
+      self->thumb_waiting = FALSE;
+      if (self->thumb_sha == NULL || self->store == NULL)
+        continue;
+
+      /* another row may have loaded it meanwhile */
+      if ((texture = thumb_cache_lookup (self->thumb_sha)) != NULL)
+        {
+          show_thumbnail (self, texture);
+          continue;
+        }
+
+      job = g_new0 (ThumbJob, 1);
+      job->row = g_object_ref (self);
+      job->sha256 = g_strdup (self->thumb_sha);
+      self->thumb_cancellable = g_cancellable_new ();
+      job->cancellable = g_object_ref (self->thumb_cancellable);
+      thumbs.n_loading++;
+      thumbs.n_started++;
+      bd_photo_load_thumbnail_async (self->store, job->sha256, self->thumb_cancellable,
+                                     on_thumb_loaded_cb, job);
+    }
+}
+
+static gboolean
+thumb_delay_cb (gpointer data)
+{
+  BdReportRow *self = data;
+
+  self->thumb_timeout = 0;
+  if (!self->thumb_waiting)
+    {
+      self->thumb_waiting = TRUE;
+      g_queue_push_tail (&thumbs.waiting, self);
+    }
+  thumb_pump ();
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Stops whatever this row was loading, keeping which photo it wants. */
+static void
+thumb_pause (BdReportRow *self)
+{
+  g_clear_handle_id (&self->thumb_timeout, g_source_remove);
+  if (self->thumb_waiting)
+    {
+      g_queue_remove (&thumbs.waiting, self);
+      self->thumb_waiting = FALSE;
+    }
+  if (self->thumb_cancellable != NULL)
+    g_cancellable_cancel (self->thumb_cancellable);
+  g_clear_object (&self->thumb_cancellable);
+}
+
+static void
+thumb_stop (BdReportRow *self)
+{
+  thumb_pause (self);
+  g_clear_pointer (&self->thumb_sha, g_free);
+}
+
+/* Asks for the photo wanted, unless it is shown or on its way. */
+static void
+thumb_schedule (BdReportRow *self)
+{
+  if (self->thumb_sha == NULL || self->thumb_timeout != 0 || self->thumb_waiting ||
+      self->thumb_cancellable != NULL || gtk_widget_get_visible (GTK_WIDGET (self->thumbnail)))
+    return;
+
+  self->thumb_timeout = g_timeout_add (THUMB_DELAY_MS, thumb_delay_cb, self);
+}
+
+static void
+on_map_cb (BdReportRow *self)
+{
+  thumb_schedule (self);
+}
+
+static void
+on_unmap_cb (BdReportRow *self)
+{
+  thumb_pause (self);
+}
+
+/* The sha256 of the report's first photo, or NULL. */
+static char *
+first_photo_of (BdReport *report)
+{
+  g_autoptr(GVariant) attachments = NULL;
+  const char *sha256 = NULL;
+
+  if (report == NULL)
+    return NULL;
+  attachments = bd_report_get_attachments (report);
+  if (attachments == NULL || g_variant_n_children (attachments) == 0)
+    return NULL;
+  g_variant_get_child (attachments, 0, "(&s&s&s)", &sha256, NULL, NULL);
+
+  return g_strdup (sha256);
+}
+
+static void
+update_thumbnail (BdReportRow *self)
+{
+  g_autofree char *sha256 = first_photo_of (self->report);
+  GdkTexture *texture;
+
+  if (sha256 != NULL && g_strcmp0 (sha256, self->thumb_sha) == 0 &&
+      (self->thumb_timeout != 0 || self->thumb_waiting || self->thumb_cancellable != NULL ||
+       gtk_widget_get_visible (GTK_WIDGET (self->thumbnail))))
+    return;   /* the same photo, shown or on its way */
+
+  thumb_stop (self);
+
+  if (sha256 == NULL || self->store == NULL)
+    {
+      show_thumbnail (self, NULL);
+      return;
+    }
+
+  if ((texture = thumb_cache_lookup (sha256)) != NULL)
+    {
+      show_thumbnail (self, texture);
+      return;
+    }
+
+  show_thumbnail (self, NULL);
+  self->thumb_sha = g_steal_pointer (&sha256);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    thumb_schedule (self);
+}
+
+guint
+_bd_report_row_get_thumbnails_started (void)
+{
+  return thumbs.n_started;
+}
+
+guint
+_bd_report_row_get_thumbnails_loading (void)
+{
+  return thumbs.n_loading;
+}
+
+guint
+_bd_report_row_get_thumbnails_cached (void)
+{
+  return thumbs.textures != NULL ? g_hash_table_size (thumbs.textures) : 0;
+}
+
+GtkImage *
+_bd_report_row_get_thumbnail (BdReportRow *self)
+{
+  return self->thumbnail;
+}
+
 static void
 update (BdReportRow *self)
 {
@@ -160,6 +450,7 @@ update (BdReportRow *self)
       gtk_widget_queue_draw (GTK_WIDGET (self->dot));
       update_sync_marks (self);
       update_accessible_name (self, NULL);
+      update_thumbnail (self);
       return;
     }
 
@@ -238,6 +529,7 @@ update (BdReportRow *self)
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), subtitle);
   gtk_widget_queue_draw (GTK_WIDGET (self->dot));
+  update_thumbnail (self);
 }
 
 static void
@@ -266,6 +558,7 @@ bd_report_row_dispose (GObject *object)
 {
   BdReportRow *self = (BdReportRow *)object;
 
+  thumb_stop (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_REPORT_ROW);
   g_clear_object (&self->report);
   if (self->store != NULL)
@@ -379,6 +672,7 @@ bd_report_row_class_init (BdReportRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, conflict_icon);
   gtk_widget_class_bind_template_child (widget_class, BdReportRow, not_sent_box);
+  gtk_widget_class_bind_template_child (widget_class, BdReportRow, thumbnail);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "reportrow");
@@ -392,6 +686,9 @@ bd_report_row_init (BdReportRow *self)
   gtk_drawing_area_set_draw_func (self->dot, draw_dot, self, NULL);
   /* The list item that holds the row gets its name too. */
   g_signal_connect (self, "notify::parent", G_CALLBACK (on_parent_changed_cb), NULL);
+  /* thumbnails only for the rows in view */
+  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_unmap_cb), NULL);
 }
 
 GtkWidget *

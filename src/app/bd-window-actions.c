@@ -8,7 +8,8 @@
 /* The window's actions: win.new-report, win.new-report-at, win.open-report,
  * win.search, win.undo-delete, win.map-source (the base map setting),
  * win.show-map, win.place-on-map and win.show-sidebar (the pages of the
- * narrow window) and win.clear-filters. */
+ * narrow window), win.clear-filters and win.show-tally (the damage tally
+ * window). */
 
 #define G_LOG_DOMAIN "bd-window"
 
@@ -19,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
+#include "bd-tally-view.h"
 
 static void
 new_report_activated (GSimpleAction *action,
@@ -138,7 +140,30 @@ clear_filters_activated (GSimpleAction *action,
   _bd_window_clear_filters (self);
 }
 
+static void
+show_tally_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  g_autofree char *actor = bd_dup_actor (self->settings);
+  GtkWidget *view = bd_tally_view_new (self->store, actor);
+
+  gtk_window_set_transient_for (GTK_WINDOW (view), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (view), TRUE);
+  gtk_window_present (GTK_WINDOW (view));
+}
+
+static void
+departments_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  _bd_window_show_departments (BD_WINDOW (user_data));
+}
+
 static const GActionEntry win_entries[] = {
+  { "show-tally", show_tally_activated },
   { "new-report", new_report_activated },
   { "new-report-at", new_report_at_activated, "(dd)" },
   { "open-report", open_report_activated, "s" },
@@ -148,6 +173,7 @@ static const GActionEntry win_entries[] = {
   { "place-on-map", place_on_map_activated },
   { "show-sidebar", show_sidebar_activated },
   { "clear-filters", clear_filters_activated },
+  { "departments", departments_activated },
 };
 
 void
@@ -157,6 +183,8 @@ _bd_window_init_actions (BdWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,
                                    G_N_ELEMENTS (win_entries), self);
+
+  _bd_window_init_io_actions (self);
 
   map_source_action = g_settings_create_action (self->settings, "map-source");
   g_action_map_add_action (G_ACTION_MAP (self), map_source_action);

@@ -16,6 +16,7 @@
 
 #include <shumate/shumate.h>
 
+#include "bd-alert-banner.h"
 #include "bd-report-editor.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
@@ -111,7 +112,28 @@ struct _BdWindow
   GtkLabel                 *map_source_label;
   AdwWindowTitle           *window_title;
   BdSyncIndicator          *sync_indicator;
+
+  /* bd-window-workflow.c: the department filter */
+  GtkDropDown              *department_dropdown;
+  GtkStringList            *department_filter_model;
+  char                    **department_filter_codes;  /* "" any, "-" unassigned */
+  BdAlertBanner            *alert_banner;
 };
+
+/* bd-window-workflow.c */
+void             _bd_window_class_init_workflow (GtkWidgetClass *widget_class);
+/* Reads the store's departments (the labels everyone shows) and fills the
+ * department filter. */
+void             _bd_window_init_workflow       (BdWindow   *self);
+void             _bd_window_dispose_workflow    (BdWindow   *self);
+/* The list of departments changed: the filter and the editor follow. */
+void             _bd_window_refresh_departments (BdWindow   *self);
+gboolean         _bd_window_department_filter_active (BdWindow *self);
+void             _bd_window_clear_department_filter  (BdWindow *self);
+/* bd-window.c: a filter of another file changed (the count, "clear filters") */
+void             _bd_window_filters_changed     (BdWindow   *self);
+/* Opens the departments dialog (win.departments). */
+void             _bd_window_show_departments    (BdWindow   *self);
 
 /* bd-window.c */
 ShumateViewport *_bd_window_get_viewport      (BdWindow   *self);
@@ -152,6 +174,16 @@ void             _bd_window_hide_marker       (BdWindow   *self);
 
 /* bd-window-actions.c */
 void             _bd_window_init_actions      (BdWindow   *self);
+
+/* bd-window-io.c: win.import-reports and win.export-reports (a file
+ * chooser, then the work on a thread of its own) */
+void             _bd_window_init_io_actions   (BdWindow   *self);
+/* What the file choosers call; for tests too. The result is a dialog
+ * (import, a failed export) or a toast (export). */
+void             _bd_window_import_file       (BdWindow   *self,
+                                               GFile      *file);
+void             _bd_window_export_file       (BdWindow   *self,
+                                               GFile      *file);
 
 /* For tests */
 BdStore         *_bd_window_get_store         (BdWindow   *self);

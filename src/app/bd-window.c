@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
+#include "bd-combo-search.h"
 #include "bd-catalog.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
@@ -90,6 +91,7 @@ filters_active (BdWindow *self)
   return gtk_drop_down_get_selected (self->ward_dropdown) > 0 ||
          gtk_drop_down_get_selected (self->category_dropdown) > 0 ||
          gtk_drop_down_get_selected (self->status_dropdown) > 0 ||
+         _bd_window_department_filter_active (self) ||
          (text != NULL && text[0] != '\0');
 }
 
@@ -196,6 +198,55 @@ on_sort_changed_cb (BdWindow    *self,
   bd_report_list_set_sort (self->report_list, sorts[selected]);
 }
 
+/* A filter of another file changed (bd-window-workflow.c). */
+void
+_bd_window_filters_changed (BdWindow *self)
+{
+  update_count (self);
+}
+
+/* The order of the list is kept in the settings ("list-sort") by name,
+ * so that a change of the drop-down's items cannot mix them up. */
+static const char * const sort_names[] = { "observed", "updated", "severity" };
+
+static gboolean
+sort_from_setting (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  const char *name = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sort_names); i++)
+    if (g_strcmp0 (name, sort_names[i]) == 0)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static GVariant *
+sort_to_setting (const GValue       *value,
+                 const GVariantType *expected_type,
+                 gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (sort_names))
+    return NULL;
+  return g_variant_new_string (sort_names[selected]);
+}
+
+static void
+bind_sort_setting (BdWindow *self)
+{
+  g_settings_bind_with_mapping (self->settings, "list-sort",
+                                self->sort_dropdown, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                sort_from_setting, sort_to_setting, NULL, NULL);
+}
+
 void
 _bd_window_clear_filters (BdWindow *self)
 {
@@ -206,6 +257,7 @@ _bd_window_clear_filters (BdWindow *self)
   gtk_drop_down_set_selected (self->ward_dropdown, 0);
   gtk_drop_down_set_selected (self->category_dropdown, 0);
   gtk_drop_down_set_selected (self->status_dropdown, 0);
+  _bd_window_clear_department_filter (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   update_count (self);
@@ -341,6 +393,8 @@ fill_filter_models (BdWindow *self)
   gtk_drop_down_set_model (self->ward_dropdown, G_LIST_MODEL (self->ward_filter_model));
   gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (self->category_filter_model));
   gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (self->status_filter_model));
+  bd_drop_down_find_anywhere (self->ward_dropdown);
+  bd_drop_down_find_anywhere (self->category_dropdown);
 }
 
 static void
@@ -987,13 +1041,16 @@ bd_window_constructed (GObject *object)
                            G_CALLBACK (on_list_loading_changed_cb), self, 0);
   g_signal_connect_object (self->store, "changed",
                            G_CALLBACK (on_store_changed_cb), self, 0);
+  bind_sort_setting (self);
   on_sort_changed_cb (self, NULL, self->sort_dropdown);
 
   fill_filter_models (self);
+  _bd_window_init_workflow (self);
   update_count (self);
 
   bd_report_editor_set_store (self->editor, self->store);
   bd_sync_indicator_set_store (self->sync_indicator, self->store);
+  bd_alert_banner_set_store (self->alert_banner, self->store);
 
   _bd_window_init_map_source (self);
   restore_state (self);
@@ -1033,6 +1090,7 @@ bd_window_dispose (GObject *object)
   g_clear_object (&self->ward_filter_model);
   g_clear_object (&self->category_filter_model);
   g_clear_object (&self->status_filter_model);
+  _bd_window_dispose_workflow (self);
   g_clear_object (&self->narrow_menu);
   g_clear_object (&self->primary_menu);
   g_clear_object (&self->new_report_content_kept);
@@ -1133,6 +1191,7 @@ bd_window_class_init (BdWindowClass *klass)
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
   g_type_ensure (BD_TYPE_REPORT_EDITOR);
   g_type_ensure (BD_TYPE_SYNC_INDICATOR);
+  g_type_ensure (BD_TYPE_ALERT_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/bd-window.ui");
@@ -1169,6 +1228,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, map_source_label);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, alert_banner);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sort_changed_cb);
@@ -1177,6 +1237,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_visible_child_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
+  _bd_window_class_init_workflow (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_editor_saved_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_editor_deleted_cb);

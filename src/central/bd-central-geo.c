@@ -11,6 +11,8 @@
 
 #include "bd-central-geo.h"
 
+#include "bd-catalog.h"
+
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -205,7 +207,23 @@ bd_central_feature_check (JsonNode  *feature,
         json_node_get_value_type (member) != G_TYPE_INT64)))
     return invalid (error, _("The feature’s id must be a string or an integer."));
 
-  return bd_central_geometry_check (json_object_get_member (object, "geometry"), bbox, error);
+  /* "geometry": null is a feature without a place: an alert whose area is
+   * given by codes only (ALERTS.md; the collection's own checks say which
+   * features may have none). It is filed under the city's envelope. */
+  member = json_object_get_member (object, "geometry");
+  if (member != NULL && JSON_NODE_HOLDS_NULL (member))
+    {
+      if (bbox != NULL)
+        {
+          bbox[0] = BD_CITY_MIN_LON;
+          bbox[1] = BD_CITY_MIN_LAT;
+          bbox[2] = BD_CITY_MAX_LON;
+          bbox[3] = BD_CITY_MAX_LAT;
+        }
+      return TRUE;
+    }
+
+  return bd_central_geometry_check (member, bbox, error);
 }
 
 gboolean

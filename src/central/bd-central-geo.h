@@ -33,7 +33,9 @@ gboolean  bd_central_geometry_check   (JsonNode     *geometry,
                                        GError      **error);
 
 /* Checks a GeoJSON Feature object (type, geometry, properties an object or
- * null, id a string or number when present). */
+ * null, id a string or number when present). A null geometry passes, with
+ * the city's envelope as @bbox: the collection's checks decide whether a
+ * feature may have none (only an alert given by area codes may). */
 gboolean  bd_central_feature_check    (JsonNode     *feature,
                                        double        bbox[4],
                                        GError      **error);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "bd-central-geo.h"
+#include "bd-feature-validate.h"
 #include "bd-json.h"
 #include "bd-report.h"
 
@@ -115,6 +116,14 @@ prepare_feature (Request    *r,
       if (!attachments_present (r, report))
         return NULL;
       return bd_report_to_json (report);
+    }
+
+  if (bd_feature_is_overlay_collection (r->collection) &&
+      !bd_feature_validate (r->collection, node, NULL, &error))
+    {
+      _bd_central_respond_error (r->msg, SOUP_STATUS_BAD_REQUEST, "invalid-feature",
+                                 error->message);
+      return NULL;
     }
 
   return json_node_ref (node);

@@ -60,6 +60,11 @@ _bd_central_route (Request    *r,
         goto not_found;
     }
 
+  if (strcmp (parts[0], "cap") == 0)
+    {
+      _bd_central_route_cap (r, (const char * const *) parts, n);
+      return;
+    }
   if (n == 1 && strcmp (parts[0], "api") == 0)
     {
       if (is_get (method))
@@ -124,6 +129,8 @@ _bd_central_route (Request    *r,
         {
           if (is_get (method))
             _bd_central_handle_items (r);
+          else if (method == SOUP_METHOD_POST && _bd_central_is_cap_post (r))
+            _bd_central_handle_cap_post (r);
           else if (method == SOUP_METHOD_POST)
             _bd_central_handle_items_post (r);
           else

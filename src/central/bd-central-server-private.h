@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  *   bd-central-responses.c     JSON answers, errors, ETags, links
  *   bd-central-routes.c        method and path to a handler:
  *   bd-central-routes-landing.c, -items.c, -feed.c, -writes.c,
- *   -attachments.c */
+ *   -attachments.c, -cap.c (CAP 1.2 in and out) */
 
 #define CRS84 "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 #define GEOJSON_TYPE "application/geo+json"
@@ -177,5 +177,13 @@ void      _bd_central_handle_item_delete  (Request           *r);
 gboolean  _bd_central_sha256_is_valid     (const char        *text);
 void      _bd_central_handle_attachment_put (Request         *r);
 void      _bd_central_handle_attachment_get (Request         *r);
+
+/* bd-central-routes-cap.c: CAP 1.2 in (POST of application/cap+xml to
+ * the alerts) and out (/cap/feed.atom, /cap/alerts/{key}.xml) */
+gboolean  _bd_central_is_cap_post         (Request           *r);
+void      _bd_central_handle_cap_post     (Request           *r);
+void      _bd_central_route_cap           (Request            *r,
+                                           const char * const *parts,
+                                           guint               n);
 
 G_END_DECLS

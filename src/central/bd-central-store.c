@@ -62,8 +62,29 @@ static const char migration_1[] =
   ") WITHOUT ROWID;"
   "PRAGMA user_version = 1;";
 
+/* JMA disaster XML (bosai-central ingest-jma, --jma-feed): the messages
+ * taken in (by bd_jma_message_key () and by the hash
+ * of the file, so that neither is written twice) and the feed entries
+ * fetched (JMA asks that a file is never fetched twice). */
+static const char migration_2[] =
+  "CREATE TABLE jma_messages ("
+  "  key TEXT NOT NULL UNIQUE,"
+  "  sha256 TEXT NOT NULL UNIQUE,"
+  "  type TEXT NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  n_alerts INTEGER NOT NULL,"
+  "  ingested_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE jma_feed_entries ("
+  "  url TEXT PRIMARY KEY,"
+  "  outcome TEXT NOT NULL,"
+  "  fetched_at TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "PRAGMA user_version = 2;";
+
 static const char * const migrations[BD_CENTRAL_SCHEMA_VERSION] = {
   migration_1,
+  migration_2,
 };
 
 static const char * const collections[] = {
@@ -367,6 +388,36 @@ parse_observed_at (JsonObject *props)
   return when ? bd_date_time_to_usec (when) : G_MININT64;
 }
 
+/* bd_central_feature_check (); but an alert may have a null geometry (its
+ * area given by codes only, ALERTS.md): it is checked with a stand-in
+ * point, and its box is the empty one at 0,0. */
+static gboolean
+check_feature (const char  *collection,
+               JsonNode    *node,
+               double       bbox[4],
+               GError     **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonNode *geometry = object ? json_object_get_member (object, "geometry") : NULL;
+  JsonObject *point;
+  JsonArray *position;
+  gboolean ok;
+
+  if (strcmp (collection, "alerts") != 0 || geometry == NULL || !JSON_NODE_HOLDS_NULL (geometry))
+    return bd_central_feature_check (node, bbox, error);
+
+  point = json_object_new ();
+  position = json_array_new ();
+  json_array_add_double_element (position, 0);
+  json_array_add_double_element (position, 0);
+  json_object_set_string_member (point, "type", "Point");
+  json_object_set_array_member (point, "coordinates", position);
+  json_object_set_object_member (object, "geometry", point);
+  ok = bd_central_feature_check (node, bbox, error);
+  json_object_set_null_member (object, "geometry");
+  return ok;
+}
+
 /* Writes one feature row inside an open transaction. @node is the new
  * content (NULL: tombstone of @current). */
 static BdCentralFeature *
@@ -399,7 +450,7 @@ write_row (BdCentralStore          *self,
       node = tombstone;
     }
 
-  if (!bd_central_feature_check (node, bbox, error))
+  if (!check_feature (collection, node, bbox, error))
     {
       if (error != NULL && *error != NULL && (*error)->domain == BD_CENTRAL_GEO_ERROR)
         {
@@ -935,4 +986,119 @@ bd_central_store_check (BdCentralStore  *self,
     g_set_error_literal (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_DATABASE,
                          _("The database failed its integrity check."));
   return ok;
+}
+
+/* ---------------------------------------------------------------- JMA */
+
+/* One statement, prepared for this call (these run a few times a minute). */
+static sqlite3_stmt *
+prepare_once (BdCentralStore  *self,
+              const char      *sql,
+              GError         **error)
+{
+  sqlite3_stmt *s = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &s, NULL) != SQLITE_OK)
+    {
+      db_error (self->db, error, "jma");
+      return NULL;
+    }
+  return s;
+}
+
+gboolean
+bd_central_store_jma_seen (BdCentralStore  *self,
+                           const char      *key,
+                           const char      *sha256,
+                           gboolean        *seen,
+                           GError         **error)
+{
+  sqlite3_stmt *s = prepare_once (self, "SELECT 1 FROM jma_messages WHERE key = ?1 OR sha256 = ?2",
+                                  error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, sha256, -1, SQLITE_STATIC);
+  rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (self->db, error, "jma");
+  *seen = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+gboolean
+bd_central_store_jma_record (BdCentralStore  *self,
+                             const char      *key,
+                             const char      *sha256,
+                             const char      *type,
+                             const char      *source,
+                             guint            n_alerts,
+                             GError         **error)
+{
+  g_autofree char *now = now_rfc3339 ();
+  sqlite3_stmt *s = prepare_once (self,
+                                  "INSERT INTO jma_messages (key, sha256, type, source, n_alerts,"
+                                  "  ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 4, source, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 5, n_alerts);
+  sqlite3_bind_text (s, 6, now, -1, SQLITE_STATIC);
+  rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    return db_error (self->db, error, "jma");
+  return TRUE;
+}
+
+gboolean
+bd_central_store_jma_entry_known (BdCentralStore  *self,
+                                  const char      *url,
+                                  gboolean        *known,
+                                  GError         **error)
+{
+  sqlite3_stmt *s = prepare_once (self, "SELECT 1 FROM jma_feed_entries WHERE url = ?1", error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, url, -1, SQLITE_STATIC);
+  rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (self->db, error, "jma");
+  *known = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+gboolean
+bd_central_store_jma_entry_add (BdCentralStore  *self,
+                                const char      *url,
+                                const char      *outcome,
+                                GError         **error)
+{
+  g_autofree char *now = now_rfc3339 ();
+  sqlite3_stmt *s = prepare_once (self,
+                                  "INSERT OR IGNORE INTO jma_feed_entries (url, outcome, fetched_at)"
+                                  " VALUES (?1, ?2, ?3)", error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, url, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, now, -1, SQLITE_STATIC);
+  rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    return db_error (self->db, error, "jma");
+  return TRUE;
 }

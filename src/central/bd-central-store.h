@@ -27,7 +27,7 @@ typedef enum
   BD_CENTRAL_STORE_ERROR_INVALID,
 } BdCentralStoreError;
 
-#define BD_CENTRAL_SCHEMA_VERSION 1
+#define BD_CENTRAL_SCHEMA_VERSION 2
 
 typedef struct _BdCentralStore BdCentralStore;
 
@@ -182,6 +182,32 @@ GBytes           *bd_central_store_get_attachment (BdCentralStore    *self,
 
 /* PRAGMA integrity_check; TRUE when "ok". */
 gboolean          bd_central_store_check          (BdCentralStore    *self,
+                                                   GError           **error);
+
+/* JMA disaster XML. jma_seen: @seen is TRUE when a message with @key
+ * (bd_jma_message_key ()) or a file with @sha256 was
+ * taken in before; jma_record remembers one (inside the import transaction
+ * that writes its alerts). jma_entry_known / jma_entry_add: the feed entries
+ * (data URLs) already fetched, whatever came of them. */
+gboolean          bd_central_store_jma_seen       (BdCentralStore    *self,
+                                                   const char        *key,
+                                                   const char        *sha256,
+                                                   gboolean          *seen,
+                                                   GError           **error);
+gboolean          bd_central_store_jma_record     (BdCentralStore    *self,
+                                                   const char        *key,
+                                                   const char        *sha256,
+                                                   const char        *type,
+                                                   const char        *source,
+                                                   guint              n_alerts,
+                                                   GError           **error);
+gboolean          bd_central_store_jma_entry_known (BdCentralStore   *self,
+                                                   const char        *url,
+                                                   gboolean          *known,
+                                                   GError           **error);
+gboolean          bd_central_store_jma_entry_add  (BdCentralStore    *self,
+                                                   const char        *url,
+                                                   const char        *outcome,
                                                    GError           **error);
 
 const char       *bd_central_role_to_string       (BdCentralRole      role);

@@ -21,8 +21,10 @@
 
 #include "bd-catalog.h"
 #include "bd-central-geo.h"
+#include "bd-central-jma.h"
 #include "bd-central-server.h"
 #include "bd-central-store.h"
+#include "bd-feature-validate.h"
 #include "bd-json.h"
 #include "bd-report.h"
 
@@ -139,8 +141,14 @@ cmd_serve (int    argc,
 {
   g_autofree char *database = NULL;
   g_autofree char *address = NULL;
+  g_autofree char *jma_feed = NULL;
+  int jma_interval = BD_CENTRAL_JMA_DEFAULT_INTERVAL;
   int port = 8080;
   GOptionEntry entries[] = {
+    { "jma-feed", 0, 0, G_OPTION_ARG_STRING, &jma_feed,
+      N_("Poll this JMA Atom feed for national warnings"), N_("URL") },
+    { "jma-interval", 0, 0, G_OPTION_ARG_INT, &jma_interval,
+      N_("Seconds between two polls of the JMA feed (default 60)"), N_("SECONDS") },
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The SQLite database"), N_("PATH") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("The TCP port (0: any free port)"), N_("N") },
     { "address", 'a', 0, G_OPTION_ARG_STRING, &address,
@@ -151,6 +159,7 @@ cmd_serve (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(BdCentralStore) store = NULL;
   g_autoptr(BdCentralServer) server = NULL;
+  g_autoptr(BdCentralJmaFeed) feed = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *absolute = NULL;
   g_autofree char *upload_dir = NULL;
@@ -163,7 +172,7 @@ cmd_serve (int    argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (argc != 1 || port < 0 || port > 65535)
+  if (argc != 1 || port < 0 || port > 65535 || jma_interval < 1 || jma_interval > 86400)
     return usage (context);
 
   store = open_store (database);
@@ -200,6 +209,8 @@ cmd_serve (int    argc,
   else
     g_print ("listening on http://%s:%u/\n", address ? address : "127.0.0.1", bound);
   fflush (stdout);
+  if (jma_feed != NULL)
+    feed = bd_central_jma_feed_new (store, jma_feed, (guint) jma_interval);
 
   g_main_loop_run (loop);
 
@@ -208,6 +219,7 @@ cmd_serve (int    argc,
   if (state.poll_id != 0)
     g_source_remove (state.poll_id);
 
+  g_clear_pointer (&feed, bd_central_jma_feed_free);
   bd_central_server_disconnect (server);
   g_clear_pointer (&server, bd_central_server_free);
   g_clear_pointer (&store, bd_central_store_free);
@@ -439,6 +451,13 @@ prepare_import_feature (const char  *collection,
       if (convert)
         return bd_report_to_json (report);
     }
+  else if (bd_feature_is_overlay_collection (collection) &&
+           !bd_feature_validate (collection, copy, NULL, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Feature %u: %s"), position, local_error->message);
+      return NULL;
+    }
 
   return g_steal_pointer (&copy);
 }
@@ -626,6 +645,56 @@ cmd_import (int    argc,
   return 0;
 }
 
+/* `ingest-jma FILE…`: each file is one message, taken in on its own (one
+ * transaction each); a refused one is said and the others still go in. */
+static int
+cmd_ingest_jma (int    argc,
+                char **argv)
+{
+  g_autofree char *database = NULL;
+  GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The SQLite database"), N_("PATH") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE… — take in JMA disaster XML messages"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdCentralStore) store = NULL;
+  guint n_refused = 0;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (argc < 2)
+    return usage (context);
+  if ((store = open_store (database)) == NULL)
+    return 1;
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) file_error = NULL;
+      g_autofree char *data = NULL;
+      BdCentralJmaResult result;
+      gsize length = 0;
+
+      if (!bd_central_jma_read_file (argv[i], &data, &length, &file_error) ||
+          !bd_central_jma_ingest (store, data, length, argv[i], &result, &file_error))
+        {
+          g_printerr (_("%s: nothing taken in. %s\n"), argv[i], file_error->message);
+          n_refused++;
+        }
+      else if (result.duplicate)
+        g_print (_("%s: already taken in.\n"), argv[i]);
+      else
+        g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u alert written.\n",
+                              "%s: %u alerts written.\n", result.n_written),
+                 argv[i], result.n_written);
+    }
+  return n_refused > 0 ? 1 : 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -649,7 +718,9 @@ main (int   argc,
     return cmd_token (argc - 1, argv + 1);
   if (g_strcmp0 (command, "import") == 0)
     return cmd_import (argc - 1, argv + 1);
+  if (g_strcmp0 (command, "ingest-jma") == 0)
+    return cmd_ingest_jma (argc - 1, argv + 1);
 
-  g_printerr ("%s\n", _("Usage: bosai-central serve|token|import --help"));
+  g_printerr ("%s\n", _("Usage: bosai-central serve|token|import|ingest-jma --help"));
   return 2;
 }

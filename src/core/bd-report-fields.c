@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-catalog.h"
+#include "bd-departments.h"
 #include "bd-report-private.h"
 #include "bd-time.h"
 
@@ -44,6 +45,7 @@ static char *format_status      (BdReport *self);
 static char *format_counts      (BdReport *self);
 static char *format_attachments (BdReport *self);
 static char *format_deleted     (BdReport *self);
+static char *format_department  (BdReport *self);
 
 #define AT(member) G_STRUCT_OFFSET (BdReport, member)
 #define P(name) BD_REPORT_PROP_##name
@@ -102,6 +104,9 @@ static const BdReportFieldInfo fields[] = {
   /* A tombstone: merged, and a change of it is history, but not content. */
   { "deleted", N_("Deleted"), 15, BD_REPORT_FIELD_FLAG_MERGED, BD_REPORT_N_FIELDS,
     KIND_BOOLEAN, AT (deleted), P (DELETED), 0, NULL, format_deleted },
+  /* Who works on it (bd-departments.h); NULL: unassigned. */
+  { "department", N_("Department"), 20, CONTENT, BD_REPORT_FIELD_DEPARTMENT,
+    KIND_NULLABLE, AT (department), P (DEPARTMENT), 0, NULL, format_department },
 };
 
 #undef AT
@@ -458,6 +463,14 @@ format_deleted (BdReport *self)
   return g_strdup (self->deleted ? _("deleted") : _("kept"));
 }
 
+static char *
+format_department (BdReport *self)
+{
+  if (self->department == NULL)
+    return g_strdup (_("Unassigned"));
+  return bd_departments_dup_label (self->department);
+}
+
 char *
 bd_report_format_field (BdReport   *self,
                         const char *name)
@@ -507,87 +520,219 @@ add_number (JsonObject *object,
     json_object_set_double_member (object, name, value);
 }
 
+/* Writes one field's property into @props (nothing for an unset value). */
+static void
+field_to_json (BdReport                *self,
+               const BdReportFieldInfo *field,
+               JsonObject              *props)
+{
+  switch ((Kind) field->kind)
+    {
+    case KIND_ID:
+    case KIND_GEOMETRY:
+      break;   /* members of the feature, not properties */
+    case KIND_NULLABLE:
+      if (MEMBER (self, field, char *) != NULL)
+        json_object_set_string_member (props, field->name, MEMBER (self, field, char *));
+      break;
+    case KIND_TEXT:
+      json_object_set_string_member (props, field->name, MEMBER (self, field, char *));
+      break;
+    case KIND_INT:
+      json_object_set_int_member (props, field->name, MEMBER (self, field, int));
+      break;
+    case KIND_INT64:
+      /* The unset value is left out; any other value is written, even an
+       * invalid one, so that reading back gives the same report. */
+      if (MEMBER (self, field, gint64) != field->unset)
+        json_object_set_int_member (props, field->name, MEMBER (self, field, gint64));
+      break;
+    case KIND_TIME:
+      {
+        g_autofree char *text = bd_format_timestamp (MEMBER (self, field, GDateTime *));
+
+        if (text != NULL)
+          json_object_set_string_member (props, field->name, text);
+      }
+      break;
+    case KIND_COUNTS:
+      {
+        JsonObject *counts = json_object_new ();
+        GVariantIter iter;
+        const char *key;
+        double value;
+
+        g_variant_iter_init (&iter, MEMBER (self, field, GVariant *));
+        while (g_variant_iter_next (&iter, "{&sd}", &key, &value))
+          {
+            /* Not representable: bd_report_validate () refuses these anyway. */
+            if (!isfinite (value) || fabs (value) > BD_REPORT_MAX_JSON_NUMBER)
+              continue;
+            add_number (counts, key, value);
+          }
+        json_object_set_object_member (props, field->name, counts);
+      }
+      break;
+    case KIND_ATTACHMENTS:
+      {
+        JsonArray *attachments = json_array_new ();
+        GVariantIter iter;
+        const char *sha256, *media_type, *name;
+
+        g_variant_iter_init (&iter, MEMBER (self, field, GVariant *));
+        while (g_variant_iter_next (&iter, "(&s&s&s)", &sha256, &media_type, &name))
+          {
+            JsonObject *attachment = json_object_new ();
+
+            json_object_set_string_member (attachment, "sha256", sha256);
+            json_object_set_string_member (attachment, "media_type", media_type);
+            json_object_set_string_member (attachment, "name", name);
+            json_array_add_object_element (attachments, attachment);
+          }
+        json_object_set_array_member (props, field->name, attachments);
+      }
+      break;
+    case KIND_BOOLEAN:
+      if (MEMBER (self, field, gboolean))
+        json_object_set_boolean_member (props, field->name, TRUE);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 void
 _bd_report_fields_to_json (BdReport   *self,
                            JsonObject *props)
 {
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    field_to_json (self, &fields[i], props);
+}
+
+/* One field's value on its own: the store's history keeps these. */
+
+JsonNode *
+bd_report_field_to_json (BdReport   *self,
+                         const char *name)
+{
+  const BdReportFieldInfo *field;
+  g_autoptr(JsonObject) props = NULL;
+  JsonNode *node;
+
+  g_return_val_if_fail (BD_IS_REPORT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if ((field = bd_report_field_lookup (name)) == NULL)
+    return json_node_new (JSON_NODE_NULL);
+
+  switch ((Kind) field->kind)
     {
-      const BdReportFieldInfo *field = &fields[i];
+    case KIND_ID:
+      node = json_node_new (JSON_NODE_NULL);
+      if (self->id != NULL)
+        json_node_init_string (node, self->id);
+      return node;
 
-      switch ((Kind) field->kind)
-        {
-        case KIND_ID:
-        case KIND_GEOMETRY:
-          break;   /* members of the feature, not properties */
-        case KIND_NULLABLE:
-          if (MEMBER (self, field, char *) != NULL)
-            json_object_set_string_member (props, field->name, MEMBER (self, field, char *));
-          break;
-        case KIND_TEXT:
-          json_object_set_string_member (props, field->name, MEMBER (self, field, char *));
-          break;
-        case KIND_INT:
-          json_object_set_int_member (props, field->name, MEMBER (self, field, int));
-          break;
-        case KIND_INT64:
-          /* The unset value is left out; any other value is written, even an
-           * invalid one, so that reading back gives the same report. */
-          if (MEMBER (self, field, gint64) != field->unset)
-            json_object_set_int_member (props, field->name, MEMBER (self, field, gint64));
-          break;
-        case KIND_TIME:
-          {
-            g_autofree char *text = bd_format_timestamp (MEMBER (self, field, GDateTime *));
+    case KIND_GEOMETRY:
+      {
+        JsonObject *object;
 
-            if (text != NULL)
-              json_object_set_string_member (props, field->name, text);
-          }
-          break;
-        case KIND_COUNTS:
-          {
-            JsonObject *counts = json_object_new ();
-            GVariantIter iter;
-            const char *key;
-            double value;
+        if (isnan (self->latitude) || isnan (self->longitude))
+          return json_node_new (JSON_NODE_NULL);
+        /* the place, not the polygon (which may be large): "area" says
+         * there is one */
+        object = json_object_new ();
+        json_object_set_double_member (object, "lat", self->latitude);
+        json_object_set_double_member (object, "lon", self->longitude);
+        if (self->polygon != NULL)
+          json_object_set_boolean_member (object, "area", TRUE);
+        node = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (node, object);
+        return node;
+      }
 
-            g_variant_iter_init (&iter, MEMBER (self, field, GVariant *));
-            while (g_variant_iter_next (&iter, "{&sd}", &key, &value))
-              {
-                /* Not representable: bd_report_validate () refuses these anyway. */
-                if (!isfinite (value) || fabs (value) > BD_REPORT_MAX_JSON_NUMBER)
-                  continue;
-                add_number (counts, key, value);
-              }
-            json_object_set_object_member (props, field->name, counts);
-          }
-          break;
-        case KIND_ATTACHMENTS:
-          {
-            JsonArray *attachments = json_array_new ();
-            GVariantIter iter;
-            const char *sha256, *media_type, *name;
+    case KIND_NULLABLE:
+    case KIND_TEXT:
+    case KIND_INT:
+    case KIND_INT64:
+    case KIND_TIME:
+    case KIND_COUNTS:
+    case KIND_ATTACHMENTS:
+    case KIND_BOOLEAN:
+    default:
+      props = json_object_new ();
+      field_to_json (self, field, props);
+      node = json_object_dup_member (props, field->name);
+      return node != NULL ? node : json_node_new (JSON_NODE_NULL);
+    }
+}
 
-            g_variant_iter_init (&iter, MEMBER (self, field, GVariant *));
-            while (g_variant_iter_next (&iter, "(&s&s&s)", &sha256, &media_type, &name))
-              {
-                JsonObject *attachment = json_object_new ();
+static gboolean read_field (BdReport *self, const BdReportFieldInfo *field,
+                            JsonNode *node, GError **error);
 
-                json_object_set_string_member (attachment, "sha256", sha256);
-                json_object_set_string_member (attachment, "media_type", media_type);
-                json_object_set_string_member (attachment, "name", name);
-                json_array_add_object_element (attachments, attachment);
-              }
-            json_object_set_array_member (props, field->name, attachments);
-          }
-          break;
-        case KIND_BOOLEAN:
-          if (MEMBER (self, field, gboolean))
-            json_object_set_boolean_member (props, field->name, TRUE);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
+char *
+bd_report_field_format_json (const char *name,
+                             JsonNode   *value)
+{
+  const BdReportFieldInfo *field = bd_report_field_lookup (name);
+  g_autoptr(BdReport) scratch = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean unset = value == NULL || JSON_NODE_HOLDS_NULL (value);
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (field == NULL)
+    return unset ? g_strdup ("") : json_to_string (value, FALSE);
+
+  /* the value put into an otherwise empty report, shown as the table
+   * shows the field */
+  scratch = g_object_new (BD_TYPE_REPORT, NULL);
+  switch ((Kind) field->kind)
+    {
+    case KIND_ID:
+      if (unset || !JSON_NODE_HOLDS_VALUE (value) ||
+          json_node_get_value_type (value) != G_TYPE_STRING)
+        return g_strdup ("");
+      return g_strdup (json_node_get_string (value));
+
+    case KIND_GEOMETRY:
+      {
+        JsonObject *object;
+        double lat, lon;
+
+        if (unset || !JSON_NODE_HOLDS_OBJECT (value))
+          return g_strdup ("");
+        object = json_node_get_object (value);
+        if (!_bd_report_get_number (json_object_get_member (object, "lat"), &lat) ||
+            !_bd_report_get_number (json_object_get_member (object, "lon"), &lon))
+          return g_strdup ("");
+        scratch->latitude = lat;
+        scratch->longitude = lon;
+        if (json_object_has_member (object, "area"))
+          scratch->polygon = g_strdup ("{}");
+        return bd_report_format_field (scratch, name);
+      }
+
+    case KIND_NULLABLE:
+      /* unset has a meaning of its own (the department: unassigned) */
+      _bd_report_replace_nullable (&MEMBER (scratch, field, char *), NULL);
+      if (!unset && !read_field (scratch, field, value, &error))
+        return json_to_string (value, FALSE);
+      return bd_report_format_field (scratch, name);
+
+    case KIND_TEXT:
+    case KIND_INT:
+    case KIND_INT64:
+    case KIND_TIME:
+    case KIND_COUNTS:
+    case KIND_ATTACHMENTS:
+    case KIND_BOOLEAN:
+    default:
+      if (unset)
+        return g_strdup ("");
+      if (!read_field (scratch, field, value, &error))
+        return json_to_string (value, FALSE);
+      return bd_report_format_field (scratch, name);
     }
 }
 

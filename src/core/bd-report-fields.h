@@ -74,4 +74,17 @@ gboolean                 bd_report_field_has_flags  (const char         *name,
  * table order; owned by the table (never free). */
 const char * const      *bd_report_field_names      (BdReportFieldFlags  flags);
 
+/* The value of the field @name in @self as JSON, as the GeoJSON property
+ * holds it (JSON null when unset); for "geometry" an object with "lat",
+ * "lon" and, for an area report, "area": true (not the polygon). Unknown
+ * names give null. What the store's history keeps as old and new values.
+ * Free with json_node_unref (). */
+JsonNode                *bd_report_field_to_json     (BdReport           *self,
+                                                      const char         *name);
+/* A value of bd_report_field_to_json () as bd_report_format_field () shows
+ * the field (labels, not codes); "" when unset (the department: its word
+ * for unassigned); the JSON text itself when it does not read as the field. */
+char                    *bd_report_field_format_json (const char         *name,
+                                                      JsonNode           *value);
+
 G_END_DECLS

@@ -56,6 +56,10 @@ struct _BdReportList
   /* a small LRU cache of items: rowid -> GList link in lru */
   GHashTable    *cache;
   GQueue         lru;
+
+  /* issue 12: the department filter (plain setters, no properties) */
+  char          *department;
+  gboolean       unassigned;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -247,6 +251,8 @@ run_query (BdReportList *self)
   query.status = self->status;
   query.text = self->text;
   query.sort = self->sort;
+  query.department = self->department;
+  query.unassigned = self->unassigned;
 
   set_loading (self, TRUE);
   bd_store_query_rowids_async (self->store, &query, self->cancellable,
@@ -411,6 +417,7 @@ bd_report_list_finalize (GObject *object)
   g_clear_pointer (&self->ward, g_free);
   g_clear_pointer (&self->category, g_free);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->department, g_free);
   g_clear_pointer (&self->text, g_free);
 
   G_OBJECT_CLASS (bd_report_list_parent_class)->finalize (object);
@@ -738,4 +745,30 @@ bd_report_list_refresh (BdReportList *self)
   g_return_if_fail (BD_IS_REPORT_LIST (self));
 
   run_query (self);
+}
+
+void
+bd_report_list_set_department (BdReportList *self,
+                               const char   *department,
+                               gboolean      unassigned)
+{
+  g_return_if_fail (BD_IS_REPORT_LIST (self));
+
+  unassigned = unassigned && (department == NULL || *department == '\0');
+  if (!set_string (&self->department, department) && self->unassigned == unassigned)
+    return;
+
+  self->unassigned = unassigned;
+  queue_query (self, TRUE);
+}
+
+const char *
+bd_report_list_get_department (BdReportList *self,
+                               gboolean     *unassigned)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LIST (self), NULL);
+
+  if (unassigned != NULL)
+    *unassigned = self->unassigned;
+  return self->department;
 }

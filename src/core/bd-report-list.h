@@ -50,6 +50,13 @@ void          bd_report_list_set_bbox     (BdReportList *self,
                                            double        max_lat);
 void          bd_report_list_clear_bbox   (BdReportList *self);
 gboolean      bd_report_list_get_loading  (BdReportList *self);
+/* The department filter: reports of @department, or with @unassigned and
+ * no @department, those of none; NULL and FALSE: any. */
+void          bd_report_list_set_department (BdReportList *self,
+                                             const char   *department,
+                                             gboolean      unassigned);
+const char   *bd_report_list_get_department (BdReportList *self,
+                                             gboolean     *unassigned);
 /* Re-runs the query now (not debounced). */
 void          bd_report_list_refresh      (BdReportList *self);
 

@@ -51,6 +51,7 @@ struct _BdReport
   gint64     rev;
   gint64     seq;
   gboolean   deleted;
+  char      *department;    /* a code of the department list, NULL: unassigned */
 };
 
 enum {
@@ -77,6 +78,7 @@ enum {
   BD_REPORT_PROP_REV,
   BD_REPORT_PROP_SEQ,
   BD_REPORT_PROP_DELETED,
+  BD_REPORT_PROP_DEPARTMENT,
   BD_REPORT_N_PROPS
 };
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-catalog.h"
+#include "bd-departments.h"
 #include "bd-report-private.h"
 
 /* Whether a report may be saved and sent: what a ward officer is told when
@@ -681,6 +682,18 @@ bd_report_check_field (BdReport       *self,
         {
           g_set_error_literal (error, BD_REPORT_ERROR, BD_REPORT_ERROR_TIMESTAMP,
                                _("The time updated is earlier than the time created."));
+          return FALSE;
+        }
+      return TRUE;
+
+    case BD_REPORT_FIELD_DEPARTMENT:
+      if (self->department != NULL && !bd_departments_code_is_valid (self->department))
+        {
+          g_autofree char *shown = g_utf8_make_valid (self->department,
+                                                      MIN (strlen (self->department), 64));
+
+          g_set_error (error, BD_REPORT_ERROR, BD_REPORT_ERROR_DEPARTMENT,
+                       _("“%s” is not a department code."), shown);
           return FALSE;
         }
       return TRUE;

@@ -177,6 +177,7 @@ bd_report_finalize (GObject *object)
   g_clear_pointer (&self->category, g_free);
   g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->duplicate_of, g_free);
+  g_clear_pointer (&self->department, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->reporter, g_free);
@@ -265,6 +266,9 @@ bd_report_get_property (GObject    *object,
     case BD_REPORT_PROP_DELETED:
       g_value_set_boolean (value, self->deleted);
       break;
+    case BD_REPORT_PROP_DEPARTMENT:
+      g_value_set_string (value, self->department);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -346,6 +350,9 @@ bd_report_set_property (GObject      *object,
     case BD_REPORT_PROP_DELETED:
       bd_report_set_deleted (self, g_value_get_boolean (value));
       break;
+    case BD_REPORT_PROP_DEPARTMENT:
+      bd_report_set_department (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -412,6 +419,8 @@ bd_report_class_init (BdReportClass *klass)
     g_param_spec_int64 ("seq", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
   properties[BD_REPORT_PROP_DELETED] =
     g_param_spec_boolean ("deleted", NULL, NULL, FALSE, flags);
+  properties[BD_REPORT_PROP_DEPARTMENT] =
+    g_param_spec_string ("department", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, BD_REPORT_N_PROPS, properties);
 }
@@ -491,6 +500,7 @@ bd_report_copy (BdReport *self)
   copy->rev = self->rev;
   copy->seq = self->seq;
   copy->deleted = self->deleted;
+  copy->department = g_strdup (self->department);
 
   return copy;
 }
@@ -1008,3 +1018,21 @@ bd_report_set_deleted (BdReport *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[BD_REPORT_PROP_DELETED]);
 }
 
+
+const char *
+bd_report_get_department (BdReport *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT (self), NULL);
+
+  return self->department;
+}
+
+void
+bd_report_set_department (BdReport   *self,
+                          const char *department)
+{
+  g_return_if_fail (BD_IS_REPORT (self));
+
+  if (_bd_report_replace_nullable (&self->department, department))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[BD_REPORT_PROP_DEPARTMENT]);
+}

@@ -31,6 +31,7 @@ typedef enum
   BD_REPORT_ERROR_TIMESTAMP,       /* missing, unparsable or impossible */
   BD_REPORT_ERROR_ATTACHMENT,
   BD_REPORT_ERROR_PARSE,           /* not a GeoJSON Feature we understand */
+  BD_REPORT_ERROR_DEPARTMENT,      /* not a department code */
 } BdReportError;
 
 /* The checks of bd_report_check_field (), in the order bd_report_validate ()
@@ -53,6 +54,7 @@ typedef enum
   BD_REPORT_FIELD_ATTACHMENTS,
   BD_REPORT_FIELD_DUPLICATE_OF,
   BD_REPORT_FIELD_TIMESTAMPS,      /* created_at / updated_at */
+  BD_REPORT_FIELD_DEPARTMENT,
   BD_REPORT_N_FIELDS
 } BdReportField;
 
@@ -60,6 +62,7 @@ typedef enum
 #define BD_REPORT_MAX_DESCRIPTION  10000 /* characters */
 #define BD_REPORT_MAX_REPORTER     200   /* characters */
 #define BD_REPORT_MAX_ATTACHMENTS  50
+#define BD_REPORT_MAX_DEPARTMENT   64    /* bytes of a department code */
 
 #define BD_TYPE_REPORT (bd_report_get_type ())
 
@@ -165,6 +168,14 @@ void         bd_report_set_seq              (BdReport     *self,
 gboolean     bd_report_get_deleted          (BdReport     *self);
 void         bd_report_set_deleted          (BdReport     *self,
                                              gboolean      deleted);
+/* The department the report is assigned to: a code of the department list
+ * (lowercase ASCII letters, digits, "_" and "-", at most
+ * BD_REPORT_MAX_DEPARTMENT), NULL when unassigned ("" also unassigns).
+ * Validation checks the form only: a department retired from the list
+ * stays valid on the reports that name it. */
+const char  *bd_report_get_department       (BdReport     *self);
+void         bd_report_set_department       (BdReport     *self,
+                                             const char   *department);
 
 /* Validation: a GError in BD_REPORT_ERROR whose message a ward officer
  * understands (translated). check_field checks one field, validate all. */

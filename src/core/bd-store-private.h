@@ -88,9 +88,28 @@ typedef enum
   STMT_OUTBOX_SENDING,
   STMT_HISTORY_QUEUED,
   STMT_UNSENT_TOMBSTONES,
+  STMT_VERSION_CLOSE,
+  STMT_VERSION_INSERT,
   N_STMTS
 } StmtId;
 
+
+/* The count fields of the categories (DOMAIN.md A) that report_versions
+ * keeps as columns, in the order of its INSERT (migration 8); a report's
+ * affected_households and affected_people come before them. */
+#define BD_STORE_VERSION_COUNTS(X) \
+  X (dead) X (missing) X (seriously_injured) X (slightly_injured) \
+  X (complete_collapse_houses) X (complete_collapse_households) X (complete_collapse_people) \
+  X (half_collapse_houses) X (half_collapse_households) X (half_collapse_people) \
+  X (partial_damage_houses) X (partial_damage_households) X (partial_damage_people) \
+  X (inundation_above_floor_houses) X (inundation_above_floor_households) \
+  X (inundation_above_floor_people) \
+  X (inundation_under_floor_houses) X (inundation_under_floor_households) \
+  X (inundation_under_floor_people) \
+  X (public_buildings) X (other_buildings) \
+  X (building_fires) X (hazmat_fires) X (other_fires) \
+  X (sites) X (vessels) X (households) X (lines) \
+  X (paddy_washed_out_ha) X (paddy_submerged_ha) X (field_washed_out_ha) X (field_submerged_ha)
 
 /* A statement that resets itself when it goes out of scope. */
 typedef sqlite3_stmt StmtScope;
@@ -232,7 +251,27 @@ gboolean      _bd_store_write_history  (BdStore        *self,
                                         const char     *now,
                                         const char     *op,
                                         const char     *fields,
+                                        const char     *changes,
                                         GError        **error);
+/* The history's "changes" of @fields: a JSON array of {"field", "old",
+ * "new"} with the values of bd_report_field_to_json () (@old NULL: a
+ * create, every old value null). */
+char         *_bd_store_changes_to_json (BdReport          *old,
+                                         BdReport          *report,
+                                         const char * const *fields,
+                                         guint              n_fields);
+/* Records the history row of a report that came from the server (a pulled
+ * page, a merge): the fields that differ from @old (NULL: new here), with
+ * their values; op "pull" or "merge"; the actor is the report's
+ * "updated_by" when the server sent one, else its reporter, else "server".
+ * Nothing when no field differs. Inside a transaction. */
+gboolean      _bd_store_write_server_history (BdStore      *self,
+                                              BdReport     *old,
+                                              BdReport     *report,
+                                              const char   *updated_by,
+                                              const char   *op,
+                                              const char   *now,
+                                              GError      **error);
 GPtrArray    *_bd_store_list_outbox    (BdStore        *self,
                                         StmtId          sid,
                                         GError        **error);
@@ -266,5 +305,8 @@ gboolean      _bd_store_run_query      (sqlite3        *db,
                                         GArray         *rowids,
                                         GPtrArray      *reports,
                                         GError        **error);
+
+/* bd-store-features.c: adds the "features-changed" signal. */
+void          _bd_store_features_class_init (GObjectClass *object_class);
 
 G_END_DECLS

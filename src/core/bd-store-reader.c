@@ -24,6 +24,7 @@ struct _BdStoreReader
   sqlite3       *db;
   GHashTable    *query_stmts;
   sqlite3_stmt  *points;
+  sqlite3_stmt  *points_as_of;
 };
 
 /* Queries, shared by the store and its readers */
@@ -38,6 +39,8 @@ enum {
   QUERY_FEATURES = 1 << 6,
   QUERY_OBSERVED = 1 << 7,     /* sorted by observed time */
   QUERY_SEVERITY = 1 << 8,     /* sorted by severity */
+  QUERY_DEPARTMENT = 1 << 14,  /* one department (?20) */
+  QUERY_UNASSIGNED = 1 << 15,  /* no department */
 };
 
 static sqlite3_stmt *
@@ -59,7 +62,8 @@ get_query_stmt (sqlite3     *db,
        * max_t orders them like updated_at; the reports table is read only
        * for the other filters. */
       gboolean join = (mask & (QUERY_FEATURES | QUERY_WARD | QUERY_CATEGORY | QUERY_STATUS |
-                               QUERY_OBSERVED | QUERY_SEVERITY)) != 0;
+                               QUERY_OBSERVED | QUERY_SEVERITY |
+                               QUERY_DEPARTMENT | QUERY_UNASSIGNED)) != 0;
 
       sql = g_string_new ("SELECT t.id");
       if (mask & QUERY_FEATURES)
@@ -96,6 +100,10 @@ get_query_stmt (sqlite3     *db,
     g_string_append (sql, " AND r.category = ?6");
   if (mask & QUERY_STATUS)
     g_string_append (sql, " AND r.status = ?7");
+  if (mask & QUERY_DEPARTMENT)
+    g_string_append (sql, " AND r.department = ?20");
+  else if (mask & QUERY_UNASSIGNED)
+    g_string_append (sql, " AND r.department IS NULL");
   if (mask & QUERY_TEXT)
     g_string_append_printf (sql,
                             " AND %s IN (SELECT rowid FROM reports_fts"
@@ -165,6 +173,10 @@ _bd_store_run_query (sqlite3        *db,
         mask |= QUERY_CATEGORY;
       if (is_set (query->status))
         mask |= QUERY_STATUS;
+      if (is_set (query->department))
+        mask |= QUERY_DEPARTMENT;
+      else if (query->unassigned)
+        mask |= QUERY_UNASSIGNED;
       if (!is_blank (query->text))
         {
           /* nothing searchable (only punctuation): nothing matches */
@@ -205,6 +217,8 @@ _bd_store_run_query (sqlite3        *db,
       sqlite3_bind_text (stmt, 6, query->category, -1, SQLITE_STATIC);
     if (mask & QUERY_STATUS)
       sqlite3_bind_text (stmt, 7, query->status, -1, SQLITE_STATIC);
+    if (mask & QUERY_DEPARTMENT)
+      sqlite3_bind_text (stmt, 20, query->department, -1, SQLITE_STATIC);
     if (mask & QUERY_TEXT)
       sqlite3_bind_text (stmt, 8, match, -1, SQLITE_STATIC);
     if (mask & QUERY_LIMIT)
@@ -305,6 +319,7 @@ bd_store_reader_free (BdStoreReader *reader)
     return;
 
   g_clear_pointer (&reader->points, sqlite3_finalize);
+  g_clear_pointer (&reader->points_as_of, sqlite3_finalize);
   g_clear_pointer (&reader->query_stmts, g_hash_table_unref);
   if (reader->db != NULL)
     sqlite3_close (reader->db);
@@ -387,43 +402,27 @@ sort_points (GArray *points,
   return sorted;
 }
 
-GArray *
-bd_store_reader_load_points (BdStoreReader  *reader,
-                             GError        **error)
+/* Reads the points a statement of the columns rowid, lat, lon, category,
+ * severity, status finds, sorted by rowid. */
+static GArray *
+read_points (sqlite3       *db,
+             sqlite3_stmt  *stmt,
+             GError       **error)
 {
   g_autoptr(GArray) points = NULL;
   g_autoptr(GHashTable) categories = NULL;
   g_autoptr(GHashTable) statuses = NULL;
-  g_autoptr(StmtScope) scope = NULL;
   gint64 min_rowid = G_MAXINT64;
   gint64 max_rowid = G_MININT64;
   int rc;
-
-  g_return_val_if_fail (reader != NULL, NULL);
-
-  if (reader->points == NULL)
-    {
-      rc = sqlite3_prepare_v3 (reader->db,
-                               "SELECT rowid, lat, lon, category, severity, status"
-                               " FROM reports INDEXED BY reports_points WHERE deleted = 0",
-                               -1, SQLITE_PREPARE_PERSISTENT, &reader->points, NULL);
-      if (rc != SQLITE_OK)
-        {
-          _bd_store_set_sql_error (reader->db, error, rc, _("Cannot read the reports"));
-          reader->points = NULL;
-          return NULL;
-        }
-    }
-  scope = reader->points;
 
   /* code -> index + 1 */
   categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   points = g_array_sized_new (FALSE, FALSE, sizeof (BdPoint), 1024);
 
-  while ((rc = sqlite3_step (reader->points)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      sqlite3_stmt *stmt = reader->points;
       const char *category = (const char *) sqlite3_column_text (stmt, 3);
       const char *status;
       gpointer found;
@@ -465,12 +464,76 @@ bd_store_reader_load_points (BdStoreReader  *reader,
 
   if (rc != SQLITE_DONE)
     {
-      _bd_store_set_sql_error (reader->db, error, rc, _("Cannot read the reports"));
+      _bd_store_set_sql_error (db, error, rc, _("Cannot read the reports"));
       return NULL;
     }
 
   /* the index gives them in position order */
   return sort_points (g_steal_pointer (&points), min_rowid, max_rowid);
+}
+
+static sqlite3_stmt *
+prepare_points (sqlite3        *db,
+                sqlite3_stmt  **cached,
+                const char     *sql,
+                GError        **error)
+{
+  int rc;
+
+  if (*cached == NULL)
+    {
+      rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, cached, NULL);
+      if (rc != SQLITE_OK)
+        {
+          _bd_store_set_sql_error (db, error, rc, _("Cannot read the reports"));
+          *cached = NULL;
+          return NULL;
+        }
+    }
+
+  return *cached;
+}
+
+GArray *
+bd_store_reader_load_points (BdStoreReader  *reader,
+                             GError        **error)
+{
+  g_autoptr(StmtScope) scope = NULL;
+
+  g_return_val_if_fail (reader != NULL, NULL);
+
+  if (!(scope = prepare_points (reader->db, &reader->points,
+                                "SELECT rowid, lat, lon, category, severity, status"
+                                " FROM reports INDEXED BY reports_points WHERE deleted = 0",
+                                error)))
+    return NULL;
+
+  return read_points (reader->db, scope, error);
+}
+
+/* The versions valid at ?1 (report_versions, migration 8) of the reports
+ * not deleted then: where each was, and its category, severity and status
+ * at that time. */
+GArray *
+bd_store_reader_load_points_as_of (BdStoreReader  *reader,
+                                   GDateTime      *as_of,
+                                   GError        **error)
+{
+  g_autoptr(StmtScope) scope = NULL;
+
+  g_return_val_if_fail (reader != NULL, NULL);
+  g_return_val_if_fail (as_of != NULL, NULL);
+
+  if (!(scope = prepare_points (reader->db, &reader->points_as_of,
+                                "SELECT report_rowid, lat, lon, category, severity, status"
+                                " FROM report_versions"
+                                " WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
+                                " AND deleted = 0",
+                                error)))
+    return NULL;
+  sqlite3_bind_int64 (scope, 1, g_date_time_to_unix (as_of));
+
+  return read_points (reader->db, scope, error);
 }
 
 /* Async helpers */
@@ -488,6 +551,7 @@ task_data_free (TaskData *data)
   g_free ((char *) data->query.ward);
   g_free ((char *) data->query.category);
   g_free ((char *) data->query.status);
+  g_free ((char *) data->query.department);
   g_free ((char *) data->query.text);
   g_free (data);
 }
@@ -537,6 +601,7 @@ bd_store_query_rowids_async (BdStore             *self,
       data->query.ward = g_strdup (query->ward);
       data->query.category = g_strdup (query->category);
       data->query.status = g_strdup (query->status);
+      data->query.department = g_strdup (query->department);
       data->query.text = g_strdup (query->text);
     }
 
@@ -607,6 +672,81 @@ bd_store_load_points_finish (BdStore       *self,
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bd_store_load_points_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char      *path;
+  GDateTime *as_of;
+} AsOfData;
+
+static void
+as_of_data_free (AsOfData *data)
+{
+  g_free (data->path);
+  g_date_time_unref (data->as_of);
+  g_free (data);
+}
+
+static void
+load_points_as_of_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  AsOfData *data = task_data;
+  g_autoptr(BdStoreReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *points;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (!(reader = bd_store_reader_open (data->path, &error)) ||
+      !(points = bd_store_reader_load_points_as_of (reader, data->as_of, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, points, (GDestroyNotify) g_array_unref);
+}
+
+void
+bd_store_load_points_as_of_async (BdStore             *self,
+                                  GDateTime           *as_of,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AsOfData *data;
+
+  g_return_if_fail (BD_IS_STORE (self));
+  g_return_if_fail (as_of != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (AsOfData, 1);
+  data->path = g_strdup (self->path);
+  data->as_of = g_date_time_ref (as_of);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bd_store_load_points_as_of_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) as_of_data_free);
+  g_task_run_in_thread (task, load_points_as_of_thread);
+}
+
+GArray *
+bd_store_load_points_as_of_finish (BdStore       *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        bd_store_load_points_as_of_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-json.h"
+#include "bd-report-fields.h"
 
 /* Report rows with their R*Tree and FTS entries, outbox and history rows:
  * what every write of the store is made of, and the plain reads. */
@@ -151,6 +152,7 @@ bind_report (sqlite3_stmt *stmt,
   bind_text_or_null (stmt, 15, bd_report_get_reporter (report));
   bind_text_or_null (stmt, 16, bd_report_get_description (report));
   sqlite3_bind_text (stmt, 17, feature, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 19, bd_report_get_department (report));
 }
 
 /* Adds, moves or removes the R*Tree entry of a row. */
@@ -197,6 +199,74 @@ write_fts (BdStore     *self,
   return _bd_store_step_done (self, stmt, error);
 }
 
+/* The keys of BD_STORE_VERSION_COUNTS, in order. */
+#define VERSION_KEY(key) #key,
+static const char * const version_count_keys[] = {
+  BD_STORE_VERSION_COUNTS (VERSION_KEY)
+};
+
+/* Adds the version of the row just written to report_versions (migration
+ * 8), ending the version it replaces (@had_row: the row existed before). */
+static gboolean
+write_version (BdStore     *self,
+               BdReport    *report,
+               gint64       rowid,
+               gboolean     had_row,
+               GError     **error)
+{
+  GDateTime *updated = bd_report_get_updated_at (report);
+  gint64 valid_from = updated != NULL ? g_date_time_to_unix (updated) : 0;
+  sqlite3_stmt *stmt;
+  int column = 1;
+  int rc;
+  guint i;
+
+  if (had_row)
+    {
+      g_autoptr(StmtScope) scope = NULL;
+
+      if (!(stmt = _bd_store_get_stmt (self, STMT_VERSION_CLOSE, error)))
+        return FALSE;
+      scope = stmt;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      sqlite3_bind_int64 (stmt, 2, valid_from);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        valid_from = MAX (valid_from, sqlite3_column_int64 (stmt, 0));
+      if (rc != SQLITE_DONE)
+        {
+          _bd_store_set_sql_error (self->db, error, rc, _("Cannot write a report"));
+          return FALSE;
+        }
+    }
+
+  if (!(stmt = _bd_store_get_stmt (self, STMT_VERSION_INSERT, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, column++, rowid);
+  sqlite3_bind_int64 (stmt, column++, valid_from);
+  sqlite3_bind_int (stmt, column++, bd_report_get_deleted (report) ? 1 : 0);
+  bind_text_or_null (stmt, column++, bd_report_get_ward (report));
+  bind_text_or_null (stmt, column++, bd_report_get_category (report));
+  sqlite3_bind_int (stmt, column++, bd_report_get_severity (report));
+  bind_text_or_null (stmt, column++, bd_report_get_status (report));
+  bind_time (stmt, column++, bd_report_get_observed_at (report));
+  sqlite3_bind_double (stmt, column++, bd_report_get_latitude (report));
+  sqlite3_bind_double (stmt, column++, bd_report_get_longitude (report));
+  sqlite3_bind_int64 (stmt, column++, MAX (bd_report_get_affected_households (report), 0));
+  sqlite3_bind_int64 (stmt, column++, MAX (bd_report_get_affected_people (report), 0));
+  for (i = 0; i < G_N_ELEMENTS (version_count_keys); i++)
+    {
+      double value = bd_report_get_count (report, version_count_keys[i]);
+
+      /* whole counts stay integers, so that their sums are exact */
+      if (value == floor (value) && fabs (value) < 1e15)
+        sqlite3_bind_int64 (stmt, column++, (gint64) value);
+      else
+        sqlite3_bind_double (stmt, column++, value);
+    }
+
+  return _bd_store_step_done (self, stmt, error);
+}
+
 /* Inserts or updates the row of @report (by id), with its R*Tree and FTS
  * rows; must run inside a transaction. */
 gboolean
@@ -235,7 +305,8 @@ _bd_store_write_row (BdStore     *self,
 
       return (!live ||
               write_rtree (self, STMT_RTREE_INSERT, *rowid, lat, lon, updated_at, error)) &&
-             write_fts (self, STMT_FTS_INSERT, *rowid, title, description, error);
+             write_fts (self, STMT_FTS_INSERT, *rowid, title, description, error) &&
+             write_version (self, report, *rowid, FALSE, error);
     }
 
   *rowid = old.rowid;
@@ -271,7 +342,7 @@ _bd_store_write_row (BdStore     *self,
         return FALSE;
     }
 
-  return TRUE;
+  return write_version (self, report, old.rowid, TRUE, error);
 }
 
 gboolean
@@ -339,6 +410,7 @@ _bd_store_write_history (BdStore     *self,
                          const char  *now,
                          const char  *op,
                          const char  *fields,
+                         const char  *changes,
                          GError     **error)
 {
   sqlite3_stmt *stmt;
@@ -354,6 +426,7 @@ _bd_store_write_history (BdStore     *self,
   sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, op, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, fields, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 6, changes);
 
   if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
     {
@@ -362,6 +435,83 @@ _bd_store_write_history (BdStore     *self,
     }
 
   return TRUE;
+}
+
+char *
+_bd_store_changes_to_json (BdReport           *old,
+                           BdReport           *report,
+                           const char * const *fields,
+                           guint               n_fields)
+{
+  g_autoptr(JsonArray) array = json_array_sized_new (n_fields);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      JsonObject *change = json_object_new ();
+
+      json_object_set_string_member (change, "field", fields[i]);
+      json_object_set_member (change, "old", old != NULL ? bd_report_field_to_json (old, fields[i])
+                                                         : json_node_new (JSON_NODE_NULL));
+      json_object_set_member (change, "new", bd_report_field_to_json (report, fields[i]));
+      json_array_add_object_element (array, change);
+    }
+  json_node_set_array (node, array);
+
+  return json_to_string (node, FALSE);
+}
+
+gboolean
+_bd_store_write_server_history (BdStore      *self,
+                                BdReport     *old,
+                                BdReport     *report,
+                                const char   *updated_by,
+                                const char   *op,
+                                const char   *now,
+                                GError      **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_auto(GStrv) diff = NULL;
+  g_autoptr(JsonArray) array = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *fields = NULL;
+  g_autofree char *changes = NULL;
+  const char *actor;
+
+  if (old != NULL)
+    {
+      diff = bd_report_diff (old, report);
+      for (guint i = 0; diff[i] != NULL; i++)
+        if (bd_report_field_has_flags (diff[i], BD_REPORT_FIELD_FLAG_MERGED))
+          g_ptr_array_add (names, diff[i]);
+    }
+  else
+    {
+      const char * const *content = bd_report_field_names (BD_REPORT_FIELD_FLAG_CONTENT);
+
+      for (guint i = 0; content[i] != NULL; i++)
+        g_ptr_array_add (names, (char *) content[i]);
+    }
+  if (names->len == 0)
+    return TRUE;
+
+  array = json_array_sized_new (names->len);
+  for (guint i = 0; i < names->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (names, i));
+  json_node_take_array (node, g_steal_pointer (&array));
+  fields = json_to_string (node, FALSE);
+  changes = _bd_store_changes_to_json (old, report, (const char * const *) names->pdata,
+                                       names->len);
+
+  if (updated_by != NULL && *updated_by != '\0')
+    actor = updated_by;
+  else if (*bd_report_get_reporter (report) != '\0')
+    actor = bd_report_get_reporter (report);
+  else
+    actor = "server";
+
+  return _bd_store_write_history (self, bd_report_get_id (report), actor, now, op,
+                                  fields, changes, error);
 }
 
 static BdReport *
@@ -455,10 +605,70 @@ bd_outbox_entry_free (BdOutboxEntry *entry)
 }
 
 void
+bd_history_change_free (BdHistoryChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->field);
+  g_clear_pointer (&change->old_value, json_node_unref);
+  g_clear_pointer (&change->new_value, json_node_unref);
+  g_free (change);
+}
+
+/* The "changes" column: NULL on rows written before schema 8 (none known);
+ * a row that cannot be read has none. */
+#define MAX_CHANGES_BYTES (BD_STORE_MAX_HISTORY_BYTES)
+
+static GPtrArray *
+changes_from_json (const char *text,
+                   gsize       length)
+{
+  GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_history_change_free);
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *array;
+
+  if (text == NULL ||
+      !(node = bd_json_parse (text, length, MAX_CHANGES_BYTES, NULL)) ||
+      !JSON_NODE_HOLDS_ARRAY (node))
+    return changes;
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object;
+      JsonNode *field;
+      BdHistoryChange *change;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      object = json_node_get_object (element);
+      field = json_object_get_member (object, "field");
+      if (field == NULL || !JSON_NODE_HOLDS_VALUE (field) ||
+          json_node_get_value_type (field) != G_TYPE_STRING)
+        continue;
+      change = g_new0 (BdHistoryChange, 1);
+      change->field = g_strdup (json_node_get_string (field));
+      change->old_value = json_object_dup_member (object, "old");
+      change->new_value = json_object_dup_member (object, "new");
+      if (change->old_value == NULL)
+        change->old_value = json_node_new (JSON_NODE_NULL);
+      if (change->new_value == NULL)
+        change->new_value = json_node_new (JSON_NODE_NULL);
+      g_ptr_array_add (changes, change);
+    }
+
+  return changes;
+}
+
+void
 bd_history_entry_free (BdHistoryEntry *entry)
 {
   if (entry == NULL)
     return;
+
+  g_clear_pointer (&entry->changes, g_ptr_array_unref);
 
   g_free (entry->report_id);
   g_free (entry->actor);
@@ -593,6 +803,8 @@ bd_store_list_history (BdStore     *self,
       entry->at = column_dup (stmt, 3);
       entry->op = column_dup (stmt, 4);
       entry->fields = fields_from_json ((const char *) sqlite3_column_text (stmt, 5));
+      entry->changes = changes_from_json ((const char *) sqlite3_column_text (stmt, 6),
+                                          sqlite3_column_bytes (stmt, 6));
       g_ptr_array_add (entries, entry);
     }
 

@@ -146,6 +146,133 @@ static const char migration_7[] =
   "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;"
   "PRAGMA user_version = 7;";
 
+
+/* The reports as they were over time (bd_store_reader_load_points_as_of (),
+ * the damage tallies of bd-tally.c): one row per version of a report,
+ * written by _bd_store_write_row () in the transaction of every row write
+ * (save, delete, restore, batch insert, import, pulled pages, merges).
+ * A version is valid from its updated_at (valid_from, unix seconds) until
+ * the next version's valid_from (valid_to; NULL for the current one). A
+ * write whose updated_at is older than the version it replaces (another
+ * client's clock) takes effect at that version's valid_from, so that the
+ * current version is always the report row. The counts are columns
+ * (BD_STORE_VERSION_COUNTS), so that SQL sums them without reading JSON.
+ * Back-filled with one version per existing row: what a report was before
+ * this schema is not known.
+ *
+ * The tally editions the headquarters issued: each kept as issued (the
+ * triggers refuse any change). */
+#define VERSION_COUNT_DEF(key) "  " #key " NUMERIC NOT NULL DEFAULT 0,"
+#define VERSION_COUNT_JSON(key) \
+  ", coalesce(json_extract(feature, '$.properties.counts." #key "'), 0)"
+#define VERSION_COUNT_NAME(key) ", " #key
+#define VERSION_PARAM(key) ", ?"
+
+static const char migration_8[] =
+  "CREATE TABLE report_versions ("
+  "  report_rowid INTEGER NOT NULL,"  /* reports.rowid (rows are never removed) */
+  "  valid_from INTEGER NOT NULL,"
+  "  valid_to INTEGER,"
+  "  deleted INTEGER NOT NULL,"
+  "  ward TEXT,"
+  "  category TEXT,"
+  "  severity INTEGER,"
+  "  status TEXT,"
+  "  observed_at INTEGER,"
+  "  lat REAL,"
+  "  lon REAL,"
+  "  affected_households INTEGER NOT NULL DEFAULT 0,"
+  "  affected_people INTEGER NOT NULL DEFAULT 0,"
+  BD_STORE_VERSION_COUNTS (VERSION_COUNT_DEF)
+  "  CHECK (valid_to IS NULL OR valid_to >= valid_from)"
+  ");"
+  "CREATE INDEX report_versions_report ON report_versions (report_rowid, valid_from);"
+  "CREATE UNIQUE INDEX report_versions_current ON report_versions (report_rowid)"
+  "  WHERE valid_to IS NULL;"
+  "INSERT INTO report_versions (report_rowid, valid_from, valid_to, deleted, ward,"
+  "  category, severity, status, observed_at, lat, lon, affected_households,"
+  "  affected_people" BD_STORE_VERSION_COUNTS (VERSION_COUNT_NAME) ")"
+  " SELECT rowid, coalesce(updated_at, 0), NULL, deleted, ward, category, severity,"
+  "  status, observed_at, lat, lon,"
+  "  max(coalesce(json_extract(feature, '$.properties.affected_households'), 0), 0),"
+  "  max(coalesce(json_extract(feature, '$.properties.affected_people'), 0), 0)"
+  BD_STORE_VERSION_COUNTS (VERSION_COUNT_JSON)
+  "  FROM reports ORDER BY rowid;"
+  "CREATE TABLE tally_editions ("
+  "  number INTEGER PRIMARY KEY,"     /* 第○報 */
+  "  as_of TEXT NOT NULL,"            /* RFC 3339: ○月○日○時現在 */
+  "  as_of_unix INTEGER NOT NULL,"
+  "  issued_at TEXT NOT NULL,"
+  "  issued_by TEXT"
+  ");"
+  "CREATE TABLE tally_edition_values ("
+  "  edition INTEGER NOT NULL REFERENCES tally_editions (number),"
+  "  ward TEXT NOT NULL,"             /* a ward's code, or the city's */
+  "  item TEXT NOT NULL,"             /* BdTallyItem.code */
+  "  value NUMERIC NOT NULL,"
+  "  PRIMARY KEY (edition, ward, item)"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER tally_editions_no_update BEFORE UPDATE ON tally_editions"
+  "  BEGIN SELECT RAISE (ABORT, 'an issued edition cannot be changed'); END;"
+  "CREATE TRIGGER tally_editions_no_delete BEFORE DELETE ON tally_editions"
+  "  BEGIN SELECT RAISE (ABORT, 'an issued edition cannot be changed'); END;"
+  "CREATE TRIGGER tally_edition_values_no_update BEFORE UPDATE ON tally_edition_values"
+  "  BEGIN SELECT RAISE (ABORT, 'an issued edition cannot be changed'); END;"
+  "CREATE TRIGGER tally_edition_values_no_delete BEFORE DELETE ON tally_edition_values"
+  "  BEGIN SELECT RAISE (ABORT, 'an issued edition cannot be changed'); END;"
+  "CREATE TRIGGER tally_edition_values_issued BEFORE INSERT ON tally_edition_values"
+  "  WHEN (SELECT max(number) FROM tally_editions) IS NOT new.edition"
+  "  BEGIN SELECT RAISE (ABORT, 'an issued edition cannot be changed'); END;"
+  "PRAGMA user_version = 8;";
+
+/* Issue 12, the workflow: each history row keeps the old and new value of
+ * every field it names (changes: a JSON array of {"field", "old", "new"},
+ * the values as GeoJSON properties, null when unset; NULL on rows written
+ * before); reports get the department they are assigned to (a column, for
+ * the filters) and the store the editable list of departments, seeded from
+ * resources/data/departments.json on first use. */
+static const char migration_9[] =
+  "ALTER TABLE history ADD COLUMN changes TEXT;"
+  "ALTER TABLE reports ADD COLUMN department TEXT;"
+  "CREATE INDEX reports_department ON reports (department);"
+  "CREATE TABLE departments ("
+  "  code TEXT PRIMARY KEY,"
+  "  name_ja TEXT NOT NULL,"
+  "  name_en TEXT NOT NULL,"
+  "  position INTEGER NOT NULL,"
+  "  retired INTEGER NOT NULL DEFAULT 0"
+  ") WITHOUT ROWID;"
+  "PRAGMA user_version = 9;";
+
+/* The overlay collections (shelters, areas, alerts) as the change feed
+ * brings them (bd-store-features.c): one row a feature, tombstones
+ * included, with what listing them needs in columns of their own; and the
+ * collection of a feature kept aside (NULL: reports). */
+static const char migration_10[] =
+  "CREATE TABLE features ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  collection TEXT NOT NULL,"
+  "  id TEXT NOT NULL,"
+  "  rev INTEGER NOT NULL DEFAULT 0,"
+  "  seq INTEGER NOT NULL DEFAULT 0,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  kind TEXT,"                    /* shelters, areas: kind; alerts: category */
+  "  name TEXT,"
+  "  ward TEXT,"
+  "  status TEXT,"                  /* shelters: state; alerts: status */
+  "  level INTEGER NOT NULL DEFAULT 0,"
+  "  active INTEGER NOT NULL DEFAULT 1,"
+  "  effective INTEGER,"            /* unix seconds */
+  "  expires INTEGER,"              /* unix seconds; NULL: none */
+  "  min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL," /* NULL: no geometry */
+  "  feature TEXT NOT NULL,"
+  "  UNIQUE (collection, id)"
+  ");"
+  "CREATE INDEX features_live ON features (collection, deleted, seq);"
+  "CREATE INDEX features_alerts ON features (collection, deleted, status, active, expires);"
+  "ALTER TABLE pulled_rejects ADD COLUMN collection TEXT;"
+  "PRAGMA user_version = 10;";
+
 static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
@@ -154,6 +281,9 @@ static const char * const migrations[BD_STORE_SCHEMA_VERSION] = {
   migration_5,
   migration_6,
   migration_7,
+  migration_8,
+  migration_9,
+  migration_10,
 };
 
 const BdSqliteSchema _bd_store_schema = {
@@ -183,13 +313,13 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT] =
     "INSERT INTO reports (id, ward, category, severity, status, lat, lon,"
     "  observed_at, created_at, updated_at, rev, seq, deleted, title, reporter,"
-    "  description, feature)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    "  description, feature, department)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19)",
   [STMT_UPDATE] =
     "UPDATE reports SET id = ?1, ward = ?2, category = ?3, severity = ?4,"
     "  status = ?5, lat = ?6, lon = ?7, observed_at = ?8, created_at = ?9,"
     "  updated_at = ?10, rev = ?11, seq = ?12, deleted = ?13, title = ?14,"
-    "  reporter = ?15, description = ?16, feature = ?17"
+    "  reporter = ?15, description = ?16, feature = ?17, department = ?19"
     " WHERE rowid = ?18",
   [STMT_RTREE_INSERT] =
     "INSERT INTO reports_rtree (id, min_lon, max_lon, min_lat, max_lat, min_t, max_t)"
@@ -211,9 +341,10 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_OUTBOX_REMOVE] = "DELETE FROM outbox WHERE seq = ?1",
   [STMT_OUTBOX_COUNT] = "SELECT count(*) FROM outbox",
   [STMT_HISTORY_INSERT] =
-    "INSERT INTO history (report_id, actor, at, op, fields) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO history (report_id, actor, at, op, fields, changes)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   [STMT_HISTORY_LIST] =
-    "SELECT id, report_id, actor, at, op, fields FROM history"
+    "SELECT id, report_id, actor, at, op, fields, changes FROM history"
     " WHERE ?1 IS NULL OR report_id = ?1 ORDER BY id",
   [STMT_COUNT] = "SELECT count(*) FROM reports WHERE deleted = 0",
   [STMT_SYNC_GET] = "SELECT value FROM sync_state WHERE key = ?1",
@@ -266,7 +397,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_REJECT_INSERT] =
     "INSERT OR IGNORE INTO pulled_rejects (id, seq, reason, feature, at)"
     " VALUES (?1, ?2, ?3, ?4, ?5)",
-  [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects",
+  [STMT_REJECT_COUNT] = "SELECT count(*) FROM pulled_rejects WHERE collection IS NULL",
   /* a restore takes back the delete still waiting to be sent: one the
    * sync engine has started sending (bd_store_mark_outbox_sending ()) may
    * have reached the server, though its answer never came */
@@ -280,6 +411,17 @@ static const char * const stmt_sql[N_STMTS] = {
     "SELECT count(*) FROM history WHERE report_id = ?1 AND op IN ('create', 'update')",
   /* reports deleted here that the server never acknowledged */
   [STMT_UNSENT_TOMBSTONES] = "SELECT id FROM reports WHERE deleted = 1 AND rev = 0",
+  /* ends the current version of a report (see migration 8); returns when
+   * the next one starts */
+  [STMT_VERSION_CLOSE] =
+    "UPDATE report_versions SET valid_to = max(valid_from, ?2)"
+    " WHERE report_rowid = ?1 AND valid_to IS NULL RETURNING valid_to",
+  [STMT_VERSION_INSERT] =
+    "INSERT INTO report_versions (report_rowid, valid_from, deleted, ward, category,"
+    "  severity, status, observed_at, lat, lon, affected_households, affected_people"
+    BD_STORE_VERSION_COUNTS (VERSION_COUNT_NAME) ")"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    BD_STORE_VERSION_COUNTS (VERSION_PARAM) ")",
   [STMT_WANTED_REPORT] =
     "SELECT r.id, r.rowid FROM attachments_wanted w JOIN reports r ON r.id = w.report_id"
     " WHERE w.sha256 = ?1",

@@ -419,6 +419,8 @@ bd_store_apply_merge (BdStore             *self,
   g_autofree char *now_text = bd_format_timestamp (now);
   g_autofree char *feature = NULL;
   g_autofree char *id = NULL;
+  g_autoptr(BdReport) old = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 rowid = 0;
   guint i;
 
@@ -436,7 +438,16 @@ bd_store_apply_merge (BdStore             *self,
   if (!_bd_store_begin (self, error))
     return FALSE;
 
+  /* what the merge brought from the server goes in the history */
+  old = _bd_store_load_stored (self, id, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto fail;
+    }
+
   if (!_bd_store_write_row (self, merged, feature, &rowid, error) ||
+      !_bd_store_write_server_history (self, old, merged, NULL, "merge", now_text, error) ||
       !_bd_store_run_with_id (self, STMT_OUTBOX_REMOVE_REPORT, id, error))
     goto fail;
 
@@ -562,6 +573,8 @@ bd_store_apply_pulled (BdStore     *self,
   g_autofree char *now_text = bd_format_timestamp (now);
   g_autofree char *cursor_text = NULL;
   g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(BdReport) old = NULL;
+  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt;
   guint written = 0, skipped = 0;
   guint i;
@@ -623,9 +636,19 @@ bd_store_apply_pulled (BdStore     *self,
           skipped++;
           continue;
         }
+      /* what the server changed goes in the history: against the copy
+       * held here (written after the row, which it refers to) */
+      g_clear_object (&old);
+      old = _bd_store_load_stored (self, bd_report_get_id (report), NULL, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
       if (!_bd_store_write_row (self, report,
                                 features != NULL ? g_ptr_array_index (features, i) : feature,
                                 &rowid, error) ||
+          !_bd_store_write_server_history (self, old, report, NULL, "pull", now_text, error) ||
           !_bd_store_want_attachments (self, report, error))
         goto fail;
       written++;

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "bd-store-private.h"
+#include "bd-workflow.h"
 
 #include "bd-report-fields.h"
 
@@ -75,9 +76,10 @@ keep_base (BdStore     *self,
  * history row lists: those merged field by field (the content and
  * "deleted"), not the stamps (updated_at, rev, seq) nor created_at. */
 static char *
-changed_fields (BdReport *stored,
-                BdReport *report,
-                guint    *n_changed)
+changed_fields (BdReport  *stored,
+                BdReport  *report,
+                guint     *n_changed,
+                char     **changes)
 {
   g_auto(GStrv) diff = bd_report_diff (stored, report);
   g_autoptr(GPtrArray) fields = g_ptr_array_new ();
@@ -88,6 +90,8 @@ changed_fields (BdReport *stored,
       g_ptr_array_add (fields, diff[i]);
 
   *n_changed = fields->len;
+  *changes = _bd_store_changes_to_json (stored, report,
+                                        (const char * const *) fields->pdata, fields->len);
   return fields_to_json ((const char * const *) fields->pdata, fields->len);
 }
 
@@ -163,6 +167,7 @@ _bd_store_write_edit (BdStore        *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *feature = NULL;
   g_autofree char *fields = NULL;
+  g_autofree char *changes = NULL;
   const char *id = bd_report_get_id (report);
   const char *op;
   const char *history_op;
@@ -183,7 +188,7 @@ _bd_store_write_edit (BdStore        *self,
 
       if (touch && created != NULL)
         bd_report_set_created_at (report, created);
-      fields = changed_fields (stored, report, &n_changed);
+      fields = changed_fields (stored, report, &n_changed, &changes);
       if (n_changed == 0)   /* "deleted" is one of the fields */
         return TRUE;
     }
@@ -195,6 +200,8 @@ _bd_store_write_edit (BdStore        *self,
       if (touch && bd_report_get_created_at (report) == NULL)
         bd_report_set_created_at (report, now);
       fields = fields_to_json (content, g_strv_length ((char **) content));
+      changes = _bd_store_changes_to_json (NULL, report, content,
+                                           g_strv_length ((char **) content));
     }
 
   if (touch)
@@ -234,7 +241,7 @@ _bd_store_write_edit (BdStore        *self,
   if (!_bd_store_write_row (self, report, feature, rowid, error) ||
       !queue_edit (self, stored, id, op, g_str_equal (history_op, "restore"),
                    feature, now_text, error) ||
-      !_bd_store_write_history (self, id, actor, now_text, history_op, fields, error))
+      !_bd_store_write_history (self, id, actor, now_text, history_op, fields, changes, error))
     return FALSE;
 
   *written = TRUE;
@@ -361,6 +368,8 @@ bd_store_class_init (BdStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_STRING, G_TYPE_INT64);
+
+  _bd_store_features_class_init (object_class);
 }
 
 static void
@@ -620,6 +629,86 @@ bd_store_import_commit (BdStoreImport  *import,
   return TRUE;
 }
 
+gboolean
+bd_store_import_add_report (BdStoreImport        *import,
+                            BdReport             *report,
+                            BdStoreImportOutcome *outcome,
+                            GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BdReport) stored = NULL;
+  BdStoreChange change;
+  const char *id;
+  GDateTime *stored_updated;
+  GDateTime *updated;
+  gint64 rowid;
+  gboolean written;
+
+  g_return_val_if_fail (import != NULL, FALSE);
+  g_return_val_if_fail (!import->ended && import->open, FALSE);
+  g_return_val_if_fail (BD_IS_REPORT (report), FALSE);
+  g_return_val_if_fail (outcome != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  import->n_added++;
+  if (!bd_report_validate (report, &local_error))
+    {
+      g_set_error_literal (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID, local_error->message);
+      return FALSE;
+    }
+  id = bd_report_get_id (report);
+  if (g_hash_table_contains (import->positions, id))
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID,
+                   _("the id “%s” was given before"), id);
+      return FALSE;
+    }
+  g_hash_table_insert (import->positions, g_strdup (id), GUINT_TO_POINTER (import->n_added));
+
+  stored = _bd_store_load_stored (import->store, id, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      import_rollback (import);
+      import->ended = TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  bd_report_set_rev (report, stored != NULL ? bd_report_get_rev (stored) : 0);
+  bd_report_set_seq (report, stored != NULL ? bd_report_get_seq (stored) : 0);
+  if (stored != NULL)
+    {
+      stored_updated = bd_report_get_updated_at (stored);
+      updated = bd_report_get_updated_at (report);
+      if (stored_updated != NULL && updated != NULL &&
+          g_date_time_compare (stored_updated, updated) > 0)
+        {
+          *outcome = BD_STORE_IMPORT_OLDER;
+          return TRUE;
+        }
+    }
+
+  if (!_bd_store_write_edit (import->store, report, import->actor, import->now,
+                             import->now_text, FALSE, &change, &rowid, &written, &local_error))
+    {
+      import_rollback (import);
+      import->ended = TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (written)
+    import->n_written++;
+  *outcome = written ? BD_STORE_IMPORT_WRITTEN : BD_STORE_IMPORT_UNCHANGED;
+  return TRUE;
+}
+
+void
+bd_store_notify_reloaded (BdStore *self)
+{
+  g_return_if_fail (BD_IS_STORE (self));
+
+  _bd_store_emit_changed (self, BD_STORE_CHANGE_RELOADED, NULL, 0);
+}
+
 void
 bd_store_import_free (BdStoreImport *import)
 {
@@ -659,6 +748,17 @@ bd_store_save_report_over (BdStore     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   id = g_strdup (bd_report_get_id (edited));
+
+  /* a person's move of the status follows the workflow (bd-workflow.h);
+   * what the server sends is never checked */
+  if (g_strcmp0 (original != NULL ? bd_report_get_status (original) : NULL,
+                 bd_report_get_status (edited)) != 0 &&
+      !bd_workflow_check (original != NULL ? bd_report_get_status (original) : NULL,
+                          bd_report_get_status (edited), &local_error))
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID, "%s", local_error->message);
+      return FALSE;
+    }
 
   if (!_bd_store_begin (self, error))
     return FALSE;

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "bd-departments.h"
 #include "bd-geo.h"
 #include "bd-report.h"
 
@@ -27,7 +28,7 @@ typedef enum
 } BdStoreError;
 
 /* The latest schema version (PRAGMA user_version). */
-#define BD_STORE_SCHEMA_VERSION 7
+#define BD_STORE_SCHEMA_VERSION 10
 
 typedef enum
 {
@@ -58,6 +59,8 @@ typedef struct
   const char *text;            /* full-text search over title and description */
   guint       limit;           /* 0: no limit */
   BdQuerySort sort;            /* 0 (BD_QUERY_SORT_UPDATED) by default */
+  const char *department;      /* one department's code */
+  gboolean    unassigned;      /* only reports with no department (when department is unset) */
 } BdQuery;
 
 /* An outbox row: one local edit waiting to be pushed. */
@@ -72,16 +75,34 @@ typedef struct
   char   *error;               /* why the server refused it, or NULL */
 } BdOutboxEntry;
 
+/* One field of a history row: its value before and after, as
+ * bd_report_field_to_json () gives it (JSON null when unset; the old value
+ * of a create is null). Show it with bd_report_field_format_json (). */
+typedef struct
+{
+  char     *field;
+  JsonNode *old_value;
+  JsonNode *new_value;
+} BdHistoryChange;
+
 /* A history row: who changed what, when. */
 typedef struct
 {
-  gint64  id;
-  char   *report_id;
-  char   *actor;
-  char   *at;                  /* RFC 3339 */
-  char   *op;                  /* "create", "update", "delete", "restore" */
-  char  **fields;              /* names of the changed fields */
+  gint64     id;
+  char      *report_id;
+  char      *actor;
+  char      *at;               /* RFC 3339 */
+  char      *op;               /* "create", "update", "delete", "restore" (edits here);
+                                * "pull", "merge" (changes from the server) */
+  char     **fields;           /* names of the changed fields */
+  GPtrArray *changes;          /* BdHistoryChange*, in the order of fields; empty for
+                                * rows written before schema 8 */
 } BdHistoryEntry;
+
+/* The most a history row's values are read back (bytes of JSON). */
+#define BD_STORE_MAX_HISTORY_BYTES (32 * 1024 * 1024)
+
+void bd_history_change_free (BdHistoryChange *change);
 
 void bd_outbox_entry_free  (BdOutboxEntry  *entry);
 void bd_history_entry_free (BdHistoryEntry *entry);
@@ -156,6 +177,32 @@ gboolean    bd_store_import_commit    (BdStoreImport  *import,
                                        guint          *n_unchanged,
                                        GError        **error);
 void        bd_store_import_free      (BdStoreImport  *import);
+/* For imports of other people's data (bd-import.c), where a bad feature
+ * is skipped rather than refusing the file. @report (already read and
+ * checked by the caller) is validated again; an invalid one, or an id
+ * given before in this import, is refused with BD_STORE_ERROR_INVALID
+ * WITHOUT ending the import (nothing of it was written, the features added
+ * before stay): the caller skips it and goes on. It is written with its
+ * own created_at and updated_at (as they are: fill them in before), its
+ * rev and seq those of the stored copy (0 for a new report). When the
+ * store holds a copy with a later updated_at, nothing is written and
+ * *@outcome says so (the newer edit is never lost); the same content is
+ * BD_STORE_IMPORT_UNCHANGED. Any other error ends the import, as for
+ * bd_store_import_add (). */
+typedef enum
+{
+  BD_STORE_IMPORT_WRITTEN,
+  BD_STORE_IMPORT_UNCHANGED,
+  BD_STORE_IMPORT_OLDER,       /* the store holds a newer copy */
+} BdStoreImportOutcome;
+
+gboolean    bd_store_import_add_report (BdStoreImport        *import,
+                                        BdReport             *report,
+                                        BdStoreImportOutcome *outcome,
+                                        GError              **error);
+/* Says "changed" (BD_STORE_CHANGE_RELOADED) on @self, after another
+ * connection to the same database (a worker thread's) wrote many rows. */
+void        bd_store_notify_reloaded  (BdStore        *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreImport, bd_store_import_free)
 
 /* Saves @edited, which was made from @original (NULL: a new report), in
@@ -163,7 +210,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreImport, bd_store_import_free)
  * brought another edit meanwhile), what was typed is merged three ways
  * over the stored copy (bd_report_merge3 (); a field changed on both sides
  * takes the typed value) and the merge is saved. @edited is not changed;
- * @out_saved (may be NULL) receives what was saved. */
+ * @out_saved (may be NULL) receives what was saved. This is a person's
+ * edit: a change of status the workflow does not allow from @original's
+ * (bd_workflow_check ()) is refused with BD_STORE_ERROR_INVALID and nothing
+ * is written. (What the server sends, and the other writes, are never
+ * checked against the workflow.) */
 gboolean    bd_store_save_report_over (BdStore        *self,
                                        BdReport       *original,
                                        BdReport       *edited,
@@ -290,6 +341,19 @@ BdReport   *bd_store_get_server_copy  (BdStore        *self,
                                        const char     *id,
                                        GError        **error);
 
+/* The departments reports are assigned to (bd-departments.h): the store's
+ * own list, in its order, retired ones included (BdDepartment*s). The
+ * first read seeds it from the resource data. */
+GPtrArray  *bd_store_list_departments (BdStore            *self,
+                                       GError            **error);
+/* Adds a department (a new code, at the end of the list) or renames or
+ * retires one (a known code); checked by bd_departments_check ()
+ * (BD_STORE_ERROR_INVALID). Who may do so (the headquarters) is the
+ * application's rule. */
+gboolean    bd_store_save_department  (BdStore            *self,
+                                       const BdDepartment *department,
+                                       GError            **error);
+
 /* Reading on another thread. bd_store_reader_open opens a read-only
  * connection of its own (WAL lets it read while the app writes); use it on
  * one thread only and close it with bd_store_reader_free. */
@@ -304,6 +368,15 @@ GArray     *bd_store_reader_query_rowids (BdStoreReader *reader,
 /* Every live report as a BdPoint (a GArray of BdPoint), rowid order. */
 GArray     *bd_store_reader_load_points  (BdStoreReader *reader,
                                           GError       **error);
+/* The reports as they were at @as_of (a time slider): each report whose
+ * version valid then (report_versions) was not deleted, at the place and
+ * with the category, severity and status it had then; rowid order.
+ * Versions start at a report's updated_at; what a report was before the
+ * store kept versions (schema 8) is not known: its first version is the
+ * row as it was then. */
+GArray     *bd_store_reader_load_points_as_of (BdStoreReader *reader,
+                                               GDateTime     *as_of,
+                                               GError       **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoreReader, bd_store_reader_free)
 
 /* Async helpers over a reader on a worker thread. */
@@ -322,6 +395,15 @@ void        bd_store_load_points_async   (BdStore             *self,
 GArray     *bd_store_load_points_finish  (BdStore             *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+
+void        bd_store_load_points_as_of_async  (BdStore             *self,
+                                               GDateTime           *as_of,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GArray     *bd_store_load_points_as_of_finish (BdStore             *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 /* Signals:
  *   "changed" (BdStoreChange change, const char *report_id, gint64 rowid)

@@ -70,6 +70,7 @@ typedef struct
   gint64        cursor;        /* where the pull starts: the stored cursor */
   GMainContext *context;       /* the run's: where pulled pages are written */
   GCancellable *cancel;        /* the page requests (thread-safe) */
+  gint64        feature_cursors[3]; /* the overlay collections' (shelters, areas, alerts) */
 
   /* shared, under lock */
   GMutex        lock;

@@ -14,6 +14,10 @@
  * thread parses the one before and the main thread writes those before
  * that, all at once; and the main thread never waits on the network.
  *
+ * After the reports, the thread pulls the overlay collections (shelters,
+ * areas, alerts) the same way, each from its own cursor; each of their
+ * pages is written in one transaction with its cursor.
+ *
  * After the last page, the main thread fetches a few photos other clients
  * took, and the run ends. */
 
@@ -25,7 +29,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bd-feature-validate.h"
 #include "bd-json.h"
+#include "bd-store-features.h"
 
 #define PAGE_SIZE        1000   /* features a page: the server's largest */
 #define BATCH_SIZE       5000   /* reports written in one transaction, at most */
@@ -33,6 +39,9 @@
 
 typedef struct
 {
+  const char *collection; /* NULL: reports; else an overlay collection (static) */
+  GPtrArray *overlay;    /* BdFeature*: an overlay page's features */
+  gboolean   done;       /* the last page of its collection */
   GPtrArray *reports;    /* BdReport* */
   GPtrArray *features;   /* char*: their GeoJSON */
   GPtrArray *rejected;   /* BdRejected*: features we cannot read */
@@ -45,16 +54,40 @@ static void
 page_free (Page *page)
 {
   g_clear_pointer (&page->reports, g_ptr_array_unref);
+  g_clear_pointer (&page->overlay, g_ptr_array_unref);
   g_clear_pointer (&page->features, g_ptr_array_unref);
   g_clear_pointer (&page->rejected, g_ptr_array_unref);
   g_clear_error (&page->error);
   g_free (page);
 }
 
+/* A feature the client cannot take: kept aside as it came, and the rest
+ * goes on. */
+static BdRejected *
+rejected_new (JsonNode   *node,
+              const char *reason)
+{
+  BdRejected *rejected = g_new0 (BdRejected, 1);
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonNode *id = object != NULL ? json_object_get_member (object, "id") : NULL;
+  JsonNode *props = object != NULL ? json_object_get_member (object, "properties") : NULL;
+
+  if (id != NULL && JSON_NODE_HOLDS_VALUE (id) &&
+      json_node_get_value_type (id) == G_TYPE_STRING)
+    rejected->id = g_strdup (json_node_get_string (id));
+  if (props != NULL && JSON_NODE_HOLDS_OBJECT (props))
+    rejected->seq = json_object_get_int_member_with_default (json_node_get_object (props),
+                                                             "seq", 0);
+  rejected->reason = g_strdup (reason != NULL ? reason : "");
+  rejected->feature = json_to_string (node, FALSE);
+  return rejected;
+}
+
 static Page *
-parse_page (GBytes  *body,
-            gint64   cursor,
-            GError **error)
+parse_page (GBytes     *body,
+            const char *collection,
+            gint64      cursor,
+            GError    **error)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) reason = NULL;
@@ -82,8 +115,31 @@ parse_page (GBytes  *body,
   page->features = g_ptr_array_new_full (n, g_free);
 
   page->rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_rejected_free);
+  page->collection = collection;
 
-  for (i = 0; i < n; i++)
+  for (i = 0; collection != NULL && i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (features, i);
+      g_autoptr(GError) bad = NULL;
+      BdFeature *feature = bd_feature_new_from_json (collection, node, &bad);
+
+      if (feature == NULL)
+        {
+          BdRejected *rejected = rejected_new (node, bad != NULL ? bad->message : NULL);
+
+          if (rejected->seq > page->next)
+            page->next = rejected->seq;
+          g_ptr_array_add (page->rejected, rejected);
+          continue;
+        }
+      if (feature->seq > page->next)
+        page->next = feature->seq;
+      if (page->overlay == NULL)
+        page->overlay = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_feature_free);
+      g_ptr_array_add (page->overlay, feature);
+    }
+
+  for (i = 0; collection == NULL && i < n; i++)
     {
       JsonNode *node = json_array_get_element (features, i);
       g_autoptr(GError) bad = NULL;
@@ -117,7 +173,8 @@ parse_page (GBytes  *body,
       g_ptr_array_add (page->features, bd_report_to_geojson (report));
     }
 
-  page->last = n < PAGE_SIZE || page->next <= cursor;
+  page->done = n < PAGE_SIZE || page->next <= cursor;
+  page->last = page->done && (collection == NULL ? FALSE : g_strcmp0 (collection, "alerts") == 0);
   return page;
 }
 
@@ -125,6 +182,7 @@ parse_page (GBytes  *body,
 static Page *
 fetch_page (BdSyncPull  *pull,
             SoupSession *session,
+            const char  *collection,
             gint64       cursor)
 {
   g_autoptr(SoupMessage) msg = NULL;
@@ -134,8 +192,9 @@ fetch_page (BdSyncPull  *pull,
   Page *page;
   guint status;
 
-  url = g_strdup_printf ("%scollections/reports/items?since_seq=%" G_GINT64_FORMAT "&limit=%d",
-                         pull->url, cursor, PAGE_SIZE);
+  url = g_strdup_printf ("%scollections/%s/items?since_seq=%" G_GINT64_FORMAT "&limit=%d",
+                         pull->url, collection != NULL ? collection : "reports", cursor,
+                         PAGE_SIZE);
   msg = _bd_sync_request_new ("GET", url, pull->token);
   if (msg == NULL)
     g_set_error (&error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE, "%s",
@@ -155,15 +214,26 @@ fetch_page (BdSyncPull  *pull,
       else if (body != NULL && status == 401)
         g_set_error (&error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNAUTHORIZED, "%s",
                      _("the server refused the token (401)"));
+      else if (body != NULL && status == 404 && collection != NULL)
+        {
+          /* a server without this overlay collection: nothing to pull */
+          page = g_new0 (Page, 1);
+          page->collection = collection;
+          page->next = cursor;
+          page->done = TRUE;
+          page->last = g_strcmp0 (collection, "alerts") == 0;
+          return page;
+        }
       else if (body != NULL && status != 200)
         g_set_error (&error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE,
                      _("the server failed (%u)"), status);
     }
 
-  if (error == NULL && (page = parse_page (body, cursor, &error)) != NULL)
+  if (error == NULL && (page = parse_page (body, collection, cursor, &error)) != NULL)
     return page;
 
   page = g_new0 (Page, 1);
+  page->collection = collection;
   page->error = g_steal_pointer (&error);
   return page;
 }
@@ -206,6 +276,9 @@ pull_thread (gpointer user_data)
   BdSyncPull *pull = &run->pull;
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(SoupSession) session = NULL;
+  const char * const *overlays = bd_feature_get_overlay_collections ();
+  const char *collection = NULL;   /* the reports first */
+  guint next_overlay = 0;
   gint64 cursor = pull->cursor;
 
   /* a session bound to this thread's own context */
@@ -215,10 +288,17 @@ pull_thread (gpointer user_data)
                                            NULL);
   for (;;)
     {
-      Page *page = fetch_page (pull, session, cursor);
+      Page *page = fetch_page (pull, session, collection, cursor);
       gboolean end = page->error != NULL || page->last;
 
       cursor = page->next;
+      if (!end && page->done)
+        {
+          /* the next collection, from its own cursor */
+          collection = overlays[next_overlay];
+          cursor = pull->feature_cursors[next_overlay];
+          next_overlay++;
+        }
       g_mutex_lock (&pull->lock);
       while (pull->queue->length >= MAX_QUEUED_PAGES && !pull->stop)
         g_cond_wait (&pull->cond, &pull->lock);
@@ -284,7 +364,21 @@ _bd_sync_pull_start (GTask *task)
   BdSyncPull *pull = &run->pull;
   GTlsDatabase *tls = soup_session_get_tls_database (self->session);
 
-  /* pull->cursor was set when the run started */
+  /* pull->cursor was set when the run started; the overlays' are read here */
+  for (guint i = 0; i < G_N_ELEMENTS (pull->feature_cursors); i++)
+    {
+      const char *collection = bd_feature_get_overlay_collections ()[i];
+      g_autofree char *key = bd_store_feature_cursor_key (collection);
+      g_autofree char *value = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!bd_store_read_sync_state (self->store, key, &value, &error))
+        {
+          _bd_sync_run_end (task, g_steal_pointer (&error));
+          return;
+        }
+      pull->feature_cursors[i] = value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+    }
   pull->url = _bd_sync_server_url (self, "");
   pull->token = g_strdup (self->token);
   pull->tls = tls != NULL ? g_object_ref (tls) : NULL;
@@ -408,6 +502,7 @@ write_queued (gpointer user_data)
   g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_rejected_free);
+  g_autoptr(GPtrArray) overlay_pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
   g_autoptr(GError) error = NULL;
   gboolean last = FALSE;
   gint64 cursor = -1;
@@ -418,8 +513,23 @@ write_queued (gpointer user_data)
   while (reports->len < BATCH_SIZE && error == NULL && !last &&
          (page = g_queue_pop_head (pull->queue)) != NULL)
     {
-      if (page->error != NULL)
+      if (page->error != NULL && page->collection != NULL &&
+          g_error_matches (page->error, BD_SYNC_ERROR, BD_SYNC_ERROR_UNREACHABLE))
+        {
+          /* the reports are in; the overlays go on from their cursors
+           * next run, as the photos do */
+          g_debug ("pulling %s: %s", page->collection, page->error->message);
+          last = TRUE;
+        }
+      else if (page->error != NULL)
         error = g_steal_pointer (&page->error);
+      else if (page->collection != NULL)
+        {
+          /* written after the reports, one page a transaction */
+          last = page->last;
+          g_ptr_array_add (overlay_pages, page);
+          continue;
+        }
       else
         {
           g_ptr_array_extend_and_steal (reports, g_steal_pointer (&page->reports));
@@ -446,6 +556,20 @@ write_queued (gpointer user_data)
 
       if (!bd_store_apply_pulled (self->store, reports, features, rejected, "cursor", cursor, NULL,
                                   &write_error))
+        {
+          _bd_sync_run_fail (task, BD_SYNC_ERROR_REFUSED, write_error->message);
+          return G_SOURCE_REMOVE;
+        }
+    }
+
+  for (guint i = 0; i < overlay_pages->len; i++)
+    {
+      Page *overlay = g_ptr_array_index (overlay_pages, i);
+      g_autofree char *key = bd_store_feature_cursor_key (overlay->collection);
+      g_autoptr(GError) write_error = NULL;
+
+      if (!bd_store_apply_pulled_features (self->store, overlay->collection, overlay->overlay,
+                                           overlay->rejected, key, overlay->next, &write_error))
         {
           _bd_sync_run_fail (task, BD_SYNC_ERROR_REFUSED, write_error->message);
           return G_SOURCE_REMOVE;

@@ -48,7 +48,8 @@ shelter_json (const char *id,
 
   return g_strdup_printf ("{\"type\":\"Feature\",%s"
                           "\"geometry\":{\"type\":\"Point\",\"coordinates\":%s},"
-                          "\"properties\":{\"name\":\"%s\",\"capacity\":300}}",
+                          "\"properties\":{\"name\":\"%s\",\"capacity\":300,"
+                          "\"kind\":\"shelter\",\"ward\":\"271276\",\"state\":\"open\"}}",
                           id_member, coordinates, name);
 }
 
@@ -808,13 +809,13 @@ test_import (void)
   g_autofree char *reports = g_strdup_printf ("{\"type\":\"FeatureCollection\",\"features\":[%s]}", r1);
   const char *good =
     "{\"type\":\"FeatureCollection\",\"features\":["
-    "{\"type\":\"Feature\",\"id\":\"sh-1\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.50,34.69]},\"properties\":{\"name\":\"A school\"}},"
-    "{\"type\":\"Feature\",\"id\":2,\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.52,34.70]},\"properties\":{\"name\":\"A hall\"}},"
-    "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[135.5,34.6],[135.6,34.6],[135.6,34.7],[135.5,34.6]]]},\"properties\":{\"name\":\"A park\"}}]}";
+    "{\"type\":\"Feature\",\"id\":\"sh-1\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.50,34.69]},\"properties\":{\"kind\":\"shelter\",\"ward\":\"271276\",\"state\":\"open\",\"name\":\"A school\"}},"
+    "{\"type\":\"Feature\",\"id\":2,\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.52,34.70]},\"properties\":{\"kind\":\"shelter\",\"ward\":\"271276\",\"state\":\"open\",\"name\":\"A hall\"}},"
+    "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.55,34.65]},\"properties\":{\"kind\":\"emergency_site\",\"ward\":\"271276\",\"state\":\"open\",\"name\":\"A park\"}}]}";
   const char *bad =
     "{\"type\":\"FeatureCollection\",\"features\":["
-    "{\"type\":\"Feature\",\"id\":\"sh-9\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.50,34.69]},\"properties\":{}},"
-    "{\"type\":\"Feature\",\"id\":\"sh-10\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[500,34.69]},\"properties\":{}}]}";
+    "{\"type\":\"Feature\",\"id\":\"sh-9\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.50,34.69]},\"properties\":{\"kind\":\"shelter\",\"ward\":\"271276\",\"state\":\"open\",\"name\":\"Good\"}},"
+    "{\"type\":\"Feature\",\"id\":\"sh-10\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[500,34.69]},\"properties\":{\"kind\":\"shelter\",\"ward\":\"271276\",\"state\":\"open\",\"name\":\"Far\"}}]}";
   const char *args[] = { "import", "--database", server->db, "--collection", "shelters", good_path, NULL };
   const char *bad_args[] = { "import", "--database", server->db, "--collection", "shelters", bad_path, NULL };
   const char *report_args[] = { "import", "--database", server->db, "--collection", "reports", reports_path, NULL };

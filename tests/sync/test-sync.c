@@ -987,6 +987,179 @@ test_rejected_features (void)
   client_free (client);
 }
 
+/* The change of a history row for @field, or NULL. */
+static BdHistoryChange *
+find_change (BdHistoryEntry *entry,
+             const char     *field)
+{
+  for (guint i = 0; entry->changes != NULL && i < entry->changes->len; i++)
+    {
+      BdHistoryChange *change = g_ptr_array_index (entry->changes, i);
+
+      if (g_str_equal (change->field, field))
+        return change;
+    }
+  return NULL;
+}
+
+static void
+assert_change (BdHistoryEntry *entry,
+               const char     *field,
+               const char     *old_value,
+               const char     *new_value)
+{
+  BdHistoryChange *change = find_change (entry, field);
+
+  g_assert_nonnull (change);
+  if (old_value == NULL)
+    g_assert_true (JSON_NODE_HOLDS_NULL (change->old_value));
+  else
+    g_assert_cmpstr (json_node_get_string (change->old_value), ==, old_value);
+  if (new_value == NULL)
+    g_assert_true (JSON_NODE_HOLDS_NULL (change->new_value));
+  else
+    g_assert_cmpstr (json_node_get_string (change->new_value), ==, new_value);
+}
+
+/* Issue 12: what arrives from the server is in the history too, with old
+ * and new values: a pulled create, a pulled edit of status and department
+ * (made on another desk), and a 412 merged here. The workflow rule never
+ * refuses what the server sends (a move a person could not make here:
+ * resolved straight from new, by a server-side edit). */
+static void
+test_history_pulled (void)
+{
+  Server *server = server_new ();
+  Client *a = client_new ("a.sqlite");
+  Client *b = client_new ("b.sqlite");
+  g_autoptr(BdReport) report = make_report ("淀川 河川敷 冠水", 34.72, 135.48);
+  g_autoptr(BdReport) original = NULL;
+  g_autoptr(BdReport) edited = NULL;
+  g_autoptr(BdReport) mine = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup (bd_report_get_id (report));
+  BdHistoryEntry *last;
+
+  server_start (server);
+  client_use_server (a, server);
+  client_use_server (b, server);
+
+  g_assert_true (bd_store_save_report (a->store, report, "a", &error));
+  g_assert_no_error (error);
+  g_assert_no_error (client_sync (a));
+  g_assert_no_error (client_sync (b));
+
+  /* B's history: the create, pulled, with every content field new */
+  history = bd_store_list_history (b->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  last = g_ptr_array_index (history, 0);
+  g_assert_cmpstr (last->op, ==, "pull");
+  g_assert_cmpstr (last->actor, ==, "北区役所 防災担当");
+  assert_change (last, "title", NULL, "淀川 河川敷 冠水");
+  assert_change (last, "status", NULL, "new");
+  assert_change (last, "department", NULL, NULL);
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* A confirms it and assigns it to the construction bureau */
+  original = bd_store_get_report (a->store, id, &error);
+  g_assert_no_error (error);
+  edited = bd_report_copy (original);
+  bd_report_set_status (edited, "confirmed");
+  bd_report_set_department (edited, "construction");
+  g_assert_true (bd_store_save_report_over (a->store, original, edited, "a", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (client_sync (a));
+  g_assert_no_error (client_sync (b));
+
+  history = bd_store_list_history (b->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  last = g_ptr_array_index (history, 1);
+  g_assert_cmpstr (last->op, ==, "pull");
+  g_assert_cmpuint (g_strv_length (last->fields), ==, 2);
+  assert_change (last, "status", "new", "confirmed");
+  assert_change (last, "department", NULL, "construction");
+  g_assert_null (find_change (last, "title"));
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* B edits the description offline while A moves the department on: B's
+   * push meets a newer revision, and the merge brings A's department */
+  mine = bd_store_get_report (b->store, id, &error);
+  g_assert_no_error (error);
+  bd_report_set_description (mine, "水が引き始めた。");
+  g_assert_true (bd_store_save_report (b->store, mine, "b", &error));
+  g_assert_no_error (error);
+  g_clear_object (&original);
+  g_clear_object (&edited);
+  original = bd_store_get_report (a->store, id, &error);
+  edited = bd_report_copy (original);
+  bd_report_set_department (edited, "ward_office");
+  g_assert_true (bd_store_save_report_over (a->store, original, edited, "a", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (client_sync (a));
+  g_assert_no_error (client_sync (b));
+
+  history = bd_store_list_history (b->store, id, &error);
+  g_assert_no_error (error);
+  {
+    gboolean merged = FALSE;
+
+    for (guint i = 0; i < history->len; i++)
+      {
+        BdHistoryEntry *entry = g_ptr_array_index (history, i);
+
+        if (g_str_equal (entry->op, "merge"))
+          {
+            assert_change (entry, "department", "construction", "ward_office");
+            g_assert_null (find_change (entry, "description"));
+            merged = TRUE;
+          }
+      }
+    g_assert_true (merged);
+  }
+  /* B's own edit is there as B made it */
+  last = NULL;
+  for (guint i = 0; i < history->len; i++)
+    if (g_str_equal (((BdHistoryEntry *) g_ptr_array_index (history, i))->op, "update"))
+      last = g_ptr_array_index (history, i);
+  g_assert_nonnull (last);
+  g_assert_cmpstr (last->actor, ==, "b");
+  assert_change (last, "description", "現地確認中。", "水が引き始めた。");
+
+  /* the rule is for people: confirmed → resolved skips a step and the
+   * editor's save refuses it, but when another desk's copy arrives that
+   * way (here written by A's plain save, as an import would), B takes it */
+  g_clear_object (&original);
+  g_clear_object (&edited);
+  original = bd_store_get_report (a->store, id, &error);
+  edited = bd_report_copy (original);
+  bd_report_set_status (edited, "resolved");
+  g_assert_false (bd_store_save_report_over (a->store, original, edited, "a", NULL, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (bd_store_save_report (a->store, edited, "import", &error));
+  g_assert_no_error (error);
+  g_assert_no_error (client_sync (a));
+  g_assert_no_error (client_sync (b));
+  g_clear_object (&mine);
+  mine = bd_store_get_report (b->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_report_get_status (mine), ==, "resolved");
+  g_assert_cmpstr (bd_report_get_department (mine), ==, "ward_office");
+  g_clear_pointer (&history, g_ptr_array_unref);
+  history = bd_store_list_history (b->store, id, &error);
+  last = g_ptr_array_index (history, history->len - 1);
+  g_assert_cmpstr (last->op, ==, "pull");
+  assert_change (last, "status", "confirmed", "resolved");
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  client_free (a);
+  client_free (b);
+  server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1006,6 +1179,7 @@ main (int   argc,
   g_test_add_func ("/bd/sync/faults-misc", test_faults_misc);
   g_test_add_func ("/bd/sync/push-soon", test_push_soon);
   g_test_add_func ("/bd/sync/rejected-features", test_rejected_features);
+  g_test_add_func ("/bd/sync/history-pulled", test_history_pulled);
 
   return g_test_run ();
 }
