@@ -15,6 +15,8 @@
 #include "bd-notifier.h"
 #include "bd-catalog.h"
 #include "bd-store-sync.h"
+#include "bd-store-features.h"
+#include "bd-json.h"
 
 #define KITA "271276"
 #define MIYAKOJIMA "271021"
@@ -270,6 +272,103 @@ test_no_ward (Fixture       *f,
   g_assert_cmpuint (f->sent->len, ==, 0);
 }
 
+/* As the sync writes a page of an overlay collection. */
+static void
+pull_feature (Fixture    *f,
+              const char *collection,
+              const char *json)
+{
+  g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_feature_free);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf (json, ++f->seq);
+  BdFeature *feature;
+
+  node = bd_json_parse (text, strlen (text), 1 << 20, &error);
+  g_assert_no_error (error);
+  feature = bd_feature_new_from_json (collection, node, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (features, feature);
+  g_assert_true (bd_store_apply_pulled_features (f->store, collection, features, NULL, NULL, 0, &error));
+  g_assert_no_error (error);
+}
+
+#define ALERT(id, status, active) \
+  "{\"type\":\"Feature\",\"id\":\"" id "\",\"geometry\":null,\"properties\":{" \
+  "\"source\":\"jma\",\"status\":\"" status "\",\"msg_type\":\"alert\"," \
+  "\"event\":\"大雨警報\",\"info_type\":\"VPWW54\",\"category\":\"met\"," \
+  "\"severity\":\"Severe\",\"headline\":\"大雨警報が発表されました\"," \
+  "\"area_desc\":\"大阪市\",\"area_codes\":[\"271004\"]," \
+  "\"sent\":\"2026-12-06T09:00:00+09:00\",\"active\":" active "," \
+  "\"cancelled\":false,\"rev\":1,\"seq\":%" G_GINT64_FORMAT "}}"
+
+#define SHELTER(id, state, crowding) \
+  "{\"type\":\"Feature\",\"id\":\"" id "\"," \
+  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[135.5,34.7]}," \
+  "\"properties\":{\"name\":\"扇町小学校\",\"kind\":\"shelter\",\"ward\":\"271276\"," \
+  "\"hazards\":[4],\"state\":\"" state "\",\"crowding\":\"" crowding "\"," \
+  "\"evacuees\":10,\"households\":4,\"capacity\":100,\"rev\":1,\"seq\":%" G_GINT64_FORMAT "}}"
+
+static void
+test_alert_in_force (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *line;
+
+  /* an exercise is not an alert in force */
+  pull_feature (f, "alerts", ALERT ("jma-drill", "exercise", "true"));
+  g_assert_cmpuint (f->sent->len, ==, 0);
+
+  pull_feature (f, "alerts", ALERT ("jma-1", "actual", "true"));
+  g_assert_cmpuint (f->sent->len, ==, 1);
+  line = g_ptr_array_index (f->sent, 0);
+  g_assert_true (g_str_has_prefix (line, "alerts|"));
+  g_assert_nonnull (strstr (line, "大雨警報が発表されました"));
+  g_assert_nonnull (strstr (line, "大阪市"));
+  g_assert_true (g_str_has_suffix (line, "app.show-alerts 'jma-1'"));
+
+  /* the same alert again (a correction): already known */
+  pull_feature (f, "alerts", ALERT ("jma-1", "actual", "true"));
+  g_assert_cmpuint (f->sent->len, ==, 1);
+  /* lifted, then issued again: a new notification */
+  pull_feature (f, "alerts", ALERT ("jma-1", "actual", "false"));
+  g_assert_cmpuint (f->sent->len, ==, 1);
+  pull_feature (f, "alerts", ALERT ("jma-1", "actual", "true"));
+  g_assert_cmpuint (f->sent->len, ==, 2);
+}
+
+static void
+test_shelter_fills (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *line;
+
+  pull_feature (f, "shelters", SHELTER ("s1", "open", "crowded"));
+  g_assert_cmpuint (f->sent->len, ==, 0);
+  /* full but closed: not a shelter people go to */
+  pull_feature (f, "shelters", SHELTER ("s2", "closed", "full"));
+  g_assert_cmpuint (f->sent->len, ==, 0);
+
+  /* quiet while writing, then sent */
+  f->quiet = TRUE;
+  pull_feature (f, "shelters", SHELTER ("s1", "open", "full"));
+  g_assert_cmpuint (f->sent->len, ==, 0);
+  f->quiet = FALSE;
+  bd_notifier_flush (f->notifier);
+  g_assert_cmpuint (f->sent->len, ==, 1);
+  line = g_ptr_array_index (f->sent, 0);
+  g_assert_true (g_str_has_prefix (line, "shelters-full|"));
+  g_assert_nonnull (strstr (line, "扇町小学校"));
+  g_assert_true (g_str_has_suffix (line, "app.show-place '34.7000000,135.5000000'"));
+
+  /* still full: nothing more; room again, then full again: once more */
+  pull_feature (f, "shelters", SHELTER ("s1", "open", "full"));
+  g_assert_cmpuint (f->sent->len, ==, 1);
+  pull_feature (f, "shelters", SHELTER ("s1", "open", "vacant"));
+  pull_feature (f, "shelters", SHELTER ("s1", "open", "full"));
+  g_assert_cmpuint (f->sent->len, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +385,10 @@ main (int   argc,
               fixture_set_up, test_fresh_database, fixture_tear_down);
   g_test_add ("/notifier/no-ward", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_no_ward, fixture_tear_down);
+  g_test_add ("/notifier/alert-in-force", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_alert_in_force, fixture_tear_down);
+  g_test_add ("/notifier/shelter-fills", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_shelter_fills, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -671,6 +671,36 @@ open_report_activated (GSimpleAction *action,
     gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-report", parameter);
 }
 
+/* A notification was clicked: the window does what it names. */
+static void
+forward_to_window (BdApplication *self,
+                   const char    *action,
+                   GVariant      *parameter)
+{
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL && BD_IS_WINDOW (window))
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), action, parameter);
+}
+
+static void
+show_alerts_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  forward_to_window (user_data, "win.show-alerts", NULL);
+}
+
+static void
+show_place_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  forward_to_window (user_data, "win.show-place", parameter);
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "about", about_activated },
@@ -678,6 +708,8 @@ static const GActionEntry app_entries[] = {
   { "sync-now", sync_now_activated },
   { "preferences", preferences_activated },
   { "open-report", open_report_activated, "s" },
+  { "show-alerts", show_alerts_activated, "s" },
+  { "show-place", show_place_activated, "s" },
 };
 
 static int

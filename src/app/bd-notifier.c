@@ -14,6 +14,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-catalog.h"
+#include "bd-json.h"
+#include "bd-store-features.h"
 #include "bd-app-util.h"
 
 /* How many reports of the ward one pulled page is compared over: a page
@@ -40,6 +42,7 @@ struct _BdNotifier
   GSettings    *settings;
   gulong        changed_id;
   gulong        ward_id;
+  gulong        features_id;
 
   char         *ward;          /* the user's ward, or NULL */
   GHashTable   *known;         /* id → status of the ward's live reports */
@@ -52,6 +55,11 @@ struct _BdNotifier
   /* waiting while quiet, or until sent */
   GPtrArray    *arrivals;      /* Event* */
   GPtrArray    *changes;       /* Event* */
+  GPtrArray    *alerts;        /* Event*: id, headline, area */
+  GPtrArray    *full;          /* Event*: id, name, "lat,lon" */
+
+  GHashTable   *known_alerts;  /* ids of the alerts in force */
+  GHashTable   *known_full;    /* ids of the shelters that are full */
 };
 
 G_DEFINE_FINAL_TYPE (BdNotifier, bd_notifier, G_TYPE_OBJECT)
@@ -211,6 +219,50 @@ send_reports (BdNotifier *self,
   g_ptr_array_set_size (events, 0);
 }
 
+/* An alert in force now that was not before: one notification for all
+ * that came at once; a click shows the alerts. */
+static void
+send_alerts (BdNotifier *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  Event *first;
+
+  if (self->alerts->len == 0)
+    return;
+  first = g_ptr_array_index (self->alerts, 0);
+  title = self->alerts->len == 1
+    ? g_strdup_printf (_("Alert: %s"), first->title)
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new alert", "%u new alerts",
+                                    self->alerts->len), self->alerts->len);
+  body = self->alerts->len == 1 ? g_strdup (first->status != NULL ? first->status : "")
+                                : dup_titles (self->alerts);
+  send (self, "alerts", title, body, "app.show-alerts", first->id);
+  g_ptr_array_set_size (self->alerts, 0);
+}
+
+/* A shelter that has filled up: a click shows it on the map. */
+static void
+send_full (BdNotifier *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  Event *first;
+
+  if (self->full->len == 0)
+    return;
+  first = g_ptr_array_index (self->full, 0);
+  title = self->full->len == 1
+    ? g_strdup_printf (_("Shelter full: %s"), first->title)
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u shelter full", "%u shelters full",
+                                    self->full->len), self->full->len);
+  body = self->full->len == 1
+    ? g_strdup (_("It has no room left: send people to another shelter."))
+    : dup_titles (self->full);
+  send (self, "shelters-full", title, body, "app.show-place", first->status);
+  g_ptr_array_set_size (self->full, 0);
+}
+
 static gboolean
 retry_cb (gpointer data)
 {
@@ -226,7 +278,8 @@ bd_notifier_flush (BdNotifier *self)
 {
   g_return_if_fail (BD_IS_NOTIFIER (self));
 
-  if (self->arrivals->len == 0 && self->changes->len == 0)
+  if (self->arrivals->len == 0 && self->changes->len == 0 &&
+      self->alerts->len == 0 && self->full->len == 0)
     return;
   if (self->quiet_func != NULL && self->quiet_func (self->quiet_data))
     {
@@ -236,6 +289,8 @@ bd_notifier_flush (BdNotifier *self)
     }
   send_reports (self, self->arrivals, TRUE);
   send_reports (self, self->changes, FALSE);
+  send_alerts (self);
+  send_full (self);
 }
 
 /* Replaces @known with the ward's live reports now. */
@@ -339,6 +394,120 @@ on_store_changed_cb (BdNotifier    *self,
     update_one (self, id);
 }
 
+/* The alerts in force now: @events gets those not in @known before
+ * (when @events is not NULL); @known becomes the current set. */
+static void
+update_alerts (BdNotifier *self,
+               GPtrArray  *events)
+{
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) now_in_force = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint i;
+
+  alerts = bd_store_list_active_alerts (self->store, g_get_real_time () / G_USEC_PER_SEC, &error);
+  if (alerts == NULL)
+    {
+      g_warning ("Cannot read the alerts: %s", error->message);
+      return;
+    }
+  for (i = 0; i < alerts->len; i++)
+    {
+      BdFeature *alert = g_ptr_array_index (alerts, i);
+
+      g_hash_table_add (now_in_force, g_strdup (alert->id));
+      if (events != NULL && !g_hash_table_contains (self->known_alerts, alert->id))
+        {
+          g_autoptr(JsonNode) node = bd_feature_parse (alert, NULL);
+          JsonObject *props = NULL;
+          Event *event = g_new0 (Event, 1);
+
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+            props = json_object_get_object_member (json_node_get_object (node), "properties");
+          event->id = g_strdup (alert->id);
+          event->title = g_strdup (alert->name != NULL ? alert->name : "");
+          /* the body: the area it covers */
+          if (props != NULL && json_object_has_member (props, "area_desc") &&
+              JSON_NODE_HOLDS_VALUE (json_object_get_member (props, "area_desc")))
+            event->status = g_strdup (json_object_get_string_member (props, "area_desc"));
+          g_ptr_array_add (events, event);
+        }
+    }
+  g_hash_table_unref (self->known_alerts);
+  self->known_alerts = g_steal_pointer (&now_in_force);
+}
+
+/* The shelters that are full now (open or permanent, crowding "full"). */
+static void
+update_full (BdNotifier *self,
+             GPtrArray  *events)
+{
+  g_autoptr(GPtrArray) shelters = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  shelters = bd_store_list_features (self->store, "shelters", NULL, &error);
+  if (shelters == NULL)
+    {
+      g_warning ("Cannot read the shelters: %s", error->message);
+      return;
+    }
+  for (i = 0; i < shelters->len; i++)
+    {
+      BdFeature *shelter = g_ptr_array_index (shelters, i);
+      g_autoptr(JsonNode) node = bd_feature_parse (shelter, NULL);
+      JsonObject *props = NULL;
+      const char *crowding = NULL;
+      gboolean full;
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+          json_object_has_member (json_node_get_object (node), "properties") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (node), "properties")))
+        props = json_object_get_object_member (json_node_get_object (node), "properties");
+      if (props != NULL && json_object_has_member (props, "crowding") &&
+          JSON_NODE_HOLDS_VALUE (json_object_get_member (props, "crowding")))
+        crowding = json_object_get_string_member (props, "crowding");
+      full = g_strcmp0 (crowding, "full") == 0 &&
+             (g_strcmp0 (shelter->status, "open") == 0 || g_strcmp0 (shelter->status, "permanent") == 0);
+
+      if (!full)
+        {
+          g_hash_table_remove (self->known_full, shelter->id);
+          continue;
+        }
+      if (g_hash_table_contains (self->known_full, shelter->id))
+        continue;
+      g_hash_table_add (self->known_full, g_strdup (shelter->id));
+      if (events != NULL)
+        {
+          Event *event = g_new0 (Event, 1);
+
+          event->id = g_strdup (shelter->id);
+          event->title = g_strdup (shelter->name != NULL ? shelter->name : "");
+          /* where a click takes the map: the centre of its box */
+          event->status = shelter->has_bbox
+            ? g_strdup_printf ("%.7f,%.7f", (shelter->min_lat + shelter->max_lat) / 2,
+                               (shelter->min_lon + shelter->max_lon) / 2)
+            : g_strdup ("");
+          g_ptr_array_add (events, event);
+        }
+    }
+}
+
+static void
+on_features_changed_cb (BdNotifier *self,
+                        const char *collection,
+                        BdStore    *store)
+{
+  if (g_strcmp0 (collection, "alerts") == 0)
+    update_alerts (self, self->alerts);
+  else if (g_strcmp0 (collection, "shelters") == 0)
+    update_full (self, self->full);
+  else
+    return;
+  bd_notifier_flush (self);
+}
+
 static void
 on_ward_changed_cb (BdNotifier *self)
 {
@@ -352,6 +521,7 @@ bd_notifier_finalize (GObject *object)
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_signal_handler (&self->features_id, self->store);
   g_clear_signal_handler (&self->ward_id, self->settings);
   g_clear_weak_pointer (&self->application);
   g_clear_object (&self->store);
@@ -360,6 +530,10 @@ bd_notifier_finalize (GObject *object)
   g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_pointer (&self->arrivals, g_ptr_array_unref);
   g_clear_pointer (&self->changes, g_ptr_array_unref);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
+  g_clear_pointer (&self->full, g_ptr_array_unref);
+  g_clear_pointer (&self->known_alerts, g_hash_table_unref);
+  g_clear_pointer (&self->known_full, g_hash_table_unref);
 
   G_OBJECT_CLASS (bd_notifier_parent_class)->finalize (object);
 }
@@ -387,6 +561,10 @@ bd_notifier_init (BdNotifier *self)
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->arrivals = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
   self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+  self->alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+  self->full = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+  self->known_alerts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->known_full = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 BdNotifier *
@@ -408,6 +586,11 @@ bd_notifier_new (GApplication *application,
                                                G_CALLBACK (on_store_changed_cb), self);
   self->ward_id = g_signal_connect_swapped (settings, "changed::home-ward",
                                             G_CALLBACK (on_ward_changed_cb), self);
+  self->features_id = g_signal_connect_swapped (store, "features-changed",
+                                                G_CALLBACK (on_features_changed_cb), self);
+  /* what is in force at start is known: the banner shows it */
+  update_alerts (self, NULL);
+  update_full (self, NULL);
   bd_notifier_reset (self);
   return self;
 }

@@ -19,14 +19,16 @@ G_DECLARE_FINAL_TYPE (BdNotifier, bd_notifier, BD, NOTIFIER, GObject)
 
 /* Desktop notifications (GNotification) about what arrives from the
  * server: a new report in the user's own ward ("home-ward" setting), a
- * status change of one of that ward's reports, an alert that becomes
- * active, a shelter that fills. Only changes that arrive while @watching
- * is TRUE count (the application binds it to "a sync run is pulling"), so
- * the user's own edits and imports never notify them. While @quiet is
- * TRUE (the user is writing a report) notifications wait, and go out,
- * one a kind, once it is FALSE again. Clicking one activates
- * app.open-report (the report's id), app.show-alerts or app.show-shelter
- * (the shelter's id). */
+ * status change of one of that ward's reports, an alert that comes into
+ * force, a shelter that fills. Reports count only when they arrive while
+ * watching (the application sets it while a sync run is on), so the
+ * user's own edits and imports never notify them; nor does the first run
+ * into an empty database; alerts and shelters in force at start are known
+ * (the banner and the map show them). While the user is writing a report
+ * (the quiet function) notifications wait, and go out, one a kind, once
+ * they are done. Clicking one activates app.open-report (the report's id),
+ * app.show-alerts (an alert's id) or app.show-place (a full shelter's
+ * "lat,lon"). */
 BdNotifier *bd_notifier_new          (GApplication *application,
                                       BdStore      *store,
                                       GSettings    *settings);
