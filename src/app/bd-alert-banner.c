@@ -498,3 +498,12 @@ bd_alert_banner_init (BdAlertBanner *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->button), FALSE);
 }
+
+void
+bd_alert_banner_show_details (BdAlertBanner *self)
+{
+  g_return_if_fail (BD_IS_ALERT_BANNER (self));
+
+  if (bd_alert_banner_get_n_alerts (self) > 0)
+    gtk_menu_button_popup (self->button);
+}

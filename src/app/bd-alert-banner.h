@@ -33,6 +33,8 @@ void         bd_alert_banner_refresh      (BdAlertBanner *self);
 /* The alerts shown ("n-alerts"), and the banner's text ("summary", also
  * its accessible name); NULL when none is shown. */
 guint        bd_alert_banner_get_n_alerts (BdAlertBanner *self);
+/* Opens the details of the alerts shown (a notification was clicked). */
+void         bd_alert_banner_show_details (BdAlertBanner *self);
 const char  *bd_alert_banner_get_summary  (BdAlertBanner *self);
 
 G_END_DECLS

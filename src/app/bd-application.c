@@ -19,6 +19,7 @@
 #include "bd-cli-sync.h"
 #include "bd-cli-tally.h"
 #include "bd-demo.h"
+#include "bd-notifier.h"
 #include "bd-preferences.h"
 #include "bd-secret.h"
 #include "bd-window.h"
@@ -52,6 +53,11 @@ struct _BdApplication
   char           *cli_ca_file;
 
   BdPreferencesWindow *preferences;   /* weak */
+
+  /* desktop notifications of what the sync brings */
+  BdNotifier     *notifier;
+  BdSync         *watched_sync;
+  gulong          sync_state_id;
 };
 
 G_DEFINE_FINAL_TYPE (BdApplication, bd_application, ADW_TYPE_APPLICATION)
@@ -101,6 +107,14 @@ get_settings (BdApplication *self)
     self->settings = g_settings_new (SCHEMA_ID);
 
   return self->settings;
+}
+
+GSettings *
+bd_application_get_settings (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return get_settings (self);
 }
 
 static gboolean
@@ -247,6 +261,41 @@ stop_sync (BdApplication *self,
     wait_while (sync_is_busy, sync);
 }
 
+/* The notifier counts what arrives while a run is on. */
+static void
+on_sync_state_cb (BdApplication *self)
+{
+  BdSyncState state = BD_SYNC_STATE_OFFLINE;
+
+  if (self->notifier == NULL)
+    return;
+  if (self->watched_sync != NULL)
+    g_object_get (self->watched_sync, "state", &state, NULL);
+  bd_notifier_set_watching (self->notifier, state == BD_SYNC_STATE_SYNCING);
+}
+
+static void
+watch_sync (BdApplication *self)
+{
+  if (self->watched_sync != NULL)
+    g_clear_signal_handler (&self->sync_state_id, self->watched_sync);
+  g_set_object (&self->watched_sync, self->sync);
+  if (self->watched_sync != NULL)
+    self->sync_state_id = g_signal_connect_object (self->watched_sync, "notify::state",
+                                                   G_CALLBACK (on_sync_state_cb), self,
+                                                   G_CONNECT_SWAPPED);
+  on_sync_state_cb (self);
+}
+
+/* Notifications wait while the user is writing a report. */
+static gboolean
+notifier_quiet_cb (gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
+
+  return window != NULL && BD_IS_WINDOW (window) && bd_window_get_editing (BD_WINDOW (window));
+}
+
 static gboolean
 restart_sync (BdApplication  *self,
               GError        **error)
@@ -272,6 +321,7 @@ restart_sync (BdApplication  *self,
     }
 
   self->sync = g_steal_pointer (&sync);
+  watch_sync (self);
   update_sync_action (self);
   if (had_sync || self->sync != NULL)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
@@ -606,12 +656,60 @@ shortcuts_activated (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* A notification was clicked: the window shows the report. */
+static void
+open_report_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BdApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL && BD_IS_WINDOW (window))
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-report", parameter);
+}
+
+/* A notification was clicked: the window does what it names. */
+static void
+forward_to_window (BdApplication *self,
+                   const char    *action,
+                   GVariant      *parameter)
+{
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL && BD_IS_WINDOW (window))
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), action, parameter);
+}
+
+static void
+show_alerts_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  forward_to_window (user_data, "win.show-alerts", NULL);
+}
+
+static void
+show_place_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  forward_to_window (user_data, "win.show-place", parameter);
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "about", about_activated },
   { "shortcuts", shortcuts_activated },
   { "sync-now", sync_now_activated },
   { "preferences", preferences_activated },
+  { "open-report", open_report_activated, "s" },
+  { "show-alerts", show_alerts_activated, "s" },
+  { "show-place", show_place_activated, "s" },
 };
 
 static int
@@ -728,6 +826,13 @@ bd_application_activate (GApplication *application)
   window = GTK_WINDOW (bd_window_new (self, self->store, offline_map));
   gtk_window_present (window);
 
+  if (self->notifier == NULL)
+    {
+      self->notifier = bd_notifier_new (application, self->store, get_settings (self));
+      bd_notifier_set_quiet_func (self->notifier, notifier_quiet_cb, self);
+      watch_sync (self);
+    }
+
   set_up_sync (self);
 }
 
@@ -744,6 +849,8 @@ bd_application_shutdown (GApplication *application)
 
   g_cancellable_cancel (self->cancellable);
   stop_sync (self, TRUE);
+  watch_sync (self);
+  g_clear_object (&self->notifier);
   wait_while (keyring_is_busy, self);
 
   G_APPLICATION_CLASS (bd_application_parent_class)->shutdown (application);

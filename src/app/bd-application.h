@@ -35,6 +35,8 @@ gboolean       bd_application_ensure_store       (BdApplication  *self,
                                                   GError        **error);
 /* The open store, or NULL before bd_application_ensure_store. */
 BdStore       *bd_application_get_store          (BdApplication  *self);
+/* The application's settings (io.github.bosai_desk.BosaiDesk). */
+GSettings     *bd_application_get_settings       (BdApplication  *self);
 
 /* The default database path (not created). */
 char          *bd_application_dup_default_database_path (void);

@@ -14,6 +14,9 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "bd-app-util.h"
+#include "bd-catalog.h"
+
 struct _BdPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
@@ -28,6 +31,7 @@ struct _BdPreferencesWindow
   AdwEntryRow          *token_row;
   AdwEntryRow          *ca_row;
   GtkLabel             *error_label;
+  AdwComboRow          *home_ward_row;
   GtkSwitch            *headquarters_switch;   /* issue 12: who edits the departments */
 };
 
@@ -40,6 +44,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void fill_home_ward_row (BdPreferencesWindow *self);
 
 static char *
 dup_row_text (AdwEntryRow *row)
@@ -181,6 +187,7 @@ bd_preferences_window_constructed (GObject *object)
 
   g_assert (BD_IS_APPLICATION (self->application));
   fill_rows (self);
+  fill_home_ward_row (self);
 }
 
 static void
@@ -251,6 +258,50 @@ bd_preferences_window_set_property (GObject      *object,
     }
 }
 
+/* The home ward: item 0 is "None", then the wards in the city's order. */
+static void
+on_home_ward_selected_cb (BdPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->home_ward_row);
+  const BdWard *wards;
+  guint n_wards;
+  GSettings *settings;
+
+  if (self->application == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  settings = bd_application_get_settings (self->application);
+  wards = bd_catalog_get_wards (&n_wards);
+  g_settings_set_string (settings, "home-ward",
+                         selected >= 1 && selected <= n_wards ? wards[selected - 1].code : "");
+}
+
+static void
+fill_home_ward_row (BdPreferencesWindow *self)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  g_autofree char *current = NULL;
+  const BdWard *wards;
+  guint n_wards, selected = 0;
+
+  wards = bd_catalog_get_wards (&n_wards);
+  current = g_settings_get_string (bd_application_get_settings (self->application), "home-ward");
+  gtk_string_list_append (model, _("None"));
+  for (guint i = 0; i < n_wards; i++)
+    {
+      g_autofree char *label = bd_dup_catalog_label (wards[i].name_ja, wards[i].name_en);
+
+      gtk_string_list_append (model, label);
+      if (g_strcmp0 (current, wards[i].code) == 0)
+        selected = i + 1;
+    }
+  /* no handler writes the setting back while the row is filled */
+  g_signal_handlers_block_by_func (self->home_ward_row, on_home_ward_selected_cb, self);
+  adw_combo_row_set_model (self->home_ward_row, G_LIST_MODEL (model));
+  adw_combo_row_set_selected (self->home_ward_row, selected);
+  g_signal_handlers_unblock_by_func (self->home_ward_row, on_home_ward_selected_cb, self);
+  bd_combo_row_name_list (self->home_ward_row);
+}
+
 static void
 bd_preferences_window_class_init (BdPreferencesWindowClass *klass)
 {
@@ -280,6 +331,8 @@ bd_preferences_window_class_init (BdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdPreferencesWindow, token_row);
   gtk_widget_class_bind_template_child (widget_class, BdPreferencesWindow, ca_row);
   gtk_widget_class_bind_template_child (widget_class, BdPreferencesWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, BdPreferencesWindow, home_ward_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_home_ward_selected_cb);
   gtk_widget_class_bind_template_child (widget_class, BdPreferencesWindow, headquarters_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);

@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bd-app-util.h"
+#include "bd-catalog.h"
 #include "bd-tally-view.h"
 
 static void
@@ -162,7 +163,47 @@ departments_activated (GSimpleAction *action,
   _bd_window_show_departments (BD_WINDOW (user_data));
 }
 
+/* A notification was clicked: the alerts' details. */
+static void
+show_alerts_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BdWindow *self = user_data;
+
+  bd_alert_banner_show_details (self->alert_banner);
+}
+
+/* A notification was clicked: "lat,lon" on the map (a shelter). */
+static void
+show_place_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  g_auto(GStrv) parts = g_strsplit (g_variant_get_string (parameter, NULL), ",", 3);
+  ShumateViewport *viewport = _bd_window_get_viewport (self);
+  double latitude, longitude;
+  char *end = NULL;
+
+  if (g_strv_length (parts) != 2)
+    return;
+  latitude = g_ascii_strtod (parts[0], &end);
+  if (end == parts[0] || *end != '\0')
+    return;
+  longitude = g_ascii_strtod (parts[1], &end);
+  if (end == parts[1] || *end != '\0' || !bd_catalog_point_in_city (latitude, longitude))
+    return;
+
+  _bd_window_show_map_page (self, FALSE);
+  shumate_map_center_on (_bd_window_get_map (self), latitude, longitude);
+  if (shumate_viewport_get_zoom_level (viewport) < 15)
+    shumate_viewport_set_zoom_level (viewport, 15);
+}
+
 static const GActionEntry win_entries[] = {
+  { "show-alerts", show_alerts_activated },
+  { "show-place", show_place_activated, "s" },
   { "show-tally", show_tally_activated },
   { "new-report", new_report_activated },
   { "new-report-at", new_report_at_activated, "(dd)" },
