@@ -195,6 +195,8 @@ bench: build
 	bash tests/bench-central.sh $(BUILDDIR)
 	@echo "== bench-cluster (beside supercluster) =="
 	bash tests/bench-cluster-peer.sh $(BUILDDIR)
+	@echo "== bench-shapes (beside ShumatePathLayer) =="
+	$(XVFB_RUN) $(BUILDDIR)/tests/bench-shapes 1000 10
 
 # libFuzzer builds of the fuzz targets (clang, -Dfuzzing=true) in their own
 # build directory; each runs FUZZ_SECONDS from its seed corpus. (`make test`
