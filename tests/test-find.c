@@ -98,26 +98,6 @@ ward_by_code (const char *code,
   return NULL;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The labels of @model's items, joined by "|". */
 static char *
 labels_of (GListModel *model)
@@ -284,7 +264,7 @@ test_editor_ward (Fixture       *f,
   /* The pop-up opens with its entry, the whole list shown. */
   open_pop_up (row);
   g_assert_true (iterate_until (widget_is_mapped, entry, TIMEOUT_MS));
-  g_assert_nonnull (find_descendant (popover, GTK_TYPE_LIST_VIEW));
+  g_assert_nonnull (bd_widget_find_descendant (popover, GTK_TYPE_LIST_VIEW));
 
   /* Anywhere in the label: 都島区 and 福島区, in the city's order. */
   type_and_wait (entry, found, "島", 2);
@@ -310,7 +290,7 @@ test_editor_ward (Fixture       *f,
   open_pop_up (row);
   g_assert_true (iterate_until (widget_is_mapped, entry, TIMEOUT_MS));
   type_and_wait (entry, found, "fukushima", 1);
-  g_signal_emit_by_name (find_descendant (popover, GTK_TYPE_LIST_VIEW), "activate", 0);
+  g_signal_emit_by_name (bd_widget_find_descendant (popover, GTK_TYPE_LIST_VIEW), "activate", 0);
   g_assert_cmpuint (adw_combo_row_get_selected (row), ==, fukushima);
   g_assert_cmpstr (bd_report_get_ward (bd_report_editor_get_report (f->editor)), ==, "271039");
   g_assert_true (iterate_until (widget_is_unmapped, entry, TIMEOUT_MS));
@@ -359,7 +339,7 @@ test_editor_category (Fixture       *f,
   g_assert_true (iterate_until (widget_is_mapped, entry, TIMEOUT_MS));
   /* A letter typed in the list goes to the entry, and the focus with it
    * (an input method works there). */
-  g_assert_true (send_key (find_descendant (gtk_widget_get_ancestor (GTK_WIDGET (entry), GTK_TYPE_POPOVER),
+  g_assert_true (send_key (bd_widget_find_descendant (gtk_widget_get_ancestor (GTK_WIDGET (entry), GTK_TYPE_POPOVER),
                                             GTK_TYPE_LIST_VIEW), GDK_KEY_r));
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, "r");
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), GTK_WIDGET (entry)));
@@ -402,10 +382,10 @@ test_drop_down (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (iterate_until (widget_is_mapped, dropdown, TIMEOUT_MS));
 
-  popover = find_descendant (dropdown, GTK_TYPE_POPOVER);
+  popover = bd_widget_find_descendant (dropdown, GTK_TYPE_POPOVER);
   g_assert_nonnull (popover);
-  entry = find_descendant (popover, GTK_TYPE_SEARCH_ENTRY);
-  list = find_descendant (popover, GTK_TYPE_LIST_VIEW);
+  entry = bd_widget_find_descendant (popover, GTK_TYPE_SEARCH_ENTRY);
+  list = bd_widget_find_descendant (popover, GTK_TYPE_LIST_VIEW);
   g_assert_nonnull (entry);
   g_assert_nonnull (list);
   shown = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));

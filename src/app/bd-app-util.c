@@ -229,3 +229,25 @@ bd_combo_row_rename_items (AdwComboRow *row)
 
   queue_name_list_items (row);
 }
+
+GtkWidget *
+bd_widget_find_descendant (GtkWidget *widget,
+                           GType      type)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = bd_widget_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}

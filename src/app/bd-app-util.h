@@ -42,4 +42,10 @@ void       bd_combo_row_name_list        (AdwComboRow *row);
  * (a search filtered it). */
 void       bd_combo_row_rename_items     (AdwComboRow *row);
 
+/* The first widget of @type at or below @widget (depth first), or NULL:
+ * for the parts GTK 4.8 and libadwaita 1.2 build inside their widgets
+ * (a drop-down's pop-up and its list). */
+GtkWidget *bd_widget_find_descendant     (GtkWidget  *widget,
+                                          GType       type);
+
 G_END_DECLS

@@ -99,26 +99,6 @@ search_key_expression (void)
                                       G_CALLBACK (item_search_key), NULL, NULL);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* GtkDropDown */
 
 /* GTK 4.8's drop-down filters its pop-up with a GtkStringFilter of its
@@ -128,8 +108,8 @@ find_descendant (GtkWidget *widget,
 static void
 find_anywhere (GtkDropDown *dropdown)
 {
-  GtkWidget *popover = find_descendant (GTK_WIDGET (dropdown), GTK_TYPE_POPOVER);
-  GtkWidget *list = popover != NULL ? find_descendant (popover, GTK_TYPE_LIST_VIEW) : NULL;
+  GtkWidget *popover = bd_widget_find_descendant (GTK_WIDGET (dropdown), GTK_TYPE_POPOVER);
+  GtkWidget *list = popover != NULL ? bd_widget_find_descendant (popover, GTK_TYPE_LIST_VIEW) : NULL;
   GListModel *model = list != NULL ? G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list))) : NULL;
   GtkFilter *filter = NULL;
 
@@ -415,8 +395,8 @@ bd_combo_row_add_search (AdwComboRow *row,
   if (g_object_get_data (G_OBJECT (row), COMBO_SEARCH_KEY) != NULL)
     return;
 
-  popover = find_descendant (GTK_WIDGET (row), GTK_TYPE_POPOVER);
-  list = popover != NULL ? find_descendant (popover, GTK_TYPE_LIST_VIEW) : NULL;
+  popover = bd_widget_find_descendant (GTK_WIDGET (row), GTK_TYPE_POPOVER);
+  list = popover != NULL ? bd_widget_find_descendant (popover, GTK_TYPE_LIST_VIEW) : NULL;
   scrolled = popover != NULL ? gtk_popover_get_child (GTK_POPOVER (popover)) : NULL;
   if (list == NULL || scrolled == NULL)
     {

@@ -219,13 +219,29 @@ send_reports (BdNotifier *self,
   g_ptr_array_set_size (events, 0);
 }
 
-/* An alert in force now that was not before: one notification for all
- * that came at once; a click shows the alerts. */
+/* One notification for @events (alerts, or full shelters): @title, and as
+ * its body @single_body for one event or the events' titles for more; a
+ * click activates @action with @target. */
+static void
+send_group (BdNotifier *self,
+            GPtrArray  *events,
+            const char *id,
+            const char *title,
+            const char *single_body,
+            const char *action,
+            const char *target)
+{
+  g_autofree char *titles = events->len > 1 ? dup_titles (events) : NULL;
+
+  send (self, id, title, titles != NULL ? titles : single_body, action, target);
+  g_ptr_array_set_size (events, 0);
+}
+
+/* An alert in force now that was not before: a click shows the alerts. */
 static void
 send_alerts (BdNotifier *self)
 {
   g_autofree char *title = NULL;
-  g_autofree char *body = NULL;
   Event *first;
 
   if (self->alerts->len == 0)
@@ -235,10 +251,8 @@ send_alerts (BdNotifier *self)
     ? g_strdup_printf (_("Alert: %s"), first->title)
     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new alert", "%u new alerts",
                                     self->alerts->len), self->alerts->len);
-  body = self->alerts->len == 1 ? g_strdup (first->status != NULL ? first->status : "")
-                                : dup_titles (self->alerts);
-  send (self, "alerts", title, body, "app.show-alerts", first->id);
-  g_ptr_array_set_size (self->alerts, 0);
+  send_group (self, self->alerts, "alerts", title, first->status != NULL ? first->status : "",
+              "app.show-alerts", first->id);
 }
 
 /* A shelter that has filled up: a click shows it on the map. */
@@ -246,21 +260,19 @@ static void
 send_full (BdNotifier *self)
 {
   g_autofree char *title = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *place = NULL;
   Event *first;
 
   if (self->full->len == 0)
     return;
   first = g_ptr_array_index (self->full, 0);
+  place = g_strdup (first->status);
   title = self->full->len == 1
     ? g_strdup_printf (_("Shelter full: %s"), first->title)
     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u shelter full", "%u shelters full",
                                     self->full->len), self->full->len);
-  body = self->full->len == 1
-    ? g_strdup (_("It has no room left: send people to another shelter."))
-    : dup_titles (self->full);
-  send (self, "shelters-full", title, body, "app.show-place", first->status);
-  g_ptr_array_set_size (self->full, 0);
+  send_group (self, self->full, "shelters-full", title,
+              _("It has no room left: send people to another shelter."), "app.show-place", place);
 }
 
 static gboolean

@@ -1064,31 +1064,11 @@ on_combo_list_key_pressed_cb (GtkEventControllerKey *controller,
   return FALSE;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 let_enter_choose (AdwComboRow *row)
 {
-  GtkWidget *popover = find_descendant (GTK_WIDGET (row), GTK_TYPE_POPOVER);
-  GtkWidget *list = popover != NULL ? find_descendant (popover, GTK_TYPE_LIST_VIEW) : NULL;
+  GtkWidget *popover = bd_widget_find_descendant (GTK_WIDGET (row), GTK_TYPE_POPOVER);
+  GtkWidget *list = popover != NULL ? bd_widget_find_descendant (popover, GTK_TYPE_LIST_VIEW) : NULL;
   GtkEventController *keys;
 
   if (list == NULL)
