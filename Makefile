@@ -189,6 +189,10 @@ bench: build
 	  echo "== bench-layer =="; \
 	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-layer; \
 	fi
+	@if [ -x $(BUILDDIR)/tests/bench-markers ]; then \
+	  echo "== bench-markers (our report layer beside ShumateMarkerLayer) =="; \
+	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-markers; \
+	fi
 	@echo "== bench-startup =="
 	BUILDDIR=$(BUILDDIR) tests/bench-startup.sh
 	@echo "== bench-central =="
