@@ -203,6 +203,12 @@ void             _bd_window_dispose_time      (BdWindow   *self);
 /* The time shown (unix s; G_MAXINT64: live). */
 gint64           _bd_window_get_as_of         (BdWindow   *self);
 GtkWidget       *_bd_window_get_time_bar      (BdWindow   *self);
+/* bd-window-export.c: win.export-map and win.print-map (issue 10, part 9) */
+void             _bd_window_init_export_actions (BdWindow *self);
+/* The map as shown, decorated, as PNG at @path (what Export Map… does). */
+gboolean         _bd_window_export_map_png    (BdWindow   *self,
+                                               const char *path,
+                                               GError    **error);
 
 /* For tests */
 BdStore         *_bd_window_get_store         (BdWindow   *self);

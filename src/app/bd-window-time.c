@@ -73,6 +73,8 @@ _bd_window_init_time (BdWindow *self)
   self->time_range_id = g_timeout_add_seconds (RANGE_REFRESH_S, refresh_range_cb, self);
   g_signal_connect_object (self->time_bar, "notify::as-of",
                            G_CALLBACK (on_as_of_changed_cb), self, G_CONNECT_SWAPPED);
+
+  _bd_window_init_export_actions (self);
 }
 
 void
