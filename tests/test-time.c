@@ -275,6 +275,32 @@ expect (BdWindow *window,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, n);
 }
 
+/* Runs what the bar's Space binding does (its class shortcut). */
+static gboolean
+press_space (BdTimeBar *bar)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (bar));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (trigger);
+
+          if (g_str_equal (text, "space"))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                 GTK_WIDGET (bar), gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
 static void
 scenario (BdWindow *window)
 {
@@ -339,6 +365,18 @@ scenario (BdWindow *window)
   _bd_time_bar_step (bar, 0.5);
   g_assert_cmpint (bd_time_bar_get_as_of (bar), ==, at ("10:40"));
   expect (window, 5);
+
+  /* the keys: an arrow moves the slider an hour (GtkRange's binding),
+   * Space plays and pauses (the bar's binding) */
+  g_signal_emit_by_name (scale, "move-slider", GTK_SCROLL_STEP_RIGHT);
+  g_assert_cmpint (bd_time_bar_get_as_of (bar), ==, at ("11:40"));
+  g_signal_emit_by_name (scale, "move-slider", GTK_SCROLL_STEP_LEFT);
+  g_assert_cmpint (bd_time_bar_get_as_of (bar), ==, at ("10:40"));
+  g_assert_true (press_space (bar));
+  g_assert_true (bd_time_bar_get_playing (bar));
+  g_assert_true (press_space (bar));
+  g_assert_false (bd_time_bar_get_playing (bar));
+  g_assert_cmpint (bd_time_bar_get_as_of (bar), >=, at ("10:40"));
 
   /* Now: live again */
   bd_time_bar_set_as_of (bar, G_MAXINT64);

@@ -216,6 +216,9 @@ export_map (const char *database,
     {
       export = bd_map_export_new ();
       bd_map_export_set_as_of (export, as_of != NULL ? g_date_time_to_unix (as_of) : G_MAXINT64);
+      /* the time as it was given (+09:00 stays +09:00) */
+      if (as_of != NULL)
+        bd_map_export_set_time_zone (export, g_date_time_get_timezone (as_of));
       if (!bd_map_export_write_png (export, map, path, &error))
         {
           g_printerr (_("bosai-desk: cannot export the map: %s\n"), error->message);

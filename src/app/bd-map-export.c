@@ -36,6 +36,7 @@ struct _BdMapExport
   char      *title;
   char      *attribution;
   gint64     as_of;
+  GTimeZone *time_zone;        /* NULL: local */
   GPtrArray *items;            /* LegendItem* */
 };
 
@@ -67,6 +68,7 @@ bd_map_export_free (BdMapExport *self)
 
   g_free (self->title);
   g_free (self->attribution);
+  g_clear_pointer (&self->time_zone, g_time_zone_unref);
   g_ptr_array_unref (self->items);
   g_free (self);
 }
@@ -88,6 +90,17 @@ bd_map_export_set_as_of (BdMapExport *self,
   g_return_if_fail (self != NULL);
 
   self->as_of = as_of;
+}
+
+void
+bd_map_export_set_time_zone (BdMapExport *self,
+                             GTimeZone   *time_zone)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_pointer (&self->time_zone, g_time_zone_unref);
+  if (time_zone != NULL)
+    self->time_zone = g_time_zone_ref (time_zone);
 }
 
 void
@@ -375,6 +388,13 @@ draw_decorations (BdMapExport *self,
   /* the title and the time, across the top */
   when = self->as_of == G_MAXINT64 ? g_date_time_new_now_local ()
                                    : g_date_time_new_from_unix_local (self->as_of);
+  if (when != NULL && self->time_zone != NULL)
+    {
+      GDateTime *there = g_date_time_to_timezone (when, self->time_zone);
+
+      g_date_time_unref (when);
+      when = there;
+    }
   /* Translators: the exported map's time, a g_date_time_format () format
    * (ja: "%Y年%-m月%-d日 %H:%M") */
   date = when != NULL ? g_date_time_format (when, C_("map export", "%Y-%m-%d %H:%M")) : g_strdup ("");

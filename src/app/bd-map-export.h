@@ -30,6 +30,9 @@ void         bd_map_export_set_title      (BdMapExport   *self,
 /* Unix s; G_MAXINT64 (the default): now, when drawn. */
 void         bd_map_export_set_as_of      (BdMapExport   *self,
                                            gint64         as_of);
+/* The time is shown in @time_zone (NULL, the default: the local one). */
+void         bd_map_export_set_time_zone  (BdMapExport   *self,
+                                           GTimeZone     *time_zone);
 /* The base map's attribution (shumate_map_source_get_license ()). */
 void         bd_map_export_set_attribution (BdMapExport  *self,
                                             const char   *attribution);
