@@ -326,7 +326,10 @@ scenario (BdWindow *window)
 
   /* the span: the first report observed (rounded to its hour) to now */
   bd_time_bar_get_range (bar, &start, &end);
-  g_assert_cmpint (start, ==, at ("08:00"));
+  /* (the slider spans 60 days at most: a run long after the case's day
+   * sees only its end) */
+  if (g_get_real_time () / G_USEC_PER_SEC - 59 * 24 * 3600 < at ("08:00"))
+    g_assert_cmpint (start, ==, at ("08:00"));
   g_assert_cmpint (end, >=, g_get_real_time () / G_USEC_PER_SEC - 60);
 
   for (guint i = 0; i + 1 < G_N_ELEMENTS (steps); i++)

@@ -78,24 +78,21 @@ bd_store_get_report_as_of (BdStore  *self,
   return NULL;
 }
 
-gboolean
-bd_store_get_first_observed (BdStore  *self,
-                             gint64   *first,
-                             GError  **error)
+static gboolean
+first_observed_on (sqlite3  *db,
+                   gint64   *first,
+                   GError  **error)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean found = FALSE;
   int rc;
 
-  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (first != NULL, FALSE);
-
-  rc = sqlite3_prepare_v3 (self->db,
+  rc = sqlite3_prepare_v3 (db,
                            "SELECT min(coalesce(observed_at, valid_from)) FROM report_versions"
                            " WHERE deleted = 0", -1, 0, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      _bd_store_set_sql_error (self->db, error, rc, _("Cannot read the reports"));
+      _bd_store_set_sql_error (db, error, rc, _("Cannot read the reports"));
       return FALSE;
     }
 
@@ -106,8 +103,90 @@ bd_store_get_first_observed (BdStore  *self,
       found = TRUE;
     }
   else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    _bd_store_set_sql_error (self->db, error, rc, _("Cannot read the reports"));
+    _bd_store_set_sql_error (db, error, rc, _("Cannot read the reports"));
   sqlite3_finalize (stmt);
 
   return found;
+}
+
+gboolean
+bd_store_get_first_observed (BdStore  *self,
+                             gint64   *first,
+                             GError  **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (first != NULL, FALSE);
+
+  return first_observed_on (self->db, first, error);
+}
+
+/* On a worker thread, over a read-only connection of its own (WAL). */
+static void
+first_observed_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 *first = g_new (gint64, 1);
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _bd_store_set_sql_error (db, &error, rc, _("Cannot read the reports"));
+      sqlite3_close (db);
+      g_free (first);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_busy_timeout (db, 5000);
+
+  if (first_observed_on (db, first, &error))
+    g_task_return_pointer (task, first, g_free);
+  else
+    {
+      g_free (first);
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, NULL, NULL);
+    }
+  sqlite3_close (db);
+}
+
+void
+bd_store_get_first_observed_async (BdStore             *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BD_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bd_store_get_first_observed_async);
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, first_observed_thread);
+}
+
+gboolean
+bd_store_get_first_observed_finish (BdStore       *self,
+                                    GAsyncResult  *result,
+                                    gint64        *first,
+                                    GError       **error)
+{
+  g_autofree gint64 *value = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  value = g_task_propagate_pointer (G_TASK (result), error);
+  if (value == NULL)
+    return FALSE;
+  if (first != NULL)
+    *first = *value;
+  return TRUE;
 }

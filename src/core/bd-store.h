@@ -424,6 +424,15 @@ BdReport   *bd_store_get_report_as_of (BdStore        *self,
 gboolean    bd_store_get_first_observed (BdStore      *self,
                                          gint64       *first,
                                          GError      **error);
+/* The same on a worker thread (a read-only connection of its own). */
+void        bd_store_get_first_observed_async  (BdStore             *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    bd_store_get_first_observed_finish (BdStore             *self,
+                                                GAsyncResult        *result,
+                                                gint64              *first,
+                                                GError             **error);
 
 /* Signals:
  *   "changed" (BdStoreChange change, const char *report_id, gint64 rowid)
