@@ -189,6 +189,14 @@ bench: build
 	  echo "== bench-layer =="; \
 	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-layer; \
 	fi
+	@if [ -x $(BUILDDIR)/tests/bench-markers ]; then \
+	  echo "== bench-markers (our report layer beside ShumateMarkerLayer) =="; \
+	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-markers; \
+	fi
+	@if [ -x $(BUILDDIR)/tests/bench-time ]; then \
+	  echo "== bench-time (the time bar dragged over 100,000 reports) =="; \
+	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-time; \
+	fi
 	@echo "== bench-startup =="
 	BUILDDIR=$(BUILDDIR) tests/bench-startup.sh
 	@echo "== bench-central =="

@@ -17,6 +17,7 @@
 
 #include "bd-cli-io.h"
 #include "bd-cli-sync.h"
+#include "bd-cli-map.h"
 #include "bd-cli-tally.h"
 #include "bd-demo.h"
 #include "bd-notifier.h"
@@ -755,6 +756,11 @@ bd_application_handle_local_options (GApplication *application,
       return 1;
     }
 
+  /* --export-map draws the map (issue 10), with no window of the app's. */
+  if (bd_cli_map_handle_options (options, bd_application_get_database_path (self),
+                                 self->offline_map, &exit_status))
+    return exit_status;
+
   /* --export-tally runs without a window. */
   if (bd_cli_tally_handle_options (options, self->store, &exit_status))
     return exit_status;
@@ -1011,6 +1017,7 @@ bd_application_init (BdApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   bd_cli_sync_add_options (G_APPLICATION (self));
   bd_cli_tally_add_options (G_APPLICATION (self));
+  bd_cli_map_add_options (G_APPLICATION (self));
   bd_cli_io_add_options (G_APPLICATION (self));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Log disaster damage reports on a map."));

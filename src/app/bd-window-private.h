@@ -118,6 +118,10 @@ struct _BdWindow
   GtkStringList            *department_filter_model;
   char                    **department_filter_codes;  /* "" any, "-" unassigned */
   BdAlertBanner            *alert_banner;
+
+  /* bd-window-time.c: the time bar (issue 10, part 7) */
+  GtkWidget                *time_bar;
+  guint                     time_range_id;
 };
 
 /* bd-window-workflow.c */
@@ -191,6 +195,20 @@ void             _bd_window_import_file       (BdWindow   *self,
                                                GFile      *file);
 void             _bd_window_export_file       (BdWindow   *self,
                                                GFile      *file);
+
+/* bd-window-time.c: the time bar over the map; the report layer and the
+ * list follow its time. */
+void             _bd_window_init_time         (BdWindow   *self);
+void             _bd_window_dispose_time      (BdWindow   *self);
+/* The time shown (unix s; G_MAXINT64: live). */
+gint64           _bd_window_get_as_of         (BdWindow   *self);
+GtkWidget       *_bd_window_get_time_bar      (BdWindow   *self);
+/* bd-window-export.c: win.export-map and win.print-map (issue 10, part 9) */
+void             _bd_window_init_export_actions (BdWindow *self);
+/* The map as shown, decorated, as PNG at @path (what Export Map… does). */
+gboolean         _bd_window_export_map_png    (BdWindow   *self,
+                                               const char *path,
+                                               GError    **error);
 
 /* For tests */
 BdStore         *_bd_window_get_store         (BdWindow   *self);

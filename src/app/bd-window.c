@@ -1056,6 +1056,7 @@ bd_window_constructed (GObject *object)
   restore_state (self);
 
   _bd_window_init_map_layers (self);
+  _bd_window_init_time (self);
 
   adw_leaflet_set_can_unfold (self->leaflet, !width_folds (self, self->restored_width));
   set_narrow (self, width_folds (self, self->restored_width));
@@ -1091,6 +1092,7 @@ bd_window_dispose (GObject *object)
   g_clear_object (&self->category_filter_model);
   g_clear_object (&self->status_filter_model);
   _bd_window_dispose_workflow (self);
+  _bd_window_dispose_time (self);
   g_clear_object (&self->narrow_menu);
   g_clear_object (&self->primary_menu);
   g_clear_object (&self->new_report_content_kept);

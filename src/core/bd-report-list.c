@@ -60,6 +60,9 @@ struct _BdReportList
   /* issue 12: the department filter (plain setters, no properties) */
   char          *department;
   gboolean       unassigned;
+
+  /* issue 10: as of a time (unix s), G_MAXINT64: now */
+  gint64         as_of;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -78,6 +81,7 @@ enum {
   PROP_HAS_BBOX,
   PROP_LOADING,
   PROP_N_ITEMS,
+  PROP_AS_OF,
   N_PROPS
 };
 
@@ -253,6 +257,8 @@ run_query (BdReportList *self)
   query.sort = self->sort;
   query.department = self->department;
   query.unassigned = self->unassigned;
+  query.has_as_of = self->as_of != G_MAXINT64;
+  query.as_of = self->as_of;
 
   set_loading (self, TRUE);
   bd_store_query_rowids_async (self->store, &query, self->cancellable,
@@ -356,7 +362,11 @@ bd_report_list_get_item (GListModel *model,
   if ((cached = cache_lookup (self, rowid)))
     return g_object_ref (cached);
 
-  if (!(report = bd_store_get_report_by_rowid (self->store, rowid, &error)))
+  if (self->as_of != G_MAXINT64)
+    report = bd_store_get_report_as_of (self->store, rowid, self->as_of, &error);
+  else
+    report = bd_store_get_report_by_rowid (self->store, rowid, &error);
+  if (report == NULL)
     {
       g_debug ("Report %" G_GINT64_FORMAT " is gone: %s", rowid, error->message);
       return NULL;
@@ -460,6 +470,9 @@ bd_report_list_get_property (GObject    *object,
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->rowids->len);
       break;
+    case PROP_AS_OF:
+      g_value_set_int64 (value, self->as_of);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -492,6 +505,9 @@ bd_report_list_set_property (GObject      *object,
       break;
     case PROP_SORT:
       bd_report_list_set_sort (self, g_value_get_uint (value));
+      break;
+    case PROP_AS_OF:
+      bd_report_list_set_as_of (self, g_value_get_int64 (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -572,12 +588,25 @@ bd_report_list_class_init (BdReportListClass *klass)
                         G_PARAM_EXPLICIT_NOTIFY |
                         G_PARAM_STATIC_STRINGS));
 
+  /**
+   * BdReportList:as-of:
+   *
+   * Issue 10: the reports as of this time (unix s; G_MAXINT64: now).
+   */
+  properties[PROP_AS_OF] =
+    g_param_spec_int64 ("as-of", NULL, NULL,
+                        G_MININT64, G_MAXINT64, G_MAXINT64,
+                        (G_PARAM_READWRITE |
+                         G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 bd_report_list_init (BdReportList *self)
 {
+  self->as_of = G_MAXINT64;
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->dirty = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->cache = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -771,4 +800,29 @@ bd_report_list_get_department (BdReportList *self,
   if (unassigned != NULL)
     *unassigned = self->unassigned;
   return self->department;
+}
+
+void
+bd_report_list_set_as_of (BdReportList *self,
+                          gint64        as_of)
+{
+  g_return_if_fail (BD_IS_REPORT_LIST (self));
+
+  if (self->as_of == as_of)
+    return;
+
+  self->as_of = as_of;
+  /* every row may read differently now (its status then) */
+  cache_clear (self);
+  self->all_dirty = TRUE;
+  queue_query (self, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AS_OF]);
+}
+
+gint64
+bd_report_list_get_as_of (BdReportList *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_LIST (self), G_MAXINT64);
+
+  return self->as_of;
 }

@@ -57,6 +57,14 @@ void          bd_report_list_set_department (BdReportList *self,
                                              gboolean      unassigned);
 const char   *bd_report_list_get_department (BdReportList *self,
                                              gboolean     *unassigned);
+/* Issue 10: the list as of @as_of (unix s; G_MAXINT64: now, the
+ * default): the reports observed by then, not deleted then, filtered and
+ * sorted by their version valid then, and each item carries the ward,
+ * category, severity, status and place it had then (the "as-of" property).
+ * Done in the store's query (report_versions), not by filtering the model. */
+void          bd_report_list_set_as_of    (BdReportList *self,
+                                           gint64        as_of);
+gint64        bd_report_list_get_as_of    (BdReportList *self);
 /* Re-runs the query now (not debounced). */
 void          bd_report_list_refresh      (BdReportList *self);
 

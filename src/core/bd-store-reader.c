@@ -41,7 +41,49 @@ enum {
   QUERY_SEVERITY = 1 << 8,     /* sorted by severity */
   QUERY_DEPARTMENT = 1 << 14,  /* one department (?20) */
   QUERY_UNASSIGNED = 1 << 15,  /* no department */
+  QUERY_AS_OF    = 1 << 16,    /* issue 10: as of a time (?21), by report_versions */
 };
+
+/* issue 10: the reports as of ?21: observed by then, in their version
+ * valid then, not deleted then; the version's ward, category, status,
+ * severity and place filter and sort. */
+static GString *
+build_as_of_query (guint mask)
+{
+  GString *sql = g_string_new ("SELECT r.rowid");
+
+  if (mask & QUERY_FEATURES)
+    g_string_append (sql, ", r.feature, r.rev, r.seq, r.deleted");
+  g_string_append (sql,
+                   " FROM report_versions v CROSS JOIN reports r ON r.rowid = v.report_rowid"
+                   " WHERE v.valid_from <= ?21 AND (v.valid_to IS NULL OR v.valid_to > ?21)"
+                   " AND v.deleted = 0 AND coalesce(v.observed_at, v.valid_from) <= ?21");
+  if (mask & QUERY_BBOX)
+    g_string_append (sql, " AND v.lon BETWEEN ?10 AND ?12 AND v.lat BETWEEN ?11 AND ?13");
+  if (mask & QUERY_WARD)
+    g_string_append (sql, " AND v.ward = ?5");
+  if (mask & QUERY_CATEGORY)
+    g_string_append (sql, " AND v.category = ?6");
+  if (mask & QUERY_STATUS)
+    g_string_append (sql, " AND v.status = ?7");
+  if (mask & QUERY_DEPARTMENT)
+    g_string_append (sql, " AND r.department = ?20");
+  else if (mask & QUERY_UNASSIGNED)
+    g_string_append (sql, " AND r.department IS NULL");
+  if (mask & QUERY_TEXT)
+    g_string_append (sql, " AND r.rowid IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?8)");
+  if (mask & QUERY_SEVERITY)
+    g_string_append (sql, " ORDER BY v.severity DESC,"
+                     " coalesce(v.observed_at, r.created_at) DESC, r.rowid DESC");
+  else if (mask & QUERY_OBSERVED)
+    g_string_append (sql, " ORDER BY coalesce(v.observed_at, r.created_at) DESC, r.rowid DESC");
+  else
+    g_string_append (sql, " ORDER BY v.valid_from DESC, r.rowid DESC");
+  if (mask & QUERY_LIMIT)
+    g_string_append (sql, " LIMIT ?9");
+
+  return sql;
+}
 
 static sqlite3_stmt *
 get_query_stmt (sqlite3     *db,
@@ -55,6 +97,12 @@ get_query_stmt (sqlite3     *db,
 
   if ((stmt = g_hash_table_lookup (cache, GUINT_TO_POINTER (mask + 1))))
     return stmt;
+
+  if (mask & QUERY_AS_OF)
+    {
+      sql = build_as_of_query (mask);
+      goto prepare;
+    }
 
   if (mask & QUERY_BBOX)
     {
@@ -123,6 +171,7 @@ get_query_stmt (sqlite3     *db,
   if (mask & QUERY_LIMIT)
     g_string_append (sql, " LIMIT ?9");
 
+prepare:
   rc = sqlite3_prepare_v3 (db, sql->str, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -186,6 +235,8 @@ _bd_store_run_query (sqlite3        *db,
         }
       if (query->limit > 0)
         mask |= QUERY_LIMIT;
+      if (query->has_as_of)
+        mask |= QUERY_AS_OF;
       if (query->sort == BD_QUERY_SORT_OBSERVED)
         mask |= QUERY_OBSERVED;
       else if (query->sort == BD_QUERY_SORT_SEVERITY)
@@ -200,6 +251,8 @@ _bd_store_run_query (sqlite3        *db,
   {
     g_autoptr(StmtScope) scope = stmt;
 
+    if (mask & QUERY_AS_OF)
+      sqlite3_bind_int64 (stmt, 21, query->as_of);
     if (mask & QUERY_BBOX)
       {
         sqlite3_bind_int64 (stmt, 1, rtree_degrees (MIN (query->min_lon, query->max_lon)));

@@ -61,6 +61,11 @@ typedef struct
   BdQuerySort sort;            /* 0 (BD_QUERY_SORT_UPDATED) by default */
   const char *department;      /* one department's code */
   gboolean    unassigned;      /* only reports with no department (when department is unset) */
+  /* issue 10: "as of" a time (unix s): the reports observed by then, in
+   * their version valid then (report_versions), not deleted then; ward,
+   * category, status, severity and place filter and sort by that version. */
+  gboolean    has_as_of;
+  gint64      as_of;
 } BdQuery;
 
 /* An outbox row: one local edit waiting to be pushed. */
@@ -404,6 +409,30 @@ void        bd_store_load_points_as_of_async  (BdStore             *self,
 GArray     *bd_store_load_points_as_of_finish (BdStore             *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+
+/* issue 10: report @rowid as it was at @as_of (unix s): the store's copy
+ * with the ward, category, severity, status, place and observed time of
+ * its version valid then (report_versions). BD_STORE_ERROR_NOT_FOUND when
+ * it had no version then. */
+BdReport   *bd_store_get_report_as_of (BdStore        *self,
+                                       gint64          rowid,
+                                       gint64          as_of,
+                                       GError        **error);
+/* Issue 10: when the first report still kept was observed (unix s; its
+ * first version's time when it has no observed time). FALSE with no error
+ * when there is none. */
+gboolean    bd_store_get_first_observed (BdStore      *self,
+                                         gint64       *first,
+                                         GError      **error);
+/* The same on a worker thread (a read-only connection of its own). */
+void        bd_store_get_first_observed_async  (BdStore             *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    bd_store_get_first_observed_finish (BdStore             *self,
+                                                GAsyncResult        *result,
+                                                gint64              *first,
+                                                GError             **error);
 
 /* Signals:
  *   "changed" (BdStoreChange change, const char *report_id, gint64 rowid)

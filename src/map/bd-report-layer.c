@@ -123,6 +123,9 @@ struct _BdReportLayer
   guint          n_shown;
   BdClusterIndex *index;
   gint64         as_of;
+  /* issue 10: the time the points are loaded as of (report_versions),
+   * G_MAXINT64: the live points (bd_report_layer_set_time) */
+  gint64         points_as_of;
 
   /* The filter: a query the store runs (NULL members: any). */
   char          *ward;
@@ -173,6 +176,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void load_points (BdReportLayer *self);
+static gboolean reload_timeout_cb (gpointer user_data);
 static void run_filter (BdReportLayer *self);
 
 /* ------------------------------------------------------------- geometry */
@@ -1394,7 +1398,10 @@ on_points_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) points = NULL;
 
-  points = bd_store_load_points_finish (BD_STORE (object), result, &error);
+  if (g_async_result_is_tagged (result, bd_store_load_points_as_of_async))
+    points = bd_store_load_points_as_of_finish (BD_STORE (object), result, &error);
+  else
+    points = bd_store_load_points_finish (BD_STORE (object), result, &error);
   self->loading = FALSE;
 
   /* Disposed meanwhile. */
@@ -1427,8 +1434,37 @@ load_points (BdReportLayer *self)
     }
 
   self->loading = TRUE;
+  if (self->points_as_of != G_MAXINT64)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (self->points_as_of);
+
+      if (when != NULL)
+        {
+          bd_store_load_points_as_of_async (self->store, when, self->cancellable,
+                                            on_points_loaded_cb, g_object_ref (self));
+          return;
+        }
+    }
   bd_store_load_points_async (self->store, self->cancellable, on_points_loaded_cb,
                               g_object_ref (self));
+}
+
+void
+bd_report_layer_set_time (BdReportLayer *self,
+                          gint64         as_of)
+{
+  g_return_if_fail (BD_IS_REPORT_LAYER (self));
+
+  bd_report_layer_set_as_of (self, as_of);
+  if (self->points_as_of == as_of)
+    return;
+
+  self->points_as_of = as_of;
+  /* the points as of then, read on a worker thread, debounced: a slider
+   * dragged costs one load a RELOAD_DELAY_MS at most */
+  if (self->store != NULL && self->reload_source == 0
+      && !g_cancellable_is_cancelled (self->cancellable))
+    self->reload_source = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
 }
 
 static gboolean
@@ -1729,6 +1765,7 @@ bd_report_layer_init (BdReportLayer *self)
   self->draw_mode = BD_REPORT_LAYER_DRAW_SPRITES;
 
   self->as_of = G_MAXINT64;
+  self->points_as_of = G_MAXINT64;
   self->items = g_array_new (FALSE, FALSE, sizeof (BdClusterItem));
   self->individual = g_array_new (FALSE, FALSE, sizeof (Visible));
   self->clusters = g_array_new (FALSE, FALSE, sizeof (DrawnCluster));

@@ -57,6 +57,12 @@ gboolean       bd_report_layer_is_shown     (BdReportLayer   *self,
 void           bd_report_layer_set_as_of    (BdReportLayer   *self,
                                              gint64           as_of);
 gint64         bd_report_layer_get_as_of    (BdReportLayer   *self);
+/* Issue 10 (the time bar): set_as_of (instant), and the points follow
+ * that time too: each report in its version valid then (its place and
+ * status then, bd_store_load_points_as_of_async), read on a worker thread,
+ * debounced, and again on the store's changes; G_MAXINT64: live. */
+void           bd_report_layer_set_time     (BdReportLayer   *self,
+                                             gint64           as_of);
 /* The bounding box of the reports drawn (filtered, as of the time); FALSE
  * when there are none. */
 gboolean       bd_report_layer_get_shown_bounds (BdReportLayer *self,
