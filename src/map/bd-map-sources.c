@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bd-city-tile-source.h"
 #include "bd-tile-source.h"
 
 #define GSI_LICENSE_URI "https://maps.gsi.go.jp/development/ichiran.html"
@@ -138,9 +139,11 @@ attribution_to_text (const char  *html,
   return g_string_free (text, FALSE);
 }
 
-ShumateMapSource *
-bd_map_sources_new_local (const char  *path,
-                          GError     **error)
+static ShumateMapSource *
+new_local_with_id (const char  *path,
+                   const char  *id,
+                   const char  *name,
+                   GError     **error)
 {
   g_autoptr(BdTileSource) tiles = NULL;
   g_autofree char *license = NULL;
@@ -169,8 +172,8 @@ bd_map_sources_new_local (const char  *path,
       license = g_strdup (bd_tile_source_get_name (tiles));
     }
 
-  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (BD_MAP_SOURCE_LOCAL,
-                                                               _("Offline Map"),
+  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (id,
+                                                               name,
                                                                license,
                                                                license_uri,
                                                                min_zoom,
@@ -178,6 +181,70 @@ bd_map_sources_new_local (const char  *path,
                                                                256,
                                                                SHUMATE_MAP_PROJECTION_MERCATOR,
                                                                SHUMATE_DATA_SOURCE (tiles)));
+}
+
+ShumateMapSource *
+bd_map_sources_new_local (const char  *path,
+                          GError     **error)
+{
+  return new_local_with_id (path, BD_MAP_SOURCE_LOCAL, _("Offline Map"), error);
+}
+
+char *
+bd_map_sources_file_id (const char *path)
+{
+  return g_strconcat (BD_MAP_SOURCE_FILE_PREFIX, path, NULL);
+}
+
+ShumateMapSource *
+bd_map_sources_new_file (const char  *path,
+                         GError     **error)
+{
+  g_autofree char *id = bd_map_sources_file_id (path);
+  g_autofree char *base = g_path_get_basename (path);
+
+  return new_local_with_id (path, id, base, error);
+}
+
+char *
+bd_map_sources_city_id (const BdCityTileSet *set)
+{
+  return g_strconcat (BD_MAP_SOURCE_CITY_PREFIX, set->name, NULL);
+}
+
+ShumateMapSource *
+bd_map_sources_new_city (SoupSession         *session,
+                         const BdCityTileSet *set,
+                         const char          *token)
+{
+  g_autoptr(BdCityTileSource) tiles = bd_city_tile_source_new (session, set, token);
+  g_autofree char *id = bd_map_sources_city_id (set);
+  g_autofree char *license_uri = NULL;
+  g_autofree char *license = attribution_to_text (set->attribution, &license_uri);
+
+  if (license == NULL || license[0] == '\0')
+    {
+      g_free (license);
+      license = g_strdup (set->name);
+    }
+  /* no overzoom: the set's own zooms (libshumate 1.0.3 has none either) */
+  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (id, set->name, license, license_uri,
+                                                               set->min_zoom, set->max_zoom, 256,
+                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                               SHUMATE_DATA_SOURCE (tiles)));
+}
+
+gboolean
+bd_map_sources_id_is_city (const char *id)
+{
+  return id != NULL && g_str_has_prefix (id, BD_MAP_SOURCE_CITY_PREFIX);
+}
+
+gboolean
+bd_map_sources_id_is_file (const char *id)
+{
+  return id != NULL && (g_str_has_prefix (id, BD_MAP_SOURCE_FILE_PREFIX) ||
+                        g_str_equal (id, BD_MAP_SOURCE_LOCAL));
 }
 
 ShumateMapSourceRegistry *
