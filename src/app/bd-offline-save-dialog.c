@@ -121,6 +121,7 @@ on_copied_cb (GObject      *object,
 
       g_clear_pointer (&self->copy, bd_offline_copy_free);
       g_signal_emit (self, signals[SAVED], 0, path);
+      gtk_window_set_focus (GTK_WINDOW (self), NULL);
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
@@ -224,7 +225,10 @@ on_cancel_clicked_cb (GtkButton           *button,
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   else
-    gtk_window_destroy (GTK_WINDOW (self));
+    {
+      gtk_window_set_focus (GTK_WINDOW (self), NULL);
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
 }
 
 static gboolean
@@ -407,5 +411,6 @@ bd_offline_save_dialog_new (GtkWindow           *parent,
   g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked_cb), self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request_cb), self);
   update_summary (self);
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->save_button));
   return self;
 }

@@ -39,6 +39,7 @@ struct _BdOfflineMaps
   GtkWidget       *notice;
   guint            check_id;
   int              network_override;   /* -1: ask GNetworkMonitor */
+  gboolean         watching;           /* the application's sync */
 };
 
 static BdOfflineMaps *
@@ -331,6 +332,7 @@ fetch_city_sets (BdWindow *self)
     return;
   server = bd_application_get_server_url (application);
   token = bd_application_get_token (application);
+  g_debug ("City maps from %s (%s token)", server ? server : "no server", token ? "a" : "no");
   if (server == NULL || token == NULL)
     return;
 
@@ -497,11 +499,26 @@ static const GActionEntry offline_entries[] = {
   { "save-offline-area", save_offline_area_action },
 };
 
+/* The application is set after the window is constructed. */
+static void
+on_application_set_cb (BdWindow   *self,
+                       GParamSpec *pspec,
+                       gpointer    user_data)
+{
+  BdApplication *application = get_application (self);
+  BdOfflineMaps *maps = get_maps (self);
+
+  if (application == NULL || maps == NULL || maps->watching)
+    return;
+  maps->watching = TRUE;
+  g_signal_connect_object (application, "notify::sync", G_CALLBACK (on_sync_changed_cb), self, 0);
+  on_sync_changed_cb (G_OBJECT (application), NULL, self);
+}
+
 void
 _bd_window_init_offline_maps (BdWindow *self)
 {
   BdOfflineMaps *maps = g_new0 (BdOfflineMaps, 1);
-  BdApplication *application = get_application (self);
 
   self->offline_maps = maps;
   maps->network_override = -1;
@@ -515,11 +532,8 @@ _bd_window_init_offline_maps (BdWindow *self)
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
                            G_CALLBACK (on_network_changed_cb), self, 0);
   maps->check_id = g_timeout_add_seconds (NOTICE_CHECK_SECONDS, on_check_cb, self);
-  if (application != NULL)
-    {
-      g_signal_connect_object (application, "notify::sync", G_CALLBACK (on_sync_changed_cb), self, 0);
-      on_sync_changed_cb (G_OBJECT (application), NULL, self);
-    }
+  g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set_cb), NULL);
+  on_application_set_cb (self, NULL, NULL);
   _bd_window_update_offline_notice (self);
 }
 
@@ -530,6 +544,7 @@ _bd_window_dispose_offline_maps (BdWindow *self)
 
   if (maps == NULL)
     return;
+  g_signal_handlers_disconnect_by_func (self, on_application_set_cb, NULL);
   g_cancellable_cancel (maps->cancellable);
   g_clear_object (&maps->cancellable);
   g_clear_handle_id (&maps->check_id, g_source_remove);

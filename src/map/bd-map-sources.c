@@ -71,6 +71,16 @@ bd_map_sources_get_display_name (const char *id)
   if (g_str_equal (id, BD_MAP_SOURCE_LOCAL))
     return _("Offline Map");
 
+  /* a city map: its name; a map file: its file name */
+  if (g_str_has_prefix (id, BD_MAP_SOURCE_CITY_PREFIX))
+    return id + strlen (BD_MAP_SOURCE_CITY_PREFIX);
+  if (g_str_has_prefix (id, BD_MAP_SOURCE_FILE_PREFIX))
+    {
+      const char *slash = strrchr (id, G_DIR_SEPARATOR);
+
+      return slash != NULL ? slash + 1 : id + strlen (BD_MAP_SOURCE_FILE_PREFIX);
+    }
+
   return id;
 }
 
