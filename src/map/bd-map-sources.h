@@ -28,6 +28,7 @@ G_BEGIN_DECLS
  * file the user opened or saved. */
 #define BD_MAP_SOURCE_CITY_PREFIX "city:"
 #define BD_MAP_SOURCE_FILE_PREFIX "file:"
+#define BD_MAP_SOURCE_HAZARD_PREFIX "hazard:"
 
 /* A ShumateMapSourceRegistry holding the network base maps (and the local
  * one if @local_path is not NULL and opens; otherwise @error is set but the
@@ -57,5 +58,26 @@ char                     *bd_map_sources_city_id          (const BdCityTileSet *
 gboolean                  bd_map_sources_id_is_city       (const char *id);
 /* A local file: "file:…" or the session's BD_MAP_SOURCE_LOCAL. */
 gboolean                  bd_map_sources_id_is_file       (const char *id);
+
+/* Overlays (for the layer panel): the Hazard Map Portal's layers
+ * (DOMAIN.md B.3), credited 「出典：ハザードマップポータルサイト」; a city
+ * overlay is bd_map_sources_new_city () of a set with overlay TRUE, and an
+ * MBTiles file bd_map_sources_new_file (). */
+typedef struct
+{
+  const char *id;             /* "hazard:flood-l2", … */
+  const char *name;           /* N_() */
+  const char *url_template;
+  guint       min_zoom, max_zoom;
+} BdHazardOverlay;
+
+const BdHazardOverlay    *bd_map_sources_get_hazards      (guint       *n_hazards);
+/* NULL for an unknown id. */
+ShumateMapSource         *bd_map_sources_new_hazard       (const char  *id);
+/* A ShumateMapLayer of @source, hidden (overlays are off by default), at
+ * @opacity (0–1). */
+ShumateMapLayer          *bd_map_sources_new_overlay_layer (ShumateViewport  *viewport,
+                                                            ShumateMapSource *source,
+                                                            double            opacity);
 
 G_END_DECLS
