@@ -54,6 +54,7 @@ update_summary (BdOfflineSaveDialog *self)
   guint zmin = (guint) gtk_spin_button_get_value_as_int (self->min_zoom);
   guint zmax = (guint) gtk_spin_button_get_value_as_int (self->max_zoom);
   guint64 n;
+  g_autofree char *count = NULL;
   g_autofree char *size = NULL;
   g_autofree char *text = NULL;
 
@@ -68,13 +69,15 @@ update_summary (BdOfflineSaveDialog *self)
                                    MIN (self->max_lon, self->set->max_lon),
                                    MIN (self->max_lat, self->set->max_lat), zmin, zmax);
   size = g_format_size (bd_offline_copy_estimate_bytes (n, self->set->format));
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " tile, about %s",
-                                       "%" G_GUINT64_FORMAT " tiles, about %s", n), n, size);
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  /* the count, then the estimated size ("1.2 MB") */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s tile, about %s", "%s tiles, about %s",
+                                       (gulong) MIN (n, G_MAXULONG)), count, size);
   if (n > BD_OFFLINE_COPY_MAX_TILES)
     {
       g_free (text);
-      text = g_strdup_printf (_("%" G_GUINT64_FORMAT " tiles: too many (at most %d). Choose "
-                                "fewer zoom levels or a smaller area."), n,
+      text = g_strdup_printf (_("%s tiles: too many (at most %d). Choose "
+                                "fewer zoom levels or a smaller area."), count,
                               BD_OFFLINE_COPY_MAX_TILES);
     }
   gtk_label_set_text (self->summary, text);
@@ -95,11 +98,12 @@ on_progress (const BdOfflineCopyStats *stats,
 {
   BdOfflineSaveDialog *self = user_data;
   g_autofree char *text = NULL;
+  g_autofree char *done = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->done);
+  g_autofree char *total = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->total);
 
   gtk_progress_bar_set_fraction (self->progress,
                                  stats->total > 0 ? (double) stats->done / stats->total : 1.0);
-  text = g_strdup_printf (_("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " tiles"),
-                          stats->done, stats->total);
+  text = g_strdup_printf (_("%s of %s tiles"), done, total);
   gtk_progress_bar_set_text (self->progress, text);
 }
 
@@ -126,8 +130,12 @@ on_copied_cb (GObject      *object,
       return;
     }
   if (ok)
-    message = g_strdup_printf (_("%" G_GUINT64_FORMAT " tiles could not be copied. Save again "
-                                 "to the same file to fetch them."), stats->failed);
+    {
+      g_autofree char *failed = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->failed);
+
+      message = g_strdup_printf (_("%s tiles could not be copied. Save again "
+                                   "to the same file to fetch them."), failed);
+    }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     message = g_strdup (_("Stopped. The tiles copied are kept: save again to the same file to go on."));
   else

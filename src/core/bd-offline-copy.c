@@ -205,10 +205,12 @@ bd_offline_copy_new (SoupSession          *session,
                                                    min_zoom, max_zoom);
   if (self->stats.total > BD_OFFLINE_COPY_MAX_TILES)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, self->stats.total);
+
       g_set_error (error, BD_CITY_TILES_ERROR, BD_CITY_TILES_ERROR_INVALID,
-                   _("This area holds %" G_GUINT64_FORMAT " tiles; at most %d are copied at a "
+                   _("This area holds %s tiles; at most %d are copied at a "
                      "time. Choose a smaller area or fewer zoom levels."),
-                   self->stats.total, BD_OFFLINE_COPY_MAX_TILES);
+                   count, BD_OFFLINE_COPY_MAX_TILES);
       return NULL;
     }
   if ((self->writer = bd_mbtiles_writer_open (path, error)) == NULL ||
