@@ -272,6 +272,21 @@ city_scenario (BdApplication *app,
   g_assert_true (_bd_window_offline_notice_visible (window));
   _bd_window_set_network_available_for_test (window, 1);
 
+  /* closed while copying: stopped, no crash, nothing remembered */
+  {
+    g_autofree char *part = g_build_filename (tmp_dir, "part.mbtiles", NULL);
+    g_auto(GStrv) none = NULL;
+
+    dialog = _bd_window_save_offline_area (window);
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+    bd_offline_save_dialog_start (dialog, part);
+    gtk_window_close (GTK_WINDOW (dialog));
+    wait_until (pointer_is_null, &dialog);
+    iterate_for (300);
+    none = g_settings_get_strv (settings, "offline-maps");
+    g_assert_cmpuint (g_strv_length (none), ==, 0);
+  }
+
   /* Save This Area: count shown first, then copied into a file that
    * becomes the base map and is remembered */
   dialog = _bd_window_save_offline_area (window);

@@ -41,6 +41,7 @@ struct _BdOfflineSaveDialog
   GCancellable   *cancellable;
   char           *path;
   GtkFileChooserNative *chooser;
+  gboolean        disposed;     /* closed while the copy ran */
 };
 
 enum { SAVED, N_SIGNALS };
@@ -101,6 +102,8 @@ on_progress (const BdOfflineCopyStats *stats,
   g_autofree char *done = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->done);
   g_autofree char *total = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->total);
 
+  if (self->disposed)
+    return;
   gtk_progress_bar_set_fraction (self->progress,
                                  stats->total > 0 ? (double) stats->done / stats->total : 1.0);
   text = g_strdup_printf (_("%s of %s tiles"), done, total);
@@ -119,6 +122,12 @@ on_copied_cb (GObject      *object,
   gboolean ok = bd_offline_copy_run_finish (self->copy, result, &error);
 
   g_clear_object (&self->cancellable);
+  if (self->disposed)
+    {
+      /* closed meanwhile: the widgets are gone; what was copied stays */
+      g_clear_pointer (&self->copy, bd_offline_copy_free);
+      return;
+    }
   if (ok && stats->failed == 0)
     {
       g_autofree char *path = g_strdup (self->path);
@@ -260,6 +269,7 @@ bd_offline_save_dialog_dispose (GObject *object)
 {
   BdOfflineSaveDialog *self = BD_OFFLINE_SAVE_DIALOG (object);
 
+  self->disposed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->chooser != NULL)
