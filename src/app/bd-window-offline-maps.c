@@ -386,8 +386,8 @@ _bd_window_get_city_tile_sets (BdWindow *self,
 }
 
 ShumateMapSource *
-_bd_window_new_city_overlay (BdWindow   *self,
-                             const void *set)
+_bd_window_new_city_overlay (BdWindow            *self,
+                             const BdCityTileSet *set)
 {
   BdApplication *application = get_application (self);
 

@@ -17,6 +17,7 @@
 #include <shumate/shumate.h>
 
 #include "bd-alert-banner.h"
+#include "bd-city-tiles.h"
 #include "bd-report-editor.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
@@ -190,8 +191,8 @@ BdOfflineSaveDialog *_bd_window_save_offline_area (BdWindow  *self);
  * are overlays (or base maps), and a map source for one. */
 GPtrArray       *_bd_window_get_city_tile_sets  (BdWindow   *self,
                                                  gboolean    overlays);
-ShumateMapSource *_bd_window_new_city_overlay   (BdWindow   *self,
-                                                 const void *set);
+ShumateMapSource *_bd_window_new_city_overlay   (BdWindow            *self,
+                                                 const BdCityTileSet *set);
 void             _bd_window_update_offline_notice (BdWindow *self);
 gboolean         _bd_window_offline_notice_visible (BdWindow *self);
 /* Tests: -1 asks GNetworkMonitor, 0 offline, 1 online. */
