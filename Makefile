@@ -201,6 +201,8 @@ bench: build
 	BUILDDIR=$(BUILDDIR) tests/bench-startup.sh
 	@echo "== bench-central =="
 	bash tests/bench-central.sh $(BUILDDIR)
+	@echo "== bench-offline-copy =="
+	bash tests/bench-offline-copy.sh $(BUILDDIR)
 	@echo "== bench-cluster (beside supercluster) =="
 	bash tests/bench-cluster-peer.sh $(BUILDDIR)
 	@echo "== bench-shapes (beside ShumatePathLayer) =="

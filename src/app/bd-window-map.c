@@ -68,6 +68,8 @@ apply_map_source (BdWindow *self)
 
   source = shumate_map_source_registry_get_by_id (self->registry, id);
   if (source == NULL)
+    source = _bd_window_offline_maps_resolve (self, id);
+  if (source == NULL)
     source = shumate_map_source_registry_get_by_id (self->registry, BD_MAP_SOURCE_GSI_STD);
   if (source == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->registry)) > 0)
     {
@@ -83,6 +85,13 @@ apply_map_source (BdWindow *self)
     shumate_simple_map_set_map_source (self->map, source);
 
   update_map_source_label (self, source);
+  _bd_window_update_offline_notice (self);
+}
+
+void
+_bd_window_reapply_map_source (BdWindow *self)
+{
+  apply_map_source (self);
 }
 
 static void
@@ -107,6 +116,9 @@ build_map_source_menu (BdWindow *self)
       const char *id = shumate_map_source_get_id (source);
       const char *name = bd_map_sources_get_display_name (id);
 
+      /* city maps and map files: their own sections */
+      if (bd_map_sources_id_is_city (id) || g_str_has_prefix (id, BD_MAP_SOURCE_FILE_PREFIX))
+        continue;
       if (name == NULL || name[0] == '\0')
         name = shumate_map_source_get_name (source);
 
@@ -116,11 +128,13 @@ build_map_source_menu (BdWindow *self)
     }
 
   g_menu_append_section (menu, _("Base Map"), G_MENU_MODEL (section));
+  _bd_window_offline_maps_fill_menu (self, menu);
   gtk_menu_button_set_menu_model (self->map_source_button, G_MENU_MODEL (menu));
 
   /* Narrow, the main menu holds the base maps too. */
   g_menu_remove_all (self->narrow_menu);
   g_menu_append_section (self->narrow_menu, _("Base Map"), G_MENU_MODEL (section));
+  _bd_window_offline_maps_fill_menu (self, self->narrow_menu);
   for (int i = 0; i < g_menu_model_get_n_items (self->primary_menu); i++)
     {
       g_autoptr(GMenuModel) primary_section = NULL;
@@ -129,6 +143,12 @@ build_map_source_menu (BdWindow *self)
       if (primary_section != NULL)
         g_menu_append_section (self->narrow_menu, NULL, primary_section);
     }
+}
+
+void
+_bd_window_rebuild_map_source_menu (BdWindow *self)
+{
+  build_map_source_menu (self);
 }
 
 void
@@ -158,6 +178,7 @@ _bd_window_init_map_source (BdWindow *self)
 
   g_signal_connect_object (self->settings, "changed::map-source",
                            G_CALLBACK (on_map_source_setting_changed_cb), self, 0);
+  _bd_window_init_offline_maps (self);
 }
 
 /* Clicks */

@@ -17,6 +17,7 @@
 #include <shumate/shumate.h>
 
 #include "bd-alert-banner.h"
+#include "bd-city-tiles.h"
 #include "bd-report-editor.h"
 #include "bd-report-layer.h"
 #include "bd-report-list.h"
@@ -32,6 +33,9 @@ typedef enum
   PENDING_NEW,         /* a new report at pending_lat, pending_lon */
   PENDING_SEARCH,      /* show the list and focus the search entry */
 } PendingKind;
+
+typedef struct _BdOfflineMaps BdOfflineMaps;
+typedef struct _BdOfflineSaveDialog BdOfflineSaveDialog;
 
 struct _BdWindow
 {
@@ -122,6 +126,8 @@ struct _BdWindow
   /* bd-window-time.c: the time bar (issue 10, part 7) */
   GtkWidget                *time_bar;
   guint                     time_range_id;
+  /* bd-window-offline-maps.c: city maps, offline map files */
+  BdOfflineMaps            *offline_maps;
 };
 
 /* bd-window-workflow.c */
@@ -165,7 +171,42 @@ void             _bd_window_placed            (BdWindow   *self);
 gboolean         _bd_window_get_filters_active (BdWindow  *self);
 void             _bd_window_clear_filters     (BdWindow   *self);
 
+/* bd-window-offline-maps.c: the city's maps (GET /tiles) and offline map
+ * files (the "offline-maps" setting); win.open-map-file,
+ * win.save-offline-area; the notice when no tile can load. */
+void             _bd_window_init_offline_maps   (BdWindow   *self);
+void             _bd_window_dispose_offline_maps (BdWindow  *self);
+/* Appends the "City Maps" and "Offline Maps" sections to the base maps. */
+void             _bd_window_offline_maps_fill_menu (BdWindow *self,
+                                                    GMenu    *menu);
+/* A "file:PATH" source not in the registry yet, opened and added (NULL,
+ * with a toast, when it does not open). */
+ShumateMapSource *_bd_window_offline_maps_resolve (BdWindow  *self,
+                                                   const char *id);
+/* Opens @path as the base map and remembers it. */
+gboolean         _bd_window_open_map_file       (BdWindow    *self,
+                                                 const char  *path,
+                                                 GError     **error);
+/* The dialog for the visible area of the city map shown (NULL, with a
+ * toast, when the base map is not a city map). */
+BdOfflineSaveDialog *_bd_window_save_offline_area (BdWindow  *self);
+/* For the layer panel: the city's tile sets (BdCityTileSet*, copies) that
+ * are overlays (or base maps), and a map source for one. */
+GPtrArray       *_bd_window_get_city_tile_sets  (BdWindow   *self,
+                                                 gboolean    overlays);
+ShumateMapSource *_bd_window_new_city_overlay   (BdWindow            *self,
+                                                 const BdCityTileSet *set);
+void             _bd_window_update_offline_notice (BdWindow *self);
+gboolean         _bd_window_offline_notice_visible (BdWindow *self);
+/* Tests: -1 asks GNetworkMonitor, 0 offline, 1 online. */
+void             _bd_window_set_network_available_for_test (BdWindow *self,
+                                                            int       available);
+
 /* bd-window-map.c */
+/* The base-map menu built again, the setting applied again (a source was
+ * added). */
+void             _bd_window_rebuild_map_source_menu (BdWindow *self);
+void             _bd_window_reapply_map_source  (BdWindow   *self);
 /* Sets up the base map (before the saved place is restored)… */
 void             _bd_window_init_map_source   (BdWindow   *self);
 /* …then the layers and the click handler. */

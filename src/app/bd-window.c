@@ -1075,6 +1075,7 @@ bd_window_dispose (GObject *object)
   g_clear_object (&self->toasts);
 
   g_clear_handle_id (&self->fold_idle_id, g_source_remove);
+  _bd_window_dispose_offline_maps (self);
   g_signal_handlers_disconnect_by_func (self, on_application_changed_cb, NULL);
   g_clear_pointer (&self->sync_binding, g_binding_unbind);
 

@@ -60,6 +60,11 @@ _bd_central_route (Request    *r,
         goto not_found;
     }
 
+  if (strcmp (parts[0], "tiles") == 0)
+    {
+      _bd_central_route_tiles (r, (const char * const *) parts, n);
+      return;
+    }
   if (strcmp (parts[0], "cap") == 0)
     {
       _bd_central_route_cap (r, (const char * const *) parts, n);

@@ -42,6 +42,7 @@ G_BEGIN_DECLS
 #define MSG_UPLOAD "bd-upload"
 
 typedef struct _BdCentralUpload BdCentralUpload;
+typedef struct _BdCentralTileReader BdCentralTileReader;
 
 struct _BdCentralServer
 {
@@ -52,6 +53,7 @@ struct _BdCentralServer
   GPtrArray      *uploads;         /* BdCentralUpload*, those under way */
   char           *upload_dir;      /* NULL until the first upload */
   gboolean        own_upload_dir;  /* made here: removed on free */
+  BdCentralTileReader *tiles;      /* open MBTiles files (bd-central-tiles.c) */
 };
 
 typedef struct
@@ -183,6 +185,11 @@ void      _bd_central_handle_attachment_get (Request         *r);
 gboolean  _bd_central_is_cap_post         (Request           *r);
 void      _bd_central_handle_cap_post     (Request           *r);
 void      _bd_central_route_cap           (Request            *r,
+                                           const char * const *parts,
+                                           guint               n);
+
+/* bd-central-routes-tiles.c: GET /tiles, GET /tiles/{name}/{z}/{x}/{y} */
+void      _bd_central_route_tiles         (Request            *r,
                                            const char * const *parts,
                                            guint               n);
 

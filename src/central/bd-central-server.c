@@ -15,6 +15,8 @@
 
 #include "bd-central-server-private.h"
 
+#include "bd-central-tiles.h"
+
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -154,6 +156,7 @@ bd_central_server_new (BdCentralStore *store)
   BdCentralServer *self = g_new0 (BdCentralServer, 1);
 
   self->store = store;
+  self->tiles = bd_central_tile_reader_new ();
   _bd_central_uploads_init (self);
   self->soup = soup_server_new ("server-header", "bosai-central/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
@@ -237,5 +240,6 @@ bd_central_server_free (BdCentralServer *self)
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   _bd_central_uploads_clear (self);
+  g_clear_pointer (&self->tiles, bd_central_tile_reader_free);
   g_free (self);
 }

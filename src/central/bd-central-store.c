@@ -82,9 +82,27 @@ static const char migration_2[] =
   ") WITHOUT ROWID;"
   "PRAGMA user_version = 2;";
 
+/* Map tiles served from MBTiles files (bosai-central tiles add): the copy
+ * kept beside the database and what its metadata says. */
+static const char migration_3[] =
+  "CREATE TABLE tile_sets ("
+  "  name TEXT PRIMARY KEY,"
+  "  path TEXT NOT NULL,"
+  "  format TEXT NOT NULL,"
+  "  min_zoom INTEGER NOT NULL,"
+  "  max_zoom INTEGER NOT NULL,"
+  "  min_lon REAL NOT NULL, min_lat REAL NOT NULL,"
+  "  max_lon REAL NOT NULL, max_lat REAL NOT NULL,"
+  "  attribution TEXT NOT NULL,"
+  "  overlay INTEGER NOT NULL,"
+  "  added_at TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "PRAGMA user_version = 3;";
+
 static const char * const migrations[BD_CENTRAL_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 static const char * const collections[] = {
@@ -1100,5 +1118,154 @@ bd_central_store_jma_entry_add (BdCentralStore  *self,
   sqlite3_finalize (s);
   if (rc != SQLITE_DONE)
     return db_error (self->db, error, "jma");
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ tile sets */
+
+void
+bd_central_tile_set_free (BdCentralTileSet *set)
+{
+  if (set == NULL)
+    return;
+  g_free (set->name);
+  g_free (set->path);
+  g_free (set->format);
+  g_free (set->attribution);
+  g_free (set->added_at);
+  g_free (set);
+}
+
+#define TILE_SET_COLUMNS \
+  "name, path, format, min_zoom, max_zoom, min_lon, min_lat, max_lon, max_lat," \
+  " attribution, overlay, added_at"
+
+static BdCentralTileSet *
+tile_set_from_row (sqlite3_stmt *s)
+{
+  BdCentralTileSet *set = g_new0 (BdCentralTileSet, 1);
+
+  set->name = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  set->path = g_strdup ((const char *) sqlite3_column_text (s, 1));
+  set->format = g_strdup ((const char *) sqlite3_column_text (s, 2));
+  set->min_zoom = sqlite3_column_int (s, 3);
+  set->max_zoom = sqlite3_column_int (s, 4);
+  set->min_lon = sqlite3_column_double (s, 5);
+  set->min_lat = sqlite3_column_double (s, 6);
+  set->max_lon = sqlite3_column_double (s, 7);
+  set->max_lat = sqlite3_column_double (s, 8);
+  set->attribution = g_strdup ((const char *) sqlite3_column_text (s, 9));
+  set->overlay = sqlite3_column_int (s, 10) != 0;
+  set->added_at = g_strdup ((const char *) sqlite3_column_text (s, 11));
+  return set;
+}
+
+gboolean
+bd_central_store_tile_set_add (BdCentralStore          *self,
+                               const BdCentralTileSet  *set,
+                               GError                 **error)
+{
+  g_autofree char *now = now_rfc3339 ();
+  sqlite3_stmt *s = prepare_once (self, "INSERT INTO tile_sets (" TILE_SET_COLUMNS ")"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                  error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, set->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, set->path, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, set->format, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 4, set->min_zoom);
+  sqlite3_bind_int (s, 5, set->max_zoom);
+  sqlite3_bind_double (s, 6, set->min_lon);
+  sqlite3_bind_double (s, 7, set->min_lat);
+  sqlite3_bind_double (s, 8, set->max_lon);
+  sqlite3_bind_double (s, 9, set->max_lat);
+  sqlite3_bind_text (s, 10, set->attribution ? set->attribution : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 11, set->overlay ? 1 : 0);
+  sqlite3_bind_text (s, 12, now, -1, SQLITE_STATIC);
+  rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_EXISTS,
+                   _("A tile set named “%s” exists already."), set->name);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return db_error (self->db, error, "tile_sets");
+  return TRUE;
+}
+
+/* @name NULL: every set, by name. */
+static GPtrArray *
+tile_sets_query (BdCentralStore  *self,
+                 const char      *name,
+                 GError         **error)
+{
+  g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_central_tile_set_free);
+  sqlite3_stmt *s = prepare_once (self, "SELECT " TILE_SET_COLUMNS " FROM tile_sets"
+                                  " WHERE ?1 IS NULL OR name = ?1 ORDER BY name LIMIT 1000",
+                                  error);
+  int rc;
+
+  if (s == NULL)
+    return NULL;
+  if (name != NULL)
+    sqlite3_bind_text (s, 1, name, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (sets, tile_set_from_row (s));
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (self->db, error, "tile_sets");
+      return NULL;
+    }
+  return g_steal_pointer (&sets);
+}
+
+GPtrArray *
+bd_central_store_tile_sets_list (BdCentralStore  *self,
+                                 GError         **error)
+{
+  return tile_sets_query (self, NULL, error);
+}
+
+BdCentralTileSet *
+bd_central_store_tile_set_get (BdCentralStore  *self,
+                               const char      *name,
+                               GError         **error)
+{
+  g_autoptr(GPtrArray) sets = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  sets = tile_sets_query (self, name, error);
+  if (sets == NULL || sets->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (sets, 0);
+}
+
+gboolean
+bd_central_store_tile_set_remove (BdCentralStore  *self,
+                                  const char      *name,
+                                  GError         **error)
+{
+  sqlite3_stmt *s = prepare_once (self, "DELETE FROM tile_sets WHERE name = ?1", error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    return db_error (self->db, error, "tile_sets");
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, BD_CENTRAL_STORE_ERROR, BD_CENTRAL_STORE_ERROR_NOT_FOUND,
+                   _("There is no tile set named “%s”."), name);
+      return FALSE;
+    }
   return TRUE;
 }

@@ -27,7 +27,7 @@ typedef enum
   BD_CENTRAL_STORE_ERROR_INVALID,
 } BdCentralStoreError;
 
-#define BD_CENTRAL_SCHEMA_VERSION 2
+#define BD_CENTRAL_SCHEMA_VERSION 3
 
 typedef struct _BdCentralStore BdCentralStore;
 
@@ -220,5 +220,38 @@ void              bd_central_token_free           (BdCentralToken    *token);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdCentralStore, bd_central_store_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdCentralFeature, bd_central_feature_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdCentralToken, bd_central_token_free)
+
+/* Map tiles (bosai-central tiles add|list|remove, GET /tiles): a tile set
+ * is an MBTiles file kept beside the database. */
+typedef struct
+{
+  char    *name;
+  char    *path;          /* absolute */
+  char    *format;        /* png, jpg or webp */
+  int      min_zoom, max_zoom;
+  double   min_lon, min_lat, max_lon, max_lat;
+  char    *attribution;   /* "" when the file names none */
+  gboolean overlay;
+  char    *added_at;      /* RFC 3339; set by the store */
+} BdCentralTileSet;
+
+void              bd_central_tile_set_free          (BdCentralTileSet        *set);
+/* Fails with BD_CENTRAL_STORE_ERROR_EXISTS when the name is taken. */
+gboolean          bd_central_store_tile_set_add     (BdCentralStore          *self,
+                                                     const BdCentralTileSet  *set,
+                                                     GError                 **error);
+/* BdCentralTileSet*, by name (at most 1000). */
+GPtrArray        *bd_central_store_tile_sets_list   (BdCentralStore          *self,
+                                                     GError                 **error);
+/* NULL with no error when there is none. */
+BdCentralTileSet *bd_central_store_tile_set_get     (BdCentralStore          *self,
+                                                     const char              *name,
+                                                     GError                 **error);
+/* Fails with BD_CENTRAL_STORE_ERROR_NOT_FOUND when there is none. */
+gboolean          bd_central_store_tile_set_remove  (BdCentralStore          *self,
+                                                     const char              *name,
+                                                     GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdCentralTileSet, bd_central_tile_set_free)
 
 G_END_DECLS

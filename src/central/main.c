@@ -24,6 +24,7 @@
 #include "bd-central-jma.h"
 #include "bd-central-server.h"
 #include "bd-central-store.h"
+#include "bd-central-tiles.h"
 #include "bd-feature-validate.h"
 #include "bd-json.h"
 #include "bd-report.h"
@@ -695,6 +696,89 @@ cmd_ingest_jma (int    argc,
   return n_refused > 0 ? 1 : 0;
 }
 
+/* `tiles add NAME FILE [--overlay]`, `tiles list`, `tiles remove NAME`: the
+ * MBTiles files served at /tiles, each copied into DATABASE.tiles/. */
+static int
+cmd_tiles (int    argc,
+           char **argv)
+{
+  g_autofree char *database = NULL;
+  gboolean overlay = FALSE;
+  GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The SQLite database"), N_("PATH") },
+    { "overlay", 0, 0, G_OPTION_ARG_NONE, &overlay,
+      N_("The tiles are an overlay (hazards), not a base map (tiles add)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("add NAME FILE.mbtiles|list|remove NAME — manage the map tiles served"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdCentralStore) store = NULL;
+  const char *verb;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (argc < 2)
+    return usage (context);
+  verb = argv[1];
+
+  if (strcmp (verb, "add") == 0 && argc == 4)
+    {
+      g_autoptr(BdCentralTileSet) set = NULL;
+
+      if ((store = open_store (database)) == NULL)
+        return 1;
+      set = bd_central_tiles_add (store, database, argv[2], argv[3], overlay, &error);
+      if (set == NULL)
+        {
+          g_printerr (_("%s: not added. %s\n"), argv[3], error->message);
+          return 1;
+        }
+      g_print (_("Added the tile set %s (%s, zoom %d–%d), kept in %s.\n"), set->name,
+               set->format, set->min_zoom, set->max_zoom, set->path);
+      return 0;
+    }
+  else if (strcmp (verb, "list") == 0 && argc == 2)
+    {
+      g_autoptr(GPtrArray) sets = NULL;
+
+      if ((store = open_store (database)) == NULL)
+        return 1;
+      if ((sets = bd_central_store_tile_sets_list (store, &error)) == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      for (guint i = 0; i < sets->len; i++)
+        {
+          const BdCentralTileSet *set = g_ptr_array_index (sets, i);
+
+          g_print ("%s\t%s\t%s\t%d-%d\t%.6f,%.6f,%.6f,%.6f\t%s\t%s\n", set->name,
+                   set->overlay ? "overlay" : "base", set->format, set->min_zoom,
+                   set->max_zoom, set->min_lon, set->min_lat, set->max_lon, set->max_lat,
+                   set->path, set->attribution);
+        }
+      return 0;
+    }
+  else if (strcmp (verb, "remove") == 0 && argc == 3)
+    {
+      if ((store = open_store (database)) == NULL)
+        return 1;
+      if (!bd_central_tiles_remove (store, argv[2], &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_print (_("Removed the tile set %s.\n"), argv[2]);
+      return 0;
+    }
+  return usage (context);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -720,7 +804,9 @@ main (int   argc,
     return cmd_import (argc - 1, argv + 1);
   if (g_strcmp0 (command, "ingest-jma") == 0)
     return cmd_ingest_jma (argc - 1, argv + 1);
+  if (g_strcmp0 (command, "tiles") == 0)
+    return cmd_tiles (argc - 1, argv + 1);
 
-  g_printerr ("%s\n", _("Usage: bosai-central serve|token|import|ingest-jma --help"));
+  g_printerr ("%s\n", _("Usage: bosai-central serve|token|import|ingest-jma|tiles --help"));
   return 2;
 }

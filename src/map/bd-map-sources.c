@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bd-city-tile-source.h"
 #include "bd-tile-source.h"
 
 #define GSI_LICENSE_URI "https://maps.gsi.go.jp/development/ichiran.html"
@@ -58,6 +59,67 @@ static const NetworkSource network_sources[] = {
   },
 };
 
+/* DOMAIN.md B.3: the Hazard Map Portal's overlays (transparent PNG,
+ * zooms 2–17), loaded as they are shown and cached like base tiles; never
+ * stored for offline use (their terms do not cover it). */
+#define HAZARD_LICENSE_URI "https://disaportal.gsi.go.jp/hazardmap/copyright/opendata.html"
+#define HAZARD_BASE "https://disaportaldata.gsi.go.jp/raster/"
+
+static const BdHazardOverlay hazard_overlays[] = {
+  { BD_MAP_SOURCE_HAZARD_PREFIX "flood-l2", N_("Flood (maximum assumed)"),
+    HAZARD_BASE "01_flood_l2_shinsuishin_data/{z}/{x}/{y}.png", 2, 17 },
+  { BD_MAP_SOURCE_HAZARD_PREFIX "tsunami", N_("Tsunami"),
+    HAZARD_BASE "04_tsunami_newlegend_data/{z}/{x}/{y}.png", 2, 17 },
+  { BD_MAP_SOURCE_HAZARD_PREFIX "storm-surge", N_("Storm surge"),
+    HAZARD_BASE "03_hightide_l2_shinsuishin_data/{z}/{x}/{y}.png", 2, 17 },
+  { BD_MAP_SOURCE_HAZARD_PREFIX "landslide", N_("Landslide"),
+    HAZARD_BASE "05_jisuberikeikaikuiki/{z}/{x}/{y}.png", 2, 17 },
+  { BD_MAP_SOURCE_HAZARD_PREFIX "debris-flow", N_("Debris flow"),
+    HAZARD_BASE "05_dosekiryukeikaikuiki/{z}/{x}/{y}.png", 2, 17 },
+  { BD_MAP_SOURCE_HAZARD_PREFIX "steep-slope", N_("Steep slope failure"),
+    HAZARD_BASE "05_kyukeishakeikaikuiki/{z}/{x}/{y}.png", 2, 17 },
+};
+
+const BdHazardOverlay *
+bd_map_sources_get_hazards (guint *n_hazards)
+{
+  *n_hazards = G_N_ELEMENTS (hazard_overlays);
+  return hazard_overlays;
+}
+
+ShumateMapSource *
+bd_map_sources_new_hazard (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (hazard_overlays); i++)
+    {
+      const BdHazardOverlay *h = &hazard_overlays[i];
+      g_autoptr(ShumateTileDownloader) downloader = NULL;
+
+      if (g_strcmp0 (id, h->id) != 0)
+        continue;
+      downloader = shumate_tile_downloader_new (h->url_template);
+      return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (h->id, _(h->name),
+                                                                   "出典：ハザードマップポータルサイト",
+                                                                   HAZARD_LICENSE_URI,
+                                                                   h->min_zoom, h->max_zoom, 256,
+                                                                   SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                                   SHUMATE_DATA_SOURCE (downloader)));
+    }
+  return NULL;
+}
+
+ShumateMapLayer *
+bd_map_sources_new_overlay_layer (ShumateViewport  *viewport,
+                                  ShumateMapSource *source,
+                                  double            opacity)
+{
+  ShumateMapLayer *layer = shumate_map_layer_new (source, viewport);
+
+  gtk_widget_set_opacity (GTK_WIDGET (layer), CLAMP (opacity, 0.0, 1.0));
+  gtk_widget_set_visible (GTK_WIDGET (layer), FALSE);   /* off by default */
+  return layer;
+}
+
 const char *
 bd_map_sources_get_display_name (const char *id)
 {
@@ -69,6 +131,20 @@ bd_map_sources_get_display_name (const char *id)
 
   if (g_str_equal (id, BD_MAP_SOURCE_LOCAL))
     return _("Offline Map");
+
+  for (guint i = 0; i < G_N_ELEMENTS (hazard_overlays); i++)
+    if (g_str_equal (id, hazard_overlays[i].id))
+      return _(hazard_overlays[i].name);
+
+  /* a city map: its name; a map file: its file name */
+  if (g_str_has_prefix (id, BD_MAP_SOURCE_CITY_PREFIX))
+    return id + strlen (BD_MAP_SOURCE_CITY_PREFIX);
+  if (g_str_has_prefix (id, BD_MAP_SOURCE_FILE_PREFIX))
+    {
+      const char *slash = strrchr (id, G_DIR_SEPARATOR);
+
+      return slash != NULL ? slash + 1 : id + strlen (BD_MAP_SOURCE_FILE_PREFIX);
+    }
 
   return id;
 }
@@ -138,9 +214,11 @@ attribution_to_text (const char  *html,
   return g_string_free (text, FALSE);
 }
 
-ShumateMapSource *
-bd_map_sources_new_local (const char  *path,
-                          GError     **error)
+static ShumateMapSource *
+new_local_with_id (const char  *path,
+                   const char  *id,
+                   const char  *name,
+                   GError     **error)
 {
   g_autoptr(BdTileSource) tiles = NULL;
   g_autofree char *license = NULL;
@@ -169,8 +247,8 @@ bd_map_sources_new_local (const char  *path,
       license = g_strdup (bd_tile_source_get_name (tiles));
     }
 
-  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (BD_MAP_SOURCE_LOCAL,
-                                                               _("Offline Map"),
+  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (id,
+                                                               name,
                                                                license,
                                                                license_uri,
                                                                min_zoom,
@@ -178,6 +256,70 @@ bd_map_sources_new_local (const char  *path,
                                                                256,
                                                                SHUMATE_MAP_PROJECTION_MERCATOR,
                                                                SHUMATE_DATA_SOURCE (tiles)));
+}
+
+ShumateMapSource *
+bd_map_sources_new_local (const char  *path,
+                          GError     **error)
+{
+  return new_local_with_id (path, BD_MAP_SOURCE_LOCAL, _("Offline Map"), error);
+}
+
+char *
+bd_map_sources_file_id (const char *path)
+{
+  return g_strconcat (BD_MAP_SOURCE_FILE_PREFIX, path, NULL);
+}
+
+ShumateMapSource *
+bd_map_sources_new_file (const char  *path,
+                         GError     **error)
+{
+  g_autofree char *id = bd_map_sources_file_id (path);
+  g_autofree char *base = g_path_get_basename (path);
+
+  return new_local_with_id (path, id, base, error);
+}
+
+char *
+bd_map_sources_city_id (const BdCityTileSet *set)
+{
+  return g_strconcat (BD_MAP_SOURCE_CITY_PREFIX, set->name, NULL);
+}
+
+ShumateMapSource *
+bd_map_sources_new_city (SoupSession         *session,
+                         const BdCityTileSet *set,
+                         const char          *token)
+{
+  g_autoptr(BdCityTileSource) tiles = bd_city_tile_source_new (session, set, token);
+  g_autofree char *id = bd_map_sources_city_id (set);
+  g_autofree char *license_uri = NULL;
+  g_autofree char *license = attribution_to_text (set->attribution, &license_uri);
+
+  if (license == NULL || license[0] == '\0')
+    {
+      g_free (license);
+      license = g_strdup (set->name);
+    }
+  /* no overzoom: the set's own zooms (libshumate 1.0.3 has none either) */
+  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (id, set->name, license, license_uri,
+                                                               set->min_zoom, set->max_zoom, 256,
+                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                               SHUMATE_DATA_SOURCE (tiles)));
+}
+
+gboolean
+bd_map_sources_id_is_city (const char *id)
+{
+  return id != NULL && g_str_has_prefix (id, BD_MAP_SOURCE_CITY_PREFIX);
+}
+
+gboolean
+bd_map_sources_id_is_file (const char *id)
+{
+  return id != NULL && (g_str_has_prefix (id, BD_MAP_SOURCE_FILE_PREFIX) ||
+                        g_str_equal (id, BD_MAP_SOURCE_LOCAL));
 }
 
 ShumateMapSourceRegistry *

@@ -7,7 +7,10 @@
 
 #pragma once
 
+#include <libsoup/soup.h>
 #include <shumate/shumate.h>
+
+#include "bd-city-tiles.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +24,11 @@ G_BEGIN_DECLS
 #define BD_MAP_SOURCE_GSI_PHOTO "gsi-photo"
 #define BD_MAP_SOURCE_OSM       "osm"
 #define BD_MAP_SOURCE_LOCAL     "local"
+/* "city:NAME": a city map from bosai-central; "file:PATH": an offline map
+ * file the user opened or saved. */
+#define BD_MAP_SOURCE_CITY_PREFIX "city:"
+#define BD_MAP_SOURCE_FILE_PREFIX "file:"
+#define BD_MAP_SOURCE_HAZARD_PREFIX "hazard:"
 
 /* A ShumateMapSourceRegistry holding the network base maps (and the local
  * one if @local_path is not NULL and opens; otherwise @error is set but the
@@ -35,5 +43,41 @@ ShumateMapSource         *bd_map_sources_new_local        (const char  *path,
                                                            GError     **error);
 /* Translated display name of a source id. */
 const char               *bd_map_sources_get_display_name (const char *id);
+
+/* An offline map file as a base map of its own (id "file:PATH", named by
+ * its file name), as bd_map_sources_new_local() reads it. */
+ShumateMapSource         *bd_map_sources_new_file         (const char  *path,
+                                                           GError     **error);
+char                     *bd_map_sources_file_id          (const char  *path);
+/* A city map read from the server (BdCityTileSource), id "city:NAME",
+ * its zooms and attribution from the set. */
+ShumateMapSource         *bd_map_sources_new_city         (SoupSession         *session,
+                                                           const BdCityTileSet *set,
+                                                           const char          *token);
+char                     *bd_map_sources_city_id          (const BdCityTileSet *set);
+gboolean                  bd_map_sources_id_is_city       (const char *id);
+/* A local file: "file:…" or the session's BD_MAP_SOURCE_LOCAL. */
+gboolean                  bd_map_sources_id_is_file       (const char *id);
+
+/* Overlays (for the layer panel): the Hazard Map Portal's layers
+ * (DOMAIN.md B.3), credited 「出典：ハザードマップポータルサイト」; a city
+ * overlay is bd_map_sources_new_city () of a set with overlay TRUE, and an
+ * MBTiles file bd_map_sources_new_file (). */
+typedef struct
+{
+  const char *id;             /* "hazard:flood-l2", … */
+  const char *name;           /* N_() */
+  const char *url_template;
+  guint       min_zoom, max_zoom;
+} BdHazardOverlay;
+
+const BdHazardOverlay    *bd_map_sources_get_hazards      (guint       *n_hazards);
+/* NULL for an unknown id. */
+ShumateMapSource         *bd_map_sources_new_hazard       (const char  *id);
+/* A ShumateMapLayer of @source, hidden (overlays are off by default), at
+ * @opacity (0–1). */
+ShumateMapLayer          *bd_map_sources_new_overlay_layer (ShumateViewport  *viewport,
+                                                            ShumateMapSource *source,
+                                                            double            opacity);
 
 G_END_DECLS
