@@ -1076,6 +1076,7 @@ bd_window_dispose (GObject *object)
   g_clear_handle_id (&self->fold_idle_id, g_source_remove);
   g_signal_handlers_disconnect_by_func (self, on_application_changed_cb, NULL);
   g_clear_pointer (&self->sync_binding, g_binding_unbind);
+  _bd_window_dispose_overlays (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
 
