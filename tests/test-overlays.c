@@ -271,6 +271,10 @@ settle (BdShapeLayer *layer)
       _bd_shape_layer_request_view (layer);
     }
   while (_bd_shape_layer_get_n_pending (layer) > 0 && !timed_out);
+  if (timed_out)
+    g_test_message ("settle: mapped %d, %d px wide, %u pending",
+                    gtk_widget_get_mapped (GTK_WIDGET (layer)),
+                    gtk_widget_get_width (GTK_WIDGET (layer)), _bd_shape_layer_get_n_pending (layer));
   g_assert_false (timed_out);
   g_source_remove (id);
   wait_for_paint (GTK_WIDGET (layer));
@@ -425,21 +429,27 @@ save_screenshot (BdWindow   *window,
   for (guint i = 0; i < 2; i++)
     {
       GtkWidget *popover = i == 0 ? panel : GTK_WIDGET (_bd_window_get_feature_details (window));
-      graphene_point_t at;
+      GdkSurface *surface;
+      double wx = 0, wy = 0;
 
       if (popover == NULL || !gtk_widget_get_mapped (popover))
         continue;
-      if (!gtk_widget_compute_point (popover, GTK_WIDGET (window), &GRAPHENE_POINT_INIT (0, 0), &at))
+      surface = gtk_native_get_surface (GTK_NATIVE (popover));
+      if (!GDK_IS_POPUP (surface))
         continue;
+      gtk_native_get_surface_transform (GTK_NATIVE (window), &wx, &wy);
       {
         g_autoptr(GdkPaintable) pp = gtk_widget_paintable_new (popover);
         double sx = 0, sy = 0;
 
         gtk_native_get_surface_transform (GTK_NATIVE (popover), &sx, &sy);
         gtk_snapshot_save (snapshot);
-        gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (at.x - sx, at.y - sy));
-        gdk_paintable_snapshot (pp, snapshot, gtk_widget_get_width (popover) + 2 * sx,
-                                gtk_widget_get_height (popover) + 2 * sy);
+        /* the popup's surface, from the window's surface, less the window's shadow */
+        gtk_snapshot_translate (snapshot,
+                                &GRAPHENE_POINT_INIT (gdk_popup_get_position_x (GDK_POPUP (surface)) - wx + sx,
+                                                      gdk_popup_get_position_y (GDK_POPUP (surface)) - wy + sy));
+        gdk_paintable_snapshot (pp, snapshot, gtk_widget_get_width (popover),
+                                gtk_widget_get_height (popover));
         gtk_snapshot_restore (snapshot);
       }
     }
@@ -745,10 +755,31 @@ shots_scenario (BdWindow *window,
   g_autofree char *details_name = g_strdup_printf ("details-%s.png", suffix);
   double x, y;
 
+  /* narrow: the map's page */
+  if (g_str_equal (suffix, "768"))
+    {
+      gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+      _bd_window_show_map_page (window, FALSE);
+    }
   settle (shelters);
   gtk_popover_popup (panel);
   g_assert_true (iterate_until (widget_is_mapped, panel, TIMEOUT_MS));
   save_screenshot (window, panel_name);
+  {
+    GtkAdjustment *adjustment;
+    g_autofree char *legend_name = g_strdup_printf ("legend-%s.png", suffix);
+
+    adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_popover_get_child (panel)));
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) * 0.45);
+    save_screenshot (window, legend_name);
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    g_free (legend_name);
+    legend_name = g_strdup_printf ("legend-end-%s.png", suffix);
+    save_screenshot (window, legend_name);
+  }
   gtk_popover_popdown (panel);
   shumate_viewport_location_to_widget_coords (_bd_window_get_viewport (window),
                                               GTK_WIDGET (_bd_window_get_map (window)),
