@@ -722,6 +722,44 @@ on_features_here_clicked_cb (GtkButton *button,
                                                  "centre of the map")));
 }
 
+/* Narrow, the header has no room left: the button is on the map
+ * instead (top left), and the panel goes with it. */
+static void
+on_window_classes_cb (BdWindow *self)
+{
+  BdWindowOverlays *o = self->overlays;
+  gboolean narrow = gtk_widget_has_css_class (GTK_WIDGET (self), "bd-narrow");
+  GtkMenuButton *from, *to;
+
+  if (o == NULL || o->panel == NULL)
+    return;
+  from = narrow ? o->button : o->map_button;
+  to = narrow ? o->map_button : o->button;
+  if (gtk_menu_button_get_popover (to) == o->panel)
+    return;
+
+  g_object_ref (o->panel);
+  gtk_popover_popdown (o->panel);
+  gtk_menu_button_set_popover (from, NULL);
+  gtk_menu_button_set_popover (to, GTK_WIDGET (o->panel));
+  g_object_unref (o->panel);
+  gtk_widget_set_visible (GTK_WIDGET (o->button), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (o->map_button), narrow);
+}
+
+static GtkMenuButton *
+layers_button_new (const char *name)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+
+  gtk_widget_set_name (GTK_WIDGET (button), name);
+  gtk_menu_button_set_icon_name (button, "view-list-bullet-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), _("Layers and Legend"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Layers"), -1);
+  return button;
+}
+
 void
 _bd_layers_init (BdWindow *self)
 {
@@ -774,14 +812,20 @@ _bd_layers_init (BdWindow *self)
   gtk_widget_set_name (GTK_WIDGET (o->panel), "layer-panel");
   gtk_popover_set_child (o->panel, scrolled);
 
-  o->button = GTK_MENU_BUTTON (gtk_menu_button_new ());
-  gtk_widget_set_name (GTK_WIDGET (o->button), "layers-button");
-  gtk_menu_button_set_icon_name (o->button, "view-list-bullet-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (o->button), _("Layers and Legend"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (o->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Layers"), -1);
+  o->button = layers_button_new ("layers-button");
   gtk_menu_button_set_popover (o->button, GTK_WIDGET (o->panel));
   adw_header_bar_pack_end (self->header_bar, GTK_WIDGET (o->button));
+  o->map_button = layers_button_new ("map-layers-button");
+  gtk_widget_add_css_class (GTK_WIDGET (o->map_button), "osd");
+  gtk_widget_set_halign (GTK_WIDGET (o->map_button), GTK_ALIGN_START);
+  gtk_widget_set_valign (GTK_WIDGET (o->map_button), GTK_ALIGN_START);
+  gtk_widget_set_margin_start (GTK_WIDGET (o->map_button), 6);
+  gtk_widget_set_margin_top (GTK_WIDGET (o->map_button), 6);
+  gtk_widget_set_visible (GTK_WIDGET (o->map_button), FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->map_overlay), GTK_WIDGET (o->map_button));
+  g_signal_connect_object (self, "notify::css-classes", G_CALLBACK (on_window_classes_cb), self,
+                           G_CONNECT_SWAPPED);
+  on_window_classes_cb (self);
 
   /* Top first, as drawn by default. */
   add_entry (self, "reports", _("Reports"), SHUMATE_LAYER (self->report_layer), TRUE, -1);

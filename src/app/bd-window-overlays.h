@@ -51,7 +51,8 @@ struct _BdWindowOverlays
 
   /* bd-window-layers.c */
   GPtrArray    *entries;         /* BdLayerEntry*, top first, the base map last */
-  GtkMenuButton *button;
+  GtkMenuButton *button;         /* in the header */
+  GtkMenuButton *map_button;     /* on the map, narrow */
   GtkPopover   *panel;
   GtkBox       *rows_box;
   GtkBox       *legend_box;
