@@ -805,7 +805,7 @@ _bd_layers_init (BdWindow *self)
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 560);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 440);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
 
   o->panel = GTK_POPOVER (gtk_popover_new ());
@@ -816,7 +816,6 @@ _bd_layers_init (BdWindow *self)
   gtk_menu_button_set_popover (o->button, GTK_WIDGET (o->panel));
   adw_header_bar_pack_end (self->header_bar, GTK_WIDGET (o->button));
   o->map_button = layers_button_new ("map-layers-button");
-  gtk_widget_add_css_class (GTK_WIDGET (o->map_button), "osd");
   gtk_widget_set_halign (GTK_WIDGET (o->map_button), GTK_ALIGN_START);
   gtk_widget_set_valign (GTK_WIDGET (o->map_button), GTK_ALIGN_START);
   gtk_widget_set_margin_start (GTK_WIDGET (o->map_button), 6);
