@@ -369,6 +369,12 @@ has_label (GtkWidget  *widget,
   return FALSE;
 }
 
+static gboolean
+widget_is_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
 static guint
 count_type (GtkWidget *widget,
             GType      type)
@@ -602,8 +608,19 @@ click_scenario (BdWindow *window,
   g_assert_true (has_label (GTK_WIDGET (details), "310 / 400"));
   g_assert_true (has_label (GTK_WIDGET (details), "1 Flood, 4 Earthquake"));
   g_assert_true (has_label (GTK_WIDGET (details), "Crowding"));
-  save_screenshot (window, "details.png");
+  g_assert_true (has_label (GTK_WIDGET (details), "New Report Here"));
   gtk_popover_popdown (details);
+  g_assert_true (iterate_until (widget_is_unmapped, details, TIMEOUT_MS));
+
+  /* the keyboard's way: the features at the map's centre, from the panel */
+  shumate_map_center_on (_bd_window_get_map (window), SHELTER_LAT, SHELTER_LON);
+  settle (shelters);
+  g_signal_emit_by_name (_bd_window_get_layer_control (window, NULL, "features-here"), "clicked");
+  g_assert_true (iterate_until (widget_is_mapped, details, TIMEOUT_MS));
+  g_assert_true (has_label (GTK_WIDGET (details), "テスト小学校"));
+  g_assert_false (has_label (GTK_WIDGET (details), "New Report Here"));
+  gtk_popover_popdown (details);
+  shumate_map_center_on (_bd_window_get_map (window), CENTER_LAT, CENTER_LON);
 
   /* nothing there: a new report, as before */
   shumate_viewport_location_to_widget_coords (_bd_window_get_viewport (window),
@@ -855,7 +872,8 @@ main (int   argc,
   g_test_add_func ("/overlays/click-shelter", test_click_shelter);
   g_test_add_func ("/overlays/panel-persists", test_panel_persists);
   g_test_add_func ("/overlays/legend", test_legend);
-  g_test_add_func ("/overlays/screenshots", test_screenshots);
+  if (g_getenv ("BD_SCREENSHOT_DIR") != NULL)
+    g_test_add_func ("/overlays/screenshots", test_screenshots);
 
   status = g_test_run ();
 

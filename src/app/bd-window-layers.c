@@ -53,8 +53,10 @@ find_entry (BdWindow   *self,
             const char *id,
             guint      *index)
 {
-  GPtrArray *entries = self->overlays->entries;
+  GPtrArray *entries = self->overlays != NULL ? self->overlays->entries : NULL;
 
+  if (entries == NULL)
+    return NULL;
   for (guint i = 0; i < entries->len; i++)
     {
       BdLayerEntry *entry = g_ptr_array_index (entries, i);
