@@ -682,6 +682,29 @@ panel_scenario (BdWindow *window,
   g_assert_cmpstr (order[1], ==, "closures");
   g_assert_cmpstr (order[2], ==, "shelters");
 
+  /* a layer added later (as the hazard overlays are): off by default,
+   * above the base map and under the others, moved like them */
+  {
+    BdShapeLayer *extra = bd_shape_layer_new (_bd_window_get_viewport (window));
+
+    _bd_window_add_map_layer (window, "test-hazard", "Test Hazard", SHUMATE_LAYER (extra), FALSE);
+    g_assert_nonnull (_bd_window_get_layer_control (window, "test-hazard", "row"));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (extra)));
+    g_assert_cmpint (layer_index (window, GTK_WIDGET (extra)), <, layer_index (window, areas));
+    g_assert_false (gtk_widget_get_sensitive (_bd_window_get_layer_control (window, "test-hazard",
+                                                                             "down")));
+    g_signal_emit_by_name (_bd_window_get_layer_control (window, "test-hazard", "up"), "clicked");
+    g_assert_cmpint (layer_index (window, GTK_WIDGET (extra)), >, layer_index (window, areas));
+    gtk_switch_set_active (GTK_SWITCH (_bd_window_get_layer_control (window, "test-hazard", "visible")),
+                           TRUE);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (extra)));
+    g_strfreev (order);
+    order = g_settings_get_strv (settings, "layer-order");
+    g_assert_cmpuint (g_strv_length (order), ==, 6);
+    g_assert_cmpstr (order[4], ==, "test-hazard");
+    g_assert_cmpstr (order[5], ==, "areas");
+  }
+
   gtk_popover_popdown (panel);
   close_window (window);
 }
