@@ -206,6 +206,20 @@ put_feature (BdStore    *store,
   g_assert_no_error (error);
 }
 
+static gboolean
+overlays_loaded (gpointer data)
+{
+  return _bd_window_get_overlays_loading (data) == 0;
+}
+
+/* Waits until the overlays' shapes, built on worker threads, are on the
+ * map. */
+static void
+wait_loaded (BdWindow *window)
+{
+  g_assert_true (iterate_until (overlays_loaded, window, TIMEOUT_MS));
+}
+
 static char *
 make_db (const char *name)
 {
@@ -481,6 +495,7 @@ from_store_scenario (BdWindow *window,
   guint32 p;
   double x, y;
 
+  wait_loaded (window);
   /* shown by default, under the reports */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (areas)));
   g_assert_cmpint (layer_index (window, GTK_WIDGET (shelters)), <,
@@ -507,6 +522,8 @@ from_store_scenario (BdWindow *window,
     g_autofree char *json = shelter_json ("shelter-1", "open", "crowded");
 
     put_feature (store, "shelters", json, FALSE);
+
+    wait_loaded (window);
   }
   p = layer_pixel (window, shelters, SHELTER_LAT, SHELTER_LON);
   g_assert_cmpuint (RED (p), >=, 0xe0);
@@ -518,12 +535,16 @@ from_store_scenario (BdWindow *window,
     g_autofree char *old = area_json ("area-1", 4, AREA_LAT, AREA_LON);
 
     put_feature (store, "areas", json, FALSE);
+
+    wait_loaded (window);
     wait_for_shapes (areas, 2, TIMEOUT_MS);
     p = layer_pixel (window, areas, SHELTER_LAT, SHELTER_LON + 0.01);
     g_assert_cmpuint (RED (p), >=, 0x40);     /* level 3: red */
     g_assert_cmpuint (BLUE (p), <, 0x08);
 
     put_feature (store, "areas", old, TRUE);
+
+    wait_loaded (window);
     wait_for_shapes (areas, 1, TIMEOUT_MS);
     g_assert_cmphex (layer_pixel (window, areas, AREA_LAT, AREA_LON), ==, 0);
   }
@@ -533,6 +554,8 @@ from_store_scenario (BdWindow *window,
     g_autofree char *json = shelter_json ("shelter-1", "open", "crowded");
 
     put_feature (store, "shelters", json, TRUE);
+
+    wait_loaded (window);
     wait_for_shapes (shelters, 0, TIMEOUT_MS);
     g_assert_cmphex (layer_pixel (window, shelters, SHELTER_LAT, SHELTER_LON), ==, 0);
   }
@@ -544,6 +567,8 @@ from_store_scenario (BdWindow *window,
                                         g_get_real_time () / G_USEC_PER_SEC + 3);
 
     put_feature (store, "alerts", json, FALSE);
+
+    wait_loaded (window);
     wait_for_shapes (alerts, 1, TIMEOUT_MS);
     settle (alerts);
     shumate_viewport_location_to_widget_coords (_bd_window_get_viewport (window),
@@ -591,6 +616,7 @@ click_scenario (BdWindow *window,
   GtkPopover *details;
   double x, y;
 
+  wait_loaded (window);
   settle (shelters);
   shumate_viewport_location_to_widget_coords (_bd_window_get_viewport (window),
                                               GTK_WIDGET (_bd_window_get_map (window)),
@@ -654,6 +680,7 @@ panel_scenario (BdWindow *window,
   g_auto(GStrv) order = NULL;
   GtkPopover *panel = _bd_window_get_layer_panel (window);
 
+  wait_loaded (window);
   gtk_popover_popup (panel);
   g_assert_true (iterate_until (widget_is_mapped, panel, TIMEOUT_MS));
 
@@ -719,6 +746,7 @@ restored_scenario (BdWindow *window,
   GtkWidget *closures = GTK_WIDGET (_bd_window_get_overlay_layer (window, "closures"));
   GtkWidget *base = NULL;
 
+  wait_loaded (window);
   g_assert_false (gtk_widget_get_visible (areas));
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (_bd_window_get_layer_control (window, "areas",
                                                                                       "visible"))));
@@ -757,6 +785,7 @@ legend_scenario (BdWindow *window,
   const BdCategory *categories;
   guint n_entries = 0, n_categories = 0;
 
+  wait_loaded (window);
   entries = bd_overlay_style_get_legend (&n_entries);
   g_assert_cmpuint (n_entries, >, 10);
   for (guint i = 0; i < n_entries; i++)
@@ -795,6 +824,7 @@ shots_scenario (BdWindow *window,
   g_autofree char *details_name = g_strdup_printf ("details-%s.png", suffix);
   double x, y;
 
+  wait_loaded (window);
   /* narrow: the map's page */
   if (g_str_equal (suffix, "768"))
     {

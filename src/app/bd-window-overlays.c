@@ -163,23 +163,15 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-/* Reads @collection from the store into the shape sets @sets (one per
- * BdOverlayKind; only those of the collection are touched). */
+/* Builds the shape sets @sets (one per BdOverlayKind; only those of the
+ * collection are set) from @features (BdFeature*) of @collection. Any
+ * thread: nothing here touches the store or a widget. */
 static void
-fill_sets (BdStore     *store,
+fill_sets (GPtrArray   *features,
            const char  *collection,
            gint64       now,
            BdShapeSet **sets)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) features = bd_store_list_features (store, collection, NULL, &error);
-
-  if (features == NULL)
-    {
-      g_warning ("Cannot read the %s: %s", collection, error->message);
-      return;
-    }
-
   for (guint i = 0; i < features->len; i++)
     {
       BdFeature *feature = g_ptr_array_index (features, i);
@@ -211,6 +203,8 @@ fill_sets (BdStore     *store,
         kind = BD_OVERLAY_CLOSURES;
       else
         kind = BD_OVERLAY_AREAS;
+      if (sets[kind] == NULL)
+        continue;
 
       geometry = json_object_get_member (json_node_get_object (node), "geometry");
       if ((geometry == NULL || JSON_NODE_HOLDS_NULL (geometry)) && kind == BD_OVERLAY_ALERTS)
@@ -226,37 +220,109 @@ fill_sets (BdStore     *store,
 
 static void schedule_alert_expiry (BdWindow *self);
 
-/* Draws @collection again from the store. */
+/* A collection's shapes being built on a worker thread (1,000 polygons
+ * of 100 vertices take about 140 ms: not on the main thread). */
+typedef struct
+{
+  char       *collection;
+  guint       slot;                    /* in BdWindowOverlays.generation */
+  guint       generation;
+  gint64      now;
+  gint64      start;
+  GPtrArray  *features;                /* BdFeature* */
+  BdShapeSet *sets[BD_N_OVERLAYS];
+} Build;
+
+static void
+build_free (Build *build)
+{
+  g_free (build->collection);
+  g_clear_pointer (&build->features, g_ptr_array_unref);
+  for (guint k = 0; k < BD_N_OVERLAYS; k++)
+    g_clear_pointer (&build->sets[k], bd_shape_set_unref);
+  g_free (build);
+}
+
+static void
+build_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Build *build = task_data;
+
+  fill_sets (build->features, build->collection, build->now, build->sets);
+  for (guint k = 0; k < BD_N_OVERLAYS; k++)
+    if (build->sets[k] != NULL)
+      bd_shape_set_seal (build->sets[k]);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+build_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BdWindow *self = BD_WINDOW (source);
+  BdWindowOverlays *o = self->overlays;
+  Build *build = g_task_get_task_data (G_TASK (result));
+
+  if (o == NULL || g_task_had_error (G_TASK (result)))
+    return;     /* the window went */
+
+  o->n_loading--;
+  if (build->generation != o->generation[build->slot])
+    return;     /* a newer build follows */
+
+  for (guint k = 0; k < BD_N_OVERLAYS; k++)
+    if (build->sets[k] != NULL)
+      bd_shape_layer_set_shapes (o->shapes[k], build->sets[k]);
+  g_debug ("The %s drawn from the store in %.1f ms", build->collection,
+           (g_get_monotonic_time () - build->start) / 1000.0);
+}
+
+/* Draws @collection again from the store: read here, turned into shapes
+ * on a worker thread. */
 static void
 reload_collection (BdWindow   *self,
                    const char *collection)
 {
   BdWindowOverlays *o = get_overlays (self);
-  BdShapeSet *sets[BD_N_OVERLAYS] = { NULL };
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
   gboolean is_areas = strcmp (collection, "areas") == 0;
+  Build *build;
 
   if (o == NULL || self->store == NULL)
     return;
 
+  build = g_new0 (Build, 1);
+  build->collection = g_strdup (collection);
+  build->slot = is_areas ? 0 : strcmp (collection, "alerts") == 0 ? 1 : 2;
+  build->generation = ++o->generation[build->slot];
+  build->now = g_get_real_time () / G_USEC_PER_SEC;
+  build->start = g_get_monotonic_time ();
+  build->features = bd_store_list_features (self->store, collection, NULL, &error);
+  if (build->features == NULL)
+    {
+      g_warning ("Cannot read the %s: %s", collection, error->message);
+      build_free (build);
+      return;
+    }
   for (guint k = 0; k < BD_N_OVERLAYS; k++)
     {
       gboolean mine = is_areas ? (k == BD_OVERLAY_AREAS || k == BD_OVERLAY_CLOSURES)
                                : strcmp (collection, overlay_ids[k]) == 0;
 
       if (mine)
-        sets[k] = bd_shape_set_new ();
+        build->sets[k] = bd_shape_set_new ();
     }
 
-  fill_sets (self->store, collection, now, sets);
-
-  for (guint k = 0; k < BD_N_OVERLAYS; k++)
-    if (sets[k] != NULL)
-      {
-        bd_shape_set_seal (sets[k]);
-        bd_shape_layer_set_shapes (o->shapes[k], sets[k]);
-        bd_shape_set_unref (sets[k]);
-      }
+  o->n_loading++;
+  task = g_task_new (self, o->cancellable, build_done_cb, NULL);
+  g_task_set_source_tag (task, reload_collection);
+  g_task_set_task_data (task, build, (GDestroyNotify) build_free);
+  g_task_run_in_thread (task, build_thread);
 
   if (strcmp (collection, "alerts") == 0)
     schedule_alert_expiry (self);
@@ -746,6 +812,7 @@ _bd_window_init_overlays (BdWindow *self)
 
   o = self->overlays = g_new0 (BdWindowOverlays, 1);
   o->window = self;
+  o->cancellable = g_cancellable_new ();
 
   /* Over the map, the same size, letting every click through: what the
    * details popover points from. */
@@ -786,6 +853,8 @@ _bd_window_dispose_overlays (BdWindow *self)
     return;
 
   g_clear_handle_id (&o->expiry_id, g_source_remove);
+  g_cancellable_cancel (o->cancellable);
+  g_clear_object (&o->cancellable);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_func (self->store, on_features_changed_cb, self);
   _bd_layers_dispose (self);
@@ -815,6 +884,13 @@ _bd_window_get_overlay_layer (BdWindow   *self,
     if (g_strcmp0 (id, overlay_ids[k]) == 0)
       return self->overlays->shapes[k];
   return NULL;
+}
+
+guint
+_bd_window_get_overlays_loading (BdWindow *self)
+{
+  g_return_val_if_fail (self->overlays != NULL, 0);
+  return self->overlays->n_loading;
 }
 
 GtkPopover *

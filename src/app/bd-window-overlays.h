@@ -48,6 +48,9 @@ struct _BdWindowOverlays
   BdWindow     *window;          /* not a reference: the window owns this */
   BdShapeLayer *shapes[BD_N_OVERLAYS];
   guint         expiry_id;       /* an alert expires: draw the alerts again */
+  GCancellable *cancellable;     /* the shape builds on worker threads */
+  guint         generation[3];   /* areas, alerts, shelters: the latest build */
+  guint         n_loading;       /* builds not back yet */
 
   /* bd-window-layers.c */
   GPtrArray    *entries;         /* BdLayerEntry*, top first, the base map last */

@@ -234,6 +234,8 @@ GtkWidget       *_bd_window_get_widget        (BdWindow   *self,
 struct _BdShapeLayer *_bd_window_get_overlay_layer (BdWindow *self,
                                                const char *id);
 GtkPopover      *_bd_window_get_layer_panel   (BdWindow   *self);
+/* Shape builds of the overlays not finished yet (worker threads). */
+guint            _bd_window_get_overlays_loading (BdWindow *self);
 /* The popover of a feature's details (NULL until first shown). */
 GtkPopover      *_bd_window_get_feature_details (BdWindow *self);
 /* A control of layer @id's row: @what is "visible" (GtkSwitch), "opacity"
