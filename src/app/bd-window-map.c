@@ -237,6 +237,10 @@ on_map_click_released_cb (GtkGestureClick *gesture,
                rowid, error != NULL ? error->message : "");
     }
 
+  /* A shelter, closure, area or alert there: its details (reports won). */
+  if (_bd_window_overlays_click (self, x, y, latitude, longitude))
+    return;
+
   _bd_window_request_new (self, latitude, longitude);
 }
 
@@ -530,4 +534,7 @@ _bd_window_init_map_layers (BdWindow *self)
     g_signal_connect (click, "released", G_CALLBACK (on_map_click_released_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
   }
+
+  /* The server's overlays under the reports, and the layer panel. */
+  _bd_window_init_overlays (self);
 }

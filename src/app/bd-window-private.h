@@ -128,6 +128,8 @@ struct _BdWindow
   guint                     time_range_id;
   /* bd-window-offline-maps.c: city maps, offline map files */
   BdOfflineMaps            *offline_maps;
+  /* bd-window-overlays.c, bd-window-layers.c */
+  struct _BdWindowOverlays *overlays;
 };
 
 /* bd-window-workflow.c */
@@ -224,6 +226,30 @@ void             _bd_window_show_marker       (BdWindow   *self,
                                                double      longitude);
 void             _bd_window_hide_marker       (BdWindow   *self);
 
+/* bd-window-overlays.c: the server's overlays (shapes drawn as tiles),
+ * their details, and (bd-window-layers.c) the layer panel and legend.
+ * _bd_window_init_overlays () runs once the report and marker layers are
+ * on the map. */
+void             _bd_window_init_overlays     (BdWindow   *self);
+void             _bd_window_dispose_overlays  (BdWindow   *self);
+/* A click on the map at widget point @x,@y that hit no report: shows the
+ * details of the features there (with "New Report Here"); FALSE when none
+ * is there. */
+gboolean         _bd_window_overlays_click    (BdWindow   *self,
+                                               double      x,
+                                               double      y,
+                                               double      latitude,
+                                               double      longitude);
+/* Adds @layer (e.g. a hazard overlay; put on the map under the edit
+ * marker if it has no parent yet) to the layer panel as @id (kept in the
+ * settings) with @label (translated): shown or hidden, faded and moved
+ * like the others; it starts above the base map. */
+void             _bd_window_add_map_layer     (BdWindow     *self,
+                                               const char   *id,
+                                               const char   *label,
+                                               ShumateLayer *layer,
+                                               gboolean      visible_default);
+
 /* bd-window-actions.c */
 void             _bd_window_init_actions      (BdWindow   *self);
 
@@ -262,6 +288,19 @@ BdSyncIndicator *_bd_window_get_sync_indicator (BdWindow  *self);
 AdwLeaflet      *_bd_window_get_leaflet       (BdWindow   *self);
 GtkWidget       *_bd_window_get_widget        (BdWindow   *self,
                                                const char *name);
+/* The overlay layer "areas", "closures", "alerts" or "shelters". */
+struct _BdShapeLayer *_bd_window_get_overlay_layer (BdWindow *self,
+                                               const char *id);
+GtkPopover      *_bd_window_get_layer_panel   (BdWindow   *self);
+/* Shape builds of the overlays not finished yet (worker threads). */
+guint            _bd_window_get_overlays_loading (BdWindow *self);
+/* The popover of a feature's details (NULL until first shown). */
+GtkPopover      *_bd_window_get_feature_details (BdWindow *self);
+/* A control of layer @id's row: @what is "visible" (GtkSwitch), "opacity"
+ * (GtkScale), "up", "down", "row"; or "legend" / "features-here" (any @id). */
+GtkWidget       *_bd_window_get_layer_control (BdWindow   *self,
+                                               const char *id,
+                                               const char *what);
 /* The last toast shown (NULL if none). */
 AdwToast        *_bd_window_get_last_toast    (BdWindow   *self);
 

@@ -1078,6 +1078,7 @@ bd_window_dispose (GObject *object)
   _bd_window_dispose_offline_maps (self);
   g_signal_handlers_disconnect_by_func (self, on_application_changed_cb, NULL);
   g_clear_pointer (&self->sync_binding, g_binding_unbind);
+  _bd_window_dispose_overlays (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
 

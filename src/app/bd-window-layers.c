@@ -1,0 +1,889 @@
+/* bd-window-layers.c
+ *
+ * Copyright 2026 The Bosai Desk Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The layer panel: the header's "Layers" button opens a popover where
+ * every layer of the map (reports, shelters, closures, alerts, areas, the
+ * base map, and what _bd_window_add_map_layer () adds: the hazard
+ * overlays) is shown or hidden, faded and moved up or down. The choice is
+ * kept in the settings ("layer-order", "layer-visible", "layer-opacity")
+ * and restored at start. Below, the legend: every symbol and colour the
+ * map uses, the overlays' drawn by the same BdShapeSet code as the map. */
+
+#define G_LOG_DOMAIN "bd-window"
+
+#include "config.h"
+
+#include "bd-window-overlays.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "bd-catalog.h"
+#include "bd-geo.h"
+#include "bd-overlay-style.h"
+
+#define SWATCH_SIZE 24
+/* The drawing of the report layer (bd-report-layer.c), for the legend. */
+static const double report_dot_radius[] = { 4.0, 5.0, 6.0, 8.0 };
+#define REPORT_CLOSED_OPACITY 0.4
+#define REPORT_CLUSTER_RADIUS 12.0
+
+static void
+entry_free (BdLayerEntry *entry)
+{
+  g_free (entry->id);
+  g_free (entry->label);
+  g_clear_object (&entry->layer);
+  g_free (entry);
+}
+
+GPtrArray *
+_bd_layers_get_entries (BdWindow *self)
+{
+  return self->overlays->entries;
+}
+
+static BdLayerEntry *
+find_entry (BdWindow   *self,
+            const char *id,
+            guint      *index)
+{
+  GPtrArray *entries = self->overlays != NULL ? self->overlays->entries : NULL;
+
+  if (entries == NULL)
+    return NULL;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BdLayerEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_strcmp0 (entry->id, id) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return entry;
+        }
+    }
+  return NULL;
+}
+
+/* The base map's layer: the lowest ShumateMapLayer of the map (the
+ * ShumateSimpleMap makes a new one whenever the base map changes). */
+static GtkWidget *
+get_base_layer (BdWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (_bd_window_get_map (self)));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (SHUMATE_IS_MAP_LAYER (child))
+      return child;
+  return NULL;
+}
+
+static GtkWidget *
+entry_widget (BdWindow     *self,
+              BdLayerEntry *entry)
+{
+  return entry->layer != NULL ? GTK_WIDGET (entry->layer) : get_base_layer (self);
+}
+
+/* ------------------------------------------------------- settings */
+
+static void
+save_settings (BdWindow *self)
+{
+  BdWindowOverlays *o = self->overlays;
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  GVariantBuilder visible, opacity;
+
+  if (o->loading)
+    return;
+
+  g_variant_builder_init (&visible, G_VARIANT_TYPE ("a{sb}"));
+  g_variant_builder_init (&opacity, G_VARIANT_TYPE ("a{sd}"));
+  for (guint i = 0; i < o->entries->len; i++)
+    {
+      BdLayerEntry *entry = g_ptr_array_index (o->entries, i);
+
+      if (entry->movable)
+        g_ptr_array_add (order, entry->id);
+      g_variant_builder_add (&visible, "{sb}", entry->id,
+                             gtk_switch_get_active (GTK_SWITCH (entry->toggle)));
+      g_variant_builder_add (&opacity, "{sd}", entry->id,
+                             gtk_range_get_value (GTK_RANGE (entry->scale)) / 100.0);
+    }
+  g_ptr_array_add (order, NULL);
+
+  g_settings_delay (self->settings);
+  g_settings_set_strv (self->settings, "layer-order", (const char * const *) order->pdata);
+  g_settings_set_value (self->settings, "layer-visible", g_variant_builder_end (&visible));
+  g_settings_set_value (self->settings, "layer-opacity", g_variant_builder_end (&opacity));
+  g_settings_apply (self->settings);
+}
+
+/* Stacks the map's layers as the entries are ordered: each under the
+ * marker of the report being edited, bottom first; the base map stays at
+ * the bottom. */
+static void
+apply_order (BdWindow *self)
+{
+  BdWindowOverlays *o = self->overlays;
+  ShumateMap *map = _bd_window_get_map (self);
+  GtkWidget *top = GTK_WIDGET (self->marker_layer);
+
+  for (guint i = o->entries->len; i > 0; i--)
+    {
+      BdLayerEntry *entry = g_ptr_array_index (o->entries, i - 1);
+
+      if (!entry->movable || entry->layer == NULL)
+        continue;
+      if (gtk_widget_get_parent (GTK_WIDGET (entry->layer)) != GTK_WIDGET (map))
+        continue;
+      /* moves a child of the same parent: no unrealizing */
+      gtk_widget_insert_before (GTK_WIDGET (entry->layer), GTK_WIDGET (map), top);
+    }
+
+  /* The rows follow, top first. */
+  {
+    GtkWidget *previous = NULL;
+
+    for (guint i = 0; i < o->entries->len; i++)
+      {
+        BdLayerEntry *entry = g_ptr_array_index (o->entries, i);
+        guint n_movable = 0, position = 0;
+
+        gtk_box_reorder_child_after (o->rows_box, entry->row, previous);
+        previous = entry->row;
+
+        for (guint j = 0; j < o->entries->len; j++)
+          {
+            BdLayerEntry *other = g_ptr_array_index (o->entries, j);
+
+            if (other == entry)
+              position = n_movable;
+            if (other->movable)
+              n_movable++;
+          }
+        if (entry->movable)
+          {
+            gtk_widget_set_sensitive (entry->up, position > 0);
+            gtk_widget_set_sensitive (entry->down, position + 1 < n_movable);
+          }
+      }
+  }
+}
+
+static void
+apply_entry (BdWindow     *self,
+             BdLayerEntry *entry)
+{
+  GtkWidget *widget = entry_widget (self, entry);
+
+  if (widget == NULL)
+    return;
+  gtk_widget_set_visible (widget, gtk_switch_get_active (GTK_SWITCH (entry->toggle)));
+  gtk_widget_set_opacity (widget, gtk_range_get_value (GTK_RANGE (entry->scale)) / 100.0);
+}
+
+/* Reads the settings into the entries and the map. */
+static void
+load_settings (BdWindow *self)
+{
+  BdWindowOverlays *o = self->overlays;
+  g_auto(GStrv) order = g_settings_get_strv (self->settings, "layer-order");
+  g_autoptr(GVariant) visible = g_settings_get_value (self->settings, "layer-visible");
+  g_autoptr(GVariant) opacity = g_settings_get_value (self->settings, "layer-opacity");
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  BdLayerEntry *base = NULL;
+
+  o->loading = TRUE;
+
+  /* The saved order first; a layer it does not name (new in this
+   * version) at its own place. */
+  for (guint i = 0; order[i] != NULL; i++)
+    {
+      BdLayerEntry *entry = find_entry (self, order[i], NULL);
+
+      if (entry != NULL && entry->movable && !g_ptr_array_find (sorted, entry, NULL))
+        g_ptr_array_add (sorted, entry);
+    }
+  for (guint i = 0; i < o->entries->len; i++)
+    {
+      BdLayerEntry *entry = g_ptr_array_index (o->entries, i);
+
+      if (!entry->movable)
+        base = entry;
+      else if (!g_ptr_array_find (sorted, entry, NULL))
+        g_ptr_array_insert (sorted, (int) MIN (i, sorted->len), entry);
+    }
+
+  g_ptr_array_set_free_func (o->entries, NULL);
+  g_ptr_array_set_size (o->entries, 0);
+  g_ptr_array_extend (o->entries, sorted, NULL, NULL);
+  if (base != NULL)
+    g_ptr_array_add (o->entries, base);
+  g_ptr_array_set_free_func (o->entries, (GDestroyNotify) entry_free);
+
+  for (guint i = 0; i < o->entries->len; i++)
+    {
+      BdLayerEntry *entry = g_ptr_array_index (o->entries, i);
+      gboolean shown = entry->visible_default;
+      double alpha = 1.0;
+
+      g_variant_lookup (visible, entry->id, "b", &shown);
+      if (g_variant_lookup (opacity, entry->id, "d", &alpha))
+        alpha = isfinite (alpha) ? CLAMP (alpha, 0.0, 1.0) : 1.0;
+      gtk_switch_set_active (GTK_SWITCH (entry->toggle), shown);
+      gtk_range_set_value (GTK_RANGE (entry->scale), alpha * 100.0);
+      apply_entry (self, entry);
+    }
+  apply_order (self);
+
+  o->loading = FALSE;
+}
+
+/* ------------------------------------------------------- the rows */
+
+static void
+on_toggle_active_cb (GtkSwitch  *toggle,
+                     GParamSpec *pspec,
+                     BdWindow   *self)
+{
+  BdLayerEntry *entry = find_entry (self, g_object_get_data (G_OBJECT (toggle), "bd-layer"), NULL);
+
+  if (entry == NULL)
+    return;
+  apply_entry (self, entry);
+  gtk_widget_set_sensitive (entry->scale, gtk_switch_get_active (toggle));
+  save_settings (self);
+}
+
+static void
+on_scale_changed_cb (GtkRange *scale,
+                     BdWindow *self)
+{
+  BdLayerEntry *entry = find_entry (self, g_object_get_data (G_OBJECT (scale), "bd-layer"), NULL);
+
+  if (entry == NULL)
+    return;
+  apply_entry (self, entry);
+  save_settings (self);
+}
+
+static void
+move_entry (BdWindow   *self,
+            const char *id,
+            int         step)
+{
+  BdWindowOverlays *o = self->overlays;
+  guint index, other;
+  BdLayerEntry *entry = find_entry (self, id, &index);
+
+  if (entry == NULL || !entry->movable)
+    return;
+  if (step < 0 && index == 0)
+    return;
+  other = step < 0 ? index - 1 : index + 1;
+  if (other >= o->entries->len ||
+      !((BdLayerEntry *) g_ptr_array_index (o->entries, other))->movable)
+    return;
+
+  o->entries->pdata[index] = o->entries->pdata[other];
+  o->entries->pdata[other] = entry;
+  apply_order (self);
+  save_settings (self);
+}
+
+static void
+on_up_clicked_cb (GtkButton *button,
+                  BdWindow  *self)
+{
+  move_entry (self, g_object_get_data (G_OBJECT (button), "bd-layer"), -1);
+}
+
+static void
+on_down_clicked_cb (GtkButton *button,
+                    BdWindow  *self)
+{
+  move_entry (self, g_object_get_data (G_OBJECT (button), "bd-layer"), +1);
+}
+
+static GtkWidget *
+row_button (BdWindow     *self,
+            BdLayerEntry *entry,
+            const char   *icon,
+            const char   *label,
+            GCallback     callback)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_set_data_full (G_OBJECT (button), "bd-layer", g_strdup (entry->id), g_free);
+  g_signal_connect (button, "clicked", callback, self);
+  return button;
+}
+
+static BdLayerEntry *
+add_entry (BdWindow     *self,
+           const char   *id,
+           const char   *label,
+           ShumateLayer *layer,
+           gboolean      visible_default,
+           int           position)
+{
+  BdWindowOverlays *o = self->overlays;
+  BdLayerEntry *entry = g_new0 (BdLayerEntry, 1);
+  g_autofree char *show = NULL;
+  g_autofree char *fade = NULL;
+  g_autofree char *up = NULL;
+  g_autofree char *down = NULL;
+  GtkWidget *name;
+
+  entry->id = g_strdup (id);
+  entry->label = g_strdup (label);
+  entry->layer = layer != NULL ? g_object_ref (layer) : NULL;
+  entry->movable = layer != NULL;
+  entry->visible_default = visible_default;
+
+  entry->row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_name (entry->row, id);
+  name = gtk_label_new (label);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (name), 8);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_box_append (GTK_BOX (entry->row), name);
+
+  /* Translators: the opacity slider of a map layer, e.g. "Opacity of Shelters" */
+  fade = g_strdup_printf (_("Opacity of %s"), label);
+  entry->scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 100, 5);
+  gtk_scale_set_draw_value (GTK_SCALE (entry->scale), FALSE);
+  gtk_range_set_value (GTK_RANGE (entry->scale), 100);
+  gtk_widget_set_size_request (entry->scale, 90, -1);
+  gtk_widget_set_tooltip_text (entry->scale, fade);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry->scale), GTK_ACCESSIBLE_PROPERTY_LABEL, fade, -1);
+  g_object_set_data_full (G_OBJECT (entry->scale), "bd-layer", g_strdup (id), g_free);
+  g_signal_connect (entry->scale, "value-changed", G_CALLBACK (on_scale_changed_cb), self);
+  gtk_box_append (GTK_BOX (entry->row), entry->scale);
+
+  /* Translators: the switch that shows a map layer, e.g. "Show Shelters" */
+  show = g_strdup_printf (_("Show %s"), label);
+  entry->toggle = gtk_switch_new ();
+  gtk_switch_set_active (GTK_SWITCH (entry->toggle), visible_default);
+  gtk_widget_set_valign (entry->toggle, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (entry->toggle, show);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, show, -1);
+  g_object_set_data_full (G_OBJECT (entry->toggle), "bd-layer", g_strdup (id), g_free);
+  g_signal_connect (entry->toggle, "notify::active", G_CALLBACK (on_toggle_active_cb), self);
+  gtk_box_append (GTK_BOX (entry->row), entry->toggle);
+
+  /* Translators: moves a map layer above the one over it, e.g. "Move Shelters Up" */
+  up = g_strdup_printf (_("Move %s Up"), label);
+  /* Translators: moves a map layer below the one under it */
+  down = g_strdup_printf (_("Move %s Down"), label);
+  entry->up = row_button (self, entry, "go-up-symbolic", up, G_CALLBACK (on_up_clicked_cb));
+  entry->down = row_button (self, entry, "go-down-symbolic", down, G_CALLBACK (on_down_clicked_cb));
+  gtk_box_append (GTK_BOX (entry->row), entry->up);
+  gtk_box_append (GTK_BOX (entry->row), entry->down);
+  if (!entry->movable)
+    {
+      /* the base map is always beneath: the buttons keep the columns */
+      gtk_widget_set_opacity (entry->up, 0);
+      gtk_widget_set_opacity (entry->down, 0);
+      gtk_widget_set_can_target (entry->up, FALSE);
+      gtk_widget_set_can_target (entry->down, FALSE);
+      gtk_widget_set_can_focus (entry->up, FALSE);
+      gtk_widget_set_can_focus (entry->down, FALSE);
+      gtk_widget_set_sensitive (entry->up, FALSE);
+      gtk_widget_set_sensitive (entry->down, FALSE);
+    }
+
+  gtk_box_append (o->rows_box, entry->row);
+  if (position < 0 || (guint) position > o->entries->len)
+    g_ptr_array_add (o->entries, entry);
+  else
+    g_ptr_array_insert (o->entries, position, entry);
+  return entry;
+}
+
+void
+_bd_window_add_map_layer (BdWindow     *self,
+                          const char   *id,
+                          const char   *label,
+                          ShumateLayer *layer,
+                          gboolean      visible_default)
+{
+  BdWindowOverlays *o = self->overlays;
+  guint base_index = o->entries->len;
+
+  g_return_if_fail (id != NULL && label != NULL && SHUMATE_IS_LAYER (layer));
+  g_return_if_fail (find_entry (self, id, NULL) == NULL);
+
+  if (gtk_widget_get_parent (GTK_WIDGET (layer)) == NULL)
+    shumate_map_insert_layer_behind (_bd_window_get_map (self), layer,
+                                     SHUMATE_LAYER (self->marker_layer));
+  /* Above the base map, under the others, unless the settings say more. */
+  if (find_entry (self, "base-map", &base_index))
+    add_entry (self, id, label, layer, visible_default, (int) base_index);
+  else
+    add_entry (self, id, label, layer, visible_default, -1);
+  load_settings (self);
+}
+
+static void
+on_map_source_changed_cb (BdWindow *self)
+{
+  BdLayerEntry *entry = find_entry (self, "base-map", NULL);
+
+  if (entry != NULL)
+    apply_entry (self, entry);
+}
+
+/* ------------------------------------------------------- the legend */
+
+/* The Web Mercator tile at zoom SWATCH_ZOOM the swatches are drawn in. */
+#define SWATCH_ZOOM 20
+
+static void
+swatch_position (guint   tx,
+                 guint   ty,
+                 double  fx,
+                 double  fy,
+                 double *lon,
+                 double *lat)
+{
+  double n = (double) (1u << SWATCH_ZOOM);
+  double mx = (tx + fx) / n, my = (ty + fy) / n;
+
+  *lon = mx * 360.0 - 180.0;
+  *lat = atan (sinh (G_PI * (1.0 - 2.0 * my))) * 180.0 / G_PI;
+}
+
+static JsonNode *
+swatch_geometry (const BdLegendEntry *legend,
+                 guint                tx,
+                 guint                ty)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  static const double ring[][2] = { { 0.15, 0.2 }, { 0.85, 0.2 }, { 0.85, 0.8 }, { 0.15, 0.8 },
+                                    { 0.15, 0.2 } };
+  static const double line[][2] = { { 0.08, 0.7 }, { 0.5, 0.35 }, { 0.92, 0.45 } };
+  double lon, lat;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  if (legend->is_point)
+    {
+      json_builder_add_string_value (b, "Point");
+      json_builder_set_member_name (b, "coordinates");
+      swatch_position (tx, ty, 0.5, 0.5, &lon, &lat);
+      json_builder_begin_array (b);
+      json_builder_add_double_value (b, lon);
+      json_builder_add_double_value (b, lat);
+      json_builder_end_array (b);
+    }
+  else
+    {
+      gboolean is_line = legend->is_line;
+
+      json_builder_add_string_value (b, is_line ? "LineString" : "Polygon");
+      json_builder_set_member_name (b, "coordinates");
+      json_builder_begin_array (b);
+      if (!is_line)
+        json_builder_begin_array (b);
+      for (guint i = 0; i < (is_line ? G_N_ELEMENTS (line) : G_N_ELEMENTS (ring)); i++)
+        {
+          const double *p = is_line ? line[i] : ring[i];
+
+          swatch_position (tx, ty, p[0], p[1], &lon, &lat);
+          json_builder_begin_array (b);
+          json_builder_add_double_value (b, lon);
+          json_builder_add_double_value (b, lat);
+          json_builder_end_array (b);
+        }
+      if (!is_line)
+        json_builder_end_array (b);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* An overlay's swatch: the legend's style drawn by BdShapeSet into a
+ * SWATCH_SIZE px tile, as the map's tiles are. */
+static void
+draw_overlay_swatch (GtkDrawingArea *area,
+                     cairo_t        *cr,
+                     int             width,
+                     int             height,
+                     gpointer        user_data)
+{
+  const BdLegendEntry *legend = user_data;
+  g_autoptr(BdShapeSet) set = bd_shape_set_new ();
+  g_autoptr(JsonNode) geometry = NULL;
+  guint n = 1u << SWATCH_ZOOM;
+  guint tx = (guint) (bd_geo_mercator_x (BD_CITY_CENTER_LON) * n);
+  guint ty = (guint) (bd_geo_mercator_y (BD_CITY_CENTER_LAT) * n);
+  g_autoptr(GError) error = NULL;
+
+  geometry = swatch_geometry (legend, tx, ty);
+  if (!bd_shape_set_add_geojson (set, "swatch", geometry, &legend->style, 0, &error))
+    {
+      g_warning ("Legend swatch: %s", error->message);
+      return;
+    }
+  bd_shape_set_seal (set);
+  cairo_translate (cr, (width - SWATCH_SIZE) / 2.0, (height - SWATCH_SIZE) / 2.0);
+  bd_shape_set_draw_tile (set, cr, SWATCH_ZOOM, tx, ty, SWATCH_SIZE);
+}
+
+typedef struct
+{
+  GdkRGBA  fill;
+  double   radius;
+  gboolean cluster;
+  double   opacity;
+} ReportSwatch;
+
+/* A report's dot or a cluster, drawn as bd-report-layer.c draws them. */
+static void
+draw_report_swatch (GtkDrawingArea *area,
+                    cairo_t        *cr,
+                    int             width,
+                    int             height,
+                    gpointer        user_data)
+{
+  const ReportSwatch *swatch = user_data;
+
+  cairo_translate (cr, width / 2.0, height / 2.0);
+  cairo_push_group (cr);
+  cairo_arc (cr, 0, 0, swatch->radius, 0, 2 * G_PI);
+  if (swatch->cluster)
+    {
+      cairo_set_source_rgba (cr, swatch->fill.red, swatch->fill.green, swatch->fill.blue, 0.92);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 2.0);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
+      cairo_stroke (cr);
+      cairo_arc (cr, 0, 0, swatch->radius + 1.5, 0, 2 * G_PI);
+      cairo_set_line_width (cr, 1.0);
+    }
+  else
+    {
+      gdk_cairo_set_source_rgba (cr, &swatch->fill);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 1.0);
+    }
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+  cairo_stroke (cr);
+  if (swatch->cluster)
+    {
+      cairo_text_extents_t extents;
+
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, 10);
+      cairo_text_extents (cr, "12", &extents);
+      cairo_move_to (cr, -extents.width / 2 - extents.x_bearing, -extents.height / 2 - extents.y_bearing);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_show_text (cr, "12");
+    }
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, swatch->opacity);
+}
+
+static void
+add_legend_heading (BdWindow   *self,
+                    const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_margin_top (label, 6);
+  gtk_box_append (self->overlays->legend_box, label);
+}
+
+static void
+add_legend_line (BdWindow                *self,
+                 const char              *text,
+                 GtkDrawingAreaDrawFunc   draw,
+                 gpointer                 data,
+                 GDestroyNotify           destroy)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *swatch = gtk_drawing_area_new ();
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), SWATCH_SIZE + 4);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), SWATCH_SIZE);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw, data, destroy);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (row), swatch);
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (self->overlays->legend_box, row);
+}
+
+static void
+add_report_line (BdWindow      *self,
+                 const char    *text,
+                 const GdkRGBA *fill,
+                 double         radius,
+                 gboolean       cluster,
+                 double         opacity)
+{
+  ReportSwatch *swatch = g_new0 (ReportSwatch, 1);
+
+  swatch->fill = *fill;
+  swatch->radius = radius;
+  swatch->cluster = cluster;
+  swatch->opacity = opacity;
+  add_legend_line (self, text, draw_report_swatch, swatch, g_free);
+}
+
+static void
+build_legend (BdWindow *self)
+{
+  static const GdkRGBA grey = { 0.5f, 0.5f, 0.5f, 1.0f };
+  static const struct { const char *group; const char *heading; } groups[] = {
+    { "shelters", N_("Shelters") },
+    { "areas", N_("Areas") },
+    { "closures", N_("Road Closures") },
+    { "alerts", N_("Alerts") },
+  };
+  const BdCategory *categories;
+  const BdLegendEntry *legend;
+  guint n_categories = 0, n_legend = 0, n_severities = 0;
+  const BdSeverity *severities;
+  GdkRGBA first = grey;
+
+  add_legend_heading (self, _("Reports: Kind of Damage"));
+  categories = bd_catalog_get_categories (&n_categories);
+  for (guint i = 0; i < n_categories; i++)
+    {
+      GdkRGBA colour = grey;
+
+      if (categories[i].color != NULL)
+        gdk_rgba_parse (&colour, categories[i].color);
+      if (i == 0)
+        first = colour;
+      add_report_line (self, bd_catalog_label (categories[i].name_ja, categories[i].name_en),
+                       &colour, 6.0, FALSE, 1.0);
+    }
+
+  add_legend_heading (self, _("Reports: Severity (Size)"));
+  severities = bd_catalog_get_severities (&n_severities);
+  for (guint i = 0; i < n_severities && i < G_N_ELEMENTS (report_dot_radius); i++)
+    add_report_line (self, bd_catalog_label (severities[i].name_ja, severities[i].name_en),
+                     &grey, report_dot_radius[CLAMP (severities[i].level, 1, 4) - 1], FALSE, 1.0);
+
+  add_legend_heading (self, _("Reports: Other"));
+  add_report_line (self, _("Resolved, duplicate or false report (faded)"), &grey, 6.0, FALSE,
+                   REPORT_CLOSED_OPACITY);
+  add_report_line (self, _("Cluster: the number of reports, in the commonest kind's colour; "
+                           "click to zoom in"),
+                   &first, REPORT_CLUSTER_RADIUS - 2, TRUE, 1.0);
+
+  legend = bd_overlay_style_get_legend (&n_legend);
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    {
+      add_legend_heading (self, _(groups[g].heading));
+      for (guint i = 0; i < n_legend; i++)
+        if (g_strcmp0 (legend[i].group, groups[g].group) == 0)
+          add_legend_line (self, _(legend[i].label), draw_overlay_swatch, (gpointer) &legend[i],
+                           NULL);
+    }
+}
+
+/* ------------------------------------------------------- the panel */
+
+static void
+on_features_here_clicked_cb (GtkButton *button,
+                             BdWindow  *self)
+{
+  ShumateMap *map = _bd_window_get_map (self);
+  double x = gtk_widget_get_width (GTK_WIDGET (map)) / 2.0;
+  double y = gtk_widget_get_height (GTK_WIDGET (map)) / 2.0;
+  double lat, lon;
+
+  gtk_popover_popdown (self->overlays->panel);
+  shumate_viewport_widget_coords_to_location (_bd_window_get_viewport (self), GTK_WIDGET (map),
+                                              x, y, &lat, &lon);
+  if (!_bd_overlays_show_details_at (self, x, y, lat, lon, FALSE))
+    _bd_window_add_toast (self, adw_toast_new (_("No shelter, area, road closure or alert at the "
+                                                 "centre of the map")));
+}
+
+/* Narrow, the header has no room left: the button is on the map
+ * instead (top left), and the panel goes with it. */
+static void
+on_window_classes_cb (BdWindow *self)
+{
+  BdWindowOverlays *o = self->overlays;
+  gboolean narrow = gtk_widget_has_css_class (GTK_WIDGET (self), "bd-narrow");
+  GtkMenuButton *from, *to;
+
+  if (o == NULL || o->panel == NULL)
+    return;
+  from = narrow ? o->button : o->map_button;
+  to = narrow ? o->map_button : o->button;
+  if (gtk_menu_button_get_popover (to) == o->panel)
+    return;
+
+  g_object_ref (o->panel);
+  gtk_popover_popdown (o->panel);
+  gtk_menu_button_set_popover (from, NULL);
+  gtk_menu_button_set_popover (to, GTK_WIDGET (o->panel));
+  g_object_unref (o->panel);
+  gtk_widget_set_visible (GTK_WIDGET (o->button), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (o->map_button), narrow);
+}
+
+static GtkMenuButton *
+layers_button_new (const char *name)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+
+  gtk_widget_set_name (GTK_WIDGET (button), name);
+  gtk_menu_button_set_icon_name (button, "view-list-bullet-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), _("Layers and Legend"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Layers"), -1);
+  return button;
+}
+
+void
+_bd_layers_init (BdWindow *self)
+{
+  BdWindowOverlays *o = self->overlays;
+  GtkWidget *box, *scrolled, *heading, *button;
+
+  o->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+
+  heading = gtk_label_new (_("Layers"));
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (GTK_BOX (box), heading);
+
+  o->rows_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 2));
+  gtk_widget_set_name (GTK_WIDGET (o->rows_box), "layer-rows");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (o->rows_box));
+
+  button = gtk_button_new_with_mnemonic (_("_Features at the Map Centre"));
+  gtk_widget_set_name (button, "features-here");
+  gtk_widget_set_tooltip_text (button, _("Show the shelters, areas, road closures and alerts at "
+                                         "the centre of the map (move the map with the arrow "
+                                         "keys)"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_features_here_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), button);
+
+  o->legend_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 2));
+  gtk_widget_set_name (GTK_WIDGET (o->legend_box), "legend");
+  heading = gtk_label_new (_("Legend"));
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "title-4");
+  gtk_widget_set_margin_top (heading, 6);
+  gtk_box_append (o->legend_box, heading);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (o->legend_box));
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 440);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+
+  o->panel = GTK_POPOVER (gtk_popover_new ());
+  gtk_widget_set_name (GTK_WIDGET (o->panel), "layer-panel");
+  gtk_popover_set_child (o->panel, scrolled);
+
+  o->button = layers_button_new ("layers-button");
+  gtk_menu_button_set_popover (o->button, GTK_WIDGET (o->panel));
+  adw_header_bar_pack_end (self->header_bar, GTK_WIDGET (o->button));
+  o->map_button = layers_button_new ("map-layers-button");
+  gtk_widget_set_halign (GTK_WIDGET (o->map_button), GTK_ALIGN_START);
+  gtk_widget_set_valign (GTK_WIDGET (o->map_button), GTK_ALIGN_START);
+  gtk_widget_set_margin_start (GTK_WIDGET (o->map_button), 6);
+  gtk_widget_set_margin_top (GTK_WIDGET (o->map_button), 6);
+  gtk_widget_set_visible (GTK_WIDGET (o->map_button), FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->map_overlay), GTK_WIDGET (o->map_button));
+  g_signal_connect_object (self, "notify::css-classes", G_CALLBACK (on_window_classes_cb), self,
+                           G_CONNECT_SWAPPED);
+  on_window_classes_cb (self);
+
+  /* Top first, as drawn by default. */
+  add_entry (self, "reports", _("Reports"), SHUMATE_LAYER (self->report_layer), TRUE, -1);
+  add_entry (self, "shelters", _("Shelters"), SHUMATE_LAYER (o->shapes[BD_OVERLAY_SHELTERS]), TRUE, -1);
+  add_entry (self, "closures", _("Road Closures"), SHUMATE_LAYER (o->shapes[BD_OVERLAY_CLOSURES]),
+             TRUE, -1);
+  add_entry (self, "alerts", _("Alerts"), SHUMATE_LAYER (o->shapes[BD_OVERLAY_ALERTS]), TRUE, -1);
+  add_entry (self, "areas", _("Areas"), SHUMATE_LAYER (o->shapes[BD_OVERLAY_AREAS]), TRUE, -1);
+  add_entry (self, "base-map", _("Base Map"), NULL, TRUE, -1);
+
+  build_legend (self);
+  load_settings (self);
+
+  g_signal_connect_object (self->map, "notify::map-source",
+                           G_CALLBACK (on_map_source_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
+void
+_bd_layers_dispose (BdWindow *self)
+{
+  BdWindowOverlays *o = self->overlays;
+
+  g_clear_pointer (&o->entries, g_ptr_array_unref);
+}
+
+GtkPopover *
+_bd_window_get_layer_panel (BdWindow *self)
+{
+  g_return_val_if_fail (self->overlays != NULL, NULL);
+  return self->overlays->panel;
+}
+
+GtkWidget *
+_bd_window_get_layer_control (BdWindow   *self,
+                              const char *id,
+                              const char *what)
+{
+  BdLayerEntry *entry;
+
+  g_return_val_if_fail (self->overlays != NULL, NULL);
+  if (g_strcmp0 (what, "legend") == 0)
+    return GTK_WIDGET (self->overlays->legend_box);
+  if (g_strcmp0 (what, "features-here") == 0)
+    return gtk_widget_get_next_sibling (GTK_WIDGET (self->overlays->rows_box));
+  entry = find_entry (self, id, NULL);
+  if (entry == NULL)
+    return NULL;
+  if (g_strcmp0 (what, "visible") == 0)
+    return entry->toggle;
+  if (g_strcmp0 (what, "opacity") == 0)
+    return entry->scale;
+  if (g_strcmp0 (what, "up") == 0)
+    return entry->up;
+  if (g_strcmp0 (what, "down") == 0)
+    return entry->down;
+  if (g_strcmp0 (what, "row") == 0)
+    return entry->row;
+  return NULL;
+}
