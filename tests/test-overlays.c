@@ -648,12 +648,24 @@ click_scenario (BdWindow *window,
   gtk_popover_popdown (details);
   shumate_map_center_on (_bd_window_get_map (window), CENTER_LAT, CENTER_LON);
 
-  /* nothing there: a new report, as before */
+  /* inside an alert of the whole city but on no shelter or closure: a new
+   * report, as before (an alert must not cost a report a tap) */
+  {
+    BdShapeLayer *alerts = _bd_window_get_overlay_layer (window, "alerts");
+    g_autofree char *json = alert_json ("alert-city", "271004",
+                                        g_get_real_time () / G_USEC_PER_SEC + 3600);
+
+    put_feature (_bd_window_get_store (window), "alerts", json, FALSE);
+    wait_for_shapes (alerts, 1, TIMEOUT_MS);
+    settle (alerts);
+  }
   shumate_viewport_location_to_widget_coords (_bd_window_get_viewport (window),
                                               GTK_WIDGET (_bd_window_get_map (window)),
                                               SHELTER_LAT - 0.01, SHELTER_LON, &x, &y);
+  g_assert_nonnull (bd_shape_layer_pick (_bd_window_get_overlay_layer (window, "alerts"), x, y));
   g_signal_emit_by_name (click, "released", 1, x, y);
   g_assert_true (bd_window_get_editing (window));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (details)));
 
   close_window (window);
 }

@@ -10,8 +10,11 @@
  * shelters, fed from the store and drawn again when their collection
  * changes (and the alerts when one expires); and the details of the
  * features at a point, in a popover there: after a click on the map that
- * hit no report (reports win), or from the layer panel's "Features at the
- * Map Centre" (the keyboard's way: the map moves with the arrow keys). */
+ * hit no report (reports win) but a shelter or a road closure, or from the
+ * layer panel's "Features at the Map Centre" (the keyboard's way: the map
+ * moves with the arrow keys), which also names the areas and alerts there.
+ * A click inside an area or an alert starts a report as anywhere else: an
+ * alert may cover the whole city, and a report must stay a tap away. */
 
 #define G_LOG_DOMAIN "bd-window"
 
@@ -762,6 +765,9 @@ _bd_overlays_show_details_at (BdWindow *self,
 
           if (entry->layer != SHUMATE_LAYER (o->shapes[k]) ||
               !gtk_widget_get_visible (GTK_WIDGET (entry->layer)))
+            continue;
+          /* a click: only the small features (see the top of the file) */
+          if (offer_new && k != BD_OVERLAY_SHELTERS && k != BD_OVERLAY_CLOSURES)
             continue;
           id = bd_shape_layer_pick (o->shapes[k], x, y);
           if (id == NULL)
