@@ -318,6 +318,14 @@ test_alert_hatch (void)
     }
   g_assert_cmpuint (inked, >, 4);
   g_assert_cmpuint (blank, >, 10);
+  /* and outlined: the whole western edge in the stroke colour */
+  {
+    double ex, ey;
+
+    px_of (&tile, LAT, LON - 0.003, &ex, &ey);
+    for (int dy = -10; dy <= 10; dy += 5)
+      assert_pixel_near (pixel (&tile, ex, ey + dy), rgba_pixel (&style.stroke));
+  }
   tile_clear (&tile);
 }
 

@@ -537,4 +537,23 @@ _bd_window_init_map_layers (BdWindow *self)
 
   /* The server's overlays under the reports, and the layer panel. */
   _bd_window_init_overlays (self);
+
+  /* The Hazard Map Portal's layers in the panel, off until the user turns
+   * one on: a hidden layer asks the portal for nothing. */
+  {
+    guint n_hazards = 0;
+    const BdHazardOverlay *hazards = bd_map_sources_get_hazards (&n_hazards);
+
+    for (guint i = 0; i < n_hazards; i++)
+      {
+        g_autoptr(ShumateMapSource) source = bd_map_sources_new_hazard (hazards[i].id);
+        ShumateMapLayer *layer;
+
+        if (source == NULL)
+          continue;
+        layer = bd_map_sources_new_overlay_layer (_bd_window_get_viewport (self), source, 0.7);
+        _bd_window_add_map_layer (self, hazards[i].id, _(hazards[i].name),
+                                  SHUMATE_LAYER (layer), FALSE);
+      }
+  }
 }

@@ -566,13 +566,12 @@ draw_shape (cairo_t     *cr,
       if (s->hatch && s->stroke.alpha > 0)
         {
           cairo_save (cr);
-          cairo_clip_preserve (cr);
-          cairo_save (cr);
-          cairo_new_path (cr);
+          cairo_clip (cr);
           set_dash (cr, 0);
           draw_hatch (cr, &s->stroke, ox, oy, size);
           cairo_restore (cr);
-          cairo_restore (cr);
+          /* the clip and the hatching used the path up: again, for the outline */
+          append_path (cr, shape, world, ox, oy, TRUE);
         }
       if (s->stroke.alpha > 0 && s->stroke_width > 0)
         {
