@@ -818,7 +818,10 @@ legend_scenario (BdWindow *window,
     g_assert_true (has_label (legend, bd_catalog_label (categories[i].name_ja,
                                                         categories[i].name_en)));
   /* a swatch for each line: styles, categories, 4 severities, closed, cluster */
-  g_assert_cmpuint (count_type (legend, GTK_TYPE_DRAWING_AREA), ==, n_entries + n_categories + 4 + 2);
+  /* the Hazard Map Portal's scales: six depth classes, two sediment zones */
+  g_assert_true (has_label (legend, _("Inundation 0.5 to 3 m")));
+  g_assert_true (has_label (legend, _("Sediment-disaster special warning zone")));
+  g_assert_cmpuint (count_type (legend, GTK_TYPE_DRAWING_AREA), ==, n_entries + n_categories + 4 + 2 + 8);
 
   close_window (window);
 }

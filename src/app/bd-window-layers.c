@@ -705,6 +705,36 @@ build_legend (BdWindow *self)
     }
 }
 
+/* The Hazard Map Portal's scales, as its legends draw them (DOMAIN.md
+ * B.3; the portal's legend images shinsui_legend3.png and
+ * dosha_keikai.png): the depth classes of the flood, storm surge and
+ * tsunami layers in the colours of the national guideline for flood
+ * hazard maps (水害ハザードマップ作成の手引き), and the sediment-disaster
+ * zones in yellow and red. Drawn at the overlays' opacity. */
+#define HAZARD_SWATCH(label_, r_, g_, b_) \
+  { "hazards", label_, FALSE, FALSE, \
+    { .fill = { (r_) / 255.0f, (g_) / 255.0f, (b_) / 255.0f, 0.7f } } }
+
+static const BdLegendEntry hazard_legend[] = {
+  HAZARD_SWATCH (N_("Inundation under 0.5 m"), 0xf7, 0xf5, 0xa9),
+  HAZARD_SWATCH (N_("Inundation 0.5 to 3 m"), 0xff, 0xd8, 0xc0),
+  HAZARD_SWATCH (N_("Inundation 3 to 5 m"), 0xff, 0xb7, 0xb7),
+  HAZARD_SWATCH (N_("Inundation 5 to 10 m"), 0xff, 0x91, 0x91),
+  HAZARD_SWATCH (N_("Inundation 10 to 20 m"), 0xf2, 0x85, 0xc9),
+  HAZARD_SWATCH (N_("Inundation 20 m or more"), 0xdc, 0x7a, 0xdc),
+  HAZARD_SWATCH (N_("Sediment-disaster warning zone"), 0xff, 0xe1, 0x00),
+  HAZARD_SWATCH (N_("Sediment-disaster special warning zone"), 0xe6, 0x00, 0x00),
+};
+
+static void
+build_hazard_legend (BdWindow *self)
+{
+  add_legend_heading (self, _("Hazard Maps (when shown)"));
+  for (guint i = 0; i < G_N_ELEMENTS (hazard_legend); i++)
+    add_legend_line (self, _(hazard_legend[i].label), draw_overlay_swatch,
+                     (gpointer) &hazard_legend[i], NULL);
+}
+
 /* ------------------------------------------------------- the panel */
 
 static void
@@ -838,6 +868,7 @@ _bd_layers_init (BdWindow *self)
   add_entry (self, "base-map", _("Base Map"), NULL, TRUE, -1);
 
   build_legend (self);
+  build_hazard_legend (self);
   load_settings (self);
 
   g_signal_connect_object (self->map, "notify::map-source",
