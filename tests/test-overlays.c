@@ -28,6 +28,7 @@
 
 #include "bd-application.h"
 #include "bd-catalog.h"
+#include "bd-geo.h"
 #include "bd-overlay-style.h"
 #include "bd-shape-layer-private.h"
 #include "bd-store-features.h"
@@ -119,6 +120,27 @@ reset_layer_settings (void)
   g_settings_reset (settings, "layer-order");
   g_settings_reset (settings, "layer-visible");
   g_settings_reset (settings, "layer-opacity");
+  g_settings_reset (settings, "overlay-files");
+}
+
+/* A tile folder ({z}/{x}/{y}.png) of one red tile at zoom 12 over the city
+ * centre: an overlay file, as a city's hazard set would be. */
+static char *
+make_tile_folder (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 256, 256);
+  char *root = g_dir_make_tmp ("bd-overlay-XXXXXX", &error);
+  guint x = (guint) (bd_geo_mercator_x (BD_CITY_CENTER_LON) * 4096);
+  guint y = (guint) (bd_geo_mercator_y (BD_CITY_CENTER_LAT) * 4096);
+  g_autofree char *dir = g_strdup_printf ("%s/12/%u", root, x);
+  g_autofree char *file = g_strdup_printf ("%s/%u.png", dir, y);
+
+  g_assert_no_error (error);
+  gdk_pixbuf_fill (pixbuf, 0xff000080);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (gdk_pixbuf_save (pixbuf, file, "png", &error, NULL));
+  return root;
 }
 
 static char *
@@ -754,6 +776,28 @@ panel_scenario (BdWindow *window,
     }
   }
 
+  /* an overlay file: added to the panel, shown, remembered; a file that
+   * is no map is refused with a reason and adds nothing */
+  {
+    const char *folder = data;
+    g_autofree char *id = g_strconcat ("overlay-file:", folder, NULL);
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) files = NULL;
+
+    g_assert_true (_bd_window_add_overlay_file (window, folder, TRUE, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (_bd_window_get_layer_control (window, id, "row"));
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (_bd_window_get_layer_control (window, id,
+                                                                                     "visible"))));
+    files = g_settings_get_strv (settings, "overlay-files");
+    g_assert_cmpstr (files[0], ==, folder);
+
+    g_assert_false (_bd_window_add_overlay_file (window, "/nonexistent/hazard.mbtiles", TRUE, &error));
+    g_assert_nonnull (error);
+    g_assert_null (_bd_window_get_layer_control (window, "overlay-file:/nonexistent/hazard.mbtiles",
+                                                 "row"));
+  }
+
   gtk_popover_popdown (panel);
   close_window (window);
 }
@@ -783,6 +827,13 @@ restored_scenario (BdWindow *window,
   g_assert_cmpfloat_with_epsilon (gtk_widget_get_opacity (base), 0.5, 0.01);
   g_assert_cmpint (layer_index (window, base), <, layer_index (window, areas));
 
+  /* the overlay file is back */
+  {
+    g_autofree char *id = g_strconcat ("overlay-file:", (const char *) data, NULL);
+
+    g_assert_nonnull (_bd_window_get_layer_control (window, id, "row"));
+  }
+
   close_window (window);
 }
 
@@ -791,10 +842,12 @@ test_panel_persists (void)
 {
   g_autofree char *db = make_db ("panel.sqlite");
 
+  g_autofree char *folder = make_tile_folder ();
+
   reset_layer_settings ();
   set_view (1000);
-  run_app (db, panel_scenario, NULL);
-  run_app (db, restored_scenario, NULL);
+  run_app (db, panel_scenario, folder);
+  run_app (db, restored_scenario, folder);
   reset_layer_settings ();
 }
 

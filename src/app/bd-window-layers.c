@@ -25,8 +25,11 @@
 
 #include "bd-catalog.h"
 #include "bd-geo.h"
+#include "bd-map-sources.h"
 #include "bd-overlay-style.h"
 
+/* Overlay files remembered at most. */
+#define MAX_OVERLAY_FILES 16
 #define SWATCH_SIZE 24
 /* The drawing of the report layer (bd-report-layer.c), for the legend. */
 static const double report_dot_radius[] = { 4.0, 5.0, 6.0, 8.0 };
@@ -118,11 +121,13 @@ save_settings (BdWindow *self)
     }
   g_ptr_array_add (order, NULL);
 
-  g_settings_delay (self->settings);
+  /* Not g_settings_delay () on the window's settings: that would leave
+   * them delayed for good, and every later write of the window (its size,
+   * the map's place, the base map) would wait for an apply that never
+   * comes. */
   g_settings_set_strv (self->settings, "layer-order", (const char * const *) order->pdata);
   g_settings_set_value (self->settings, "layer-visible", g_variant_builder_end (&visible));
   g_settings_set_value (self->settings, "layer-opacity", g_variant_builder_end (&opacity));
-  g_settings_apply (self->settings);
 }
 
 /* Stacks the map's layers as the entries are ordered: each under the
@@ -435,6 +440,101 @@ _bd_window_add_map_layer (BdWindow     *self,
   else
     add_entry (self, id, label, layer, visible_default, -1);
   load_settings (self);
+}
+
+/* An MBTiles file (or tile folder) as an overlay: a hazard set the city
+ * prepared in advance. Remembered in "overlay-files" when @remember. */
+gboolean
+_bd_window_add_overlay_file (BdWindow    *self,
+                             const char  *path,
+                             gboolean     remember,
+                             GError     **error)
+{
+  g_autoptr(ShumateMapSource) source = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  ShumateMapLayer *layer;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  id = g_strconcat ("overlay-file:", path, NULL);
+  if (find_entry (self, id, NULL) != NULL)
+    return TRUE;
+  if (!(source = bd_map_sources_new_file (path, error)))
+    return FALSE;
+  layer = bd_map_sources_new_overlay_layer (_bd_window_get_viewport (self), source, 1.0);
+  name = g_path_get_basename (path);
+  _bd_window_add_map_layer (self, id, name, SHUMATE_LAYER (layer), TRUE);
+
+  if (remember)
+    {
+      g_auto(GStrv) files = g_settings_get_strv (self->settings, "overlay-files");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) updated = NULL;
+
+      g_strv_builder_add (builder, path);
+      for (guint i = 0; files[i] != NULL && i < MAX_OVERLAY_FILES - 1; i++)
+        if (g_strcmp0 (files[i], path) != 0)
+          g_strv_builder_add (builder, files[i]);
+      updated = g_strv_builder_end (builder);
+      g_settings_set_strv (self->settings, "overlay-files", (const char * const *) updated);
+    }
+  return TRUE;
+}
+
+static void
+on_overlay_file_response_cb (GtkNativeDialog *dialog,
+                             int              response,
+                             BdWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !_bd_window_add_overlay_file (self, path, TRUE, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("The overlay could not be opened: %s"),
+                                                      error->message);
+
+          _bd_window_add_toast (self, adw_toast_new (message));
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+on_add_overlay_clicked_cb (GtkButton *button,
+                           BdWindow  *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_popover_popdown (self->overlays->panel);
+  chooser = gtk_file_chooser_native_new (_("Add an Overlay File"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("MBTiles Files"));
+  gtk_file_filter_add_pattern (filter, "*.mbtiles");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_overlay_file_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* The overlay files added before, as they were; one gone is dropped. */
+static void
+load_overlay_files (BdWindow *self)
+{
+  g_auto(GStrv) files = g_settings_get_strv (self->settings, "overlay-files");
+
+  for (guint i = 0; files[i] != NULL && i < MAX_OVERLAY_FILES; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!_bd_window_add_overlay_file (self, files[i], FALSE, &error))
+        g_message ("Overlay file %s not added: %s", files[i], error->message);
+    }
 }
 
 static void
@@ -823,6 +923,13 @@ _bd_layers_init (BdWindow *self)
   g_signal_connect (button, "clicked", G_CALLBACK (on_features_here_clicked_cb), self);
   gtk_box_append (GTK_BOX (box), button);
 
+  button = gtk_button_new_with_mnemonic (_("_Add Overlay File…"));
+  gtk_widget_set_name (button, "add-overlay");
+  gtk_widget_set_tooltip_text (button, _("Show an MBTiles file over the map (a hazard map "
+                                         "prepared in advance)"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_add_overlay_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), button);
+
   o->legend_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 2));
   gtk_widget_set_name (GTK_WIDGET (o->legend_box), "legend");
   heading = gtk_label_new (_("Legend"));
@@ -870,6 +977,7 @@ _bd_layers_init (BdWindow *self)
   build_legend (self);
   build_hazard_legend (self);
   load_settings (self);
+  load_overlay_files (self);
 
   g_signal_connect_object (self->map, "notify::map-source",
                            G_CALLBACK (on_map_source_changed_cb), self,

@@ -249,6 +249,12 @@ void             _bd_window_add_map_layer     (BdWindow     *self,
                                                const char   *label,
                                                ShumateLayer *layer,
                                                gboolean      visible_default);
+/* An MBTiles file or tile folder as an overlay (id "overlay-file:PATH",
+ * shown), remembered in the "overlay-files" setting when @remember. */
+gboolean         _bd_window_add_overlay_file  (BdWindow     *self,
+                                               const char   *path,
+                                               gboolean      remember,
+                                               GError      **error);
 
 /* bd-window-actions.c */
 void             _bd_window_init_actions      (BdWindow   *self);
