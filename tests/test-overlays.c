@@ -29,6 +29,7 @@
 #include "bd-application.h"
 #include "bd-catalog.h"
 #include "bd-geo.h"
+#include "bd-map-export.h"
 #include "bd-overlay-style.h"
 #include "bd-shape-layer-private.h"
 #include "bd-store-features.h"
@@ -538,6 +539,30 @@ from_store_scenario (BdWindow *window,
   g_assert_cmpuint (ALPHA (p), ==, 0xff);
   g_assert_cmpuint (RED (p), >=, 0xb0);
   g_assert_cmpuint (GREEN (p), <, 0x40);
+
+  /* Export Map's legend names the overlays drawn: the shelters and areas
+   * shown here, not the alerts (none yet), nor the shelters once hidden */
+  {
+    BdMapExport *export = _bd_window_new_map_export (window);
+
+    g_assert_true (bd_map_export_has_legend_item (export, _("Level 4: Evacuation instruction")));
+    g_assert_true (bd_map_export_has_legend_item (export, _("Open, full")));
+    g_assert_false (bd_map_export_has_legend_item (export, _("Alert: severe (warning)")));
+    bd_map_export_free (export);
+
+    /* hidden as the user hides it: the panel's switch */
+    gtk_switch_set_active (GTK_SWITCH (_bd_window_get_layer_control (window, "shelters", "visible")),
+                           FALSE);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shelters)));
+    export = _bd_window_new_map_export (window);
+    g_assert_false (bd_map_export_has_legend_item (export, _("Open, full")));
+    g_assert_true (bd_map_export_has_legend_item (export, _("Level 4: Evacuation instruction")));
+    bd_map_export_free (export);
+    gtk_switch_set_active (GTK_SWITCH (_bd_window_get_layer_control (window, "shelters", "visible")),
+                           TRUE);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shelters)));
+    settle (shelters);
+  }
 
   /* changed to crowded: amber (249, 168, 37) */
   {

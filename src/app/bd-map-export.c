@@ -132,6 +132,26 @@ bd_map_export_add_legend_item (BdMapExport   *self,
   g_ptr_array_add (self->items, item);
 }
 
+guint
+bd_map_export_get_n_legend_items (BdMapExport *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->items->len;
+}
+
+gboolean
+bd_map_export_has_legend_item (BdMapExport *self,
+                               const char  *label)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i < self->items->len; i++)
+    if (g_strcmp0 (((LegendItem *) g_ptr_array_index (self->items, i))->label, label) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Drawing */
 
 static PangoLayout *

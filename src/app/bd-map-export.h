@@ -43,6 +43,10 @@ void         bd_map_export_add_legend_item (BdMapExport  *self,
                                             const char   *section,
                                             const GdkRGBA *colour,
                                             const char   *label);
+/* The legend items added, and whether one has @label. */
+guint        bd_map_export_get_n_legend_items (BdMapExport *self);
+gboolean     bd_map_export_has_legend_item (BdMapExport  *self,
+                                            const char   *label);
 
 /* The map (a ShumateMap, realized and laid out) with everything drawn
  * over it: an image surface of the map's size; NULL with an error when

@@ -18,17 +18,51 @@
 #include <glib/gi18n.h>
 
 #include "bd-map-export.h"
+#include "bd-overlay-style.h"
+#include "bd-shape-layer.h"
+#include "bd-window-overlays.h"
 
-/* The legends of the window's other layers (shelters, areas, alerts…)
- * go here: bd_map_export_add_legend_item () for each item shown. */
+/* The legends of the overlays shown (a layer visible, with shapes): every
+ * style of that overlay, from the one table the map and the layer panel
+ * use (bd_overlay_style_get_legend ()). */
 static void
 add_layer_legends (BdWindow    *self,
                    BdMapExport *export)
 {
+  static const struct { const char *layer; const char *group; const char *heading; } overlays[] = {
+    { "shelters", "shelters", N_("Shelters") },
+    { "areas", "areas", N_("Areas") },
+    { "closures", "closures", N_("Road Closures") },
+    { "alerts", "alerts", N_("Alerts") },
+  };
+  guint n_legend = 0;
+  const BdLegendEntry *legend = bd_overlay_style_get_legend (&n_legend);
+
+  if (self->overlays == NULL)
+    return;
+  for (guint k = 0; k < G_N_ELEMENTS (overlays); k++)
+    {
+      BdShapeLayer *layer = _bd_window_get_overlay_layer (self, overlays[k].layer);
+      BdShapeSet *shapes = layer != NULL ? bd_shape_layer_get_shapes (layer) : NULL;
+
+      if (layer == NULL || !gtk_widget_get_visible (GTK_WIDGET (layer)) ||
+          shapes == NULL || bd_shape_set_get_n_shapes (shapes) == 0)
+        continue;
+      for (guint i = 0; i < n_legend; i++)
+        {
+          const BdShapeStyle *style = &legend[i].style;
+
+          if (g_strcmp0 (legend[i].group, overlays[k].group) != 0)
+            continue;
+          bd_map_export_add_legend_item (export, _(overlays[k].heading),
+                                         style->fill.alpha > 0 ? &style->fill : &style->stroke,
+                                         _(legend[i].label));
+        }
+    }
 }
 
-static BdMapExport *
-new_export (BdWindow *self)
+BdMapExport *
+_bd_window_new_map_export (BdWindow *self)
 {
   BdMapExport *export = bd_map_export_new ();
 
@@ -42,7 +76,7 @@ _bd_window_export_map_png (BdWindow    *self,
                            const char  *path,
                            GError     **error)
 {
-  g_autoptr(BdMapExport) export = new_export (self);
+  g_autoptr(BdMapExport) export = _bd_window_new_map_export (self);
 
   return bd_map_export_write_png (export, _bd_window_get_map (self), path, error);
 }
@@ -114,7 +148,7 @@ print_map_activated (GSimpleAction *action,
                      gpointer       user_data)
 {
   BdWindow *self = user_data;
-  g_autoptr(BdMapExport) export = new_export (self);
+  g_autoptr(BdMapExport) export = _bd_window_new_map_export (self);
 
   bd_map_export_print (export, _bd_window_get_map (self), GTK_WINDOW (self));
 }

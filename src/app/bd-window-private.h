@@ -279,6 +279,9 @@ GtkWidget       *_bd_window_get_time_bar      (BdWindow   *self);
 /* bd-window-export.c: win.export-map and win.print-map (issue 10, part 9) */
 void             _bd_window_init_export_actions (BdWindow *self);
 /* The map as shown, decorated, as PNG at @path (what Export Map… does). */
+/* What Export Map and Print Map draw: the title, time and the legends of
+ * the layers shown (free with bd_map_export_free ()). */
+struct _BdMapExport *_bd_window_new_map_export (BdWindow *self);
 gboolean         _bd_window_export_map_png    (BdWindow   *self,
                                                const char *path,
                                                GError    **error);
