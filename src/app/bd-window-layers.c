@@ -27,14 +27,11 @@
 #include "bd-geo.h"
 #include "bd-map-sources.h"
 #include "bd-overlay-style.h"
+#include "bd-report-layer.h"
 
 /* Overlay files remembered at most. */
 #define MAX_OVERLAY_FILES 16
 #define SWATCH_SIZE 24
-/* The drawing of the report layer (bd-report-layer.c), for the legend. */
-static const double report_dot_radius[] = { 4.0, 5.0, 6.0, 8.0 };
-#define REPORT_CLOSED_OPACITY 0.4
-#define REPORT_CLUSTER_RADIUS 12.0
 
 static void
 entry_free (BdLayerEntry *entry)
@@ -783,16 +780,16 @@ build_legend (BdWindow *self)
 
   add_legend_heading (self, _("Reports: Severity (Size)"));
   severities = bd_catalog_get_severities (&n_severities);
-  for (guint i = 0; i < n_severities && i < G_N_ELEMENTS (report_dot_radius); i++)
+  for (guint i = 0; i < n_severities; i++)
     add_report_line (self, bd_catalog_label (severities[i].name_ja, severities[i].name_en),
-                     &grey, report_dot_radius[CLAMP (severities[i].level, 1, 4) - 1], FALSE, 1.0);
+                     &grey, bd_report_layer_dot_radius (severities[i].level), FALSE, 1.0);
 
   add_legend_heading (self, _("Reports: Other"));
   add_report_line (self, _("Resolved, duplicate or false report (faded)"), &grey, 6.0, FALSE,
-                   REPORT_CLOSED_OPACITY);
+                   BD_REPORT_LAYER_CLOSED_OPACITY);
   add_report_line (self, _("Cluster: the number of reports, in the commonest kind's colour; "
                            "click to zoom in"),
-                   &first, REPORT_CLUSTER_RADIUS - 2, TRUE, 1.0);
+                   &first, bd_report_layer_cluster_radius () - 2, TRUE, 1.0);
 
   legend = bd_overlay_style_get_legend (&n_legend);
   for (guint g = 0; g < G_N_ELEMENTS (groups); g++)

@@ -579,6 +579,8 @@ validate_alert (JsonObject     *props,
       !get_bool (props, "active", TRUE, &info->active, error) ||
       !get_bool (props, "cancelled", FALSE, &cancelled, error))
     return FALSE;
+  /* a cancelled alert is over, whatever "active" says */
+  info->active = info->active && !cancelled;
 
   magnitude = member_or_null (props, "magnitude");
   if (magnitude != NULL && (!read_number (magnitude, &value) || value < -2 || value > 10))

@@ -160,11 +160,15 @@ gboolean
 bd_feature_is_shown_alert (const BdFeature *feature,
                            gint64           now)
 {
+  BdFeatureInfo info = { 0 };
+
   g_return_val_if_fail (feature != NULL, FALSE);
 
+  info.status = feature->status;
+  info.active = feature->active;
+  info.expires = feature->expires;
   return !feature->deleted && g_strcmp0 (feature->collection, "alerts") == 0 &&
-         g_strcmp0 (feature->status, "actual") == 0 && feature->active &&
-         (feature->expires == 0 || feature->expires > now);
+         bd_feature_alert_is_shown (&info, now);
 }
 
 /* Statements */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "bd-feature-validate.h"
 #include "bd-time.h"
 
 #define RGBA(r, g, b, a) { (r) / 255.0f, (g) / 255.0f, (b) / 255.0f, (a) }
@@ -162,26 +163,27 @@ shelter_colour (const char *state,
   return unknown;
 }
 
+/* The rule is core's (bd_feature_alert_is_shown (), as the banner and the
+ * store apply it); this only reads its inputs out of @properties. An
+ * expiry that does not read as a time counts as past. */
 gboolean
 bd_overlay_alert_is_active (JsonObject *properties,
                             gint64      now)
 {
+  BdFeatureInfo info = { 0 };
   const char *expires;
 
   if (properties == NULL)
     return FALSE;
-  if (g_strcmp0 (get_string (properties, "status"), "actual") != 0)
-    return FALSE;
-  if (!get_bool (properties, "active", FALSE) || get_bool (properties, "cancelled", FALSE))
-    return FALSE;
+  info.status = get_string (properties, "status");
+  info.active = get_bool (properties, "active", FALSE) && !get_bool (properties, "cancelled", FALSE);
   if ((expires = get_string (properties, "expires")) != NULL)
     {
       g_autoptr(GDateTime) when = bd_parse_timestamp (expires);
 
-      if (when == NULL || g_date_time_to_unix (when) <= now)
-        return FALSE;
+      info.expires = when != NULL ? MAX (g_date_time_to_unix (when), 1) : 1;
     }
-  return TRUE;
+  return bd_feature_alert_is_shown (&info, now);
 }
 
 gboolean

@@ -574,7 +574,7 @@ append_sprite (GtkSnapshot *snapshot,
   gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (x, y, size, size));
 }
 
-#define CLOSED_OPACITY 0.4f
+#define CLOSED_OPACITY ((float) BD_REPORT_LAYER_CLOSED_OPACITY)
 
 /* In the catalogue's order the open statuses (new, confirmed, in progress)
  * come before the closed ones (resolved, duplicate, false report). */
@@ -1783,4 +1783,16 @@ bd_report_layer_init (BdReportLayer *self)
   self->dot_sprites = g_new0 (GdkTexture *, self->n_colours * N_SEVERITIES);
   self->label_font.scratch = pango_glyph_string_new ();
   self->cluster_sprites = g_new0 (GdkTexture *, self->n_colours * N_CLUSTER_SIZES);
+}
+
+double
+bd_report_layer_dot_radius (int severity)
+{
+  return dot_radius[CLAMP (severity, 1, N_SEVERITIES) - 1];
+}
+
+double
+bd_report_layer_cluster_radius (void)
+{
+  return cluster_radius[0];
 }

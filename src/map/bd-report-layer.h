@@ -107,4 +107,11 @@ typedef enum
 void           _bd_report_layer_set_draw_mode (BdReportLayer         *self,
                                                BdReportLayerDrawMode  mode);
 
+/* How the layer draws, for a legend that must match it: a report's dot
+ * radius (px) at @severity 1–4, the smallest cluster's radius, and the
+ * opacity of closed reports (resolved, duplicate, false report). */
+double         bd_report_layer_dot_radius      (int severity);
+double         bd_report_layer_cluster_radius  (void);
+#define BD_REPORT_LAYER_CLOSED_OPACITY 0.4
+
 G_END_DECLS
