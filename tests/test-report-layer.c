@@ -1216,6 +1216,55 @@ test_cluster_follows_data (Fixture       *fixture,
     }
 }
 
+/* Many points are clustered on a worker thread: until they are ready the
+ * old ones stay drawn and "filtering" is TRUE; a newer set given while an
+ * older one is being clustered wins, whichever finishes first. */
+static void
+test_worker (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GArray) few = points_from_spots (scattered, G_N_ELEMENTS (scattered));
+  g_autoptr(GArray) crowd = make_crowd (300);
+  g_autoptr(GArray) big = make_crowd (5000);
+
+  /* Inline below the threshold: shown at once. */
+  bd_report_layer_set_points (fixture->layer, few);
+  g_assert_false (bd_report_layer_get_filtering (fixture->layer));
+  g_assert_cmpuint (bd_report_layer_get_n_shown (fixture->layer), ==, few->len);
+
+  _bd_report_layer_set_inline_max (fixture->layer, 100);
+  bd_report_layer_set_points (fixture->layer, crowd);
+  g_assert_cmpuint (bd_report_layer_get_n_points (fixture->layer), ==, 300);
+  g_assert_true (bd_report_layer_get_filtering (fixture->layer));
+  g_assert_cmpuint (bd_report_layer_get_n_shown (fixture->layer), ==, few->len);
+  wait_for_frames (fixture, 1);
+  if (bd_report_layer_get_filtering (fixture->layer))
+    g_assert_cmpuint (bd_report_layer_get_n_drawn_reports (fixture->layer), ==, 10);
+  wait_for_filter (fixture->layer);
+  g_assert_cmpuint (bd_report_layer_get_n_shown (fixture->layer), ==, 300);
+  wait_for_frames (fixture, 1);
+  g_assert_cmpuint (bd_report_layer_get_n_drawn_reports (fixture->layer), ==, 300);
+
+  /* Two sets one after the other: the last given is what stays, even
+   * though the big one may finish after the small one. */
+  bd_report_layer_set_points (fixture->layer, big);
+  bd_report_layer_set_points (fixture->layer, crowd);
+  wait_for_filter (fixture->layer);
+  g_assert_cmpuint (bd_report_layer_get_n_shown (fixture->layer), ==, 300);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_usleep (200000);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (bd_report_layer_get_n_shown (fixture->layer), ==, 300);
+  g_assert_false (bd_report_layer_get_filtering (fixture->layer));
+
+  bd_report_layer_set_points (fixture->layer, big);
+  bd_report_layer_set_points (fixture->layer, NULL);
+  wait_for_filter (fixture->layer);
+  g_assert_cmpuint (bd_report_layer_get_n_shown (fixture->layer), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1238,6 +1287,7 @@ main (int   argc,
   ADD ("/bd/report-layer/filter", test_filter);
   ADD ("/bd/report-layer/as-of", test_as_of);
   ADD ("/bd/report-layer/cluster-follows-data", test_cluster_follows_data);
+  ADD ("/bd/report-layer/worker", test_worker);
 
 #undef ADD
 

@@ -205,6 +205,12 @@ export_map (const char *database,
   shumate_map_center_on (map, latitude, longitude);
   /* the tiles */
   iterate_for (offline_map != NULL ? SETTLE_MS : NETWORK_SETTLE_MS);
+  /* many reports are clustered on a worker thread */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (bd_report_layer_get_filtering (layer) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  iterate_for (50);
 
   if (gtk_widget_get_width (GTK_WIDGET (map)) != width ||
       gtk_widget_get_height (GTK_WIDGET (map)) != height)

@@ -47,6 +47,7 @@
 #define N_CLUSTER_SIZES  4
 #define RELOAD_DELAY_MS  200
 #define FILTER_DELAY_MS  150     /* typing in the search entry: one query */
+#define INLINE_MAX       20000   /* more points are clustered on a worker */
 #define N_GLYPHS         11      /* 0–9 and "k" */
 #define GLYPH_K          10
 
@@ -135,7 +136,11 @@ struct _BdReportLayer
   GCancellable  *filter_cancellable;
   guint          filter_source;
   guint          filter_serial;
-  gboolean       filtering;    /* a filter query is on its way */
+  gboolean       filtering;    /* a filter query or the clusters are on their way */
+  gboolean       filter_pending; /* a filter query is on its way */
+  gboolean       show_pending; /* points are clustered on a worker */
+  guint          show_serial;
+  guint          inline_max;   /* more points are clustered on a worker */
 
   gint64         selected;
   gint64         selected_idx; /* in shown, or -1 */
@@ -152,7 +157,7 @@ struct _BdReportLayer
   GdkRGBA       *colours;      /* per category, then one for unknown */
   guint          n_colours;
   int            sprite_scale;
-  GdkTexture   **dot_sprites;        /* n_colours × N_SEVERITIES */
+  GdkTexture   **dot_sprites;        /* 2 (open, closed) × n_colours × N_SEVERITIES */
   GdkTexture   **cluster_sprites;    /* n_colours × N_CLUSTER_SIZES */
   GdkTexture    *ring_sprites[N_SEVERITIES];
   LabelFont      label_font;
@@ -178,6 +183,8 @@ static GParamSpec *properties[N_PROPS];
 static void load_points (BdReportLayer *self);
 static gboolean reload_timeout_cb (gpointer user_data);
 static void run_filter (BdReportLayer *self);
+static void set_filtering (BdReportLayer *self,
+                           gboolean       filtering);
 
 /* ------------------------------------------------------------- geometry */
 
@@ -316,6 +323,7 @@ typedef struct
   const GdkRGBA *fill;
   double         radius;
   gboolean       cluster;
+  double         opacity;      /* closed reports are faded in the sprite */
 } DotStyle;
 
 static void
@@ -324,6 +332,8 @@ draw_dot (cairo_t       *cr,
 {
   const DotStyle *style = data;
 
+  if (style->opacity < 1.0)
+    cairo_push_group (cr);
   cairo_arc (cr, 0, 0, style->radius, 0, 2 * G_PI);
   if (style->cluster)
     {
@@ -344,6 +354,11 @@ draw_dot (cairo_t       *cr,
     }
   gdk_cairo_set_source_rgba (cr, &outline_colour);
   cairo_stroke (cr);
+  if (style->opacity < 1.0)
+    {
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, style->opacity);
+    }
 }
 
 static void
@@ -390,7 +405,7 @@ static void
 clear_sprites (BdReportLayer *self)
 {
   if (self->dot_sprites != NULL)
-    for (guint i = 0; i < self->n_colours * N_SEVERITIES; i++)
+    for (guint i = 0; i < 2 * self->n_colours * N_SEVERITIES; i++)
       g_clear_object (&self->dot_sprites[i]);
   if (self->cluster_sprites != NULL)
     for (guint i = 0; i < self->n_colours * N_CLUSTER_SIZES; i++)
@@ -412,16 +427,22 @@ ensure_scale (BdReportLayer *self)
     }
 }
 
+/* A report's dot; a closed report's is faded in the sprite itself, as
+ * an opacity node over them would have the renderer draw the whole layer
+ * offscreen once more. */
 static GdkTexture *
 get_dot_sprite (BdReportLayer *self,
                 guint          colour,
-                guint          sev)
+                guint          sev,
+                gboolean       closed)
 {
-  GdkTexture **slot = &self->dot_sprites[colour * N_SEVERITIES + sev];
+  GdkTexture **slot = &self->dot_sprites[((closed ? self->n_colours : 0) + colour)
+                                         * N_SEVERITIES + sev];
 
   if (*slot == NULL)
     {
-      DotStyle style = { &self->colours[colour], dot_radius[sev], FALSE };
+      DotStyle style = { &self->colours[colour], dot_radius[sev], FALSE,
+                         closed ? BD_REPORT_LAYER_CLOSED_OPACITY : 1.0 };
 
       *slot = render_sprite (dot_extent (sev), self->sprite_scale, draw_dot, &style);
     }
@@ -438,7 +459,7 @@ get_cluster_sprite (BdReportLayer *self,
 
   if (*slot == NULL)
     {
-      DotStyle style = { &self->colours[colour], cluster_radius[size], TRUE };
+      DotStyle style = { &self->colours[colour], cluster_radius[size], TRUE, 1.0 };
 
       *slot = render_sprite (cluster_extent (size), self->sprite_scale, draw_dot, &style);
     }
@@ -614,7 +635,7 @@ draw_dots_sprites (BdReportLayer *self,
       if (severity_slot (p->severity) != sev || is_closed (p) != closed)
         continue;
 
-      append_sprite (snapshot, get_dot_sprite (self, colour_slot (self, p->category), sev),
+      append_sprite (snapshot, get_dot_sprite (self, colour_slot (self, p->category), sev, closed),
                      self->sprite_scale, dots[i].sx, dots[i].sy);
     }
 }
@@ -695,7 +716,9 @@ draw_dots (BdReportLayer *self,
     {
       gboolean closed = pass == 0;
 
-      if (closed)
+      gboolean fade = closed && self->draw_mode != BD_REPORT_LAYER_DRAW_SPRITES;
+
+      if (fade)
         gtk_snapshot_push_opacity (snapshot, CLOSED_OPACITY);
       if (self->draw_mode == BD_REPORT_LAYER_DRAW_CAIRO)
         cr = gtk_snapshot_append_cairo (snapshot,
@@ -719,7 +742,7 @@ draw_dots (BdReportLayer *self,
         }
 
       g_clear_pointer (&cr, cairo_destroy);
-      if (closed)
+      if (fade)
         gtk_snapshot_pop (snapshot);
     }
 }
@@ -854,7 +877,8 @@ bd_report_layer_snapshot (GtkWidget   *widget,
 
       if (to_widget (&view, p->x, p->y, MAX_EXTENT, &sx, &sy))
         {
-          append_sprite (snapshot, get_dot_sprite (self, colour_slot (self, p->category), sev),
+          append_sprite (snapshot, get_dot_sprite (self, colour_slot (self, p->category), sev,
+                                                   FALSE),
                          self->sprite_scale, sx, sy);
           append_sprite (snapshot, get_ring_sprite (self, sev), self->sprite_scale, sx, sy);
         }
@@ -905,28 +929,46 @@ filter_active (BdReportLayer *self)
          || self->text != NULL;
 }
 
-/* Shows the points the filter keeps: those whose rowids are in @rowids
- * (gint64, any order), or all of them when @rowids is NULL. */
-static void
-show_points (BdReportLayer *self,
-             GArray        *rowids)
+/* Which points the filter keeps and their clusters: worked out from
+ * immutable inputs, so on any thread. */
+typedef struct
 {
-  g_autoptr(GError) error = NULL;
+  GArray         *points;      /* BdPoint, rowid order; a ref, or NULL */
+  GArray         *rowids;      /* gint64, any order; a ref, or NULL: all */
+  guint           serial;
+  BdPoint        *shown;
+  guint           n_shown;
+  BdClusterIndex *index;
+  GError         *error;
+} ShowJob;
+
+static void
+show_job_free (gpointer data)
+{
+  ShowJob *job = data;
+
+  g_clear_pointer (&job->points, g_array_unref);
+  g_clear_pointer (&job->rowids, g_array_unref);
+  g_clear_pointer (&job->shown, g_free);
+  g_clear_pointer (&job->index, bd_cluster_index_free);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+show_job_run (ShowJob *job)
+{
   const BdPoint *all;
-  guint n_all, old_shown = self->n_shown;
+  guint n_all;
   BdClusterOptions options;
 
-  g_clear_pointer (&self->shown, g_free);
-  g_clear_pointer (&self->index, bd_cluster_index_free);
-  self->n_shown = 0;
+  n_all = job->points != NULL ? job->points->len : 0;
+  all = n_all > 0 ? (const BdPoint *) (void *) job->points->data : NULL;
 
-  n_all = self->points != NULL ? self->points->len : 0;
-  all = n_all > 0 ? (const BdPoint *) (void *) self->points->data : NULL;
-
-  if (rowids == NULL)
+  if (job->rowids == NULL)
     {
-      self->shown = n_all > 0 ? g_memdup2 (all, sizeof (BdPoint) * n_all) : NULL;
-      self->n_shown = n_all;
+      job->shown = n_all > 0 ? g_memdup2 (all, sizeof (BdPoint) * n_all) : NULL;
+      job->n_shown = n_all;
     }
   else if (n_all > 0)
     {
@@ -934,33 +976,57 @@ show_points (BdReportLayer *self,
       guint n = 0;
 
       /* The points are in rowid order. */
-      for (guint i = 0; i < rowids->len; i++)
+      for (guint i = 0; i < job->rowids->len; i++)
         {
-          const BdPoint *found = bsearch (&g_array_index (rowids, gint64, i), all, n_all,
+          const BdPoint *found = bsearch (&g_array_index (job->rowids, gint64, i), all, n_all,
                                           sizeof (BdPoint), compare_point_rowid);
 
           if (found != NULL)
             keep[found - all] = TRUE;
         }
 
-      self->shown = g_new (BdPoint, MAX (rowids->len, 1));
+      job->shown = g_new (BdPoint, MAX (job->rowids->len, 1));
       for (guint i = 0; i < n_all; i++)
         if (keep[i])
-          self->shown[n++] = all[i];
-      self->n_shown = n;
+          job->shown[n++] = all[i];
+      job->n_shown = n;
     }
 
   bd_cluster_options_init (&options);
   options.radius = CLUSTER_RADIUS;
   options.max_zoom = CLUSTER_MAX_ZOOM;
   options.min_points = CLUSTER_MIN;
-  self->index = bd_cluster_index_new (self->shown, self->n_shown, &options, &error);
-  if (self->index == NULL)
+  job->index = bd_cluster_index_new (job->shown, job->n_shown, &options, &job->error);
+  if (job->index == NULL)
     {
-      g_warning ("Cannot cluster the reports for the map: %s", error->message);
-      g_clear_pointer (&self->shown, g_free);
-      self->n_shown = 0;
+      g_clear_pointer (&job->shown, g_free);
+      job->n_shown = 0;
     }
+}
+
+static void
+update_busy (BdReportLayer *self)
+{
+  set_filtering (self, self->filter_source != 0 || self->filter_pending
+                       || self->show_pending);
+}
+
+/* On the main thread: the job's points and clusters replace the ones
+ * drawn. */
+static void
+show_job_apply (BdReportLayer *self,
+                ShowJob       *job)
+{
+  guint old_shown = self->n_shown;
+
+  if (job->index == NULL)
+    g_warning ("Cannot cluster the reports for the map: %s", job->error->message);
+
+  g_clear_pointer (&self->shown, g_free);
+  g_clear_pointer (&self->index, bd_cluster_index_free);
+  self->shown = g_steal_pointer (&job->shown);
+  self->n_shown = job->n_shown;
+  self->index = g_steal_pointer (&job->index);
 
   self->selected_idx = find_rowid (self, self->selected);
 
@@ -968,6 +1034,77 @@ show_points (BdReportLayer *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SHOWN]);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+show_job_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  show_job_run (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_show_job_done_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  BdReportLayer *self = BD_REPORT_LAYER (object);
+  ShowJob *job = g_task_get_task_data (G_TASK (result));
+
+  /* Disposed meanwhile, or newer points or a newer filter since: theirs
+   * will come. */
+  if (g_cancellable_is_cancelled (self->cancellable) || job->serial != self->show_serial)
+    return;
+
+  self->show_pending = FALSE;
+  show_job_apply (self, job);
+  update_busy (self);
+}
+
+/* Shows the points the filter keeps: those whose rowids are in @rowids
+ * (gint64, any order), or all of them when @rowids is NULL. A few are
+ * clustered at once; many (a time step over 100,000 reports) on a worker
+ * thread, the old ones drawn until the new are ready, so that the main
+ * loop never waits for the index (a 40 ms stall when it did). */
+static void
+show_points (BdReportLayer *self,
+             GArray        *rowids)
+{
+  ShowJob *job = g_new0 (ShowJob, 1);
+  g_autoptr(GTask) task = NULL;
+
+  job->points = self->points != NULL ? g_array_ref (self->points) : NULL;
+  job->rowids = rowids != NULL ? g_array_ref (rowids) : NULL;
+  job->serial = ++self->show_serial;
+
+  if (job->points == NULL || job->points->len <= self->inline_max)
+    {
+      show_job_run (job);
+      self->show_pending = FALSE;
+      show_job_apply (self, job);
+      show_job_free (job);
+      update_busy (self);
+      return;
+    }
+
+  self->show_pending = TRUE;
+  update_busy (self);
+  task = g_task_new (self, self->cancellable, on_show_job_done_cb, NULL);
+  g_task_set_source_tag (task, show_points);
+  g_task_set_task_data (task, job, show_job_free);
+  g_task_run_in_thread (task, show_job_thread);
+}
+
+void
+_bd_report_layer_set_inline_max (BdReportLayer *self,
+                                 guint          n_points)
+{
+  g_return_if_fail (BD_IS_REPORT_LAYER (self));
+
+  self->inline_max = n_points;
 }
 
 static void
@@ -1294,7 +1431,7 @@ on_filter_done_cb (GObject      *object,
   if (g_cancellable_is_cancelled (self->cancellable) || serial != self->filter_serial)
     return;
 
-  set_filtering (self, FALSE);
+  self->filter_pending = FALSE;
   if (rowids == NULL)
     {
       /* The list shows the same error; the map shows nothing rather than
@@ -1318,13 +1455,16 @@ run_filter (BdReportLayer *self)
   g_cancellable_cancel (self->filter_cancellable);
   g_clear_object (&self->filter_cancellable);
   self->filter_serial++;
+  self->filter_pending = FALSE;
 
   if (self->store == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;
+    {
+      update_busy (self);
+      return;
+    }
 
   if (!filter_active (self))
     {
-      set_filtering (self, FALSE);
       show_points (self, NULL);
       return;
     }
@@ -1338,7 +1478,8 @@ run_filter (BdReportLayer *self)
   call->self = g_object_ref (self);
   call->serial = self->filter_serial;
   self->filter_cancellable = g_cancellable_new ();
-  set_filtering (self, TRUE);
+  self->filter_pending = TRUE;
+  update_busy (self);
   bd_store_query_rowids_async (self->store, &query, self->filter_cancellable,
                                on_filter_done_cb, call);
 }
@@ -1375,8 +1516,8 @@ bd_report_layer_set_filter (BdReportLayer *self,
 
   /* Debounced as the list is: typing costs one query. */
   g_clear_handle_id (&self->filter_source, g_source_remove);
-  set_filtering (self, TRUE);
   self->filter_source = g_timeout_add (FILTER_DELAY_MS, filter_timeout_cb, self);
+  update_busy (self);
 }
 
 gboolean
@@ -1763,6 +1904,7 @@ bd_report_layer_init (BdReportLayer *self)
   self->main_context = g_main_context_ref_thread_default ();
   self->selected_idx = -1;
   self->draw_mode = BD_REPORT_LAYER_DRAW_SPRITES;
+  self->inline_max = INLINE_MAX;
 
   self->as_of = G_MAXINT64;
   self->points_as_of = G_MAXINT64;
@@ -1780,7 +1922,7 @@ bd_report_layer_init (BdReportLayer *self)
       self->colours[i] = unknown_colour;
   self->colours[n_categories] = unknown_colour;
 
-  self->dot_sprites = g_new0 (GdkTexture *, self->n_colours * N_SEVERITIES);
+  self->dot_sprites = g_new0 (GdkTexture *, 2 * self->n_colours * N_SEVERITIES);
   self->label_font.scratch = pango_glyph_string_new ();
   self->cluster_sprites = g_new0 (GdkTexture *, self->n_colours * N_CLUSTER_SIZES);
 }

@@ -107,6 +107,11 @@ typedef enum
 void           _bd_report_layer_set_draw_mode (BdReportLayer         *self,
                                                BdReportLayerDrawMode  mode);
 
+/* For tests: points beyond @n_points are clustered on a worker thread
+ * (20,000 by default); "filtering" is TRUE until they are shown. */
+void           _bd_report_layer_set_inline_max (BdReportLayer        *self,
+                                                guint                 n_points);
+
 /* How the layer draws, for a legend that must match it: a report's dot
  * radius (px) at @severity 1–4, the smallest cluster's radius, and the
  * opacity of closed reports (resolved, duplicate, false report). */
