@@ -85,34 +85,43 @@ new_map (GtkWindow **window)
 
 typedef struct
 {
-  double layout, snapshot, render;
+  double layout, snapshot, render, empty;
 } Frame;
 
-/* What rendering costs with nothing to draw (the texture made and read
- * back; the least of @n_frames): the same for both layers, taken off
- * their render time for the net figures. */
-static double
-empty_render_ms (GtkWindow *window,
-                 guint      n_frames)
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
 {
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  double best = G_MAXDOUBLE;
+  double x = *(const double *) a, y = *(const double *) b;
 
-  for (guint f = 0; f < n_frames; f++)
-    {
-      g_autoptr(GskRenderNode) node = gsk_color_node_new (&(GdkRGBA) { 0, 0, 0, 0 },
-                                                          &GRAPHENE_RECT_INIT (0, 0, 1, 1));
-      g_autoptr(GdkTexture) texture = NULL;
-      gint64 t0 = g_get_monotonic_time ();
-
-      texture = gsk_renderer_render_texture (renderer, node,
-                                             &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
-      best = MIN (best, (g_get_monotonic_time () - t0) / 1000.0);
-    }
-  return best;
+  return (x > y) - (x < y);
 }
 
-/* Mean ms of @n_frames frames of @layer: layout, snapshot, render. */
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), compare_double);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+static double
+render_ms (GskRenderer   *renderer,
+           GskRenderNode *node)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+/* Median ms of @n_frames frames of @layer: layout, snapshot, render.
+ * Each frame's render is paired with a render of nothing just before it
+ * (the texture made and read back, ~3 ms with llvmpipe whatever is drawn):
+ * `render` is the median of the differences, `empty` the median of the
+ * empty renders. */
 static Frame
 frames (GtkWindow  *window,
         ShumateMap *map,
@@ -120,10 +129,16 @@ frames (GtkWindow  *window,
         double      zoom,
         guint       n_frames)
 {
-  Frame mean = { 0 };
+  Frame result = { 0 };
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   ShumateViewport *viewport = shumate_map_get_viewport (map);
   double px_deg = 360.0 / (256.0 * exp2 (zoom));
+  g_autofree double *layout = g_new0 (double, n_frames);
+  g_autofree double *snap = g_new0 (double, n_frames);
+  g_autofree double *render = g_new0 (double, n_frames);
+  g_autofree double *empty = g_new0 (double, n_frames);
+  g_autoptr(GskRenderNode) nothing = gsk_color_node_new (&(GdkRGBA) { 0, 0, 0, 0 },
+                                                         &GRAPHENE_RECT_INIT (0, 0, 1, 1));
 
   shumate_viewport_set_zoom_level (viewport, zoom);
   drain ();
@@ -131,7 +146,6 @@ frames (GtkWindow  *window,
   for (guint f = 0; f < n_frames; f++)
     {
       g_autoptr(GskRenderNode) node = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
       GtkSnapshot *snapshot;
       double a = f * 2 * G_PI / n_frames;
       int min, nat;
@@ -150,16 +164,18 @@ frames (GtkWindow  *window,
       GTK_WIDGET_GET_CLASS (layer)->snapshot (layer, snapshot);
       node = gtk_snapshot_free_to_node (snapshot);
       t2 = g_get_monotonic_time ();
-      if (node != NULL)
-        texture = gsk_renderer_render_texture (renderer, node,
-                                               &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
-      mean.layout += (t1 - t0) / 1000.0 / n_frames;
-      mean.snapshot += (t2 - t1) / 1000.0 / n_frames;
-      mean.render += (g_get_monotonic_time () - t2) / 1000.0 / n_frames;
+      layout[f] = (t1 - t0) / 1000.0;
+      snap[f] = (t2 - t1) / 1000.0;
+      empty[f] = render_ms (renderer, nothing);
+      render[f] = node != NULL ? render_ms (renderer, node) - empty[f] : 0;
       drain ();
     }
 
-  return mean;
+  result.layout = median (layout, n_frames);
+  result.snapshot = median (snap, n_frames);
+  result.render = MAX (median (render, n_frames), 0);
+  result.empty = median (empty, n_frames);
+  return result;
 }
 
 int
@@ -172,7 +188,6 @@ main (int   argc,
   g_autoptr(GPtrArray) reports = NULL;
   g_autoptr(GArray) points = NULL;
   Frame layer_ms[G_N_ELEMENTS (zooms)];
-  double empty_ms;
   GtkWindow *window;
   ShumateMap *map;
   BdReportLayer *layer;
@@ -194,11 +209,13 @@ main (int   argc,
     g_main_context_iteration (NULL, TRUE);
   bd_report_layer_set_points (layer, points);
   drain ();
-  empty_ms = empty_render_ms (window, n_frames);
-  g_print ("renderer %s, empty_render_ms %.3f (taken off both layers' render)\n",
-           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))), empty_ms);
+  g_print ("renderer %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
-    layer_ms[z] = frames (window, map, GTK_WIDGET (layer), zooms[z], n_frames);
+    {
+      layer_ms[z] = frames (window, map, GTK_WIDGET (layer), zooms[z], n_frames);
+      g_print ("layer_drawn_z%.0f %u marks for %u reports\n", zooms[z],
+               bd_report_layer_get_n_drawn (layer), bd_report_layer_get_n_drawn_reports (layer));
+    }
   gtk_window_destroy (window);
   drain ();
 
@@ -229,20 +246,20 @@ main (int   argc,
     {
       Frame m = frames (window, map, GTK_WIDGET (markers), zooms[z], n_frames);
       Frame l = layer_ms[z];
-      double lt = l.layout + l.snapshot + MAX (l.render - empty_ms, 0);
-      double mt = m.layout + m.snapshot + MAX (m.render - empty_ms, 0);
+      double lt = l.layout + l.snapshot + l.render;
+      double mt = m.layout + m.snapshot + m.render;
 
-      g_print ("layer_z%.0f layout %.3f snapshot %.3f render %.3f\n", zooms[z],
-               l.layout, l.snapshot, l.render);
-      g_print ("markers_z%.0f layout %.3f snapshot %.3f render %.3f\n", zooms[z],
-               m.layout, m.snapshot, m.render);
+      g_print ("layer_z%.0f layout %.3f snapshot %.3f render %.3f (empty render %.3f)\n",
+               zooms[z], l.layout, l.snapshot, l.render, l.empty);
+      g_print ("markers_z%.0f layout %.3f snapshot %.3f render %.3f (empty render %.3f)\n",
+               zooms[z], m.layout, m.snapshot, m.render, m.empty);
       g_print ("layer_frame_ms_z%.0f %.3f\n", zooms[z], lt);
       g_print ("markers_frame_ms_z%.0f %.3f\n", zooms[z], mt);
       g_print ("ratio_z%.0f %.1f\n", zooms[z], mt / MAX (lt, 1e-3));
       g_print ("ratio_main_thread_z%.0f %.1f\n", zooms[z],
                (m.layout + m.snapshot) / MAX (l.layout + l.snapshot, 1e-3));
       g_print ("ratio_raw_z%.0f %.1f\n", zooms[z],
-               (m.layout + m.snapshot + m.render) / MAX (l.layout + l.snapshot + l.render, 1e-3));
+               (mt + m.empty) / MAX (lt + l.empty, 1e-3));
     }
 
   gtk_window_destroy (window);
