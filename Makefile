@@ -190,8 +190,10 @@ bench: build
 	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-layer; \
 	fi
 	@if [ -x $(BUILDDIR)/tests/bench-markers ]; then \
-	  echo "== bench-markers (our report layer beside ShumateMarkerLayer) =="; \
+	  echo "== bench-markers (our report layer beside ShumateMarkerLayer; GL renderer) =="; \
 	  $(XVFB_RUN) $(BUILDDIR)/tests/bench-markers; \
+	  echo "== bench-markers (the same with GTK's Cairo renderer) =="; \
+	  GSK_RENDERER=cairo $(XVFB_RUN) $(BUILDDIR)/tests/bench-markers; \
 	fi
 	@if [ -x $(BUILDDIR)/tests/bench-time ]; then \
 	  echo "== bench-time (the time bar dragged over 100,000 reports) =="; \

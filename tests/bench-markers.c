@@ -13,10 +13,14 @@
  * places every marker when the map moves), its snapshot and the render of
  * the nodes with the window's renderer. Prints one figure a line:
  *   layer_frame_ms_zZ, markers_frame_ms_zZ, ratio_zZ (markers / layer),
- * where render counts net of an empty render (making and reading back a
- * texture costs the same whatever is drawn, ~7 ms with llvmpipe), then
+ * medians over the frames, the render counted net of a minimal render
+ * (one 1-pixel texture) paired with it in the same frame, then
  * ratio_main_thread_zZ (layout and snapshot only) and ratio_raw_zZ
- * (everything, the empty render included).
+ * (everything, the minimal render included).
+ *
+ * The renderer is GTK's choice: GL (llvmpipe, software, on a machine
+ * without a GPU: its times follow the machine's load); GSK_RENDERER=cairo
+ * gives steadier figures, as `make bench` runs it too.
  *
  * Run under a display:
  *   xvfb-run -a -s '-screen 0 1280x800x24' bench-markers [N] [N_FRAMES]
@@ -117,6 +121,19 @@ render_ms (GskRenderer   *renderer,
   return (g_get_monotonic_time () - t0) / 1000.0;
 }
 
+/* The least a frame of a layer draws: one 1-pixel texture. (A fully
+ * transparent colour node is skipped by the GL renderer altogether, so a
+ * render of it misses the renderer's fixed cost of drawing anything.) */
+static GskRenderNode *
+minimal_node (void)
+{
+  static const guchar pixel[4] = { 0x20, 0x40, 0x80, 0xff };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (pixel, sizeof pixel);
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (1, 1, GDK_MEMORY_DEFAULT, bytes, 4);
+
+  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, 1, 1));
+}
+
 /* Median ms of @n_frames frames of @layer: layout, snapshot, render.
  * Each frame's render is paired with a render of nothing just before it
  * (the texture made and read back, ~3 ms with llvmpipe whatever is drawn):
@@ -137,8 +154,7 @@ frames (GtkWindow  *window,
   g_autofree double *snap = g_new0 (double, n_frames);
   g_autofree double *render = g_new0 (double, n_frames);
   g_autofree double *empty = g_new0 (double, n_frames);
-  g_autoptr(GskRenderNode) nothing = gsk_color_node_new (&(GdkRGBA) { 0, 0, 0, 0 },
-                                                         &GRAPHENE_RECT_INIT (0, 0, 1, 1));
+  g_autoptr(GskRenderNode) nothing = minimal_node ();
 
   shumate_viewport_set_zoom_level (viewport, zoom);
   drain ();
