@@ -12,18 +12,13 @@
 #include "bd-central-geo.h"
 
 #include "bd-catalog.h"
+#include "bd-feature-validate.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
 G_DEFINE_QUARK (bd-central-geo-error-quark, bd_central_geo_error)
-
-typedef struct
-{
-  double bbox[4];
-  guint  n_positions;
-} Walk;
 
 static gboolean
 invalid (GError     **error,
@@ -33,149 +28,21 @@ invalid (GError     **error,
   return FALSE;
 }
 
-static gboolean
-read_number (JsonNode *node,
-             double   *value)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_double (node);
-  return isfinite (*value);
-}
-
-static gboolean
-walk_position (JsonNode  *node,
-               Walk      *walk,
-               GError   **error)
-{
-  JsonArray *array;
-  double lon, lat;
-  guint length;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (error, _("A position must be an array of numbers."));
-  array = json_node_get_array (node);
-  length = json_array_get_length (array);
-  if (length < 2 || length > 3)
-    return invalid (error, _("A position must have two or three numbers."));
-  for (guint i = 0; i < length; i++)
-    {
-      double ignored;
-
-      if (!read_number (json_array_get_element (array, i), &ignored))
-        return invalid (error, _("A coordinate is not a finite number."));
-    }
-  lon = json_array_get_double_element (array, 0);
-  lat = json_array_get_double_element (array, 1);
-  if (lon < -180.0 || lon > 180.0 || lat < -90.0 || lat > 90.0)
-    return invalid (error, _("A coordinate is out of range (longitude −180…180, latitude −90…90)."));
-
-  if (++walk->n_positions > BD_CENTRAL_MAX_POSITIONS)
-    return invalid (error, _("The geometry has too many positions."));
-
-  walk->bbox[0] = MIN (walk->bbox[0], lon);
-  walk->bbox[1] = MIN (walk->bbox[1], lat);
-  walk->bbox[2] = MAX (walk->bbox[2], lon);
-  walk->bbox[3] = MAX (walk->bbox[3], lat);
-
-  return TRUE;
-}
-
-/* depth 1: array of positions, 2: array of arrays of positions, … */
-static gboolean
-walk_array (JsonNode  *node,
-            guint      depth,
-            guint      min_length,
-            gboolean   rings,
-            Walk      *walk,
-            GError   **error)
-{
-  JsonArray *array;
-  guint length;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (error, _("The coordinates are not nested arrays of the right depth."));
-  array = json_node_get_array (node);
-  length = json_array_get_length (array);
-
-  if (depth == 1)
-    {
-      if (length < min_length)
-        return invalid (error, rings ? _("A polygon ring needs at least four positions.")
-                                     : _("A line needs at least two positions."));
-      for (guint i = 0; i < length; i++)
-        {
-          if (!walk_position (json_array_get_element (array, i), walk, error))
-            return FALSE;
-        }
-      if (rings)
-        {
-          JsonArray *first = json_array_get_array_element (array, 0);
-          JsonArray *last = json_array_get_array_element (array, length - 1);
-
-          if (json_array_get_double_element (first, 0) != json_array_get_double_element (last, 0) ||
-              json_array_get_double_element (first, 1) != json_array_get_double_element (last, 1))
-            return invalid (error, _("A polygon ring is not closed."));
-        }
-      return TRUE;
-    }
-
-  if (length == 0)
-    return invalid (error, _("The geometry has no positions."));
-  for (guint i = 0; i < length; i++)
-    {
-      if (!walk_array (json_array_get_element (array, i), depth - 1, min_length, rings, walk, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
+/* The client's check (core's bd-feature-validate.c), so that the server
+ * and the desks agree on what a geometry is; its error in our domain. */
 gboolean
 bd_central_geometry_check (JsonNode  *geometry,
                            double     bbox[4],
                            GError   **error)
 {
-  Walk walk = { { INFINITY, INFINITY, -INFINITY, -INFINITY }, 0 };
-  JsonObject *object;
-  JsonNode *coordinates;
-  const char *type;
-  gboolean ok;
+  BdFeatureInfo info = { 0 };
+  g_autoptr(GError) local_error = NULL;
 
-  if (geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
-    return invalid (error, _("The feature has no geometry."));
-  object = json_node_get_object (geometry);
-  if (!json_object_has_member (object, "type") ||
-      json_node_get_value_type (json_object_get_member (object, "type")) != G_TYPE_STRING)
-    return invalid (error, _("The geometry has no type."));
-  type = json_object_get_string_member (object, "type");
-  coordinates = json_object_get_member (object, "coordinates");
-
-  if (g_strcmp0 (type, "Point") == 0)
-    ok = walk_position (coordinates, &walk, error);
-  else if (g_strcmp0 (type, "MultiPoint") == 0)
-    ok = walk_array (coordinates, 1, 1, FALSE, &walk, error);
-  else if (g_strcmp0 (type, "LineString") == 0)
-    ok = walk_array (coordinates, 1, 2, FALSE, &walk, error);
-  else if (g_strcmp0 (type, "MultiLineString") == 0)
-    ok = walk_array (coordinates, 2, 2, FALSE, &walk, error);
-  else if (g_strcmp0 (type, "Polygon") == 0)
-    ok = walk_array (coordinates, 2, 4, TRUE, &walk, error);
-  else if (g_strcmp0 (type, "MultiPolygon") == 0)
-    ok = walk_array (coordinates, 3, 4, TRUE, &walk, error);
-  else
-    return invalid (error, _("The geometry type must be Point, MultiPoint, LineString, "
-                             "MultiLineString, Polygon or MultiPolygon."));
-
-  if (!ok)
-    return FALSE;
+  if (!bd_feature_check_geometry (geometry, 0, &info, &local_error))
+    return invalid (error, local_error->message);
 
   if (bbox != NULL)
-    memcpy (bbox, walk.bbox, sizeof walk.bbox);
+    memcpy (bbox, info.bbox, sizeof info.bbox);
   return TRUE;
 }
 

@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "bd-feature-validate.h"
+
 G_BEGIN_DECLS
 
 #define BD_CENTRAL_GEO_ERROR (bd_central_geo_error_quark ())
@@ -19,8 +21,8 @@ typedef enum
   BD_CENTRAL_GEO_ERROR_INVALID,
 } BdCentralGeoError;
 
-/* The most positions a geometry may have. */
-#define BD_CENTRAL_MAX_POSITIONS 100000
+/* The most positions a geometry may have (the client's bound). */
+#define BD_CENTRAL_MAX_POSITIONS BD_FEATURE_MAX_POSITIONS
 
 GQuark    bd_central_geo_error_quark  (void);
 
