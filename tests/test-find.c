@@ -21,17 +21,12 @@
 #include "bd-combo-search.h"
 #include "bd-report-editor-private.h"
 #include "bd-store.h"
+#include "editor-fixture.h"
 #include "ui-util.h"
 
 #define TIMEOUT_MS 60000
 
-typedef struct
-{
-  char           *dir;
-  BdStore        *store;
-  GtkWidget      *window;
-  BdReportEditor *editor;
-} Fixture;
+typedef EditorFixture Fixture;
 
 static void
 run_for (guint ms)
@@ -46,38 +41,14 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
-
-  f->dir = g_dir_make_tmp ("bd-test-find-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (f->dir, "bosai.db", NULL);
-  f->store = bd_store_open (db, &error);
-  g_assert_no_error (error);
-
-  f->editor = bd_report_editor_new ();
-  bd_report_editor_set_store (f->editor, f->store);
-
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 760);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->editor));
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (iterate_until (widget_is_mapped, f->editor, TIMEOUT_MS));
+  editor_fixture_set_up (f, "find");
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gpointer editor = f->editor;
-
-  g_object_add_weak_pointer (G_OBJECT (editor), &editor);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_true (iterate_until (pointer_is_null, &editor, TIMEOUT_MS));
-
-  g_assert_finalize_object (f->store);
-  g_assert_cmpint (remove_tree (f->dir), ==, 0);
-  g_free (f->dir);
+  editor_fixture_tear_down (f);
 }
 
 static const BdWard *
