@@ -7,7 +7,8 @@
  * Hostile public tile servers (issue 10), in the real window under Xvfb,
  * against a SoupServer on loopback running in a thread of its own: one
  * answering garbage with 200 and image/png, one an HTML page, one a 50 MB
- * body, one never answering, one closing mid-body. The hazard overlays and
+ * body, one never answering, one closing mid-body, one a PNG's header
+ * followed by noise (for the base map). The hazard overlays and
  * the GSI standard base map are pointed at them (the map sources' test
  * hook). Checked: nothing crashes, the main loop never stalls (the longest
  * gap measured and printed), failures are counted and nothing is taken for
@@ -51,6 +52,7 @@ typedef enum
   KIND_BIG,
   KIND_NEVER,
   KIND_MIDCLOSE,
+  KIND_BADPNG,
 } Kind;
 
 static char *tmp_dir;
@@ -134,6 +136,7 @@ kind_of_path (const char *path)
   static const struct { const char *prefix; Kind kind; } kinds[] = {
     { "/good/", KIND_GOOD }, { "/garbage/", KIND_GARBAGE }, { "/html/", KIND_HTML },
     { "/big/", KIND_BIG }, { "/never/", KIND_NEVER }, { "/midclose/", KIND_MIDCLOSE },
+    { "/badpng/", KIND_BADPNG },
   };
 
   if (g_str_has_prefix (path, "/base/"))
@@ -164,12 +167,16 @@ server_cb (SoupServer        *server,
                                         g_bytes_get_size (good_png));
       return;
     case KIND_GARBAGE:
+    case KIND_BADPNG:
       {
         guint8 garbage[2000];
 
         for (guint i = 0; i < sizeof garbage; i++)
           garbage[i] = (guint8) g_random_int ();
-        garbage[0] = 'G';
+        if (kind == KIND_BADPNG)   /* a PNG's signature and header, then noise */
+          memcpy (garbage, g_bytes_get_data (good_png, NULL), 33);
+        else
+          garbage[0] = 'G';
         soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
         soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY, (const char *) garbage,
                                           sizeof garbage);
@@ -304,7 +311,7 @@ static Hazard hazards[] = {
   { BD_MAP_SOURCE_HAZARD_PREFIX "steep-slope", KIND_GOOD },
 };
 
-static const char *kind_names[] = { "good", "garbage", "html", "big", "never", "midclose" };
+static const char *kind_names[] = { "good", "garbage", "html", "big", "never", "midclose", "badpng" };
 
 static void
 find_hazard_layers (BdWindow *window)
@@ -396,7 +403,8 @@ scenario (BdApplication *app,
 {
   g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
   ShumateViewport *viewport = _bd_window_get_viewport (window);
-  static const Kind base_kinds[] = { KIND_GARBAGE, KIND_HTML, KIND_BIG, KIND_MIDCLOSE, KIND_NEVER };
+  static const Kind base_kinds[] = { KIND_GARBAGE, KIND_HTML, KIND_BIG, KIND_MIDCLOSE, KIND_BADPNG,
+                                     KIND_NEVER };
   guint tick_id;
   gint64 started;
 

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
 
 /* ShumateFileCache's own limit as ShumateTileDownloader set it, and how old
@@ -315,18 +316,60 @@ on_stored_cb (GObject      *object,
     g_debug ("Tile not cached: %s", error->message);
 }
 
+/* On a worker: does the body decode? (The renderer decodes it again on the
+ * main thread, and only warns when it cannot.) */
 static void
-body_done (GTask *task)
+decode_in_thread (GTask        *check,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
 {
+  GBytes *bytes = task_data;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!gdk_pixbuf_loader_write_bytes (loader, bytes, &error))
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      g_task_return_error (check, g_steal_pointer (&error));
+      return;
+    }
+  if (!gdk_pixbuf_loader_close (loader, &error))
+    {
+      g_task_return_error (check, g_steal_pointer (&error));
+      return;
+    }
+  if (gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
+    {
+      g_task_return_new_error (check, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "no image");
+      return;
+    }
+  g_task_return_boolean (check, TRUE);
+}
+
+static void
+on_decoded_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
   BdHttpTileSource *self = g_task_get_source_object (task);
   TileRequest *req = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
+  GBytes *bytes = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
   const char *etag;
 
-  if (!bd_http_tile_data_is_image (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      fail (task, G_IO_ERROR_INVALID_DATA, _("the server sent something that is not a PNG, "
-                                             "JPEG or WebP image of a tile’s size"));
+      g_autofree char *message = NULL;
+
+      if (g_cancellable_is_cancelled (req->own))
+        {
+          fail_from (task, g_steal_pointer (&error));
+          return;
+        }
+      message = g_strdup_printf (_("the server sent a damaged image (%s)"), error->message);
+      fail (task, G_IO_ERROR_INVALID_DATA, message);
       return;
     }
   etag = soup_message_headers_get_one (soup_message_get_response_headers (req->msg), "ETag");
@@ -334,6 +377,26 @@ body_done (GTask *task)
   shumate_file_cache_store_tile_async (self->cache, req->x, req->y, req->z, bytes, etag, NULL,
                                        on_stored_cb, NULL);
   finish (task, bytes, NULL);
+}
+
+static void
+body_done (GTask *task)
+{
+  BdHttpTileSource *self = g_task_get_source_object (task);
+  TileRequest *req = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
+  g_autoptr(GTask) check = NULL;
+
+  if (!bd_http_tile_data_is_image (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+    {
+      fail (task, G_IO_ERROR_INVALID_DATA, _("the server sent something that is not a PNG, "
+                                             "JPEG or WebP image of a tile’s size"));
+      return;
+    }
+  check = g_task_new (self, req->own, on_decoded_cb, task);
+  g_task_set_name (check, "[bd] http tile check");
+  g_task_set_task_data (check, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (check, decode_in_thread);
 }
 
 static void
