@@ -492,6 +492,29 @@ scenario (BdApplication *app,
   g_assert_cmpuint (bd_http_tile_source_get_peak_in_flight (base_tiles (window)), <=,
                     BD_HTTP_TILE_MAX_IN_FLIGHT);
 
+  /* the system says it went offline: a hint, shown until a tile loads
+   * again (counted from then), hidden with the first */
+  _bd_window_set_network_available_for_test (window, 0);
+  g_assert_true (_bd_window_offline_notice_visible (window));
+  base_loaded_from = bd_http_tile_source_get_n_loaded (base_tiles (window));
+  shumate_viewport_set_zoom_level (viewport, 14);
+  wait_until (base_loaded, window);
+  wait_until (notice_hidden, window);
+  _bd_window_set_network_available_for_test (window, 1);
+  g_assert_false (_bd_window_offline_notice_visible (window));
+
+  /* failures before the base map was chosen do not count: the server
+   * fails again, the local map, then the GSI map again on a good server */
+  g_atomic_int_set (&base_kind, KIND_HTML);
+  base_failed_from = bd_http_tile_source_get_n_failed (base_tiles (window));
+  shumate_viewport_set_zoom_level (viewport, 15);
+  wait_until (base_failed, window);
+  g_settings_set_string (settings, "map-source", BD_MAP_SOURCE_LOCAL);
+  g_assert_false (_bd_window_offline_notice_visible (window));
+  g_atomic_int_set (&base_kind, KIND_GOOD);
+  g_settings_set_string (settings, "map-source", BD_MAP_SOURCE_GSI_STD);
+  g_assert_false (_bd_window_offline_notice_visible (window));
+
   g_source_remove (tick_id);
   g_test_message ("longest main-loop gap: %" G_GINT64_FORMAT " ms (ticks every 10 ms)",
                   longest_gap / 1000);

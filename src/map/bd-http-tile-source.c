@@ -284,8 +284,8 @@ fail (GTask      *task,
 /* Fails @task from @error of the network, telling a timeout and the
  * caller's cancelling apart. */
 static void
-fail_from (GTask  *task,
-           GError *error)
+fail_from (GTask        *task,
+           const GError *error)
 {
   TileRequest *req = g_task_get_task_data (task);
   GCancellable *caller = g_task_get_cancellable (task);
@@ -365,7 +365,7 @@ on_decoded_cb (GObject      *object,
 
       if (g_cancellable_is_cancelled (req->own))
         {
-          fail_from (task, g_steal_pointer (&error));
+          fail_from (task, error);
           return;
         }
       message = g_strdup_printf (_("the server sent a damaged image (%s)"), error->message);
@@ -413,7 +413,7 @@ on_read_cb (GObject      *object,
 
   if (chunk == NULL)
     {
-      fail_from (task, g_steal_pointer (&error));
+      fail_from (task, error);
       return;
     }
   size = g_bytes_get_size (chunk);
@@ -452,7 +452,7 @@ on_sent_cb (GObject      *object,
   req->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (req->stream == NULL)
     {
-      fail_from (task, g_steal_pointer (&error));
+      fail_from (task, error);
       return;
     }
   status = soup_message_get_status (req->msg);
