@@ -123,13 +123,6 @@ on_wrote_cb (SoupServerMessage *msg,
     g_atomic_int_set (&big_max_sent, (int) stream->sent);
 }
 
-static void
-on_finished_cb (SoupServerMessage *msg,
-                Stream            *stream)
-{
-  g_free (stream);
-}
-
 static Kind
 kind_of_path (const char *path)
 {
@@ -207,9 +200,10 @@ server_cb (SoupServer        *server,
       soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
       stream = g_new0 (Stream, 1);
       stream->kind = kind;
+      /* freed with the message, also when the connection is dropped */
+      g_object_set_data_full (G_OBJECT (msg), "stream", stream, g_free);
       g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_cb), stream);
       g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_wrote_cb), stream);
-      g_signal_connect (msg, "finished", G_CALLBACK (on_finished_cb), stream);
       return;
     }
 }
