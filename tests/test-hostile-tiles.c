@@ -34,7 +34,7 @@
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
 #define WAIT_MS 30000
-#define TILE_TIMEOUT_MS 1500
+#define TILE_TIMEOUT_MS 3000
 #define BIG_BYTES (50 * 1024 * 1024)
 #define BIG_CHUNK (64 * 1024)
 #define MIDCLOSE_LENGTH 100000
@@ -414,6 +414,14 @@ scenario (BdApplication *app,
 
   /* the hazard overlays, each on a server of its own kind, all at once */
   find_hazard_layers (window);
+  /* hidden, they asked their servers for nothing */
+  for (guint i = 0; i < G_N_ELEMENTS (hazards); i++)
+    {
+      g_assert_true (bd_http_tile_source_get_paused (hazards[i].tiles));
+      g_assert_cmpuint (bd_http_tile_source_get_peak_in_flight (hazards[i].tiles), ==, 0);
+      g_assert_cmpuint (bd_http_tile_source_get_n_loaded (hazards[i].tiles), ==, 0);
+      g_assert_cmpuint (bd_http_tile_source_get_n_failed (hazards[i].tiles), ==, 0);
+    }
   started = g_get_monotonic_time ();
   for (guint i = 0; i < G_N_ELEMENTS (hazards); i++)
     gtk_widget_set_visible (GTK_WIDGET (hazards[i].layer), TRUE);

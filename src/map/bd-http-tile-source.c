@@ -30,6 +30,7 @@ struct _BdHttpTileSource
   SoupSession       *session;
   ShumateFileCache  *cache;
   guint              timeout_ms;
+  gboolean           paused;
   GQueue             waiting;      /* GTask*, owned */
   guint              n_in_flight;
   guint              peak_in_flight;
@@ -530,21 +531,28 @@ send (BdHttpTileSource *self,
   soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT, req->own, on_sent_cb, task);
 }
 
-/* Sends waiting requests while fewer than the most are in flight; a
- * request cancelled while it waited ends without going out. */
+/* Ends the waiting requests that were cancelled; then, unless paused,
+ * sends waiting requests while fewer than the most are in flight. A
+ * request cancelled while it waited never goes out. */
 static void
 pump (BdHttpTileSource *self)
 {
-  while (self->n_in_flight < BD_HTTP_TILE_MAX_IN_FLIGHT && !g_queue_is_empty (&self->waiting))
+  for (GList *l = self->waiting.head; l != NULL;)
     {
-      GTask *task = g_queue_pop_head (&self->waiting);
+      GList *next = l->next;
+      GTask *task = l->data;
       TileRequest *req = g_task_get_task_data (task);
 
       if (g_cancellable_is_cancelled (req->own))
-        fail (task, G_IO_ERROR_CANCELLED, _("cancelled"));
-      else
-        send (self, task);
+        {
+          g_queue_delete_link (&self->waiting, l);
+          fail (task, G_IO_ERROR_CANCELLED, _("cancelled"));
+        }
+      l = next;
     }
+  while (!self->paused && self->n_in_flight < BD_HTTP_TILE_MAX_IN_FLIGHT &&
+         !g_queue_is_empty (&self->waiting))
+    send (self, g_queue_pop_head (&self->waiting));
 }
 
 static void
@@ -718,6 +726,23 @@ bd_http_tile_source_set_timeout (BdHttpTileSource *self,
 {
   g_return_if_fail (BD_IS_HTTP_TILE_SOURCE (self));
   self->timeout_ms = MAX (timeout_ms, 1);
+}
+
+void
+bd_http_tile_source_set_paused (BdHttpTileSource *self,
+                                gboolean          paused)
+{
+  g_return_if_fail (BD_IS_HTTP_TILE_SOURCE (self));
+
+  self->paused = !!paused;
+  pump (self);
+}
+
+gboolean
+bd_http_tile_source_get_paused (BdHttpTileSource *self)
+{
+  g_return_val_if_fail (BD_IS_HTTP_TILE_SOURCE (self), FALSE);
+  return self->paused;
 }
 
 guint

@@ -42,6 +42,12 @@ const char       *bd_http_tile_source_get_url_template (BdHttpTileSource *self);
  * BD_HTTP_TILE_TIMEOUT_MS). */
 void              bd_http_tile_source_set_timeout      (BdHttpTileSource *self,
                                                         guint             timeout_ms);
+/* While paused (a hidden overlay: libshumate asks for tiles of a hidden
+ * layer too), requests wait and none goes out; those cancelled meanwhile
+ * end. Cached tiles are still read. */
+void              bd_http_tile_source_set_paused       (BdHttpTileSource *self,
+                                                        gboolean          paused);
+gboolean          bd_http_tile_source_get_paused       (BdHttpTileSource *self);
 /* Since the source was made (for "no tile can load"). */
 guint             bd_http_tile_source_get_n_loaded     (BdHttpTileSource *self);
 guint             bd_http_tile_source_get_n_failed     (BdHttpTileSource *self);

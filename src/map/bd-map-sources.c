@@ -149,15 +149,35 @@ bd_map_sources_new_hazard (const char *id)
   return NULL;
 }
 
+static void
+on_overlay_visible_cb (GtkWidget        *layer,
+                       GParamSpec       *pspec,
+                       BdHttpTileSource *tiles)
+{
+  bd_http_tile_source_set_paused (tiles, !gtk_widget_get_visible (layer));
+}
+
 ShumateMapLayer *
 bd_map_sources_new_overlay_layer (ShumateViewport  *viewport,
                                   ShumateMapSource *source,
                                   double            opacity)
 {
   ShumateMapLayer *layer = shumate_map_layer_new (source, viewport);
+  g_autoptr(ShumateDataSource) data = NULL;
 
   gtk_widget_set_opacity (GTK_WIDGET (layer), CLAMP (opacity, 0.0, 1.0));
   gtk_widget_set_visible (GTK_WIDGET (layer), FALSE);   /* off by default */
+
+  /* libshumate 1.0.3 asks for the tiles around the centre of a hidden
+   * layer too: a public server's overlay sends nothing while hidden */
+  if (SHUMATE_IS_RASTER_RENDERER (source))
+    g_object_get (source, "data-source", &data, NULL);
+  if (BD_IS_HTTP_TILE_SOURCE (data))
+    {
+      bd_http_tile_source_set_paused (BD_HTTP_TILE_SOURCE (data), TRUE);
+      g_signal_connect_object (layer, "notify::visible", G_CALLBACK (on_overlay_visible_cb),
+                               data, 0);
+    }
   return layer;
 }
 

@@ -75,7 +75,8 @@ const BdHazardOverlay    *bd_map_sources_get_hazards      (guint       *n_hazard
 /* NULL for an unknown id. */
 ShumateMapSource         *bd_map_sources_new_hazard       (const char  *id);
 /* A ShumateMapLayer of @source, hidden (overlays are off by default), at
- * @opacity (0–1). */
+ * @opacity (0–1). A public server's source (BdHttpTileSource) is paused
+ * while the layer is hidden: nothing is asked of the server. */
 ShumateMapLayer          *bd_map_sources_new_overlay_layer (ShumateViewport  *viewport,
                                                             ShumateMapSource *source,
                                                             double            opacity);
