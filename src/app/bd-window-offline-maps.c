@@ -23,6 +23,7 @@
 #include "bd-application.h"
 #include "bd-city-tile-source.h"
 #include "bd-city-tiles.h"
+#include "bd-http-tile-source.h"
 #include "bd-map-sources.h"
 #include "bd-offline-save-dialog.h"
 
@@ -37,8 +38,15 @@ struct _BdOfflineMaps
   GPtrArray       *city_sets;      /* BdCityTileSet*, base maps and overlays */
   char            *sets_server;    /* the server they came from */
   GtkWidget       *notice;
+  GtkWidget       *notice_text;
   guint            check_id;
   int              network_override;   /* -1: ask GNetworkMonitor */
+  /* the base map's tiles, and their counts when it was chosen or the
+   * network last came or went */
+  ShumateDataSource *watched;
+  guint            since_loaded;
+  guint            since_failed;
+  gboolean         network_was;
   gboolean         watching;           /* the application's sync */
 };
 
@@ -415,25 +423,113 @@ _bd_window_offline_notice_visible (BdWindow *self)
   return maps != NULL && gtk_widget_get_visible (maps->notice);
 }
 
+/* The counts of @data, a city's or a public server's tiles; FALSE for a
+ * source that counts nothing (a file). */
+static gboolean
+tile_counts (ShumateDataSource *data,
+             guint             *loaded,
+             guint             *failed)
+{
+  if (BD_IS_HTTP_TILE_SOURCE (data))
+    {
+      *loaded = bd_http_tile_source_get_n_loaded (BD_HTTP_TILE_SOURCE (data));
+      *failed = bd_http_tile_source_get_n_failed (BD_HTTP_TILE_SOURCE (data));
+      return TRUE;
+    }
+  if (BD_IS_CITY_TILE_SOURCE (data))
+    {
+      *loaded = bd_city_tile_source_get_n_loaded (BD_CITY_TILE_SOURCE (data));
+      *failed = bd_city_tile_source_get_n_failed (BD_CITY_TILE_SOURCE (data));
+      return TRUE;
+    }
+  *loaded = *failed = 0;
+  return FALSE;
+}
+
+static void
+on_counts_changed_cb (ShumateDataSource *data,
+                      BdWindow          *self)
+{
+  _bd_window_update_offline_notice (self);
+}
+
+/* Starts counting the base map's tiles afresh. */
+static void
+count_from_now (BdOfflineMaps *maps)
+{
+  tile_counts (maps->watched, &maps->since_loaded, &maps->since_failed);
+}
+
+static void
+watch_source (BdWindow          *self,
+              ShumateDataSource *data)
+{
+  BdOfflineMaps *maps = get_maps (self);
+
+  if (maps->watched == data)
+    return;
+  if (maps->watched != NULL)
+    g_signal_handlers_disconnect_by_func (maps->watched, on_counts_changed_cb, self);
+  g_set_object (&maps->watched, data);
+  if (BD_IS_HTTP_TILE_SOURCE (data))
+    g_signal_connect_object (data, "counts-changed", G_CALLBACK (on_counts_changed_cb), self, 0);
+  count_from_now (maps);
+}
+
+/* The notice: shown when the base map (not a file) has had tiles fail and
+ * none load since it was chosen or the network last came or went; or,
+ * as a hint, when the system says it is offline and no tile has loaded
+ * since. Hidden as soon as a tile loads. */
 void
 _bd_window_update_offline_notice (BdWindow *self)
 {
   BdOfflineMaps *maps = get_maps (self);
   ShumateMapSource *source;
-  BdCityTileSource *city;
+  g_autoptr(ShumateDataSource) data = NULL;
+  guint loaded = 0, failed = 0;
+  gboolean counted = FALSE;
+  gboolean network;
   gboolean blank = FALSE;
 
   if (maps == NULL)
     return;
   source = shumate_simple_map_get_map_source (self->map);
-  city = current_city_source (self);
+  if (source != NULL && SHUMATE_IS_RASTER_RENDERER (source))
+    g_object_get (source, "data-source", &data, NULL);
+  watch_source (self, data);
+  network = network_available (maps);
+  if (network != maps->network_was)
+    {
+      maps->network_was = network;
+      count_from_now (maps);
+    }
+  if (tile_counts (data, &loaded, &failed))
+    {
+      counted = TRUE;
+      loaded -= MIN (loaded, maps->since_loaded);
+      failed -= MIN (failed, maps->since_failed);
+    }
+
   if (source == NULL || bd_map_sources_id_is_file (shumate_map_source_get_id (source)))
     blank = FALSE;
-  else if (!network_available (maps))
-    blank = TRUE;
-  else if (city != NULL)
-    blank = bd_city_tile_source_get_n_failed (city) > 0 &&
-            bd_city_tile_source_get_n_loaded (city) == 0;
+  else if (counted && loaded > 0)
+    blank = FALSE;
+  else if (!network)
+    {
+      blank = TRUE;
+      gtk_label_set_text (GTK_LABEL (maps->notice_text),
+                          _("The map tiles cannot be loaded: this computer is offline "
+                            "and no offline map is open. Open a map file the city "
+                            "distributed, or one saved before."));
+    }
+  else if (counted && failed > 0)
+    {
+      blank = TRUE;
+      gtk_label_set_text (GTK_LABEL (maps->notice_text),
+                          _("The map tiles cannot be loaded: the map’s server does not "
+                            "send them. Choose another base map, or open a map file the "
+                            "city distributed, or one saved before."));
+    }
   gtk_widget_set_visible (maps->notice, blank);
 }
 
@@ -462,7 +558,7 @@ on_network_changed_cb (GNetworkMonitor *monitor,
 }
 
 static GtkWidget *
-make_notice (void)
+make_notice (GtkWidget **text_out)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *title = gtk_label_new (_("No map can be shown"));
@@ -489,6 +585,7 @@ make_notice (void)
   gtk_accessible_update_relation (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                   title, NULL, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, text, NULL, -1);
   gtk_widget_set_visible (box, FALSE);
+  *text_out = text;
   return box;
 }
 
@@ -524,7 +621,8 @@ _bd_window_init_offline_maps (BdWindow *self)
   maps->network_override = -1;
   maps->session = soup_session_new_with_options ("max-conns-per-host", 6, "timeout", 30, NULL);
   maps->cancellable = g_cancellable_new ();
-  maps->notice = make_notice ();
+  maps->notice = make_notice (&maps->notice_text);
+  maps->network_was = network_available (maps);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->map_overlay), maps->notice);
   g_action_map_add_action_entries (G_ACTION_MAP (self), offline_entries,
                                    G_N_ELEMENTS (offline_entries), self);
@@ -548,6 +646,9 @@ _bd_window_dispose_offline_maps (BdWindow *self)
   g_cancellable_cancel (maps->cancellable);
   g_clear_object (&maps->cancellable);
   g_clear_handle_id (&maps->check_id, g_source_remove);
+  if (maps->watched != NULL)
+    g_signal_handlers_disconnect_by_func (maps->watched, on_counts_changed_cb, self);
+  g_clear_object (&maps->watched);
   g_clear_pointer (&maps->city_sets, g_ptr_array_unref);
   g_clear_object (&maps->session);
   g_free (maps->sets_server);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bd-city-tile-source.h"
+#include "bd-http-tile-source.h"
 #include "bd-tile-source.h"
 
 #define GSI_LICENSE_URI "https://maps.gsi.go.jp/development/ichiran.html"
@@ -80,6 +81,52 @@ static const BdHazardOverlay hazard_overlays[] = {
     HAZARD_BASE "05_kyukeishakeikaikuiki/{z}/{x}/{y}.png", 2, 17 },
 };
 
+/* Tests only: sources' URL templates by id, and their timeout. */
+static GHashTable *url_overrides;
+static guint timeout_override;
+
+void
+_bd_map_sources_set_url_override (const char *id,
+                                  const char *url_template)
+{
+  g_return_if_fail (id != NULL);
+
+  if (url_overrides == NULL)
+    url_overrides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (url_template != NULL)
+    g_hash_table_replace (url_overrides, g_strdup (id), g_strdup (url_template));
+  else
+    g_hash_table_remove (url_overrides, id);
+}
+
+void
+_bd_map_sources_set_timeout_override (guint timeout_ms)
+{
+  timeout_override = timeout_ms;
+}
+
+/* A ShumateRasterRenderer over a BdHttpTileSource. */
+static ShumateMapSource *
+new_network (const char *id,
+             const char *name,
+             const char *license,
+             const char *license_uri,
+             guint       min_zoom,
+             guint       max_zoom,
+             const char *url_template)
+{
+  const char *override = url_overrides != NULL ? g_hash_table_lookup (url_overrides, id) : NULL;
+  g_autoptr(BdHttpTileSource) tiles = bd_http_tile_source_new (override != NULL ? override
+                                                                                : url_template);
+
+  if (timeout_override > 0)
+    bd_http_tile_source_set_timeout (tiles, timeout_override);
+  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (id, name, license, license_uri,
+                                                               min_zoom, max_zoom, 256,
+                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                               SHUMATE_DATA_SOURCE (tiles)));
+}
+
 const BdHazardOverlay *
 bd_map_sources_get_hazards (guint *n_hazards)
 {
@@ -93,19 +140,21 @@ bd_map_sources_new_hazard (const char *id)
   for (guint i = 0; i < G_N_ELEMENTS (hazard_overlays); i++)
     {
       const BdHazardOverlay *h = &hazard_overlays[i];
-      g_autoptr(ShumateTileDownloader) downloader = NULL;
 
       if (g_strcmp0 (id, h->id) != 0)
         continue;
-      downloader = shumate_tile_downloader_new (h->url_template);
-      return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (h->id, _(h->name),
-                                                                   "出典：ハザードマップポータルサイト",
-                                                                   HAZARD_LICENSE_URI,
-                                                                   h->min_zoom, h->max_zoom, 256,
-                                                                   SHUMATE_MAP_PROJECTION_MERCATOR,
-                                                                   SHUMATE_DATA_SOURCE (downloader)));
+      return new_network (h->id, _(h->name), "出典：ハザードマップポータルサイト",
+                          HAZARD_LICENSE_URI, h->min_zoom, h->max_zoom, h->url_template);
     }
   return NULL;
+}
+
+static void
+on_overlay_visible_cb (GtkWidget        *layer,
+                       GParamSpec       *pspec,
+                       BdHttpTileSource *tiles)
+{
+  bd_http_tile_source_set_paused (tiles, !gtk_widget_get_visible (layer));
 }
 
 ShumateMapLayer *
@@ -114,9 +163,21 @@ bd_map_sources_new_overlay_layer (ShumateViewport  *viewport,
                                   double            opacity)
 {
   ShumateMapLayer *layer = shumate_map_layer_new (source, viewport);
+  g_autoptr(ShumateDataSource) data = NULL;
 
   gtk_widget_set_opacity (GTK_WIDGET (layer), CLAMP (opacity, 0.0, 1.0));
   gtk_widget_set_visible (GTK_WIDGET (layer), FALSE);   /* off by default */
+
+  /* libshumate 1.0.3 asks for the tiles around the centre of a hidden
+   * layer too: a public server's overlay sends nothing while hidden */
+  if (SHUMATE_IS_RASTER_RENDERER (source))
+    g_object_get (source, "data-source", &data, NULL);
+  if (BD_IS_HTTP_TILE_SOURCE (data))
+    {
+      bd_http_tile_source_set_paused (BD_HTTP_TILE_SOURCE (data), TRUE);
+      g_signal_connect_object (layer, "notify::visible", G_CALLBACK (on_overlay_visible_cb),
+                               data, 0);
+    }
   return layer;
 }
 
@@ -335,20 +396,12 @@ bd_map_sources_new_registry (const char  *local_path,
   for (guint i = 0; i < G_N_ELEMENTS (network_sources); i++)
     {
       const NetworkSource *s = &network_sources[i];
-      g_autoptr(ShumateTileDownloader) downloader = shumate_tile_downloader_new (s->url_template);
-      ShumateRasterRenderer *renderer;
 
-      renderer = shumate_raster_renderer_new_full (s->id,
-                                                   _(s->name),
-                                                   _(s->license),
-                                                   s->license_uri,
-                                                   s->min_zoom,
-                                                   s->max_zoom,
-                                                   256,
-                                                   SHUMATE_MAP_PROJECTION_MERCATOR,
-                                                   SHUMATE_DATA_SOURCE (downloader));
       /* The registry takes this reference. */
-      shumate_map_source_registry_add (registry, SHUMATE_MAP_SOURCE (renderer));
+      shumate_map_source_registry_add (registry,
+                                       new_network (s->id, _(s->name), _(s->license),
+                                                    s->license_uri, s->min_zoom, s->max_zoom,
+                                                    s->url_template));
     }
 
   if (local_path != NULL)

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 /* The base maps of DOMAIN.md B.3: GSI standard (default), GSI pale, GSI
  * aerial photo and OpenStreetMap, each a ShumateRasterRenderer over a
- * ShumateTileDownloader with its attribution (license text), id and zoom
+ * BdHttpTileSource (bounded, counted) with its attribution (license text), id and zoom
  * range; and a local source (MBTiles or tile folder) when one is given. */
 
 #define BD_MAP_SOURCE_GSI_STD   "gsi-std"
@@ -75,9 +75,17 @@ const BdHazardOverlay    *bd_map_sources_get_hazards      (guint       *n_hazard
 /* NULL for an unknown id. */
 ShumateMapSource         *bd_map_sources_new_hazard       (const char  *id);
 /* A ShumateMapLayer of @source, hidden (overlays are off by default), at
- * @opacity (0–1). */
+ * @opacity (0–1). A public server's source (BdHttpTileSource) is paused
+ * while the layer is hidden: nothing is asked of the server. */
 ShumateMapLayer          *bd_map_sources_new_overlay_layer (ShumateViewport  *viewport,
                                                             ShumateMapSource *source,
                                                             double            opacity);
+
+/* Tests only: the network sources (base maps and hazard overlays) made
+ * from now on read @id's tiles from @url_template instead (NULL: the real
+ * one again), and give up on a tile after @timeout_ms (0: the default). */
+void                      _bd_map_sources_set_url_override     (const char *id,
+                                                                const char *url_template);
+void                      _bd_map_sources_set_timeout_override (guint       timeout_ms);
 
 G_END_DECLS
