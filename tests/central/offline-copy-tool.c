@@ -96,7 +96,9 @@ main (int   argc,
   if (g_strv_length (box) != 4)
     return 2;
 
-  session = soup_session_new ();
+  /* as the window's session (bd-window-offline-maps.c), without its I/O
+   * timeout: the copy's own tile timeout is what is tested */
+  session = soup_session_new_with_options ("max-conns-per-host", 6, NULL);
   loop = g_main_loop_new (NULL, FALSE);
   state.loop = loop;
   state.cancellable = g_cancellable_new ();
