@@ -13,6 +13,10 @@
  * base map (pixels); hidden again, no more requests; the choice and the
  * opacity survive a new window; a set the city withdraws leaves the panel
  * and the settings keep what they said of it.
+ *
+ * And the offline copy into the map file the window is showing: it
+ * finishes while the map reads the file, a second copy into it at the
+ * same time is refused naming the file, and the map still draws it.
  */
 
 #define G_LOG_DOMAIN "test-city-overlays"
@@ -23,10 +27,13 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <sqlite3.h>
 
 #include "bd-application.h"
 #include "bd-map-sources.h"
 #include "bd-mbtiles-writer.h"
+#include "bd-offline-copy.h"
+#include "bd-offline-save-dialog.h"
 #include "bd-window-overlays.h"
 #include "sync-harness.h"
 #include "ui-util.h"
@@ -515,6 +522,166 @@ restored_scenario (BdApplication *app,
   close_window (GTK_WINDOW (window));
 }
 
+static gboolean
+city_source_known (gpointer data)
+{
+  BdWindow *window = data;
+
+  return shumate_map_source_registry_get_by_id (window->registry, "city:city") != NULL;
+}
+
+static gboolean
+source_is_file (gpointer data)
+{
+  BdWindow *window = data;
+  ShumateMapSource *source = shumate_simple_map_get_map_source (window->map);
+
+  return source != NULL && g_str_has_prefix (shumate_map_source_get_id (source), "file:");
+}
+
+static gint64
+sql_number (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 2000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &s, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    n = sqlite3_column_int64 (s, 0);
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return n;
+}
+
+static gboolean
+centre_is_city_grey (gpointer data)
+{
+  guint32 p = centre_pixel (data);
+
+  iterate_for (50);
+  return RED (p) == 0xd0 && GREEN (p) == 0xd0 && BLUE (p) == 0xd0;
+}
+
+typedef struct
+{
+  BdOfflineCopy *copy;
+  gboolean       done;
+  gboolean       ok;
+  GError        *error;
+} CopyResult;
+
+static void
+on_copied_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CopyResult *copied = user_data;
+
+  copied->ok = bd_offline_copy_run_finish (copied->copy, result, &copied->error);
+  copied->done = TRUE;
+}
+
+static gboolean
+copy_done (gpointer data)
+{
+  return ((CopyResult *) data)->done;
+}
+
+static void
+shown_file_scenario (BdApplication *app,
+                     BdWindow      *window)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *path = g_build_filename (tmp_dir, "shown.mbtiles", NULL);
+  g_autofree char *lock = g_strconcat (path, "-lock", NULL);
+  g_autoptr(GPtrArray) sets = NULL;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 6, NULL);
+  BdOfflineCopy *copy = NULL;
+  BdOfflineCopy *second = NULL;
+  g_autoptr(GError) error = NULL;
+  const BdCityTileSet *city = NULL;
+  BdOfflineSaveDialog *dialog;
+  CopyResult copied = { 0 };
+  gint64 whole, removed;
+  double lat[2], lon[2];
+  GtkWidget *map = GTK_WIDGET (_bd_window_get_map (window));
+
+  /* the city's map saved for offline use: the map file is then shown */
+  wait_until (city_source_known, window);
+  g_settings_set_string (settings, "map-source", "city:city");
+  shumate_map_center_on (_bd_window_get_map (window), CENTRE_LAT, CENTRE_LON);
+  shumate_viewport_set_zoom_level (_bd_window_get_viewport (window), 12);
+  dialog = _bd_window_save_offline_area (window);
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  bd_offline_save_dialog_start (dialog, path);
+  wait_until (pointer_is_null, &dialog);
+  wait_until (source_is_file, window);
+  wait_until (centre_is_city_grey, window);
+  whole = sql_number (path, "SELECT COUNT (*) FROM tiles");
+  g_assert_cmpint (whole, >, 10);
+
+  /* some of it lost, then copied again while the window shows the file */
+  g_assert_cmpint (sql_number (path, "SELECT COUNT (*) FROM tiles WHERE zoom_level = 13"), >, 0);
+  sql_number (path, "DELETE FROM tiles WHERE zoom_level = 13");
+  removed = whole - sql_number (path, "SELECT COUNT (*) FROM tiles");
+  g_assert_cmpint (removed, >, 0);
+
+  sets = _bd_window_get_city_tile_sets (window, FALSE);
+  for (guint i = 0; i < sets->len; i++)
+    if (g_strcmp0 (((BdCityTileSet *) g_ptr_array_index (sets, i))->name, "city") == 0)
+      city = g_ptr_array_index (sets, i);
+  g_assert_nonnull (city);
+  shumate_viewport_widget_coords_to_location (_bd_window_get_viewport (window), map, 0, 0,
+                                              &lat[0], &lon[0]);
+  shumate_viewport_widget_coords_to_location (_bd_window_get_viewport (window), map,
+                                              gtk_widget_get_width (map),
+                                              gtk_widget_get_height (map), &lat[1], &lon[1]);
+  copy = bd_offline_copy_new (session, city, proxy_base, server->token, path,
+                              MIN (lon[0], lon[1]), MIN (lat[0], lat[1]),
+                              MAX (lon[0], lon[1]), MAX (lat[0], lat[1]), 12, 14, &error);
+  g_assert_no_error (error);
+  copied.copy = copy;
+  bd_offline_copy_run_async (copy, NULL, on_copied_cb, &copied);
+
+  /* a second copy into it meanwhile: refused at once, naming the file */
+  second = bd_offline_copy_new (session, city, proxy_base, server->token, path,
+                                MIN (lon[0], lon[1]), MIN (lat[0], lat[1]),
+                                MAX (lon[0], lon[1]), MAX (lat[0], lat[1]), 12, 14, &error);
+  g_assert_null (second);
+  g_assert_error (error, BD_MBTILES_WRITER_ERROR, BD_MBTILES_WRITER_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+
+  /* the map reads the file all the while */
+  shumate_viewport_set_zoom_level (_bd_window_get_viewport (window), 13);
+  wait_until (copy_done, &copied);
+  g_assert_no_error (copied.error);
+  g_assert_true (copied.ok);
+  g_assert_cmpuint (bd_offline_copy_get_stats (copy)->fetched, ==, (guint64) removed);
+  g_assert_cmpuint (bd_offline_copy_get_stats (copy)->failed, ==, 0);
+  bd_offline_copy_free (copy);
+  g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (sql_number (path, "SELECT COUNT (*) FROM tiles"), ==, whole);
+  g_assert_cmpint (sql_number (path, "SELECT COUNT (*) FROM pragma_integrity_check WHERE "
+                                     "integrity_check = 'ok'"), ==, 1);
+  g_assert_true (source_is_file (window));
+  wait_until (centre_is_city_grey, window);
+
+  g_settings_set_string (settings, "map-source", BD_MAP_SOURCE_LOCAL);
+  close_window (GTK_WINDOW (window));
+}
+
+static void
+test_shown_file (void)
+{
+  run_app (shown_file_scenario);
+}
+
 static void
 test_city_overlays (void)
 {
@@ -550,6 +717,7 @@ main (int   argc,
   start_proxy ();
 
   g_test_add_func ("/bd/city-overlays/panel", test_city_overlays);
+  g_test_add_func ("/bd/city-overlays/copy-into-shown-file", test_shown_file);
   status = g_test_run ();
 
   soup_server_disconnect (proxy);
