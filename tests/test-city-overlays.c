@@ -391,6 +391,29 @@ requested (gpointer data)
   return overlay_requests > 0;
 }
 
+/* The map on the city centre at zoom 12, until it stays there (the
+ * window may still be moving it). */
+static void
+settle_on_city (BdWindow *window)
+{
+  ShumateViewport *viewport = _bd_window_get_viewport (window);
+
+  for (guint i = 0, still = 0; i < 100 && still < 3; i++)
+    {
+      if (fabs (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)) - CENTRE_LAT) < 1e-4 &&
+          fabs (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)) - CENTRE_LON) < 1e-4 &&
+          shumate_viewport_get_zoom_level (viewport) == 12)
+        still++;
+      else
+        {
+          still = 0;
+          shumate_map_center_on (_bd_window_get_map (window), CENTRE_LAT, CENTRE_LON);
+          shumate_viewport_set_zoom_level (viewport, 12);
+        }
+      iterate_for (100);
+    }
+}
+
 static void
 first_scenario (BdApplication *app,
                 BdWindow      *window)
@@ -402,8 +425,7 @@ first_scenario (BdApplication *app,
 
   /* the base map: the test's tile folder, nothing from the server */
   g_settings_set_string (settings, "map-source", BD_MAP_SOURCE_LOCAL);
-  shumate_map_center_on (_bd_window_get_map (window), CENTRE_LAT, CENTRE_LON);
-  shumate_viewport_set_zoom_level (_bd_window_get_viewport (window), 12);
+  settle_on_city (window);
 
   /* the city's list arrives: a row for its overlay, off, named and credited */
   wait_until (row_present, window);
@@ -585,6 +607,17 @@ on_copied_cb (GObject      *object,
   copied->done = TRUE;
 }
 
+/* What the dialog says, when it does not end. */
+static void
+dump_labels (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_test_message ("%s", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    dump_labels (child);
+}
+
 static gboolean
 copy_done (gpointer data)
 {
@@ -613,13 +646,16 @@ shown_file_scenario (BdApplication *app,
   /* the city's map saved for offline use: the map file is then shown */
   wait_until (city_source_known, window);
   g_settings_set_string (settings, "map-source", "city:city");
-  shumate_map_center_on (_bd_window_get_map (window), CENTRE_LAT, CENTRE_LON);
-  shumate_viewport_set_zoom_level (_bd_window_get_viewport (window), 12);
+  settle_on_city (window);
   dialog = _bd_window_save_offline_area (window);
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   bd_offline_save_dialog_start (dialog, path);
-  wait_until (pointer_is_null, &dialog);
+  if (!iterate_until (pointer_is_null, &dialog, TIMEOUT_MS))
+    {
+      dump_labels (GTK_WIDGET (dialog));
+      g_error ("the copy did not end");
+    }
   wait_until (source_is_file, window);
   wait_until (centre_is_city_grey, window);
   whole = sql_number (path, "SELECT COUNT (*) FROM tiles");
