@@ -29,6 +29,8 @@
 #include "bd-overlay-style.h"
 #include "bd-report-layer.h"
 
+/* The rows of the city's overlay tile sets: this and the set's name. */
+#define BD_CITY_OVERLAY_PREFIX "city-overlay:"
 /* Overlay files remembered at most. */
 #define MAX_OVERLAY_FILES 16
 #define SWATCH_SIZE 24
@@ -88,16 +90,64 @@ static GtkWidget *
 entry_widget (BdWindow     *self,
               BdLayerEntry *entry)
 {
-  return entry->layer != NULL ? GTK_WIDGET (entry->layer) : get_base_layer (self);
+  if (entry->layer != NULL)
+    return GTK_WIDGET (entry->layer);
+  /* a tile overlay hidden has none (park_tile_layer) */
+  return entry->movable ? NULL : get_base_layer (self);
 }
 
 /* ------------------------------------------------------- settings */
+
+/* The city's overlays come with its tile list, after the window opens,
+ * and go when the city withdraws one: a row not here now keeps what the
+ * settings say of it (its place after the same row as before). */
+static void
+keep_absent_city_overlays (BdWindow        *self,
+                           GPtrArray       *order,
+                           GVariantBuilder *visible,
+                           GVariantBuilder *opacity)
+{
+  g_auto(GStrv) old_order = g_settings_get_strv (self->settings, "layer-order");
+  g_autoptr(GVariant) old_visible = g_settings_get_value (self->settings, "layer-visible");
+  g_autoptr(GVariant) old_opacity = g_settings_get_value (self->settings, "layer-opacity");
+  GVariantIter iter;
+  const char *id;
+  gboolean shown;
+  double alpha;
+
+  g_variant_iter_init (&iter, old_visible);
+  while (g_variant_iter_next (&iter, "{&sb}", &id, &shown))
+    if (g_str_has_prefix (id, BD_CITY_OVERLAY_PREFIX) && find_entry (self, id, NULL) == NULL)
+      g_variant_builder_add (visible, "{sb}", id, shown);
+  g_variant_iter_init (&iter, old_opacity);
+  while (g_variant_iter_next (&iter, "{&sd}", &id, &alpha))
+    if (g_str_has_prefix (id, BD_CITY_OVERLAY_PREFIX) && find_entry (self, id, NULL) == NULL)
+      g_variant_builder_add (opacity, "{sd}", id, alpha);
+
+  for (guint i = 0; old_order[i] != NULL; i++)
+    {
+      guint at = 0;
+
+      if (!g_str_has_prefix (old_order[i], BD_CITY_OVERLAY_PREFIX) ||
+          find_entry (self, old_order[i], NULL) != NULL)
+        continue;
+      /* after the row it followed, if that is still in the order */
+      for (guint j = i; j > 0 && at == 0; j--)
+        for (guint k = 0; k < order->len; k++)
+          if (g_strcmp0 (g_ptr_array_index (order, k), old_order[j - 1]) == 0)
+            {
+              at = k + 1;
+              break;
+            }
+      g_ptr_array_insert (order, (int) at, g_strdup (old_order[i]));
+    }
+}
 
 static void
 save_settings (BdWindow *self)
 {
   BdWindowOverlays *o = self->overlays;
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
   GVariantBuilder visible, opacity;
 
   if (o->loading)
@@ -110,12 +160,13 @@ save_settings (BdWindow *self)
       BdLayerEntry *entry = g_ptr_array_index (o->entries, i);
 
       if (entry->movable)
-        g_ptr_array_add (order, entry->id);
+        g_ptr_array_add (order, g_strdup (entry->id));
       g_variant_builder_add (&visible, "{sb}", entry->id,
                              gtk_switch_get_active (GTK_SWITCH (entry->toggle)));
       g_variant_builder_add (&opacity, "{sd}", entry->id,
                              gtk_range_get_value (GTK_RANGE (entry->scale)) / 100.0);
     }
+  keep_absent_city_overlays (self, order, &visible, &opacity);
   g_ptr_array_add (order, NULL);
 
   /* Not g_settings_delay () on the window's settings: that would leave
@@ -179,11 +230,45 @@ apply_order (BdWindow *self)
   }
 }
 
+/* A tile overlay (the Hazard Map Portal's, the city's, a file) hidden is
+ * taken off the map and dropped, its source kept on the row: a
+ * ShumateMapLayer, hidden or off the map, still loads tiles as the map
+ * moves, and a hidden layer must ask the server for nothing. Shown, a new
+ * layer of the source goes back on the map, in its place. */
+static void
+park_tile_layer (BdWindow     *self,
+                 BdLayerEntry *entry,
+                 gboolean      shown)
+{
+  ShumateMap *map = _bd_window_get_map (self);
+  ShumateMapSource *source;
+
+  if (entry->layer != NULL && SHUMATE_IS_MAP_LAYER (entry->layer) && !shown)
+    {
+      g_object_get (entry->layer, "map-source", &source, NULL);
+      g_object_set_data_full (G_OBJECT (entry->row), "bd-tile-source", source, g_object_unref);
+      if (gtk_widget_get_parent (GTK_WIDGET (entry->layer)) == GTK_WIDGET (map))
+        shumate_map_remove_layer (map, entry->layer);
+      g_clear_object (&entry->layer);
+    }
+  else if (entry->layer == NULL && shown &&
+           (source = g_object_get_data (G_OBJECT (entry->row), "bd-tile-source")) != NULL)
+    {
+      entry->layer = SHUMATE_LAYER (g_object_ref_sink (shumate_map_layer_new (source,
+                                                                               _bd_window_get_viewport (self))));
+      shumate_map_insert_layer_behind (map, entry->layer, SHUMATE_LAYER (self->marker_layer));
+      apply_order (self);
+    }
+}
+
 static void
 apply_entry (BdWindow     *self,
              BdLayerEntry *entry)
 {
-  GtkWidget *widget = entry_widget (self, entry);
+  GtkWidget *widget;
+
+  park_tile_layer (self, entry, gtk_switch_get_active (GTK_SWITCH (entry->toggle)));
+  widget = entry_widget (self, entry);
 
   if (widget == NULL)
     return;
@@ -437,6 +522,115 @@ _bd_window_add_map_layer (BdWindow     *self,
   else
     add_entry (self, id, label, layer, visible_default, -1);
   load_settings (self);
+}
+
+/* Takes the row @id and its layer off the panel and the map. What the
+ * settings say of it stays (a city overlay may come back). */
+void
+_bd_window_remove_map_layer (BdWindow   *self,
+                             const char *id)
+{
+  BdWindowOverlays *o = self->overlays;
+  BdLayerEntry *entry;
+  guint index;
+
+  if (o == NULL || (entry = find_entry (self, id, &index)) == NULL || !entry->movable)
+    return;
+  if (entry->layer != NULL &&
+      gtk_widget_get_parent (GTK_WIDGET (entry->layer)) == GTK_WIDGET (_bd_window_get_map (self)))
+    shumate_map_remove_layer (_bd_window_get_map (self), entry->layer);
+  gtk_box_remove (o->rows_box, entry->row);
+  g_ptr_array_remove_index (o->entries, index);
+  apply_order (self);
+}
+
+/* Under the row's name, in small print: where the layer comes from. */
+static void
+set_row_credit (BdLayerEntry *entry,
+                const char   *credit)
+{
+  GtkWidget *name = gtk_widget_get_first_child (entry->row);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new (credit);
+
+  g_object_ref (name);
+  gtk_box_remove (GTK_BOX (entry->row), name);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), name);
+  g_object_unref (name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 8);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_name (label, "credit");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_prepend (GTK_BOX (entry->row), box);
+  gtk_widget_set_tooltip_text (box, credit);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry->toggle),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, credit, -1);
+}
+
+static gboolean
+city_overlay_listed (GPtrArray  *sets,
+                     const char *id)
+{
+  for (guint i = 0; i < sets->len; i++)
+    {
+      const BdCityTileSet *set = g_ptr_array_index (sets, i);
+
+      if (g_strcmp0 (id + strlen (BD_CITY_OVERLAY_PREFIX), set->name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The city's overlay tile sets (`tiles add NAME FILE --overlay`), from its
+ * tile list: a row each, off by default like the hazard layers (a hidden
+ * layer asks the server for nothing), its name and its credit; a set no
+ * longer listed goes. Called when the list arrives. */
+void
+_bd_window_sync_city_overlays (BdWindow *self)
+{
+  g_autoptr(GPtrArray) sets = _bd_window_get_city_tile_sets (self, TRUE);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *entries = self->overlays != NULL ? self->overlays->entries : NULL;
+
+  if (entries == NULL)
+    return;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BdLayerEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_str_has_prefix (entry->id, BD_CITY_OVERLAY_PREFIX) &&
+          !city_overlay_listed (sets, entry->id))
+        g_ptr_array_add (gone, g_strdup (entry->id));
+    }
+  for (guint i = 0; i < gone->len; i++)
+    _bd_window_remove_map_layer (self, g_ptr_array_index (gone, i));
+
+  for (guint i = 0; i < sets->len; i++)
+    {
+      const BdCityTileSet *set = g_ptr_array_index (sets, i);
+      g_autofree char *id = g_strconcat (BD_CITY_OVERLAY_PREFIX, set->name, NULL);
+      g_autoptr(ShumateMapSource) source = NULL;
+      ShumateMapLayer *layer;
+      const char *credit;
+
+      if (find_entry (self, id, NULL) != NULL)
+        continue;
+      source = _bd_window_new_city_overlay (self, set);
+      if (source == NULL)
+        continue;
+      layer = bd_map_sources_new_overlay_layer (_bd_window_get_viewport (self), source, 1.0);
+      _bd_window_add_map_layer (self, id, set->name, SHUMATE_LAYER (layer), FALSE);
+      /* the attribution as text (the source's licence), else the city */
+      credit = shumate_map_source_get_license (source);
+      if (credit == NULL || credit[0] == '\0' || g_strcmp0 (credit, set->name) == 0)
+        credit = _("From the city’s server");
+      set_row_credit (find_entry (self, id, NULL), credit);
+    }
 }
 
 /* An MBTiles file (or tile folder) as an overlay: a hazard set the city

@@ -326,6 +326,8 @@ on_city_sets_cb (GObject      *object,
     }
   _bd_window_rebuild_map_source_menu (self);
   _bd_window_reapply_map_source (self);
+  /* the overlays among them: rows of the layer panel */
+  _bd_window_sync_city_overlays (self);
 }
 
 static void

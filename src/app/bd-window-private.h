@@ -255,6 +255,13 @@ gboolean         _bd_window_add_overlay_file  (BdWindow     *self,
                                                const char   *path,
                                                gboolean      remember,
                                                GError      **error);
+/* Takes the row @id (a layer added as above) off the panel and the map;
+ * the settings keep what they say of it. */
+void             _bd_window_remove_map_layer  (BdWindow     *self,
+                                               const char   *id);
+/* The city's overlay tile sets as rows "city-overlay:NAME" (off by
+ * default, with their credit); those no longer listed removed. */
+void             _bd_window_sync_city_overlays (BdWindow    *self);
 
 /* bd-window-actions.c */
 void             _bd_window_init_actions      (BdWindow   *self);

@@ -11,7 +11,14 @@
 
 #include "bd-mbtiles-writer.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 G_DEFINE_QUARK (bd-mbtiles-writer-error-quark, bd_mbtiles_writer_error)
@@ -24,6 +31,9 @@ struct _BdMbtilesWriter
   sqlite3_stmt *put;
   sqlite3_stmt *meta;
   guint         pending;     /* tiles in the open transaction */
+  gboolean      opened;
+  int           lock_fd;     /* flock()ed "PATH-lock", or -1 */
+  char         *lock_path;
 };
 
 static const char schema_sql[] =
@@ -43,13 +53,78 @@ db_error (BdMbtilesWriter  *self,
   return FALSE;
 }
 
+/* The writers' lock: flock () on a file beside the map, not on the map
+ * itself (closing another descriptor of the database would drop SQLite's
+ * own POSIX locks in this process). Taken again if the file was replaced
+ * between open and flock (a writer closing unlinks it). */
+static gboolean
+take_lock (BdMbtilesWriter  *self,
+           GError          **error)
+{
+  self->lock_path = g_strconcat (self->path, "-lock", NULL);
+  for (guint attempt = 0; attempt < 5; attempt++)
+    {
+      struct stat held, named;
+      int fd = g_open (self->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+      if (fd < 0)
+        {
+          int saved = errno;
+          g_autofree char *display = g_filename_display_name (self->path);
+
+          g_set_error (error, BD_MBTILES_WRITER_ERROR, BD_MBTILES_WRITER_ERROR_OPEN,
+                       _("Cannot open “%s” as a map file: %s"), display, g_strerror (saved));
+          return FALSE;
+        }
+      if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+        {
+          int saved = errno;
+          g_autofree char *display = g_filename_display_name (self->path);
+
+          close (fd);
+          if (saved == EWOULDBLOCK)
+            g_set_error (error, BD_MBTILES_WRITER_ERROR, BD_MBTILES_WRITER_ERROR_BUSY,
+                         _("The map file “%s” is being written by another copy: wait for it "
+                           "to finish, or choose another file."), display);
+          else
+            g_set_error (error, BD_MBTILES_WRITER_ERROR, BD_MBTILES_WRITER_ERROR_OPEN,
+                         _("Cannot open “%s” as a map file: %s"), display, g_strerror (saved));
+          return FALSE;
+        }
+      if (fstat (fd, &held) == 0 && g_stat (self->lock_path, &named) == 0 &&
+          held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+        {
+          self->lock_fd = fd;
+          return TRUE;
+        }
+      close (fd);
+    }
+  g_set_error (error, BD_MBTILES_WRITER_ERROR, BD_MBTILES_WRITER_ERROR_BUSY,
+               _("The map file “%s” is being written by another copy: wait for it to finish, "
+                 "or choose another file."), self->path);
+  return FALSE;
+}
+
 static void
 writer_free (BdMbtilesWriter *self)
 {
   sqlite3_finalize (self->has);
   sqlite3_finalize (self->put);
   sqlite3_finalize (self->meta);
+  if (self->opened)
+    {
+      /* A whole file again for those who copy it: the WAL folded back
+       * (not while a reader has it open; it stays in WAL mode then) */
+      sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE",
+                    NULL, NULL, NULL);
+    }
   sqlite3_close (self->db);
+  if (self->lock_fd >= 0)
+    {
+      g_unlink (self->lock_path);
+      close (self->lock_fd);
+    }
+  g_free (self->lock_path);
   g_free (self->path);
   g_free (self);
 }
@@ -62,11 +137,21 @@ bd_mbtiles_writer_open (const char  *path,
   int rc;
 
   self->path = g_strdup (path);
+  self->lock_fd = -1;
+  if (!take_lock (self, error))
+    {
+      writer_free (self);
+      return NULL;
+    }
   rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     goto fail;
   sqlite3_busy_timeout (self->db, 2000);
-  if (sqlite3_exec (self->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+  /* WAL: a commit costs no fsync (synchronous NORMAL), so a copy may
+   * commit every tile, and survives the process being killed */
+  if (sqlite3_exec (self->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+                    NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (self->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
     goto fail;
   if (sqlite3_prepare_v2 (self->db, "SELECT 1 FROM tiles WHERE zoom_level = ?1 AND"
                           " tile_column = ?2 AND tile_row = ?3", -1, &self->has, NULL) != SQLITE_OK ||
@@ -76,6 +161,7 @@ bd_mbtiles_writer_open (const char  *path,
       sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO metadata (name, value)"
                           " VALUES (?1, ?2)", -1, &self->meta, NULL) != SQLITE_OK)
     goto fail;
+  self->opened = TRUE;
   return self;
 
 fail:

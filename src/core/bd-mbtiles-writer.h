@@ -13,7 +13,15 @@ G_BEGIN_DECLS
 
 /* Writes an MBTiles 1.3 file (tiles in TMS rows, metadata), tiles in
  * batched transactions. Opening a file made before continues it: its
- * tiles are kept and bd_mbtiles_writer_has_tile() says which exist. */
+ * tiles are kept and bd_mbtiles_writer_has_tile() says which exist.
+ *
+ * One writer at a time: a second bd_mbtiles_writer_open () of the same
+ * file, in this process or another, fails at once with
+ * BD_MBTILES_WRITER_ERROR_BUSY naming the file (an advisory lock on
+ * "FILE-lock", released by the kernel if the writer is killed). Readers
+ * (the map showing the file) go on reading while it is written: the file
+ * is in WAL mode while open, every commit whole even if the process is
+ * killed, and back in rollback-journal mode when closed. */
 
 #define BD_MBTILES_WRITER_ERROR (bd_mbtiles_writer_error_quark ())
 
@@ -21,6 +29,7 @@ typedef enum
 {
   BD_MBTILES_WRITER_ERROR_OPEN,
   BD_MBTILES_WRITER_ERROR_WRITE,
+  BD_MBTILES_WRITER_ERROR_BUSY,    /* another writer has the file */
 } BdMbtilesWriterError;
 
 /* Tiles written in one transaction. */

@@ -12,6 +12,7 @@
 #include "bd-offline-copy.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -44,6 +45,7 @@ struct _BdOfflineCopy
   gpointer              progress_data;
   gint64                last_progress;
   gint64                progress_interval;   /* µs */
+  guint                 tile_timeout_ms;
 };
 
 static void
@@ -218,6 +220,7 @@ bd_offline_copy_new (SoupSession          *session,
     return NULL;
 
   self->progress_interval = PROGRESS_INTERVAL_US;
+  self->tile_timeout_ms = BD_OFFLINE_COPY_TILE_TIMEOUT_MS;
   self->z = min_zoom;
   tile_range (min_lon, min_lat, max_lon, max_lat, self->z, &self->x0, &self->x1, &self->y0, &self->y1);
   self->x = self->x0;
@@ -245,6 +248,88 @@ bd_offline_copy_set_progress_interval (BdOfflineCopy *self,
                                        guint          interval_ms)
 {
   self->progress_interval = (gint64) interval_ms * 1000;
+}
+
+void
+bd_offline_copy_set_tile_timeout (BdOfflineCopy *self,
+                                  guint          timeout_ms)
+{
+  self->tile_timeout_ms = MAX (timeout_ms, 1);
+}
+
+const char *
+bd_offline_copy_failure_name (BdOfflineCopyFailure failure)
+{
+  static const char *const names[] = { "network", "status", "too-large", "not-image",
+                                       "truncated", "timeout" };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == BD_OFFLINE_COPY_N_FAILURES);
+  g_return_val_if_fail (failure < BD_OFFLINE_COPY_N_FAILURES, NULL);
+  return names[failure];
+}
+
+const char *
+bd_offline_copy_failure_text (BdOfflineCopyFailure failure)
+{
+  switch (failure)
+    {
+    case BD_OFFLINE_COPY_FAILURE_NETWORK:
+      return _("the connection failed or was cut");
+    case BD_OFFLINE_COPY_FAILURE_STATUS:
+      return _("the server answered with an error");
+    case BD_OFFLINE_COPY_FAILURE_TOO_LARGE:
+      return _("the tile is too large, or of no stated size");
+    case BD_OFFLINE_COPY_FAILURE_NOT_IMAGE:
+      return _("the answer is not an image of the map’s format");
+    case BD_OFFLINE_COPY_FAILURE_TRUNCATED:
+      return _("the image is cut short");
+    case BD_OFFLINE_COPY_FAILURE_TIMEOUT:
+      return _("no answer in time");
+    case BD_OFFLINE_COPY_N_FAILURES:
+    default:
+      break;
+    }
+  g_return_val_if_reached (NULL);
+}
+
+static const guint8 png_signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+/* the IEND chunk: no data, its type, its CRC */
+static const guint8 png_end[] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+
+gboolean
+bd_offline_copy_check_tile (GBytes               *data,
+                            const char           *format,
+                            BdOfflineCopyFailure *failure)
+{
+  gsize size = 0;
+  const guint8 *p = data != NULL ? g_bytes_get_data (data, &size) : NULL;
+  BdOfflineCopyFailure why = BD_OFFLINE_COPY_FAILURE_NOT_IMAGE;
+  gboolean png = size >= sizeof png_signature &&
+                 memcmp (p, png_signature, sizeof png_signature) == 0;
+  gboolean jpeg = size >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff;
+  gboolean webp = size >= 12 && memcmp (p, "RIFF", 4) == 0 && memcmp (p + 8, "WEBP", 4) == 0;
+
+  if (g_strcmp0 (format, "png") == 0 ? png :
+      g_strcmp0 (format, "jpg") == 0 || g_strcmp0 (format, "jpeg") == 0 ? jpeg :
+      g_strcmp0 (format, "webp") == 0 ? webp : (png || jpeg || webp))
+    {
+      why = BD_OFFLINE_COPY_FAILURE_TRUNCATED;
+      if (png && size >= sizeof png_signature + sizeof png_end &&
+          memcmp (p + size - sizeof png_end, png_end, sizeof png_end) == 0)
+        return TRUE;
+      if (jpeg)
+        {
+          /* the end-of-image marker, maybe followed by padding */
+          for (gsize i = size - 1; i >= 3 && i + 64 >= size; i--)
+            if (p[i - 1] == 0xff && p[i] == 0xd9)
+              return TRUE;
+        }
+      if (webp && 8 + (gsize) (p[4] | p[5] << 8 | p[6] << 16 | (guint32) p[7] << 24) <= size)
+        return TRUE;
+    }
+  if (failure != NULL)
+    *failure = why;
+  return FALSE;
 }
 
 /* The next tile to deal with, or FALSE when all were. */
@@ -294,7 +379,12 @@ typedef struct
 {
   BdOfflineCopy *copy;
   SoupMessage   *msg;
-  GCancellable  *cancellable;
+  GCancellable  *cancellable;   /* this request's: a timeout, a large body, the copy's */
+  GCancellable  *copy_cancellable;
+  gulong         cancelled_id;
+  GSource       *timeout;
+  gboolean       timed_out;
+  gboolean       too_large;
   guint          z, x, y;
 } TileRequest;
 
@@ -322,7 +412,56 @@ on_tile_got_headers_cb (SoupMessage *msg,
   if (soup_message_get_status (msg) == SOUP_STATUS_OK &&
       (soup_message_headers_get_encoding (soup_message_get_response_headers (msg)) !=
        SOUP_ENCODING_CONTENT_LENGTH || length > BD_CITY_TILE_MAX_BYTES))
-    g_cancellable_cancel (request->cancellable);
+    {
+      request->too_large = TRUE;
+      g_cancellable_cancel (request->cancellable);
+    }
+}
+
+static gboolean
+on_tile_timeout_cb (gpointer user_data)
+{
+  TileRequest *request = user_data;
+
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* The copy cancelled: the requests under way too (a tile that never
+ * answers must not hold the end back). */
+static void
+on_copy_cancelled_cb (GCancellable *copy_cancellable,
+                      GCancellable *request_cancellable)
+{
+  g_cancellable_cancel (request_cancellable);
+}
+
+static void
+count_failure (BdOfflineCopy        *self,
+               TileRequest          *request,
+               BdOfflineCopyFailure  why,
+               guint                 status,
+               const GError         *error)
+{
+  self->stats.failed++;
+  self->stats.failed_by[why]++;
+  g_debug ("Tile %u/%u/%u not copied: %s (%u%s%s)", request->z, request->x, request->y,
+           bd_offline_copy_failure_name (why), status, error ? ", " : "",
+           error ? error->message : "");
+  if (++self->failures_in_a_row < BD_OFFLINE_COPY_MAX_FAILURES)
+    return;
+  if (why == BD_OFFLINE_COPY_FAILURE_NETWORK && error != NULL)
+    stop_with (self, g_error_new (BD_CITY_TILES_ERROR, BD_CITY_TILES_ERROR_HTTP,
+                                  _("The city’s server cannot be reached: %s"), error->message));
+  else if (why == BD_OFFLINE_COPY_FAILURE_STATUS)
+    stop_with (self, g_error_new (BD_CITY_TILES_ERROR, BD_CITY_TILES_ERROR_HTTP,
+                                  _("The city’s server answers with errors (%u)."), status));
+  else
+    /* Translators: %s is why a tile was not copied, e.g. "no answer in time" */
+    stop_with (self, g_error_new (BD_CITY_TILES_ERROR, BD_CITY_TILES_ERROR_HTTP,
+                                  _("The city’s server sends no usable tiles: %s."),
+                                  bd_offline_copy_failure_text (why)));
 }
 
 static void
@@ -335,59 +474,68 @@ on_tile_read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   guint status = soup_message_get_status (request->msg);
-  gboolean failed = FALSE;
+  gsize size = body != NULL ? g_bytes_get_size (body) : 0;
+  BdOfflineCopyFailure why = BD_OFFLINE_COPY_FAILURE_NOT_IMAGE;
 
   g_signal_handlers_disconnect_by_data (request->msg, request);
+  g_cancellable_disconnect (request->copy_cancellable, request->cancelled_id);
+  g_source_destroy (request->timeout);
   self->in_flight--;
-  self->stats.done++;
 
-  if (body != NULL && status == SOUP_STATUS_OK && g_bytes_get_size (body) > 0 &&
-      g_bytes_get_size (body) <= BD_CITY_TILE_MAX_BYTES)
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !request->timed_out && !request->too_large)
+    ;   /* the copy was cancelled: this tile waits for the next run */
+  else if (body != NULL && status == SOUP_STATUS_OK && size > 0 && size <= BD_CITY_TILE_MAX_BYTES &&
+           bd_offline_copy_check_tile (body, self->set->format, &why))
     {
       g_autoptr(GError) write_error = NULL;
 
+      self->stats.done++;
+      /* committed at once: a copy killed now fetches it no more */
       if (!bd_mbtiles_writer_put_tile (self->writer, request->z, request->x, request->y, body,
-                                       &write_error))
+                                       &write_error) ||
+          !bd_mbtiles_writer_flush (self->writer, &write_error))
         stop_with (self, g_steal_pointer (&write_error));
       else
         {
           self->stats.fetched++;
-          self->stats.bytes += g_bytes_get_size (body);
+          self->stats.bytes += size;
           self->failures_in_a_row = 0;
         }
     }
   else if (body != NULL && status == SOUP_STATUS_NOT_FOUND)
     {
+      self->stats.done++;
       self->stats.missing++;
       self->failures_in_a_row = 0;
     }
   else if (body != NULL && (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN))
     {
+      self->stats.done++;
       self->stats.failed++;
+      self->stats.failed_by[BD_OFFLINE_COPY_FAILURE_STATUS]++;
       stop_with (self, g_error_new (BD_CITY_TILES_ERROR, BD_CITY_TILES_ERROR_HTTP,
                                     _("The server refused the token (%u)."), status));
     }
   else
-    failed = TRUE;
-
-  if (failed)
     {
-      self->stats.failed++;
-      if (++self->failures_in_a_row >= BD_OFFLINE_COPY_MAX_FAILURES)
-        {
-          if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            stop_with (self, g_error_new (BD_CITY_TILES_ERROR, BD_CITY_TILES_ERROR_HTTP,
-                                          _("The city’s server cannot be reached: %s"),
-                                          error->message));
-          else
-            stop_with (self, g_error_new (BD_CITY_TILES_ERROR, BD_CITY_TILES_ERROR_HTTP,
-                                          _("The city’s server answers with errors (%u)."),
-                                          status));
-        }
+      self->stats.done++;
+      if (request->timed_out)
+        why = BD_OFFLINE_COPY_FAILURE_TIMEOUT;
+      else if (request->too_large || size > BD_CITY_TILE_MAX_BYTES)
+        why = BD_OFFLINE_COPY_FAILURE_TOO_LARGE;
+      else if (error != NULL)
+        why = BD_OFFLINE_COPY_FAILURE_NETWORK;
+      else if (status != SOUP_STATUS_OK)
+        why = BD_OFFLINE_COPY_FAILURE_STATUS;
+      /* else: empty, not an image, or cut short (why says) */
+      count_failure (self, request, why, status, error);
     }
 
+  g_source_unref (request->timeout);
   g_object_unref (request->msg);
   g_object_unref (request->cancellable);
+  g_object_unref (request->copy_cancellable);
   g_free (request);
   pump (self);
 }
@@ -442,6 +590,13 @@ pump (BdOfflineCopy *self)
           break;
         }
       request->cancellable = g_cancellable_new ();
+      request->copy_cancellable = g_object_ref (cancellable);
+      request->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_copy_cancelled_cb),
+                                                     g_object_ref (request->cancellable),
+                                                     g_object_unref);
+      request->timeout = g_timeout_source_new (self->tile_timeout_ms);
+      g_source_set_callback (request->timeout, on_tile_timeout_cb, request, NULL);
+      g_source_attach (request->timeout, g_main_context_get_thread_default ());
       g_signal_connect (request->msg, "got-headers", G_CALLBACK (on_tile_got_headers_cb), request);
       self->in_flight++;
       soup_session_send_and_read_async (self->session, request->msg, G_PRIORITY_DEFAULT,

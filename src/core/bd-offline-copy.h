@@ -25,6 +25,20 @@ G_BEGIN_DECLS
 #define BD_OFFLINE_COPY_MAX_TILES 250000
 /* Requests that fail in a row before the copy gives up. */
 #define BD_OFFLINE_COPY_MAX_FAILURES 8
+/* A tile's request given up after this long (see set_tile_timeout). */
+#define BD_OFFLINE_COPY_TILE_TIMEOUT_MS 30000
+
+/* Why a tile was not copied. None of these is stored. */
+typedef enum
+{
+  BD_OFFLINE_COPY_FAILURE_NETWORK,     /* no answer, connection cut, short body */
+  BD_OFFLINE_COPY_FAILURE_STATUS,      /* an HTTP error (500, …) */
+  BD_OFFLINE_COPY_FAILURE_TOO_LARGE,   /* over BD_CITY_TILE_MAX_BYTES, or of no stated size */
+  BD_OFFLINE_COPY_FAILURE_NOT_IMAGE,   /* not an image of the set's format */
+  BD_OFFLINE_COPY_FAILURE_TRUNCATED,   /* the image stops before its end */
+  BD_OFFLINE_COPY_FAILURE_TIMEOUT,     /* no whole answer in time */
+  BD_OFFLINE_COPY_N_FAILURES
+} BdOfflineCopyFailure;
 
 typedef struct
 {
@@ -35,6 +49,7 @@ typedef struct
   guint64 missing;    /* the server has none (404) */
   guint64 failed;     /* not copied (errors); a later run tries again */
   guint64 bytes;      /* of the tiles fetched */
+  guint64 failed_by[BD_OFFLINE_COPY_N_FAILURES];   /* failed, by reason */
 } BdOfflineCopyStats;
 
 typedef void (*BdOfflineCopyProgress) (const BdOfflineCopyStats *stats,
@@ -77,7 +92,18 @@ void           bd_offline_copy_set_progress  (BdOfflineCopy        *self,
 /* 100 ms unless set (0: after every tile). */
 void           bd_offline_copy_set_progress_interval (BdOfflineCopy *self,
                                                       guint          interval_ms);
-/* Cancelling stops new requests, waits for those under way and keeps
+/* A request not answered whole in @timeout_ms is given up (a failure). */
+void           bd_offline_copy_set_tile_timeout (BdOfflineCopy *self,
+                                                 guint          timeout_ms);
+/* A short name ("not-image", …) and the reason in words, translated. */
+const char    *bd_offline_copy_failure_name  (BdOfflineCopyFailure failure);
+const char    *bd_offline_copy_failure_text  (BdOfflineCopyFailure failure);
+/* Whether @data looks like a whole tile of @format (png, jpg, webp): its
+ * signature and its end; @failure says why not. */
+gboolean       bd_offline_copy_check_tile    (GBytes               *data,
+                                              const char           *format,
+                                              BdOfflineCopyFailure *failure);
+/* Cancelling stops new requests, cancels those under way and keeps
  * every tile copied; the result is then G_IO_ERROR_CANCELLED. */
 void           bd_offline_copy_run_async     (BdOfflineCopy        *self,
                                               GCancellable         *cancellable,

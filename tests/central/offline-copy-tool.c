@@ -11,7 +11,10 @@
  * `make bench`).
  *
  * Usage: offline-copy-tool SERVER TOKEN SET OUT.mbtiles W,S,E,N ZMIN ZMAX
- *        [CANCEL_AFTER_TILES] */
+ *        [CANCEL_AFTER_TILES]
+ *
+ * BD_TILE_TIMEOUT_MS in the environment sets the copy's tile timeout; the
+ * failures are printed by reason (failed_timeout 2, …). */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +96,9 @@ main (int   argc,
   if (g_strv_length (box) != 4)
     return 2;
 
-  session = soup_session_new ();
+  /* as the window's session (bd-window-offline-maps.c), without its I/O
+   * timeout: the copy's own tile timeout is what is tested */
+  session = soup_session_new_with_options ("max-conns-per-host", 6, NULL);
   loop = g_main_loop_new (NULL, FALSE);
   state.loop = loop;
   state.cancellable = g_cancellable_new ();
@@ -133,6 +138,8 @@ main (int   argc,
   bd_offline_copy_set_progress (copy, on_progress, &state);
   if (state.cancel_after > 0)
     bd_offline_copy_set_progress_interval (copy, 0);
+  if (g_getenv ("BD_TILE_TIMEOUT_MS") != NULL)
+    bd_offline_copy_set_tile_timeout (copy, (guint) atoi (g_getenv ("BD_TILE_TIMEOUT_MS")));
   start = g_get_monotonic_time ();
   bd_offline_copy_run_async (copy, state.cancellable, on_copied_cb, &state);
   while (!state.done)
@@ -145,6 +152,8 @@ main (int   argc,
   printf ("skipped %" G_GUINT64_FORMAT "\n", stats->skipped);
   printf ("missing %" G_GUINT64_FORMAT "\n", stats->missing);
   printf ("failed %" G_GUINT64_FORMAT "\n", stats->failed);
+  for (guint i = 0; i < BD_OFFLINE_COPY_N_FAILURES; i++)
+    printf ("failed_%s %" G_GUINT64_FORMAT "\n", bd_offline_copy_failure_name (i), stats->failed_by[i]);
   printf ("offline_copy_tiles_per_s %.0f\n", seconds > 0 ? (double) stats->fetched / seconds : 0.0);
   g_ptr_array_unref (state.sets);
   return 0;
