@@ -307,11 +307,42 @@ static Hazard hazards[] = {
 
 static const char *kind_names[] = { "good", "garbage", "html", "big", "never", "midclose", "badpng" };
 
+/* A hidden tile overlay has no layer on the map (the panel drops it, so
+ * that it asks for nothing); its row keeps the source. */
+static void
+find_hazard_sources (BdWindow *window)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (hazards); i++)
+    {
+      GtkWidget *row = _bd_window_get_layer_control (window, hazards[i].id, "row");
+      ShumateMapSource *source;
+
+      g_assert_nonnull (row);
+      source = g_object_get_data (G_OBJECT (row), "bd-tile-source");
+      g_assert_nonnull (source);
+      hazards[i].tiles = tiles_of (source);
+      g_assert_nonnull (hazards[i].tiles);
+    }
+}
+
+static void
+show_hazard (BdWindow *window,
+             guint     i,
+             gboolean  shown)
+{
+  GtkWidget *toggle = _bd_window_get_layer_control (window, hazards[i].id, "visible");
+
+  gtk_switch_set_active (GTK_SWITCH (toggle), shown);
+}
+
+/* Shown, each hazard has its layer on the map, of its source. */
 static void
 find_hazard_layers (BdWindow *window)
 {
   GtkWidget *map = GTK_WIDGET (_bd_window_get_map (window));
 
+  for (guint i = 0; i < G_N_ELEMENTS (hazards); i++)
+    hazards[i].layer = NULL;
   for (GtkWidget *child = gtk_widget_get_first_child (map); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
@@ -324,7 +355,8 @@ find_hazard_layers (BdWindow *window)
         if (source != NULL && g_strcmp0 (shumate_map_source_get_id (source), hazards[i].id) == 0)
           {
             hazards[i].layer = SHUMATE_MAP_LAYER (child);
-            hazards[i].tiles = tiles_of (source);
+            g_assert_true (tiles_of (source) == hazards[i].tiles);
+            g_assert_true (gtk_widget_get_visible (child));
           }
     }
   for (guint i = 0; i < G_N_ELEMENTS (hazards); i++)
@@ -413,7 +445,7 @@ scenario (BdApplication *app,
   tick_id = g_timeout_add_full (G_PRIORITY_HIGH, 10, on_tick_cb, NULL, NULL);
 
   /* the hazard overlays, each on a server of its own kind, all at once */
-  find_hazard_layers (window);
+  find_hazard_sources (window);
   /* hidden, they asked their servers for nothing */
   for (guint i = 0; i < G_N_ELEMENTS (hazards); i++)
     {
@@ -424,7 +456,8 @@ scenario (BdApplication *app,
     }
   started = g_get_monotonic_time ();
   for (guint i = 0; i < G_N_ELEMENTS (hazards); i++)
-    gtk_widget_set_visible (GTK_WIDGET (hazards[i].layer), TRUE);
+    show_hazard (window, i, TRUE);
+  find_hazard_layers (window);
   wait_until (hazards_settled, NULL);
   g_test_message ("hazard overlays settled in %" G_GINT64_FORMAT " ms",
                   (g_get_monotonic_time () - started) / 1000);
@@ -458,7 +491,8 @@ scenario (BdApplication *app,
         g_assert_cmpuint (bd_http_tile_source_get_n_bytes_read (tiles), <=,
                           (guint64) bd_http_tile_source_get_n_failed (tiles) * MIDCLOSE_SENT +
                           BD_HTTP_TILE_MAX_IN_FLIGHT * MIDCLOSE_SENT);
-      gtk_widget_set_visible (GTK_WIDGET (hazards[i].layer), FALSE);
+      show_hazard (window, i, FALSE);
+      g_assert_true (bd_http_tile_source_get_paused (tiles));
     }
   /* the server stopped sending once the client went: far from 50 MB */
   g_test_message ("the 50 MB server queued at most %d bytes on a connection",

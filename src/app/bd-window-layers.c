@@ -247,6 +247,8 @@ park_tile_layer (BdWindow     *self,
     {
       g_object_get (entry->layer, "map-source", &source, NULL);
       g_object_set_data_full (G_OBJECT (entry->row), "bd-tile-source", source, g_object_unref);
+      /* a public server's source pauses with its layer hidden */
+      gtk_widget_set_visible (GTK_WIDGET (entry->layer), FALSE);
       if (gtk_widget_get_parent (GTK_WIDGET (entry->layer)) == GTK_WIDGET (map))
         shumate_map_remove_layer (map, entry->layer);
       g_clear_object (&entry->layer);
@@ -254,8 +256,10 @@ park_tile_layer (BdWindow     *self,
   else if (entry->layer == NULL && shown &&
            (source = g_object_get_data (G_OBJECT (entry->row), "bd-tile-source")) != NULL)
     {
-      entry->layer = SHUMATE_LAYER (g_object_ref_sink (shumate_map_layer_new (source,
-                                                                               _bd_window_get_viewport (self))));
+      /* hidden until apply_entry () shows it, which lets a public
+       * server's source go on again */
+      entry->layer = SHUMATE_LAYER (g_object_ref_sink (
+        bd_map_sources_new_overlay_layer (_bd_window_get_viewport (self), source, 1.0)));
       shumate_map_insert_layer_behind (map, entry->layer, SHUMATE_LAYER (self->marker_layer));
       apply_order (self);
     }
