@@ -406,6 +406,77 @@ on_activate_cb (GApplication *app,
   g_assert_true (iterate_until (pointer_is_null, &pointer, TIMEOUT_MS));
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_descendant (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+bar_is_width (gpointer data)
+{
+  GtkWidget *bar = data;
+
+  return gtk_widget_get_width (bar) == GPOINTER_TO_INT (g_object_get_data (G_OBJECT (bar),
+                                                                          "want-width"));
+}
+
+/* On a phone-wide map the bar's controls go on two rows instead of being
+ * cut off; wide, they share one. */
+static void
+test_narrow_bar (void)
+{
+  const int widths[] = { 340, 900 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+      GtkWidget *bar = GTK_WIDGET (bd_time_bar_new ());
+      GtkWidget *scale, *speed;
+      graphene_rect_t scale_bounds, speed_bounds;
+      gpointer pointer = window;
+
+      gtk_window_set_default_size (window, widths[i], 200);
+      gtk_widget_set_valign (bar, GTK_ALIGN_END);
+      gtk_window_set_child (window, bar);
+      g_object_set_data (G_OBJECT (bar), "want-width", GINT_TO_POINTER (widths[i]));
+      gtk_window_present (window);
+      g_assert_true (iterate_until (widget_is_mapped, bar, TIMEOUT_MS));
+      g_assert_true (iterate_until (bar_is_width, bar, TIMEOUT_MS));
+
+      scale = find_descendant (bar, GTK_TYPE_SCALE);
+      speed = find_descendant (bar, GTK_TYPE_DROP_DOWN);
+      g_assert_nonnull (scale);
+      g_assert_nonnull (speed);
+      g_assert_true (gtk_widget_compute_bounds (scale, bar, &scale_bounds));
+      g_assert_true (gtk_widget_compute_bounds (speed, bar, &speed_bounds));
+      /* nothing past the bar's right edge */
+      g_assert_cmpfloat (speed_bounds.origin.x + speed_bounds.size.width, <=, widths[i]);
+      g_assert_cmpfloat (scale_bounds.size.width, >=, 100);
+      if (widths[i] < 400)
+        g_assert_cmpfloat (speed_bounds.origin.y, >=,
+                           scale_bounds.origin.y + scale_bounds.size.height);
+      else
+        g_assert_cmpfloat (speed_bounds.origin.x, >=,
+                           scale_bounds.origin.x + scale_bounds.size.width);
+
+      g_object_add_weak_pointer (G_OBJECT (window), &pointer);
+      gtk_window_destroy (window);
+      g_assert_true (iterate_until (pointer_is_null, &pointer, TIMEOUT_MS));
+    }
+}
+
 static void
 test_window_time_bar (void)
 {
@@ -451,6 +522,7 @@ main (int   argc,
 
   g_test_add_func ("/bd/time/list-as-of", test_list_as_of);
   g_test_add_func ("/bd/time/window-time-bar", test_window_time_bar);
+  g_test_add_func ("/bd/time/narrow-bar", test_narrow_bar);
   status = g_test_run ();
 
   remove_tree (tmp_dir);

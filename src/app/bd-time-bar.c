@@ -43,6 +43,144 @@ struct _BdTimeBar
 
 G_DEFINE_FINAL_TYPE (BdTimeBar, bd_time_bar, GTK_TYPE_WIDGET)
 
+/* The bar's two rows (play and the slider; the time, the speed and Now)
+ * side by side when they fit, else one above the other: on a phone-wide
+ * map the bar would be cut off. */
+#define ROW_SPACING 6
+
+#define BD_TYPE_TWO_ROW_LAYOUT (bd_two_row_layout_get_type ())
+G_DECLARE_FINAL_TYPE (BdTwoRowLayout, bd_two_row_layout, BD, TWO_ROW_LAYOUT, GtkLayoutManager)
+
+struct _BdTwoRowLayout
+{
+  GtkLayoutManager parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (BdTwoRowLayout, bd_two_row_layout, GTK_TYPE_LAYOUT_MANAGER)
+
+static void
+measure_rows (GtkWidget      *widget,
+              GtkOrientation  orientation,
+              int             for_size,
+              int             min[2],
+              int             nat[2])
+{
+  GtkWidget *row = gtk_widget_get_first_child (widget);
+
+  for (guint i = 0; i < 2; i++, row = row != NULL ? gtk_widget_get_next_sibling (row) : NULL)
+    {
+      min[i] = nat[i] = 0;
+      if (row != NULL && gtk_widget_should_layout (row))
+        gtk_widget_measure (row, orientation, for_size, &min[i], &nat[i], NULL, NULL);
+    }
+}
+
+/* Whether both rows fit side by side in @width. */
+static gboolean
+fits_in_one_row (GtkWidget *widget,
+                 int        width)
+{
+  int min[2], nat[2];
+
+  measure_rows (widget, GTK_ORIENTATION_HORIZONTAL, -1, min, nat);
+  return width < 0 || width >= min[0] + ROW_SPACING + nat[1];
+}
+
+static GtkSizeRequestMode
+bd_two_row_layout_get_request_mode (GtkLayoutManager *manager,
+                                    GtkWidget        *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+bd_two_row_layout_measure (GtkLayoutManager *manager,
+                           GtkWidget        *widget,
+                           GtkOrientation    orientation,
+                           int               for_size,
+                           int              *minimum,
+                           int              *natural,
+                           int              *minimum_baseline,
+                           int              *natural_baseline)
+{
+  int min[2], nat[2];
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      /* the narrowest is stacked; the natural width is one row */
+      measure_rows (widget, orientation, -1, min, nat);
+      *minimum = MAX (min[0], min[1]);
+      *natural = nat[0] + ROW_SPACING + nat[1];
+    }
+  else
+    {
+      measure_rows (widget, orientation, -1, min, nat);
+      if (fits_in_one_row (widget, for_size))
+        {
+          *minimum = MAX (min[0], min[1]);
+          *natural = MAX (nat[0], nat[1]);
+        }
+      else
+        {
+          *minimum = min[0] + ROW_SPACING + min[1];
+          *natural = nat[0] + ROW_SPACING + nat[1];
+        }
+    }
+}
+
+static void
+bd_two_row_layout_allocate (GtkLayoutManager *manager,
+                            GtkWidget        *widget,
+                            int               width,
+                            int               height,
+                            int               baseline)
+{
+  GtkWidget *first = gtk_widget_get_first_child (widget);
+  GtkWidget *second = first != NULL ? gtk_widget_get_next_sibling (first) : NULL;
+  int min[2], nat[2];
+
+  if (first == NULL || second == NULL)
+    return;
+
+  measure_rows (widget, GTK_ORIENTATION_HORIZONTAL, -1, min, nat);
+  if (fits_in_one_row (widget, width))
+    {
+      /* the second row at its natural width, the slider takes the rest */
+      int second_width = MIN (nat[1], width - min[0] - ROW_SPACING);
+
+      gtk_widget_size_allocate (first, &(GtkAllocation) { 0, 0, width - second_width - ROW_SPACING,
+                                                          height }, -1);
+      gtk_widget_size_allocate (second, &(GtkAllocation) { width - second_width, 0, second_width,
+                                                           height }, -1);
+    }
+  else
+    {
+      int h_min, h_nat, first_height;
+
+      gtk_widget_measure (first, GTK_ORIENTATION_VERTICAL, width, &h_min, &h_nat, NULL, NULL);
+      first_height = MIN (h_nat, height);
+      gtk_widget_size_allocate (first, &(GtkAllocation) { 0, 0, width, first_height }, -1);
+      gtk_widget_size_allocate (second, &(GtkAllocation) {
+                                  0, first_height + ROW_SPACING, width,
+                                  MAX (height - first_height - ROW_SPACING, 0) }, -1);
+    }
+}
+
+static void
+bd_two_row_layout_class_init (BdTwoRowLayoutClass *klass)
+{
+  GtkLayoutManagerClass *layout_class = GTK_LAYOUT_MANAGER_CLASS (klass);
+
+  layout_class->get_request_mode = bd_two_row_layout_get_request_mode;
+  layout_class->measure = bd_two_row_layout_measure;
+  layout_class->allocate = bd_two_row_layout_allocate;
+}
+
+static void
+bd_two_row_layout_init (BdTwoRowLayout *self)
+{
+}
+
 enum {
   PROP_0,
   PROP_AS_OF,
@@ -426,6 +564,7 @@ bd_time_bar_init (BdTimeBar *self)
   self->start = now - 24 * 3600;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (self->box, g_object_new (BD_TYPE_TWO_ROW_LAYOUT, NULL));
   g_signal_connect_object (self->adjustment, "value-changed",
                            G_CALLBACK (on_value_changed_cb), self, G_CONNECT_SWAPPED);
   place_slider (self);

@@ -89,9 +89,11 @@ _bd_window_init_time (BdWindow *self)
 {
   self->time_bar = bd_time_bar_new ();
   gtk_widget_set_name (self->time_bar, "time_bar");
-  gtk_widget_set_valign (self->time_bar, GTK_ALIGN_START);
+  /* At the foot of the map, above the scale and the credits: the top
+   * holds the zoom buttons (right) and, narrow, the layers button (left). */
+  gtk_widget_set_valign (self->time_bar, GTK_ALIGN_END);
   gtk_widget_set_halign (self->time_bar, GTK_ALIGN_FILL);
-  gtk_widget_set_margin_top (self->time_bar, 6);
+  gtk_widget_set_margin_bottom (self->time_bar, 32);
   gtk_widget_set_margin_start (self->time_bar, 6);
   gtk_widget_set_margin_end (self->time_bar, 6);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->map_overlay), self->time_bar);
