@@ -69,6 +69,9 @@ struct _BdWindowOverlays
   double        details_lon;
 };
 
+/* bd-window-legend.c: fills the panel's legend_box */
+void        _bd_window_build_legend  (BdWindow     *self);
+
 /* bd-window-overlays.c */
 const char *_bd_overlay_id           (BdOverlayKind kind);
 /* Shows the details of the features under widget point @x,@y of the map
