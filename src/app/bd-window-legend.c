@@ -132,7 +132,7 @@ typedef struct
   double   opacity;
 } ReportSwatch;
 
-/* A report's dot or a cluster, drawn as bd-report-layer.c draws them. */
+/* A report's dot or a cluster, drawn by the report layer's own code. */
 static void
 draw_report_swatch (GtkDrawingArea *area,
                     cairo_t        *cr,
@@ -144,25 +144,7 @@ draw_report_swatch (GtkDrawingArea *area,
 
   cairo_translate (cr, width / 2.0, height / 2.0);
   cairo_push_group (cr);
-  cairo_arc (cr, 0, 0, swatch->radius, 0, 2 * G_PI);
-  if (swatch->cluster)
-    {
-      cairo_set_source_rgba (cr, swatch->fill.red, swatch->fill.green, swatch->fill.blue, 0.92);
-      cairo_fill_preserve (cr);
-      cairo_set_line_width (cr, 2.0);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
-      cairo_stroke (cr);
-      cairo_arc (cr, 0, 0, swatch->radius + 1.5, 0, 2 * G_PI);
-      cairo_set_line_width (cr, 1.0);
-    }
-  else
-    {
-      gdk_cairo_set_source_rgba (cr, &swatch->fill);
-      cairo_fill_preserve (cr);
-      cairo_set_line_width (cr, 1.0);
-    }
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
-  cairo_stroke (cr);
+  bd_report_layer_draw_mark (cr, &swatch->fill, swatch->radius, swatch->cluster, 1.0);
   if (swatch->cluster)
     {
       cairo_text_extents_t extents;

@@ -118,5 +118,12 @@ void           _bd_report_layer_set_inline_max (BdReportLayer        *self,
 double         bd_report_layer_dot_radius      (int severity);
 double         bd_report_layer_cluster_radius  (void);
 #define BD_REPORT_LAYER_CLOSED_OPACITY 0.4
+/* A report's dot (@cluster FALSE) or a cluster's disc, centred on the
+ * origin of @cr, as the layer draws it (without a cluster's count). */
+void           bd_report_layer_draw_mark       (cairo_t        *cr,
+                                                const GdkRGBA  *fill,
+                                                double          radius,
+                                                gboolean        cluster,
+                                                double          opacity);
 
 G_END_DECLS
