@@ -25,6 +25,7 @@
 #include "bd-demo.h"
 #include "bd-export.h"
 #include "bd-store.h"
+#include "bd-report-editor-private.h"
 #include "bd-window-private.h"
 #include "ui-util.h"
 
@@ -182,6 +183,22 @@ scenario (BdWindow *window,
   _bd_window_import_file (window, big);
   g_test_message ("the call took %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-reports"));
+  /* A report saved meanwhile waits for the import's lock off the main
+   * thread, and is written when the import ends. */
+  {
+    g_autoptr(BdReport) report = bd_report_new ();
+
+    bd_report_set_location (report, 34.704, 135.504);
+    bd_report_set_ward (report, "271276");
+    bd_report_set_category (report, "road");
+    bd_report_set_severity (report, 2);
+    bd_report_set_title (report, "北区 インポート中の報告");
+    bd_report_editor_set_report (window->editor, report, TRUE);
+    gtk_widget_activate_action (GTK_WIDGET (window->editor), "editor.save", NULL);
+    g_assert_true (bd_report_editor_get_save_pending (window->editor));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (_bd_report_editor_get_save_button (window->editor))),
+                     ==, "Saving After the Import…");
+  }
   g_assert_true (iterate_until (dialog_shown, NULL, TIMEOUT_MS));
   elapsed = g_get_monotonic_time () - start;
   g_source_remove (tick_id);
@@ -194,7 +211,9 @@ scenario (BdWindow *window,
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Reports Imported");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "4999 imported, 0 skipped, 1 already stored as it is"));
-  g_assert_cmpint (bd_store_count (store), ==, 5030);
+  g_assert_false (bd_report_editor_get_save_pending (window->editor));
+  g_assert_null (bd_report_editor_get_report (window->editor));
+  g_assert_cmpint (bd_store_count (store), ==, 5031);
   close_dialog (dialog);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-reports"));
 
@@ -203,11 +222,11 @@ scenario (BdWindow *window,
   g_assert_true (iterate_until (action_enabled, window, TIMEOUT_MS));
   g_assert_true (iterate_until (toast_says_exported, window, TIMEOUT_MS));
   g_assert_cmpstr (adw_toast_get_title (_bd_window_get_last_toast (window)), ==,
-                   "5030 reports exported to “out.csv”");
+                   "5031 reports exported to “out.csv”");
   g_assert_true (g_file_get_contents (out_path, &text, NULL, NULL));
   for (const char *p = text; (p = strstr (p, "\r\n")) != NULL; p += 2)
     n_lines++;
-  g_assert_cmpuint (n_lines, >=, 5031);
+  g_assert_cmpuint (n_lines, >=, 5032);
 
   /* A name with no format: said, nothing written. */
   _bd_window_export_file (window, bad);
@@ -304,7 +323,7 @@ test_import_export (void)
     g_autoptr(BdStore) store = bd_store_open (db, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpint (bd_store_count (store), ==, 5030 + 2000);
+    g_assert_cmpint (bd_store_count (store), ==, 5031 + 2000);
   }
   g_free (files.more);
   g_free (files.big);

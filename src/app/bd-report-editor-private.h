@@ -38,6 +38,10 @@ struct _BdReportEditor
   GtkSizeGroup     *unit_group;  /* the unit labels after the count spin buttons */
 
   guint             loading : 1;
+  /* another writer (the window's import) holds the database: a save
+   * waits for it instead of blocking the main loop on the lock */
+  guint             store_busy : 1;
+  guint             save_pending : 1;
   guint             is_new : 1;
   guint             valid : 1;
   guint             observed_ok : 1;

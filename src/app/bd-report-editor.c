@@ -89,6 +89,24 @@ _bd_report_editor_set_valid (BdReportEditor *self,
 
 static gboolean apply_typed_coordinates (BdReportEditor *self);
 
+/* Save pressed while another writer holds the database: the button says
+ * the report waits, and bd_report_editor_set_store_busy () saves it. */
+static void
+set_save_pending (BdReportEditor *self,
+                  gboolean        pending)
+{
+  if (self->save_pending == pending)
+    return;
+  self->save_pending = pending;
+  gtk_button_set_label (GTK_BUTTON (self->save_button),
+                        pending ? _("Saving After the Import…") : _("_Save"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->save_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  pending ? _("Saving After the Import…")
+                                          : C_("accessible name", "Save"),
+                                  -1);
+}
+
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -108,6 +126,12 @@ save_action (GtkWidget  *widget,
   _bd_report_editor_validate (self);
   if (!self->valid)
     return;
+
+  if (self->store_busy)
+    {
+      set_save_pending (self, TRUE);
+      return;
+    }
 
   actor = bd_dup_actor (self->settings);
 
@@ -1137,6 +1161,28 @@ bd_report_editor_set_store (BdReportEditor *self,
 }
 
 void
+bd_report_editor_set_store_busy (BdReportEditor *self,
+                                 gboolean        busy)
+{
+  g_return_if_fail (BD_IS_REPORT_EDITOR (self));
+
+  self->store_busy = busy;
+  if (!busy && self->save_pending)
+    {
+      set_save_pending (self, FALSE);
+      gtk_widget_activate_action (GTK_WIDGET (self), "editor.save", NULL);
+    }
+}
+
+gboolean
+bd_report_editor_get_save_pending (BdReportEditor *self)
+{
+  g_return_val_if_fail (BD_IS_REPORT_EDITOR (self), FALSE);
+
+  return self->save_pending;
+}
+
+void
 bd_report_editor_set_report (BdReportEditor *self,
                              BdReport       *report,
                              gboolean        is_new)
@@ -1144,6 +1190,7 @@ bd_report_editor_set_report (BdReportEditor *self,
   g_return_if_fail (BD_IS_REPORT_EDITOR (self));
   g_return_if_fail (!report || BD_IS_REPORT (report));
 
+  set_save_pending (self, FALSE);
   g_clear_object (&self->report);
   g_clear_object (&self->original);
   g_hash_table_remove_all (self->remembered);

@@ -49,6 +49,12 @@ BdReportEditor *bd_report_editor_new              (void);
 BdStore        *bd_report_editor_get_store        (BdReportEditor *self);
 void            bd_report_editor_set_store        (BdReportEditor *self,
                                                    BdStore        *store);
+/* While @busy (the window writes an import into the same database), Save
+ * does not wait for the database's lock on the main thread: the report is
+ * saved as soon as the editor is told the database is free again. */
+void            bd_report_editor_set_store_busy   (BdReportEditor *self,
+                                                   gboolean        busy);
+gboolean        bd_report_editor_get_save_pending (BdReportEditor *self);
 /* Starts editing a copy of @report. @is_new: it is not in the store yet
  * (it gets the pin's ward when it has none, and the quick reports). */
 void            bd_report_editor_set_report       (BdReportEditor *self,

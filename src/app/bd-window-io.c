@@ -134,6 +134,9 @@ on_imported_cb (GObject      *object,
   g_autofree char *body = NULL;
 
   set_busy (self, FALSE);
+  /* a report saved meanwhile is written now */
+  if (self->editor != NULL)
+    bd_report_editor_set_store_busy (self->editor, FALSE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       show_message (self, _("Nothing Imported"), error->message);
@@ -174,6 +177,8 @@ _bd_window_import_file (BdWindow *self,
     }
 
   set_busy (self, TRUE);
+  /* the import holds the database's write lock until it commits */
+  bd_report_editor_set_store_busy (self->editor, TRUE);
   hold_application (self, job);
   task = g_task_new (self, NULL, on_imported_cb, NULL);
   g_task_set_source_tag (task, _bd_window_import_file);
