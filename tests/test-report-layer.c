@@ -83,7 +83,8 @@ write_tiles (const char *root,
   double x, y;
   int tx, ty;
 
-  gdk_pixbuf_fill (pixbuf, (TILE_GREY << 24) | (TILE_GREY << 16) | (TILE_GREY << 8) | 0xff);
+  gdk_pixbuf_fill (pixbuf, ((guint32) TILE_GREY << 24) | ((guint32) TILE_GREY << 16) |
+                           ((guint32) TILE_GREY << 8) | 0xff);
   g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &png_len, "png", &error, NULL));
 
   bd_project_mercator (BD_CITY_CENTER_LAT, BD_CITY_CENTER_LON, &x, &y);
