@@ -22,10 +22,9 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libxml/SAX2.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+
+#include "bd-xml.h"
 
 
 G_DEFINE_QUARK (bd-cap-error-quark, bd_cap_error)
@@ -157,146 +156,15 @@ bd_cap_reference_free (BdCapReference *reference)
 
 /* The safe parse */
 
-typedef struct
-{
-  guint    depth;
-  guint    n_elements;
-  gboolean forbidden;
-  gboolean too_large;
-} ParseState;
-
-static void
-on_internal_subset (void          *ctx,
-                    const xmlChar *name,
-                    const xmlChar *external_id,
-                    const xmlChar *system_id)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  ParseState *state = ctxt->_private;
-
-  /* A DOCTYPE, with or without declarations: no CAP message has one, and
-   * it is how entity expansion and external files come in. */
-  state->forbidden = TRUE;
-  xmlStopParser (ctxt);
-}
-
-static void
-on_entity_decl (void          *ctx,
-                const xmlChar *name,
-                int            type,
-                const xmlChar *public_id,
-                const xmlChar *system_id,
-                xmlChar       *content)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  ParseState *state = ctxt->_private;
-
-  state->forbidden = TRUE;
-  xmlStopParser (ctxt);
-}
-
-static xmlParserInputPtr
-on_resolve_entity (void          *ctx,
-                   const xmlChar *public_id,
-                   const xmlChar *system_id)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  ParseState *state = ctxt->_private;
-
-  state->forbidden = TRUE;
-  xmlStopParser (ctxt);
-  return NULL;
-}
-
-static void
-on_reference (void          *ctx,
-              const xmlChar *name)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  ParseState *state = ctxt->_private;
-
-  state->forbidden = TRUE;
-  xmlStopParser (ctxt);
-}
-
-static void
-on_start_element_ns (void           *ctx,
-                     const xmlChar  *localname,
-                     const xmlChar  *prefix,
-                     const xmlChar  *uri,
-                     int             nb_namespaces,
-                     const xmlChar **namespaces,
-                     int             nb_attributes,
-                     int             nb_defaulted,
-                     const xmlChar **attributes)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  ParseState *state = ctxt->_private;
-
-  state->depth++;
-  state->n_elements++;
-  if (state->depth > BD_CAP_MAX_DEPTH || state->n_elements > BD_CAP_MAX_ELEMENTS)
-    {
-      state->too_large = TRUE;
-      xmlStopParser (ctxt);
-      return;
-    }
-  xmlSAX2StartElementNs (ctx, localname, prefix, uri, nb_namespaces, namespaces,
-                         nb_attributes, nb_defaulted, attributes);
-}
-
-static void
-on_end_element_ns (void          *ctx,
-                   const xmlChar *localname,
-                   const xmlChar *prefix,
-                   const xmlChar *uri)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  ParseState *state = ctxt->_private;
-
-  state->depth--;
-  xmlSAX2EndElementNs (ctx, localname, prefix, uri);
-}
-
-static gboolean
-tree_has_entities (xmlNodePtr node)
-{
-  for (; node != NULL; node = node->next)
-    {
-      if (node->type == XML_ENTITY_REF_NODE || node->type == XML_ENTITY_NODE ||
-          node->type == XML_ENTITY_DECL || node->type == XML_DTD_NODE)
-        return TRUE;
-      if (node->type == XML_ELEMENT_NODE && tree_has_entities (node->children))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-ignore_generic_error (void       *ctx,
-                      const char *format,
-                      ...)
-{
-}
-
-static void
-ignore_structured_error (void        *ctx,
-                         xmlErrorPtr  error)
-{
-}
-
-/* A well-formed document with no DOCTYPE or entity; NULL with an error. */
+/* A well-formed document with no DOCTYPE or entity, read by the shared
+ * untrusted-XML reader (bd-xml.c); NULL with an error in our domain. */
 static xmlDocPtr
 read_document (const char  *data,
                gsize        length,
                GError     **error)
 {
-  ParseState state = { 0 };
-  xmlParserCtxtPtr ctxt;
-  xmlDocPtr doc = NULL;
-  xmlGenericErrorFunc old_generic;
-  xmlStructuredErrorFunc old_structured;
-  void *old_generic_context, *old_structured_context;
+  g_autoptr(GError) local_error = NULL;
+  xmlDocPtr doc;
 
   if (length > BD_CAP_MAX_BYTES)
     {
@@ -311,74 +179,16 @@ read_document (const char  *data,
       return NULL;
     }
 
-  xmlInitParser ();
-  ctxt = xmlCreateMemoryParserCtxt (data, (int) length);
-  if (ctxt == NULL)
+  doc = bd_xml_read_untrusted (data, length, BD_CAP_MAX_DEPTH, BD_CAP_MAX_ELEMENTS,
+                               &local_error);
+  if (doc == NULL)
     {
-      g_set_error_literal (error, BD_CAP_ERROR, BD_CAP_ERROR_MALFORMED,
-                           _("The CAP message cannot be read."));
-      return NULL;
+      int code = local_error->code == BD_XML_ERROR_FORBIDDEN ? BD_CAP_ERROR_FORBIDDEN
+               : local_error->code == BD_XML_ERROR_TOO_LARGE ? BD_CAP_ERROR_TOO_LARGE
+               : BD_CAP_ERROR_MALFORMED;
+
+      g_set_error_literal (error, BD_CAP_ERROR, code, local_error->message);
     }
-  /* No network, no DTD, no entity substitution (those are libxml2's
-   * defaults; said here so that nobody turns them on), no messages on
-   * stderr. */
-  xmlCtxtUseOptions (ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                           XML_PARSE_NOCDATA);
-  ctxt->loadsubset = 0;
-  ctxt->replaceEntities = 0;
-  ctxt->validate = 0;
-  ctxt->_private = &state;
-  ctxt->sax->internalSubset = on_internal_subset;
-  ctxt->sax->externalSubset = on_internal_subset;
-  ctxt->sax->entityDecl = on_entity_decl;
-  ctxt->sax->resolveEntity = on_resolve_entity;
-  ctxt->sax->reference = on_reference;
-  ctxt->sax->startElementNs = on_start_element_ns;
-  ctxt->sax->endElementNs = on_end_element_ns;
-
-  /* Errors without a parser context (an input that cannot be decoded)
-   * would go to stderr: the caller gets them from the context instead. */
-  old_generic = xmlGenericError;
-  old_generic_context = xmlGenericErrorContext;
-  old_structured = xmlStructuredError;
-  old_structured_context = xmlStructuredErrorContext;
-  xmlSetGenericErrorFunc (NULL, ignore_generic_error);
-  xmlSetStructuredErrorFunc (NULL, ignore_structured_error);
-  xmlParseDocument (ctxt);
-  xmlSetGenericErrorFunc (old_generic_context, old_generic);
-  xmlSetStructuredErrorFunc (old_structured_context, old_structured);
-
-  if (state.forbidden)
-    g_set_error_literal (error, BD_CAP_ERROR, BD_CAP_ERROR_FORBIDDEN,
-                         _("The CAP message has a DOCTYPE or an entity, which are not allowed."));
-  else if (state.too_large)
-    g_set_error (error, BD_CAP_ERROR, BD_CAP_ERROR_TOO_LARGE,
-                 _("The CAP message nests elements deeper than %d or has more than %d elements."),
-                 BD_CAP_MAX_DEPTH, BD_CAP_MAX_ELEMENTS);
-  else if (!ctxt->wellFormed || ctxt->myDoc == NULL)
-    {
-      const xmlError *last = xmlCtxtGetLastError (ctxt);
-      /* libxml2 may quote the input's bytes: not always UTF-8 */
-      g_autofree char *message = g_utf8_make_valid (last && last->message ? last->message : "?",
-                                                    -1);
-
-      g_strstrip (message);
-      g_set_error (error, BD_CAP_ERROR, BD_CAP_ERROR_MALFORMED,
-                   _("The CAP message is not well-formed XML (line %d: %s)."),
-                   last ? last->line : 0, message);
-    }
-  else if (ctxt->myDoc->intSubset != NULL || ctxt->myDoc->extSubset != NULL ||
-           tree_has_entities (ctxt->myDoc->children))
-    g_set_error_literal (error, BD_CAP_ERROR, BD_CAP_ERROR_FORBIDDEN,
-                         _("The CAP message has a DOCTYPE or an entity, which are not allowed."));
-  else
-    doc = g_steal_pointer (&ctxt->myDoc);
-
-  if (ctxt->myDoc != NULL)
-    xmlFreeDoc (ctxt->myDoc);
-  ctxt->myDoc = NULL;
-  ctxt->_private = NULL;
-  xmlFreeParserCtxt (ctxt);
   return doc;
 }
 

@@ -31,6 +31,7 @@
 #include "config.h"
 
 #include "bd-jma.h"
+#include "bd-xml.h"
 
 #include <glib/gi18n-lib.h>
 #include <libxml/parser.h>
@@ -302,144 +303,24 @@ attribute_is (xmlNode    *node,
   return same;
 }
 
-/* No DOCTYPE, no entity other than the five predefined ones and character
- * references: checked on the bytes, before the parser sees them. */
-static gboolean
-check_forbidden (const char  *data,
-                 gsize        length,
-                 GError     **error)
-{
-  static const char * const predefined[] = { "lt;", "gt;", "amp;", "quot;", "apos;" };
-
-  for (gsize i = 0; i < length; i++)
-    {
-      if (data[i] == '<' && i + 2 < length && data[i + 1] == '!' &&
-          (g_ascii_strncasecmp (data + i + 2, "DOCTYPE", MIN (7, length - i - 2)) == 0 ||
-           g_ascii_strncasecmp (data + i + 2, "ENTITY", MIN (6, length - i - 2)) == 0))
-        {
-          g_set_error_literal (error, BD_JMA_ERROR, BD_JMA_ERROR_FORBIDDEN,
-                               _("The XML has a document type declaration (DOCTYPE), "
-                                 "which JMA messages never have."));
-          return FALSE;
-        }
-      if (data[i] == '&')
-        {
-          gboolean known = i + 1 < length && data[i + 1] == '#';
-
-          for (guint k = 0; !known && k < G_N_ELEMENTS (predefined); k++)
-            known = length - i - 1 >= strlen (predefined[k]) &&
-                    memcmp (data + i + 1, predefined[k], strlen (predefined[k])) == 0;
-          if (!known)
-            {
-              g_set_error (error, BD_JMA_ERROR, BD_JMA_ERROR_FORBIDDEN,
-                           _("The XML refers to an entity (at byte %u), "
-                             "which JMA messages never do."), (guint) i);
-              return FALSE;
-            }
-        }
-    }
-  return TRUE;
-}
-
-/* Depth and element count, without recursion. */
-static gboolean
-check_shape (xmlNode  *root,
-             GError  **error)
-{
-  xmlNode *node = root;
-  guint depth = 1;
-  guint n = 0;
-
-  while (node != NULL)
-    {
-      if (node->type == XML_ELEMENT_NODE)
-        {
-          if (++n > BD_JMA_MAX_ELEMENTS)
-            {
-              g_set_error (error, BD_JMA_ERROR, BD_JMA_ERROR_TOO_LARGE,
-                           _("The XML has more than %d elements."), BD_JMA_MAX_ELEMENTS);
-              return FALSE;
-            }
-          if (depth > BD_JMA_MAX_DEPTH)
-            {
-              g_set_error (error, BD_JMA_ERROR, BD_JMA_ERROR_TOO_LARGE,
-                           _("The XML is nested deeper than %d elements."), BD_JMA_MAX_DEPTH);
-              return FALSE;
-            }
-        }
-      if (node->children != NULL && node->type == XML_ELEMENT_NODE)
-        {
-          node = node->children;
-          depth++;
-          continue;
-        }
-      while (node != NULL && node != root && node->next == NULL)
-        {
-          node = node->parent;
-          depth--;
-        }
-      if (node == NULL || node == root)
-        break;
-      node = node->next;
-    }
-  return TRUE;
-}
-
-static void
-silent_errors (void        *user_data,
-               xmlErrorPtr  error)
-{
-}
-
+/* The shared untrusted-XML reader (bd-xml.c), its error in our domain. */
 static xmlDoc *
 read_xml (const char  *data,
           gsize        length,
           GError     **error)
 {
-  static gsize initialised = 0;
-  xmlParserCtxtPtr context;
-  xmlDoc *doc;
+  g_autoptr(GError) local_error = NULL;
+  xmlDoc *doc = bd_xml_read_untrusted (data, length, BD_JMA_MAX_DEPTH, BD_JMA_MAX_ELEMENTS,
+                                       &local_error);
 
-  if (g_once_init_enter (&initialised))
+  if (doc == NULL)
     {
-      xmlInitParser ();
-      g_once_init_leave (&initialised, 1);
-    }
+      int code = local_error->code == BD_XML_ERROR_FORBIDDEN ? BD_JMA_ERROR_FORBIDDEN
+               : local_error->code == BD_XML_ERROR_TOO_LARGE ? BD_JMA_ERROR_TOO_LARGE
+               : BD_JMA_ERROR_MALFORMED;
 
-  context = xmlNewParserCtxt ();
-  if (context == NULL)
-    {
-      g_set_error_literal (error, BD_JMA_ERROR, BD_JMA_ERROR_MALFORMED, _("Out of memory."));
-      return NULL;
+      g_set_error_literal (error, BD_JMA_ERROR, code, local_error->message);
     }
-  /* libxml2's error handlers are per thread. */
-  xmlSetStructuredErrorFunc (NULL, silent_errors);
-  doc = xmlCtxtReadMemory (context, data, (int) length, "message.xml", NULL,
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  if (doc == NULL || !context->wellFormed)
-    {
-      xmlErrorPtr last = xmlCtxtGetLastError (context);
-      /* libxml2 may quote the bad bytes it met */
-      g_autofree char *reason = g_utf8_make_valid (last && last->message ? last->message : "?", -1);
-
-      g_strstrip (reason);
-      if (last != NULL && last->line > 0)
-        g_set_error (error, BD_JMA_ERROR, BD_JMA_ERROR_MALFORMED,
-                     _("The XML is not well-formed (line %d: %s)."), last->line, reason);
-      else
-        g_set_error (error, BD_JMA_ERROR, BD_JMA_ERROR_MALFORMED,
-                     _("The XML is not well-formed (%s)."), reason);
-      g_clear_pointer (&doc, xmlFreeDoc);
-    }
-  else if (doc->intSubset != NULL || doc->extSubset != NULL)
-    {
-      g_set_error_literal (error, BD_JMA_ERROR, BD_JMA_ERROR_FORBIDDEN,
-                           _("The XML has a document type declaration (DOCTYPE), "
-                             "which JMA messages never have."));
-      g_clear_pointer (&doc, xmlFreeDoc);
-    }
-  xmlSetStructuredErrorFunc (NULL, NULL);
-  xmlFreeParserCtxt (context);
   return doc;
 }
 
@@ -1020,15 +901,11 @@ bd_jma_parse (const char  *data,
       g_set_error_literal (error, BD_JMA_ERROR, BD_JMA_ERROR_MALFORMED, _("The message is empty."));
       return NULL;
     }
-  if (!check_forbidden (data, length, error))
-    return NULL;
   doc = read_xml (data, length, error);
   if (doc == NULL)
     return NULL;
 
   root = xmlDocGetRootElement (doc);
-  if (!check_shape (root, error))
-    goto out;
   if (!is_element (root, "Report") || root->ns == NULL ||
       strcmp ((const char *) root->ns->href, JMX_NS) != 0)
     {
@@ -1118,17 +995,10 @@ bd_jma_parse_feed (const char  *data,
       g_set_error_literal (error, BD_JMA_ERROR, BD_JMA_ERROR_MALFORMED, _("The feed is empty."));
       return NULL;
     }
-  if (!check_forbidden (data, length, error))
-    return NULL;
   doc = read_xml (data, length, error);
   if (doc == NULL)
     return NULL;
   root = xmlDocGetRootElement (doc);
-  if (!check_shape (root, error))
-    {
-      xmlFreeDoc (doc);
-      return NULL;
-    }
   if (!is_element (root, "feed") || root->ns == NULL ||
       strcmp ((const char *) root->ns->href, ATOM_NS) != 0)
     {
