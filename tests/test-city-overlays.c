@@ -36,6 +36,7 @@
 #include "bd-offline-save-dialog.h"
 #include "bd-window-overlays.h"
 #include "sync-harness.h"
+#include "app-fixture.h"
 #include "ui-util.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
@@ -250,47 +251,14 @@ start_server (void)
 
 /* ------------------------------------------------------- the window */
 
-typedef void (*Scenario) (BdApplication *app,
-                          BdWindow      *window);
-
-static Scenario current_scenario;
-static gboolean ran;
-
 static void
-on_activate_cb (GApplication *app,
-                gpointer      user_data)
+run_app (AppScenario scenario)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  g_assert_true (BD_IS_WINDOW (window));
-  wait_until (widget_is_mapped, window);
-  current_scenario (BD_APPLICATION (app), BD_WINDOW (window));
-  ran = TRUE;
-}
-
-static void
-run_app (Scenario scenario)
-{
-  BdApplication *app = bd_application_new ();
   g_autofree char *db = g_build_filename (tmp_dir, "desk.sqlite", NULL);
   const char *argv[] = { "bosai-desk", "--offline-map", tiles_dir, "--database", db,
                          "--server", proxy_base, "--token", server->token, NULL };
 
-  current_scenario = scenario;
-  ran = FALSE;
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), NULL);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1,
-                                      (char **) argv), ==, 0);
-  g_assert_true (ran);
-  g_assert_finalize_object (app);
-}
-
-static void
-close_window (GtkWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_close (window);
-  wait_until (pointer_is_null, &window);
+  app_fixture_run (argv, scenario);
 }
 
 static gboolean
@@ -489,7 +457,7 @@ first_scenario (BdApplication *app,
 
     g_assert_cmpstr (order[0], ==, ROW_ID);
   }
-  close_window (GTK_WINDOW (window));
+  app_fixture_close_window (GTK_WINDOW (window));
 }
 
 static void
@@ -541,7 +509,7 @@ restored_scenario (BdApplication *app,
                          TRUE);
   /* the base map stays */
   g_assert_nonnull (shumate_map_source_registry_get_by_id (window->registry, "city:city"));
-  close_window (GTK_WINDOW (window));
+  app_fixture_close_window (GTK_WINDOW (window));
 }
 
 static gboolean
@@ -709,7 +677,7 @@ shown_file_scenario (BdApplication *app,
   wait_until (centre_is_city_grey, window);
 
   g_settings_set_string (settings, "map-source", BD_MAP_SOURCE_LOCAL);
-  close_window (GTK_WINDOW (window));
+  app_fixture_close_window (GTK_WINDOW (window));
 }
 
 static void

@@ -30,6 +30,7 @@
 #include "bd-http-tile-source.h"
 #include "bd-map-sources.h"
 #include "bd-window-private.h"
+#include "app-fixture.h"
 #include "ui-util.h"
 
 #define SCHEMA_ID "io.github.bosai_desk.BosaiDesk"
@@ -567,32 +568,13 @@ scenario (BdApplication *app,
   }
 }
 
-static gboolean ran;
-
-static void
-on_activate_cb (GApplication *app,
-                gpointer      user_data)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  g_assert_true (BD_IS_WINDOW (window));
-  wait_until (widget_is_mapped, window);
-  scenario (BD_APPLICATION (app), BD_WINDOW (window));
-  ran = TRUE;
-}
-
 static void
 test_hostile_servers (void)
 {
-  BdApplication *app = bd_application_new ();
   g_autofree char *db = g_build_filename (tmp_dir, "desk.sqlite", NULL);
   const char *argv[] = { "bosai-desk", "--offline-map", tiles_dir, "--database", db, NULL };
 
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), NULL);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1,
-                                      (char **) argv), ==, 0);
-  g_assert_true (ran);
-  g_assert_finalize_object (app);
+  app_fixture_run (argv, scenario);
 }
 
 /* The image check alone: what reaches the renderer. */
