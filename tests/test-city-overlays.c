@@ -55,6 +55,7 @@ static Server *server;
 /* ------------------------------------------------ the counting proxy */
 
 static SoupServer *proxy;
+static gboolean base_fails;      /* the city base map's tiles answer 500 */
 static SoupSession *proxy_session;
 static char *proxy_base;        /* http://127.0.0.1:PORT/ */
 static char *proxy_authority;   /* 127.0.0.1:PORT */
@@ -118,6 +119,12 @@ proxy_handler (SoupServer        *soup_server,
 
   if (g_str_has_prefix (path, "/tiles/hazard/"))
     overlay_requests++;
+  if (base_fails && g_str_has_prefix (path, "/tiles/city/"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+      g_free (forward);
+      return;
+    }
   forward->msg = g_object_ref (msg);
   forward->out = soup_message_new (soup_server_message_get_method (msg), url);
   soup_message_headers_foreach (soup_server_message_get_request_headers (msg), copy_header,
@@ -259,6 +266,18 @@ run_app (AppScenario scenario)
                          "--server", proxy_base, "--token", server->token, NULL };
 
   app_fixture_run (argv, scenario);
+}
+
+static gboolean
+notice_shown (gpointer data)
+{
+  return _bd_window_offline_notice_visible (data);
+}
+
+static gboolean
+notice_hidden (gpointer data)
+{
+  return !_bd_window_offline_notice_visible (data);
 }
 
 static gboolean
@@ -447,6 +466,16 @@ first_scenario (BdApplication *app,
   iterate_for (1500);
   g_assert_cmpuint (overlay_requests, ==, n);
   g_assert_false (centre_is_red (window));
+
+  /* the city's base map: its server failing, the notice says so at once
+   * (its tile counts, no polling); when tiles come, it goes */
+  base_fails = TRUE;
+  g_settings_set_string (settings, "map-source", BD_MAP_SOURCE_CITY_PREFIX "city");
+  wait_until (notice_shown, window);
+  base_fails = FALSE;
+  shumate_map_center_on (_bd_window_get_map (window), CENTRE_LAT - 0.01, CENTRE_LON - 0.01);
+  wait_until (notice_hidden, window);
+  g_settings_set_string (settings, "map-source", BD_MAP_SOURCE_LOCAL);
 
   /* shown once more, and moved to the top: kept for the next window */
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);

@@ -29,7 +29,6 @@
 
 /* Remembered map files. */
 #define MAX_OFFLINE_MAPS 10
-#define NOTICE_CHECK_SECONDS 2
 
 struct _BdOfflineMaps
 {
@@ -39,7 +38,6 @@ struct _BdOfflineMaps
   char            *sets_server;    /* the server they came from */
   GtkWidget       *notice;
   GtkWidget       *notice_text;
-  guint            check_id;
   int              network_override;   /* -1: ask GNetworkMonitor */
   /* the base map's tiles, and their counts when it was chosen or the
    * network last came or went */
@@ -473,7 +471,7 @@ watch_source (BdWindow          *self,
   if (maps->watched != NULL)
     g_signal_handlers_disconnect_by_func (maps->watched, on_counts_changed_cb, self);
   g_set_object (&maps->watched, data);
-  if (BD_IS_HTTP_TILE_SOURCE (data))
+  if (BD_IS_HTTP_TILE_SOURCE (data) || BD_IS_CITY_TILE_SOURCE (data))
     g_signal_connect_object (data, "counts-changed", G_CALLBACK (on_counts_changed_cb), self, 0);
   count_from_now (maps);
 }
@@ -542,13 +540,6 @@ _bd_window_set_network_available_for_test (BdWindow *self,
   if (get_maps (self) != NULL)
     get_maps (self)->network_override = available;
   _bd_window_update_offline_notice (self);
-}
-
-static gboolean
-on_check_cb (gpointer user_data)
-{
-  _bd_window_update_offline_notice (BD_WINDOW (user_data));
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -631,7 +622,6 @@ _bd_window_init_offline_maps (BdWindow *self)
 
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
                            G_CALLBACK (on_network_changed_cb), self, 0);
-  maps->check_id = g_timeout_add_seconds (NOTICE_CHECK_SECONDS, on_check_cb, self);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set_cb), NULL);
   on_application_set_cb (self, NULL, NULL);
   _bd_window_update_offline_notice (self);
@@ -647,7 +637,6 @@ _bd_window_dispose_offline_maps (BdWindow *self)
   g_signal_handlers_disconnect_by_func (self, on_application_set_cb, NULL);
   g_cancellable_cancel (maps->cancellable);
   g_clear_object (&maps->cancellable);
-  g_clear_handle_id (&maps->check_id, g_source_remove);
   if (maps->watched != NULL)
     g_signal_handlers_disconnect_by_func (maps->watched, on_counts_changed_cb, self);
   g_clear_object (&maps->watched);

@@ -28,6 +28,13 @@ struct _BdCityTileSource
 
 G_DEFINE_FINAL_TYPE (BdCityTileSource, bd_city_tile_source, SHUMATE_TYPE_DATA_SOURCE)
 
+enum {
+  COUNTS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   int          x, y, z;
@@ -88,13 +95,17 @@ on_tile_read_cb (GObject      *object,
       g_bytes_get_size (body) > BD_CITY_TILE_MAX_BYTES)
     {
       if (status != SOUP_STATUS_NOT_FOUND)
-        self->n_failed++;
+        {
+          self->n_failed++;
+          g_signal_emit (self, signals[COUNTS_CHANGED], 0);
+        }
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                                _("Tile %d/%d/%d could not be loaded from the city’s server"),
                                req->z, req->x, req->y);
       return;
     }
   self->n_loaded++;
+  g_signal_emit (self, signals[COUNTS_CHANGED], 0);
   g_signal_emit_by_name (self, "received-data", req->x, req->y, req->z, body);
   g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
 }
@@ -187,6 +198,10 @@ bd_city_tile_source_class_init (BdCityTileSourceClass *klass)
   object_class->finalize = bd_city_tile_source_finalize;
   source_class->get_tile_data_async = bd_city_tile_source_get_tile_data_async;
   source_class->get_tile_data_finish = bd_city_tile_source_get_tile_data_finish;
+
+  /* A tile loaded or failed (as BdHttpTileSource's). */
+  signals[COUNTS_CHANGED] = g_signal_new ("counts-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

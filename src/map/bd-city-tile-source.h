@@ -29,6 +29,8 @@ BdCityTileSource    *bd_city_tile_source_new      (SoupSession         *session,
                                                    const char          *token);
 const BdCityTileSet *bd_city_tile_source_get_set  (BdCityTileSource    *self);
 /* Tiles that failed since the source was made (for "no tile can load"). */
+/* Tiles failed and loaded (a 404 is neither); "counts-changed" when
+ * either changes. */
 guint                bd_city_tile_source_get_n_failed (BdCityTileSource *self);
 guint                bd_city_tile_source_get_n_loaded (BdCityTileSource *self);
 
